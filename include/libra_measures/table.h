@@ -1,0 +1,117 @@
+/*
+ * libra_measures — reading data tables: a CSV file of respondents, one row
+ * each, streamed in constant memory, its columns matched to an instrument's
+ * items by name, each row validated and scored.
+ *
+ * Problems are reported as FILE:LINE:COL diagnostics, where LINE is the line
+ * of the file the row starts on and COL the 1-based field number; the
+ * message names the data row and the column.
+ *
+ * Thread safety: a table is used by one thread at a time.
+ */
+#ifndef LIBRA_MEASURES_TABLE_H
+#define LIBRA_MEASURES_TABLE_H
+
+#include "common.h"
+#include "error.h"
+#include "instrument.h"
+#include "score.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A data table being read. Opaque. Keeps its own reference to the instrument. */
+typedef struct lm_table lm_table;
+
+/**
+ * Create a reader for tables of @p inst's items.
+ * @param[out] out the reader; the caller owns it (lm_table_free()).
+ * @return LM_OK, LM_EINVAL or LM_ENOMEM.
+ * @since 0.1
+ */
+LM_EXPORT LM_NODISCARD int lm_table_new(lm_table **out, const lm_instrument *inst);
+
+/** Close and free a table. Accepts NULL. @since 0.1 */
+LM_EXPORT void lm_table_free(lm_table *table);
+
+/**
+ * Name the column holding respondent ids (copied). Without it, a column named
+ * exactly "id" is used when there is one. Call before opening.
+ * @return LM_OK, LM_EINVAL or LM_ENOMEM.
+ * @since 0.1
+ */
+LM_EXPORT LM_NODISCARD int lm_table_set_id_column(lm_table *table, const char *name);
+
+/**
+ * Set the field delimiter (default ','). Call before opening.
+ * @return LM_OK or LM_EINVAL (a quote, CR or LF).
+ * @since 0.1
+ */
+LM_EXPORT LM_NODISCARD int lm_table_set_delimiter(lm_table *table, char delimiter);
+
+/**
+ * Open a CSV file and read its header. Every problem with the header is
+ * reported at once: no header (empty file), duplicate columns, item columns
+ * that are missing.
+ * @return LM_OK, LM_EIO, LM_EDATA, LM_ENOMEM or LM_EINVAL.
+ * @since 0.1
+ */
+LM_EXPORT LM_NODISCARD int lm_table_open_file(lm_table *table, const char *path, lm_error *err);
+
+/**
+ * As lm_table_open_file(), reading an open file descriptor (not closed by
+ * the table). @p name is used in diagnostics (e.g. "<stdin>").
+ * @since 0.1
+ */
+LM_EXPORT LM_NODISCARD int lm_table_open_fd(lm_table *table, int fd, const char *name, lm_error *err);
+
+/**
+ * As lm_table_open_file(), reading @p len bytes at @p data, which must stay
+ * valid until the table is freed or reopened.
+ * @since 0.1
+ */
+LM_EXPORT LM_NODISCARD int lm_table_open_buffer(lm_table *table, const char *data, size_t len, const char *name,
+						lm_error *err);
+
+/**
+ * Read the next row into @p scorer (whose instrument must be the table's) and score it.
+ * @return 1 when a row was read and scored; 0 at the end of the table;
+ *         LM_EDATA when the row was rejected (every problem in it is reported;
+ *         call again for the next row); LM_EIO, LM_ENOMEM, LM_ELIMIT or LM_EINVAL
+ *         when reading cannot go on.
+ * @since 0.1
+ */
+LM_EXPORT LM_NODISCARD int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err);
+
+/** 1-based number of the current data row (the header is not counted). @since 0.1 */
+LM_EXPORT unsigned long lm_table_row(const lm_table *table);
+
+/** 1-based line of the file the current row starts on. @since 0.1 */
+LM_EXPORT unsigned long lm_table_line(const lm_table *table);
+
+/**
+ * The current row's id, or NULL when the table has no id column.
+ * @param[out] len its length in bytes (may be NULL).
+ * @return borrowed; valid until the next lm_table_next().
+ * @since 0.1
+ */
+LM_EXPORT const char *lm_table_row_id(const lm_table *table, size_t *len);
+
+/** Name of the id column in use, or NULL (borrowed). @since 0.1 */
+LM_EXPORT const char *lm_table_id_column(const lm_table *table);
+
+/** The name diagnostics use for this table (borrowed). @since 0.1 */
+LM_EXPORT const char *lm_table_name(const lm_table *table);
+
+/** Data rows read so far, rejected or not. @since 0.1 */
+LM_EXPORT unsigned long lm_table_rows_read(const lm_table *table);
+
+/** Data rows rejected so far. @since 0.1 */
+LM_EXPORT unsigned long lm_table_rows_rejected(const lm_table *table);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,92 @@
+/*
+ * libra_measures — writing scores: one record per respondent as CSV or JSON
+ * Lines, never a partial file. Output goes to a temporary file beside the
+ * target and is renamed into place by lm_writer_commit(); a writer freed
+ * without a commit leaves the old file (or none) untouched.
+ *
+ * Numbers are written the same under every locale.
+ *
+ * Thread safety: a writer is used by one thread at a time.
+ */
+#ifndef LIBRA_MEASURES_WRITER_H
+#define LIBRA_MEASURES_WRITER_H
+
+#include "common.h"
+#include "error.h"
+#include "instrument.h"
+#include "score.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A score writer. Opaque. Keeps its own reference to the instrument. */
+typedef struct lm_writer lm_writer;
+
+/** Output formats. */
+enum lm_format {
+	/** id, then per scale SCALE, SCALE_answered, SCALE_status, SCALE_band (banded scales only), then one column per rule */
+	LM_FORMAT_CSV = 0,
+	/** one JSON object per line:
+	 *  {"row":N,"id":..,"scales":{S:{"score","answered","coded","status","band"}},"rules":{R:true|false|null}} */
+	LM_FORMAT_JSONL = 1
+};
+
+/**
+ * Start writing to @p path. The header (CSV) is written at once.
+ * @param[out] out the writer; the caller owns it (lm_writer_free()).
+ * @param[in] format an lm_format.
+ * @return LM_OK, LM_EIO, LM_ENOMEM or LM_EINVAL.
+ * @since 0.1
+ */
+LM_EXPORT LM_NODISCARD int lm_writer_open_file(lm_writer **out, const lm_instrument *inst, int format,
+					       const char *path, lm_error *err);
+
+/**
+ * Start writing to the open descriptor @p fd (not closed by the writer).
+ * Records are held in an anonymous temporary file and copied to @p fd by
+ * lm_writer_commit(), so a failed run writes nothing there either.
+ * @since 0.1
+ */
+LM_EXPORT LM_NODISCARD int lm_writer_open_fd(lm_writer **out, const lm_instrument *inst, int format, int fd,
+					     lm_error *err);
+
+/**
+ * Write the record of the respondent last scored by @p scorer.
+ * @param[in] row 1-based data row number.
+ * @param[in] id respondent id, or NULL when there is none; need not be NUL-terminated.
+ * @param[in] id_len its length in bytes.
+ * @return LM_OK, LM_EIO or LM_EINVAL.
+ * @since 0.1
+ */
+LM_EXPORT LM_NODISCARD int lm_writer_write(lm_writer *writer, unsigned long row, const char *id, size_t id_len,
+					   const lm_scorer *scorer);
+
+/**
+ * Finish: flush, and put the output in place (rename, or copy to the descriptor).
+ * @return LM_OK or LM_EIO. After a failure nothing is left at the target.
+ * @since 0.1
+ */
+LM_EXPORT LM_NODISCARD int lm_writer_commit(lm_writer *writer, lm_error *err);
+
+/** Free a writer; output not committed is discarded. Accepts NULL. @since 0.1 */
+LM_EXPORT void lm_writer_free(lm_writer *writer);
+
+/** Records written so far. @since 0.1 */
+LM_EXPORT unsigned long lm_writer_records(const lm_writer *writer);
+
+/**
+ * Format @p value as the writers do: shortest of up to 15 significant digits,
+ * '.' as decimal point whatever the locale, integers without a fraction.
+ * @param[out] buf receives a NUL-terminated string.
+ * @param[in] size size of @p buf; 32 is always enough.
+ * @return the length written, or 0 if @p size is too small or the value is not finite.
+ * @since 0.1
+ */
+LM_EXPORT size_t lm_format_number(char *buf, size_t size, double value);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,194 @@
+/*
+ * libra_measures — diagnostics lists and status-code texts.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define LM_ERROR_CAPACITY 100
+
+struct diag {
+	int code;
+	unsigned long line, col;
+	char *file;    /* NULL when the problem has no file */
+	char *message;
+	char *text;    /* "FILE:LINE:COL: message" */
+};
+
+struct lm_error {
+	size_t count, total;
+	struct diag d[LM_ERROR_CAPACITY];
+};
+
+const char *lm_strerror(int code)
+{
+	switch (code) {
+	case LM_OK: return "success";
+	case LM_ERROR: return "error";
+	case LM_ENOMEM: return "out of memory";
+	case LM_EINVAL: return "invalid argument";
+	case LM_EIO: return "input/output error";
+	case LM_ESYNTAX: return "not well-formed YAML";
+	case LM_EDEFINITION: return "invalid instrument definition";
+	case LM_ENOTFOUND: return "not found";
+	case LM_EDATA: return "invalid data";
+	case LM_ELIMIT: return "size limit exceeded";
+	default: return "unknown status code";
+	}
+}
+
+int lm_error_new(lm_error **out)
+{
+	if (!out)
+		return LM_EINVAL;
+	*out = calloc(1, sizeof(**out));
+	return *out ? LM_OK : LM_ENOMEM;
+}
+
+void lm_error_clear(lm_error *err)
+{
+	if (!err)
+		return;
+	for (size_t i = 0; i < err->count; i++) {
+		free(err->d[i].file);
+		free(err->d[i].message);
+		free(err->d[i].text);
+	}
+	err->count = 0;
+	err->total = 0;
+}
+
+void lm_error_free(lm_error *err)
+{
+	lm_error_clear(err);
+	free(err);
+}
+
+size_t lm_error_count(const lm_error *err) { return err ? err->count : 0; }
+size_t lm_error_total(const lm_error *err) { return err ? err->total : 0; }
+size_t lm_error_capacity(void) { return LM_ERROR_CAPACITY; }
+
+static const struct diag *get(const lm_error *err, size_t i)
+{
+	return err && i < err->count ? &err->d[i] : NULL;
+}
+
+int lm_error_code(const lm_error *err, size_t i)
+{
+	const struct diag *d = get(err, i);
+	return d ? d->code : LM_EINVAL;
+}
+
+const char *lm_error_message(const lm_error *err, size_t i)
+{
+	const struct diag *d = get(err, i);
+	return d ? d->message : NULL;
+}
+
+const char *lm_error_file(const lm_error *err, size_t i)
+{
+	const struct diag *d = get(err, i);
+	return d ? d->file : NULL;
+}
+
+unsigned long lm_error_line(const lm_error *err, size_t i)
+{
+	const struct diag *d = get(err, i);
+	return d ? d->line : 0;
+}
+
+unsigned long lm_error_column(const lm_error *err, size_t i)
+{
+	const struct diag *d = get(err, i);
+	return d ? d->col : 0;
+}
+
+const char *lm_error_text(const lm_error *err, size_t i)
+{
+	const struct diag *d = get(err, i);
+	return d ? d->text : NULL;
+}
+
+static char *vformat(const char *fmt, va_list ap)
+{
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		return NULL;
+	char *s = malloc((size_t)n + 1);
+	if (s)
+		vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return s;
+}
+
+static char *format(const char *fmt, ...) LM_PRINTF(1, 2);
+static char *format(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = vformat(fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+int lm__verror(lm_error *err, int code, const char *file, unsigned long line, unsigned long col, const char *fmt,
+	       va_list ap)
+{
+	if (!err)
+		return code;
+	err->total++;
+	if (err->count == LM_ERROR_CAPACITY)
+		return code;
+	struct diag *d = &err->d[err->count];
+	d->code = code;
+	d->line = line;
+	d->col = col;
+	d->message = vformat(fmt, ap);
+	d->file = file ? lm__strdup(file) : NULL;
+	if (!file)
+		d->text = lm__strdup(d->message ? d->message : "");
+	else if (line && col)
+		d->text = format("%s:%lu:%lu: %s", file, line, col, d->message ? d->message : "");
+	else if (line)
+		d->text = format("%s:%lu: %s", file, line, d->message ? d->message : "");
+	else
+		d->text = format("%s: %s", file, d->message ? d->message : "");
+	if (!d->message || !d->text || (file && !d->file)) {
+		/* Out of memory while reporting: keep the count, drop the entry. */
+		free(d->message);
+		free(d->file);
+		free(d->text);
+		memset(d, 0, sizeof(*d));
+		return code;
+	}
+	err->count++;
+	return code;
+}
+
+int lm__error(lm_error *err, int code, const char *file, unsigned long line, unsigned long col, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	lm__verror(err, code, file, line, col, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+char *lm__strndup(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+	if (p) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+char *lm__strdup(const char *s)
+{
+	return s ? lm__strndup(s, strlen(s)) : NULL;
+}

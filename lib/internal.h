@@ -1,0 +1,142 @@
+/*
+ * libra_measures — private declarations shared by the modules in lib/:
+ * the definition model's structs, diagnostics, and small helpers.
+ * Nothing here is API.
+ */
+#ifndef LM_INTERNAL_H
+#define LM_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+
+#include "libra_measures/libra_measures.h"
+
+#if defined(__GNUC__) || defined(__clang__)
+#define LM_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define LM_PRINTF(f, a)
+#endif
+
+#define LM_NO_INDEX ((size_t)-1)
+
+/* A place in a definition file (1-based; 0 = unknown). */
+struct lm_loc {
+	unsigned long line, col;
+};
+
+struct lm_response {
+	double value;
+	char *label;
+};
+
+/* A named list of allowed responses; items point at one. */
+struct lm_response_set {
+	char *id; /* NULL for the instrument's default set */
+	struct lm_response *v;
+	size_t n;
+	double min, max; /* of the declared values: reverse keying uses min + max - x */
+	struct lm_loc loc;
+};
+
+struct lm_item {
+	char *id, *label, *text;
+	int reversed, scored;
+	const struct lm_response_set *responses;
+	struct lm_loc loc;
+};
+
+struct lm_band {
+	char *id, *label;
+	double min, max;
+	struct lm_loc loc;
+};
+
+struct lm_scale {
+	char *id, *label;
+	int method, direction;
+	size_t *items, n_items;
+	size_t min_answered;
+	double min, max; /* reachable score range */
+	double norm[4];  /* indexed by enum lm_norm; NaN when absent */
+	char *norm_source;
+	char **notes;
+	size_t n_notes;
+	struct lm_band *bands;
+	size_t n_bands;
+	struct lm_loc loc;
+};
+
+struct lm_condition {
+	size_t scale;
+	double value;
+	size_t count;
+	struct lm_loc loc;
+};
+
+struct lm_rule {
+	char *id, *label;
+	int combine;
+	struct lm_condition *conds;
+	size_t n_conds;
+	struct lm_loc loc;
+};
+
+struct lm_instrument {
+	atomic_size_t refs;
+	char *source;
+	char *id, *name, *version, *citation, *terms, *period;
+	char **notes;
+	size_t n_notes;
+	struct lm_response_set *sets; /* sets[0] is the default set (may be empty) */
+	size_t n_sets;
+	struct lm_response *missing;
+	size_t n_missing;
+	struct lm_item *items;
+	size_t n_items;
+	struct lm_scale *scales;
+	size_t n_scales;
+	struct lm_rule *rules;
+	size_t n_rules;
+};
+
+/* The definitions compiled into the library (builtin.c, generated from instruments/). */
+struct lm__builtin {
+	const char *id;   /* the file name without .yaml */
+	const char *yaml; /* NUL-terminated */
+	size_t len;
+};
+extern const struct lm__builtin lm__builtins[];
+extern const size_t lm__n_builtins;
+
+/* instrument.c */
+struct lm_instrument *lm__instrument_new(void);
+void lm__instrument_ref(const struct lm_instrument *inst);
+/* Give back a reference taken with lm__instrument_ref() (lm_instrument_free() on a const pointer). */
+struct lm_instrument *lm__instrument_mutable(const struct lm_instrument *inst);
+/* The item's keyed value: reversed over the declared range when the item is reverse-keyed. */
+static inline double lm__key(const struct lm_item *it, double v)
+{
+	return it->reversed ? it->responses->min + it->responses->max - v : v;
+}
+
+/* error.c: append a diagnostic; err may be NULL. Returns code, so callers can `return lm__error(...)`. */
+int lm__error(lm_error *err, int code, const char *file, unsigned long line, unsigned long col, const char *fmt,
+	      ...) LM_PRINTF(6, 7);
+int lm__verror(lm_error *err, int code, const char *file, unsigned long line, unsigned long col, const char *fmt,
+	       va_list ap);
+
+/* validate.c: semantic checks after parsing; appends every problem; returns LM_OK or LM_EDEFINITION. */
+int lm__validate(struct lm_instrument *inst, const char *file, lm_error *err);
+
+/* number.c: locale-independent decimal parsing: [ws][+-]digits[.digits][ws] or [+-].digits.
+ * Returns 1 and sets *out on success, 0 if the text is not such a number. */
+int lm__parse_decimal(const char *s, size_t len, double *out);
+
+/* Case-insensitive (ASCII) comparison of a text, trimmed of white space, with a label. */
+int lm__label_equal(const char *text, size_t len, const char *label);
+
+char *lm__strdup(const char *s);
+char *lm__strndup(const char *s, size_t n);
+
+#endif

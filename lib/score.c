@@ -1,0 +1,345 @@
+/*
+ * libra_measures — scoring one respondent. Every buffer is allocated when the
+ * scorer is made, so the per-respondent path (set, run, read results)
+ * allocates nothing.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define LM_EPS 1e-9
+
+struct lm_scorer {
+	const struct lm_instrument *inst;
+	/* per item */
+	double *raw;          /* the value given, NaN when blank */
+	double *keyed;        /* reverse-keyed value, NaN unless answered */
+	unsigned char *state; /* enum lm_value_state */
+	/* per scale */
+	double *score;
+	size_t *answered, *coded;
+	int *status;
+	long *band;
+	/* per rule */
+	int *rule;
+};
+
+int lm_scorer_new(lm_scorer **out, const lm_instrument *inst)
+{
+	if (!out)
+		return LM_EINVAL;
+	*out = NULL;
+	if (!inst)
+		return LM_EINVAL;
+	size_t ni = inst->n_items ? inst->n_items : 1, ns = inst->n_scales ? inst->n_scales : 1;
+	size_t nr = inst->n_rules ? inst->n_rules : 1;
+	lm_scorer *s = calloc(1, sizeof(*s));
+	if (!s)
+		return LM_ENOMEM;
+	s->raw = malloc(ni * sizeof(*s->raw));
+	s->keyed = malloc(ni * sizeof(*s->keyed));
+	s->state = malloc(ni);
+	s->score = malloc(ns * sizeof(*s->score));
+	s->answered = calloc(ns, sizeof(*s->answered));
+	s->coded = calloc(ns, sizeof(*s->coded));
+	s->status = malloc(ns * sizeof(*s->status));
+	s->band = malloc(ns * sizeof(*s->band));
+	s->rule = malloc(nr * sizeof(*s->rule));
+	if (!s->raw || !s->keyed || !s->state || !s->score || !s->answered || !s->coded || !s->status || !s->band ||
+	    !s->rule) {
+		s->inst = NULL;
+		lm_scorer_free(s);
+		return LM_ENOMEM;
+	}
+	lm__instrument_ref(inst);
+	s->inst = inst;
+	lm_scorer_clear(s);
+	for (size_t i = 0; i < inst->n_scales; i++) {
+		s->score[i] = NAN;
+		s->status[i] = LM_SCORE_INSUFFICIENT;
+		s->band[i] = -1;
+	}
+	for (size_t i = 0; i < inst->n_rules; i++)
+		s->rule[i] = LM_RULE_UNKNOWN;
+	*out = s;
+	return LM_OK;
+}
+
+void lm_scorer_free(lm_scorer *s)
+{
+	if (!s)
+		return;
+	free(s->raw);
+	free(s->keyed);
+	free(s->state);
+	free(s->score);
+	free(s->answered);
+	free(s->coded);
+	free(s->status);
+	free(s->band);
+	free(s->rule);
+	lm_instrument_free(lm__instrument_mutable(s->inst));
+	free(s);
+}
+
+const lm_instrument *lm_scorer_instrument(const lm_scorer *s)
+{
+	return s ? s->inst : NULL;
+}
+
+void lm_scorer_clear(lm_scorer *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->inst->n_items; i++) {
+		s->raw[i] = NAN;
+		s->keyed[i] = NAN;
+		s->state[i] = LM_VALUE_BLANK;
+	}
+}
+
+static void set_blank(lm_scorer *s, size_t item)
+{
+	s->raw[item] = NAN;
+	s->keyed[item] = NAN;
+	s->state[item] = LM_VALUE_BLANK;
+}
+
+/* "1, 2, 3, 4, 5" or "Never, Rarely, …" for messages. */
+static void describe(const struct lm_response_set *rs, int labels, char *buf, size_t size)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < rs->n && used + 1 < size; i++) {
+		int n;
+		if (labels)
+			n = snprintf(buf + used, size - used, "%s%s", i ? ", " : "", rs->v[i].label);
+		else
+			n = snprintf(buf + used, size - used, "%s%g", i ? ", " : "", rs->v[i].value);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+}
+
+int lm_scorer_set(lm_scorer *s, size_t item, double value, lm_error *err)
+{
+	if (!s || item >= s->inst->n_items)
+		return lm__error(err, LM_EINVAL, NULL, 0, 0, "item index %zu is out of range", item);
+	if (isnan(value)) {
+		set_blank(s, item);
+		return LM_OK;
+	}
+	const struct lm_item *it = &s->inst->items[item];
+	const struct lm_response_set *rs = it->responses;
+	for (size_t k = 0; k < rs->n; k++)
+		if (rs->v[k].value == value) {
+			s->raw[item] = value;
+			s->keyed[item] = lm__key(it, value);
+			s->state[item] = LM_VALUE_ANSWERED;
+			return LM_OK;
+		}
+	for (size_t k = 0; k < s->inst->n_missing; k++)
+		if (s->inst->missing[k].value == value) {
+			s->raw[item] = value;
+			s->keyed[item] = NAN;
+			s->state[item] = LM_VALUE_CODED;
+			return LM_OK;
+		}
+	set_blank(s, item);
+	char allowed[256];
+	describe(rs, 0, allowed, sizeof(allowed));
+	return lm__error(err, LM_EDATA, NULL, 0, 0, "item %s: %.15g is not one of its responses (%s)%s", it->id, value,
+			 allowed, s->inst->n_missing ? " or a missing-value code" : "");
+}
+
+int lm_scorer_set_text(lm_scorer *s, size_t item, const char *text, size_t len, lm_error *err)
+{
+	if (!s || item >= s->inst->n_items || (!text && len))
+		return lm__error(err, LM_EINVAL, NULL, 0, 0, "invalid argument to lm_scorer_set_text");
+	size_t i = 0;
+	while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n'))
+		i++;
+	if (i == len) {
+		set_blank(s, item);
+		return LM_OK;
+	}
+	double v;
+	if (lm__parse_decimal(text, len, &v))
+		return lm_scorer_set(s, item, v, err);
+	const struct lm_item *it = &s->inst->items[item];
+	const struct lm_response_set *rs = it->responses;
+	for (size_t k = 0; k < rs->n; k++)
+		if (lm__label_equal(text, len, rs->v[k].label))
+			return lm_scorer_set(s, item, rs->v[k].value, err);
+	for (size_t k = 0; k < s->inst->n_missing; k++)
+		if (lm__label_equal(text, len, s->inst->missing[k].label))
+			return lm_scorer_set(s, item, s->inst->missing[k].value, err);
+	set_blank(s, item);
+	char allowed[512];
+	describe(rs, 1, allowed, sizeof(allowed));
+	int shown = len > 60 ? 60 : (int)len;
+	return lm__error(err, LM_EDATA, NULL, 0, 0,
+			 "item %s: \"%.*s%s\" is neither a plain decimal number nor one of its response labels (%s)", it->id,
+			 shown, text, len > 60 ? "..." : "", allowed);
+}
+
+static long find_band(const struct lm_scale *sc, double score)
+{
+	for (size_t b = 0; b < sc->n_bands; b++)
+		if (score >= sc->bands[b].min - LM_EPS && score <= sc->bands[b].max + LM_EPS)
+			return (long)b;
+	return -1;
+}
+
+/* Three-valued: true once enough items count, false once too few can. */
+static int condition(const lm_scorer *s, const struct lm_condition *c)
+{
+	const struct lm_scale *sc = &s->inst->scales[c->scale];
+	size_t yes = 0, open = 0;
+	for (size_t k = 0; k < sc->n_items; k++) {
+		size_t i = sc->items[k];
+		if (s->state[i] != LM_VALUE_ANSWERED)
+			open++;
+		else if (s->keyed[i] >= c->value)
+			yes++;
+	}
+	if (yes >= c->count)
+		return LM_RULE_TRUE;
+	if (yes + open < c->count)
+		return LM_RULE_FALSE;
+	return LM_RULE_UNKNOWN;
+}
+
+int lm_scorer_run(lm_scorer *s)
+{
+	if (!s)
+		return LM_EINVAL;
+	const struct lm_instrument *inst = s->inst;
+	for (size_t i = 0; i < inst->n_scales; i++) {
+		const struct lm_scale *sc = &inst->scales[i];
+		double sum = 0;
+		size_t answered = 0, coded = 0;
+		for (size_t k = 0; k < sc->n_items; k++) {
+			size_t item = sc->items[k];
+			if (s->state[item] == LM_VALUE_ANSWERED) {
+				sum += s->keyed[item];
+				answered++;
+			} else if (s->state[item] == LM_VALUE_CODED) {
+				coded++;
+			}
+		}
+		s->answered[i] = answered;
+		s->coded[i] = coded;
+		if (answered < sc->min_answered) {
+			s->score[i] = NAN;
+			s->status[i] = LM_SCORE_INSUFFICIENT;
+			s->band[i] = -1;
+			continue;
+		}
+		switch (sc->method) {
+		case LM_METHOD_SUM: s->score[i] = sum; break;
+		case LM_METHOD_MEAN: s->score[i] = sum / (double)answered; break;
+		default: s->score[i] = sum / (double)answered * (double)sc->n_items; break;
+		}
+		s->status[i] = answered == sc->n_items ? LM_SCORE_OK : LM_SCORE_PRORATED;
+		s->band[i] = find_band(sc, s->score[i]);
+	}
+	for (size_t r = 0; r < inst->n_rules; r++) {
+		const struct lm_rule *rule = &inst->rules[r];
+		int all = rule->combine == LM_COMBINE_ALL;
+		/* all: start true, any false decides; any: start false, any true decides. */
+		int result = all ? LM_RULE_TRUE : LM_RULE_FALSE;
+		for (size_t k = 0; k < rule->n_conds; k++) {
+			int c = condition(s, &rule->conds[k]);
+			if (c == (all ? LM_RULE_FALSE : LM_RULE_TRUE)) {
+				result = c;
+				break;
+			}
+			if (c == LM_RULE_UNKNOWN)
+				result = LM_RULE_UNKNOWN;
+		}
+		s->rule[r] = result;
+	}
+	return LM_OK;
+}
+
+int lm_scorer_score(lm_scorer *s, const double *values, size_t n, lm_error *err)
+{
+	if (!s || (!values && n))
+		return lm__error(err, LM_EINVAL, NULL, 0, 0, "invalid argument to lm_scorer_score");
+	if (n != s->inst->n_items)
+		return lm__error(err, LM_EINVAL, NULL, 0, 0, "%zu values given; instrument '%s' has %zu items", n,
+				 s->inst->id, s->inst->n_items);
+	int code = LM_OK;
+	for (size_t i = 0; i < n; i++)
+		if (lm_scorer_set(s, i, values[i], err) != LM_OK)
+			code = LM_EDATA;
+	if (code != LM_OK) {
+		/* No results from a respondent with a bad value. */
+		lm_scorer_clear(s);
+		for (size_t i = 0; i < s->inst->n_scales; i++) {
+			s->score[i] = NAN;
+			s->status[i] = LM_SCORE_INSUFFICIENT;
+			s->band[i] = -1;
+			s->answered[i] = s->coded[i] = 0;
+		}
+		for (size_t r = 0; r < s->inst->n_rules; r++)
+			s->rule[r] = LM_RULE_UNKNOWN;
+		return code;
+	}
+	return lm_scorer_run(s);
+}
+
+int lm_scorer_value_state(const lm_scorer *s, size_t item)
+{
+	return s && item < s->inst->n_items ? s->state[item] : LM_EINVAL;
+}
+
+double lm_scorer_value(const lm_scorer *s, size_t item)
+{
+	return s && item < s->inst->n_items ? s->raw[item] : NAN;
+}
+
+double lm_scorer_scale_score(const lm_scorer *s, size_t scale)
+{
+	return s && scale < s->inst->n_scales ? s->score[scale] : NAN;
+}
+
+size_t lm_scorer_scale_answered(const lm_scorer *s, size_t scale)
+{
+	return s && scale < s->inst->n_scales ? s->answered[scale] : 0;
+}
+
+size_t lm_scorer_scale_coded(const lm_scorer *s, size_t scale)
+{
+	return s && scale < s->inst->n_scales ? s->coded[scale] : 0;
+}
+
+int lm_scorer_scale_status(const lm_scorer *s, size_t scale)
+{
+	return s && scale < s->inst->n_scales ? s->status[scale] : LM_EINVAL;
+}
+
+long lm_scorer_scale_band(const lm_scorer *s, size_t scale)
+{
+	return s && scale < s->inst->n_scales ? s->band[scale] : -1;
+}
+
+int lm_scorer_rule(const lm_scorer *s, size_t rule)
+{
+	return s && rule < s->inst->n_rules ? s->rule[rule] : LM_EINVAL;
+}
+
+const char *lm_score_status_name(int status)
+{
+	switch (status) {
+	case LM_SCORE_OK: return "ok";
+	case LM_SCORE_PRORATED: return "prorated";
+	case LM_SCORE_INSUFFICIENT: return "insufficient";
+	default: return NULL;
+	}
+}
