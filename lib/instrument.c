@@ -198,6 +198,8 @@ size_t lm_scale_min_answered(const lm_scale *scale) { return scale ? scale->min_
 double lm_scale_min(const lm_scale *scale) { return scale ? scale->min : NAN; }
 double lm_scale_max(const lm_scale *scale) { return scale ? scale->max : NAN; }
 
+double lm_scale_clinical_cutoff(const lm_scale *scale) { return scale ? scale->cutoff : NAN; }
+
 double lm_scale_norm(const lm_scale *scale, int which)
 {
 	return scale && which >= 0 && which < 4 ? scale->norm[which] : NAN;

@@ -58,6 +58,8 @@ struct lm_scale {
 	size_t *items, n_items;
 	size_t min_answered;
 	double min, max; /* reachable score range */
+	double cutoff;   /* first score of the clinical range; NaN when none */
+	struct lm_loc cutoff_loc;
 	double norm[4];  /* indexed by enum lm_norm; NaN when absent */
 	char *norm_source;
 	char **notes;

@@ -549,7 +549,7 @@ static void parse_bands(struct ld *ld, yaml_node_t *n, struct lm_scale *s)
 static void parse_scales(struct ld *ld, yaml_node_t *n)
 {
 	static const char *const keys[] = {"id", "label", "items", "method", "min_answered", "direction",
-					   "bands", "norms", "notes", NULL};
+					   "bands", "norms", "notes", "clinical_cutoff", NULL};
 	static const char *const methods[] = {"sum", "mean", "prorated_sum", NULL};
 	static const char *const directions[] = {"higher_is_worse", "higher_is_better", NULL};
 	struct lm_instrument *inst = ld->inst;
@@ -564,7 +564,7 @@ static void parse_scales(struct ld *ld, yaml_node_t *n)
 	if (!inst->scales)
 		return;
 	for (size_t i = 0; i < len; i++) {
-		yaml_node_t *e = node(ld, it[i]), *f[9];
+		yaml_node_t *e = node(ld, it[i]), *f[10];
 		if (!fields(ld, e, "a scale", keys, f))
 			continue;
 		struct lm_scale *s = &inst->scales[inst->n_scales++];
@@ -617,6 +617,12 @@ static void parse_scales(struct ld *ld, yaml_node_t *n)
 		parse_norms(ld, f[7], s);
 		if (f[8])
 			s->notes = get_notes(ld, f[8], "notes", &s->n_notes);
+		s->cutoff = NAN;
+		if (f[9] && get_number(ld, f[9], "clinical_cutoff", &s->cutoff) && !f[5]) {
+			bad(ld, f[9], "scale '%s' has a clinical_cutoff but no direction, so its clinical side is unknown",
+			    s->id ? s->id : "?");
+		}
+		s->cutoff_loc = f[9] ? loc_of(f[9]) : s->loc;
 	}
 }
 

@@ -316,6 +316,9 @@ int lm__validate(struct lm_instrument *inst, const char *file, lm_error *err)
 			if (inst->scales[j].id && !strcmp(s->id, inst->scales[j].id))
 				bad(&v, s->loc, "scale id '%s' appears twice (first at line %lu)", s->id, inst->scales[j].loc.line);
 		scale_range(&v, inst, s);
+		if (!isnan(s->cutoff) && (s->cutoff < s->min || s->cutoff > s->max))
+			bad(&v, s->cutoff_loc, "clinical_cutoff %g of scale '%s' is outside its possible scores (%g to %g)",
+			    s->cutoff, s->id, s->min, s->max);
 	}
 	for (size_t i = 0; i < inst->n_scales && !v.nomem; i++)
 		if (usable(&inst->scales[i]))

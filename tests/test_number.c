@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -46,11 +47,21 @@ static void test_parse(void **state)
 	check_numbers();
 }
 
+/*
+ * Under a locale whose decimal point is a comma. CI generates de_DE.UTF-8 and
+ * sets LM_REQUIRE_DECIMAL_COMMA, so there the test cannot pass without
+ * running; elsewhere a missing locale is reported and tolerated. (cmocka
+ * 1.1.5 prints skip() as "not ok # SKIP", which meson counts as a failure.)
+ */
 static void test_parse_under_decimal_comma(void **state)
 {
 	(void)state;
-	if (!setlocale(LC_ALL, "de_DE.UTF-8"))
-		skip();
+	if (!setlocale(LC_ALL, "de_DE.UTF-8") && !setlocale(LC_ALL, "de_DE.utf8")) {
+		assert_null(getenv("LM_REQUIRE_DECIMAL_COMMA"));
+		print_message("# de_DE.UTF-8 is not installed; decimal-comma check not run here\n");
+		return;
+	}
+	assert_string_equal(localeconv()->decimal_point, ",");
 	check_numbers();
 	setlocale(LC_ALL, "C");
 }

@@ -138,6 +138,12 @@ LM_EXPORT size_t lm_scale_min_answered(const lm_scale *scale);
 LM_EXPORT double lm_scale_min(const lm_scale *scale);
 /** Highest score the scale can produce. */
 LM_EXPORT double lm_scale_max(const lm_scale *scale);
+/**
+ * The clinical cut-off: the first score of the clinical range, counted from
+ * the worse end (scores >= it are clinical when higher is worse, <= it when
+ * higher is better). NaN when the definition gives none.
+ */
+LM_EXPORT double lm_scale_clinical_cutoff(const lm_scale *scale);
 /** A reference value (lm_norm); NaN when the definition gives none. */
 LM_EXPORT double lm_scale_norm(const lm_scale *scale, int which);
 /** Where the norms come from; NULL if none. */
