@@ -216,13 +216,16 @@ static double *reachable_scores(struct v *v, const struct lm_instrument *inst, c
 
 static void check_bands(struct v *v, const struct lm_instrument *inst, const struct lm_scale *s)
 {
-	int was_failed = v->failed;
-	v->failed = 0;
+	/* Gaps are only looked for once the bands are in order and do not
+	 * overlap; a band reaching past the possible scores does not stop it. */
+	int order_failed = 0;
 	for (size_t b = 0; b < s->n_bands; b++) {
 		const struct lm_band *band = &s->bands[b];
-		if (band->min > band->max)
+		if (band->min > band->max) {
 			bad(v, band->loc, "band '%s' of scale '%s' has min %g above max %g", band->id, s->id, band->min,
 			    band->max);
+			order_failed = 1;
+		}
 		if (band->min < s->min - LM_EPS || band->max > s->max + LM_EPS)
 			bad(v, band->loc, "band '%s' (%g to %g) reaches outside the possible scores of scale '%s' (%g to %g)",
 			    band->id, band->min, band->max, s->id, s->min, s->max);
@@ -231,15 +234,12 @@ static void check_bands(struct v *v, const struct lm_instrument *inst, const str
 				bad(v, band->loc, "band id '%s' appears twice in scale '%s'", band->id, s->id);
 		if (b > 0) {
 			const struct lm_band *prev = &s->bands[b - 1];
-			if (band->min <= prev->max)
+			if (band->min <= prev->max && (order_failed = 1))
 				bad(v, band->loc,
 				    "band '%s' (from %g) overlaps or comes before band '%s' (to %g); bounds are inclusive and bands go in increasing order",
 				    band->id, band->min, prev->id, prev->max);
 		}
 	}
-	/* Gaps are only worth looking for once the bands themselves are in order. */
-	int order_failed = v->failed;
-	v->failed |= was_failed;
 	if (!s->n_bands || order_failed)
 		return;
 	size_t n = 0;
