@@ -111,6 +111,7 @@ const char *lm_error_text(const lm_error *err, size_t i)
 	return d ? d->text : NULL;
 }
 
+static char *vformat(const char *fmt, va_list ap) LM_PRINTF(1, 0);
 static char *vformat(const char *fmt, va_list ap)
 {
 	va_list ap2;

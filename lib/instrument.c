@@ -233,6 +233,19 @@ const lm_rule *lm_instrument_rule(const lm_instrument *inst, size_t i)
 	return inst && i < inst->n_rules ? &inst->rules[i] : NULL;
 }
 
+int lm_instrument_find_rule(const lm_instrument *inst, const char *id, size_t *index)
+{
+	if (!inst || !id)
+		return LM_EINVAL;
+	for (size_t i = 0; i < inst->n_rules; i++)
+		if (strcmp(inst->rules[i].id, id) == 0) {
+			if (index)
+				*index = i;
+			return LM_OK;
+		}
+	return LM_ENOTFOUND;
+}
+
 const char *lm_rule_id(const lm_rule *rule) { return rule ? rule->id : NULL; }
 const char *lm_rule_label(const lm_rule *rule) { return rule ? rule->label : NULL; }
 int lm_rule_combine(const lm_rule *rule) { return rule ? rule->combine : LM_EINVAL; }

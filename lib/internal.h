@@ -126,7 +126,7 @@ static inline double lm__key(const struct lm_item *it, double v)
 int lm__error(lm_error *err, int code, const char *file, unsigned long line, unsigned long col, const char *fmt,
 	      ...) LM_PRINTF(6, 7);
 int lm__verror(lm_error *err, int code, const char *file, unsigned long line, unsigned long col, const char *fmt,
-	       va_list ap);
+	       va_list ap) LM_PRINTF(6, 0);
 
 /* validate.c: semantic checks after parsing; appends every problem; returns LM_OK or LM_EDEFINITION. */
 int lm__validate(struct lm_instrument *inst, const char *file, lm_error *err);

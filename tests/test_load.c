@@ -194,7 +194,10 @@ static void test_model_scales_and_rules(void **state)
 	assert_int_equal(lm_rule_condition_scale(r, 0), 0);
 	assert_true(lm_rule_condition_value(r, 0) == 3);
 	assert_int_equal(lm_rule_condition_count_required(r, 0), 2);
-	size_t idx;
+	size_t idx = 9;
+	assert_int_equal(lm_instrument_find_rule(inst, "flagged", &idx), LM_OK);
+	assert_int_equal(idx, 0);
+	assert_int_equal(lm_instrument_find_rule(inst, "nothing", NULL), LM_ENOTFOUND);
 	assert_int_equal(lm_instrument_find_scale(inst, "total", &idx), LM_OK);
 	assert_int_equal(lm_instrument_find_scale(inst, "none", &idx), LM_ENOTFOUND);
 	lm_instrument_free(inst);

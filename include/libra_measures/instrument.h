@@ -165,6 +165,8 @@ LM_EXPORT double lm_band_max(const lm_band *band);
  * @{ */
 LM_EXPORT size_t lm_instrument_rule_count(const lm_instrument *inst);
 LM_EXPORT const lm_rule *lm_instrument_rule(const lm_instrument *inst, size_t i);
+/** Find a rule by id. @return LM_OK or LM_ENOTFOUND. */
+LM_EXPORT int lm_instrument_find_rule(const lm_instrument *inst, const char *id, size_t *index);
 LM_EXPORT const char *lm_rule_id(const lm_rule *rule);
 LM_EXPORT const char *lm_rule_label(const lm_rule *rule);
 /** An lm_combine. */

@@ -1,0 +1,36 @@
+/*
+ * libra_measures — private output sink shared by the writers (writer.c,
+ * prepost.c): buffered, atomic (a temporary file renamed into place, or a
+ * spool copied to a descriptor on commit), with JSON and CSV quoting and
+ * locale-independent numbers. Errors are sticky: check once at commit.
+ */
+#ifndef LM_OUTPUT_PRIV_H
+#define LM_OUTPUT_PRIV_H
+
+#include <stddef.h>
+
+#include "libra_measures/error.h"
+
+struct lm_out;
+
+/* Output to PATH through a temporary file beside it. */
+int lm__out_open_file(struct lm_out **out, const char *path, lm_error *err);
+/* Output to FD (not closed) through an anonymous spool file. */
+int lm__out_open_fd(struct lm_out **out, int fd, lm_error *err);
+
+void lm__out_put(struct lm_out *o, const char *s, size_t n);
+void lm__out_str(struct lm_out *o, const char *s);
+/* A finite number as lm_format_number() writes it; NaN and infinities as `null`. */
+void lm__out_number(struct lm_out *o, double v);
+void lm__out_count(struct lm_out *o, unsigned long long v);
+/* A JSON string literal (with quotes); NULL writes null. */
+void lm__out_json_string(struct lm_out *o, const char *s, size_t n);
+/* A CSV field, quoted when it holds the delimiter, a quote, CR or LF. */
+void lm__out_csv_field(struct lm_out *o, const char *s, size_t n, char delimiter);
+
+/* Flush and put the output in place. LM_OK or LM_EIO (nothing left at the target then). */
+int lm__out_commit(struct lm_out *o, lm_error *err);
+/* Free; output not committed is discarded. Accepts NULL. */
+void lm__out_free(struct lm_out *o);
+
+#endif

@@ -1,0 +1,1082 @@
+/*
+ * libra_measures — reading data tables: a streaming RFC 4180 CSV reader in
+ * constant memory, header matching, and per-row validation and scoring.
+ *
+ * Records are parsed from a fixed read buffer (or, for lm_table_open_buffer,
+ * straight from the caller's memory). A record that lies wholly in the buffer
+ * and holds no quote is split in place without copying (the fast path); any
+ * other record is unescaped into a record buffer that grows to the longest
+ * record, up to LM_TABLE_RECORD_MAX.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define LM_TABLE_READ_SIZE (64 * 1024)
+#define LM_TABLE_RECORD_MAX (1024 * 1024)
+/* How much of a bad cell a diagnostic quotes. */
+#define LM_TABLE_CELL_QUOTE 60
+
+enum table_state {
+	TABLE_CLOSED = 0, /* not opened, or the last open failed */
+	TABLE_OPEN,       /* header read; rows may follow */
+	TABLE_END,        /* end of data reached */
+	TABLE_FAILED      /* reading cannot go on (I/O error, limit, bad quoting) */
+};
+
+/* A column matched to an item. */
+struct colmap {
+	size_t col, item;
+};
+
+struct lm_table {
+	const lm_instrument *inst; /* own reference */
+	char *id_request;          /* lm_table_set_id_column(), or NULL */
+	char delim;                /* lm_table_set_delimiter() */
+	char pdelim;               /* the delimiter of the open table, fixed at open */
+	int state;
+	char *name; /* for diagnostics */
+
+	/* Input: [buf + pos, buf + end) is unread. In buffer mode buf is the caller's memory. */
+	int fd, own_fd;
+	int mem_mode, eof;
+	const char *buf;
+	size_t pos, end;
+	char *readbuf; /* LM_TABLE_READ_SIZE bytes, allocated on first fd open */
+
+	/* The current record. */
+	char *rec;           /* unescaped bytes of a record that took the slow path */
+	size_t rec_cap;
+	const char *base;    /* rec, or the input buffer for the fast path */
+	/* Field k of the record is [base + ends[k-1] + 1, base + ends[k]); ends[-1] is -1.
+	 * One store per field; records are at most 1 MiB, so offsets fit. */
+	int32_t *ends_store; /* ends_cap + 1 entries: the -1, then ends */
+	int32_t *ends;
+	size_t ends_cap;
+	size_t nfields;      /* fields in the record (may exceed what is stored) */
+	size_t fields_keep;  /* how many fields to store; SIZE_MAX for the header */
+	int rec_blank;       /* the record was an empty line */
+	unsigned char special[256]; /* bytes that end a run of field data: delimiter, quote, CR, LF */
+
+	size_t open_quote_field; /* set when slow_record() returns LM_EDATA */
+
+	/* Lines: the next unread line, and the line the current row started on. */
+	unsigned long line, row_line;
+	unsigned long row, rows_read, rows_rejected;
+	/* Empty lines seen before more data, each still to be reported as a row. */
+	unsigned long pending_blank, pending_line;
+
+	/* Header. */
+	size_t ncols;
+	struct colmap *map; /* item columns, in column order */
+	size_t nmap;
+	size_t id_col;      /* LM_NO_INDEX when none */
+	char *id_name;      /* the id column in use */
+
+	/* The current row's id, NUL-terminated. */
+	char *id;
+	size_t id_len, id_cap;
+	int has_id;
+
+	/* Per item: the "(allowed: ...)" text of diagnostics, built on first use. */
+	char **allowed;
+};
+
+int lm_table_new(lm_table **out, const lm_instrument *inst)
+{
+	if (!out)
+		return LM_EINVAL;
+	*out = NULL;
+	if (!inst)
+		return LM_EINVAL;
+	lm_table *t = calloc(1, sizeof(*t));
+	if (!t)
+		return LM_ENOMEM;
+	t->allowed = calloc(inst->n_items ? inst->n_items : 1, sizeof(*t->allowed));
+	if (!t->allowed) {
+		free(t);
+		return LM_ENOMEM;
+	}
+	lm__instrument_ref(inst);
+	t->inst = inst;
+	t->delim = ',';
+	t->fd = -1;
+	t->id_col = LM_NO_INDEX;
+	*out = t;
+	return LM_OK;
+}
+
+/* Forget the current source and header; keep settings and buffers. */
+static void table_close(lm_table *t)
+{
+	if (t->own_fd && t->fd >= 0)
+		close(t->fd);
+	t->fd = -1;
+	t->own_fd = 0;
+	t->mem_mode = 0;
+	t->eof = 0;
+	t->buf = NULL;
+	t->pos = t->end = 0;
+	t->base = NULL;
+	t->nfields = 0;
+	t->rec_blank = 0;
+	t->line = 1;
+	t->row_line = 0;
+	t->row = t->rows_read = t->rows_rejected = 0;
+	t->pending_blank = t->pending_line = 0;
+	t->ncols = 0;
+	free(t->map);
+	t->map = NULL;
+	t->nmap = 0;
+	t->id_col = LM_NO_INDEX;
+	free(t->id_name);
+	t->id_name = NULL;
+	t->id_len = 0;
+	t->has_id = 0;
+	free(t->name);
+	t->name = NULL;
+	t->state = TABLE_CLOSED;
+}
+
+void lm_table_free(lm_table *table)
+{
+	if (!table)
+		return;
+	table_close(table);
+	if (table->allowed)
+		for (size_t i = 0; i < table->inst->n_items; i++)
+			free(table->allowed[i]);
+	free(table->allowed);
+	free(table->readbuf);
+	free(table->rec);
+	free(table->ends_store);
+	free(table->id);
+	free(table->id_request);
+	lm_instrument_free(lm__instrument_mutable(table->inst));
+	free(table);
+}
+
+int lm_table_set_id_column(lm_table *table, const char *name)
+{
+	if (!table)
+		return LM_EINVAL;
+	char *copy = NULL;
+	if (name) {
+		copy = lm__strdup(name);
+		if (!copy)
+			return LM_ENOMEM;
+	}
+	free(table->id_request);
+	table->id_request = copy;
+	return LM_OK;
+}
+
+int lm_table_set_delimiter(lm_table *table, char delimiter)
+{
+	if (!table || delimiter == '"' || delimiter == '\r' || delimiter == '\n' || delimiter == '\0')
+		return LM_EINVAL;
+	table->delim = delimiter;
+	return LM_OK;
+}
+
+/* ---- input ------------------------------------------------------------ */
+
+/* Read more input after the unread bytes, moving them to the front of the
+ * read buffer first. Returns the number of bytes added (0 at end of input)
+ * or LM_EIO. */
+static long refill(lm_table *t, lm_error *err)
+{
+	if (t->mem_mode || t->eof)
+		return 0;
+	char *rb = t->readbuf;
+	size_t keep = t->end - t->pos;
+	if (keep && t->pos)
+		memmove(rb, rb + t->pos, keep);
+	t->pos = 0;
+	t->end = keep;
+	if (keep == LM_TABLE_READ_SIZE)
+		return 0; /* callers never ask with a full buffer */
+	for (;;) {
+		ssize_t n = read(t->fd, rb + keep, LM_TABLE_READ_SIZE - keep);
+		if (n > 0) {
+			t->end = keep + (size_t)n;
+			return (long)n;
+		}
+		if (n == 0) {
+			t->eof = 1;
+			return 0;
+		}
+		if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			/* A non-blocking descriptor: wait for data rather than fail. */
+			struct pollfd pfd = {.fd = t->fd, .events = POLLIN};
+			(void)poll(&pfd, 1, -1);
+		} else if (errno != EINTR) {
+			return lm__error(err, LM_EIO, t->name, t->line, 0, "cannot read: %s", strerror(errno));
+		}
+	}
+}
+
+static inline int grow_rec(lm_table *t, size_t need)
+{
+	if (need <= t->rec_cap)
+		return LM_OK;
+	size_t cap = t->rec_cap ? t->rec_cap : 256;
+	while (cap < need)
+		cap *= 2;
+	char *p = realloc(t->rec, cap);
+	if (!p)
+		return LM_ENOMEM;
+	t->rec = p;
+	t->rec_cap = cap;
+	return LM_OK;
+}
+
+static int grow_fields(lm_table *t)
+{
+	size_t cap = t->ends_cap ? t->ends_cap * 2 : 32;
+	int32_t *p = realloc(t->ends_store, (cap + 1) * sizeof(*p));
+	if (!p)
+		return LM_ENOMEM;
+	p[0] = -1;
+	t->ends_store = p;
+	t->ends = p + 1;
+	t->ends_cap = cap;
+	return LM_OK;
+}
+
+/* End the current field at offset @p end of the record. Data rows store only
+ * as many fields as the header has (room for them exists since the header
+ * was read); further ones are only counted. */
+static inline int end_field(lm_table *t, size_t end)
+{
+	size_t n = t->nfields++;
+	if (n < t->fields_keep) {
+		if (n == t->ends_cap && grow_fields(t) != LM_OK)
+			return LM_ENOMEM;
+		t->ends[n] = (int32_t)end;
+	}
+	return LM_OK;
+}
+
+/* Field @p k of the current record (k < nfields and k < fields_keep). */
+static inline const char *field(const lm_table *t, size_t k, size_t *len)
+{
+	int32_t start = t->ends[(ptrdiff_t)k - 1] + 1;
+	*len = (size_t)(t->ends[k] - start);
+	return t->base + start;
+}
+
+static int too_long(lm_table *t, unsigned long start_line, lm_error *err)
+{
+	return lm__error(err, LM_ELIMIT, t->name, start_line, 0, "record longer than %d bytes", LM_TABLE_RECORD_MAX);
+}
+
+/*
+ * Block scanning for the fast path: find the delimiters, quotes and LFs of
+ * 16 (SSE2) or 8 (SWAR) bytes at once as bit masks, one bit per byte. CR
+ * needs no scan there: it is data unless it ends the line, which is checked
+ * at the LF.
+ */
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__SSE2__)
+#include <emmintrin.h>
+#define LM_TABLE_BLOCK 16
+#elif (defined(__GNUC__) || defined(__clang__)) && defined(__BYTE_ORDER__) && \
+	__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define LM_TABLE_BLOCK 8
+/* One bit per byte of @p x that is zero: bit k for byte k. */
+static inline uint32_t zero_bytes(uint64_t x)
+{
+	const uint64_t low7 = 0x7F7F7F7F7F7F7F7Fu;
+	uint64_t m = ~(((x & low7) + low7) | x) & ~low7; /* 0x80 in each zero byte, exact */
+	return (uint32_t)(((m >> 7) * 0x0102040810204080u) >> 56);
+}
+#else
+#define LM_TABLE_BLOCK 0
+#endif
+
+#if LM_TABLE_BLOCK
+/* Room that put_ends() writes into without checking. */
+#define LM_TABLE_SLACK 16
+
+/*
+ * End a field at @p pos + k for every set bit k of @p m. With room to spare
+ * it writes four positions at a time without a branch per bit (the stores
+ * past the last bit are overwritten later or never read).
+ */
+static inline __attribute__((always_inline)) int put_ends(lm_table *t, size_t *n, uint32_t m, size_t pos)
+{
+	if (*n + LM_TABLE_SLACK <= t->ends_cap) {
+		int32_t *e = t->ends + *n;
+		int32_t p = (int32_t)pos;
+		/* popcount without the libgcc call that __builtin_popcount is without -mpopcnt */
+		uint32_t c = m - ((m >> 1) & 0x5555u);
+		c = (c & 0x3333u) + ((c >> 2) & 0x3333u);
+		c = (c + (c >> 4)) & 0x0F0Fu;
+		unsigned cnt = (c + (c >> 8)) & 0x1Fu;
+		uint32_t g = m | 0xFFFF0000u; /* never 0 within 16 steps */
+		for (unsigned k = 0; k < cnt; k += 4) {
+			e[k] = p + __builtin_ctz(g);
+			g &= g - 1;
+			e[k + 1] = p + __builtin_ctz(g);
+			g &= g - 1;
+			e[k + 2] = p + __builtin_ctz(g);
+			g &= g - 1;
+			e[k + 3] = p + __builtin_ctz(g);
+			g &= g - 1;
+		}
+		*n += cnt;
+		return LM_OK;
+	}
+	/* Near the end of the room (long headers, rows with extra fields). */
+	t->nfields = *n;
+	for (; m; m &= m - 1)
+		if (end_field(t, pos + (size_t)__builtin_ctz(m)) != LM_OK)
+			return LM_ENOMEM;
+	*n = t->nfields;
+	return LM_OK;
+}
+#endif
+
+/*
+ * The fast path: a record that ends with LF inside the unread input and
+ * holds no quote is split in place. Returns 1 when it handled the record,
+ * 0 when the slow path must, or a negative status.
+ */
+static int fast_record(lm_table *t)
+{
+	const unsigned char *s = (const unsigned char *)t->buf + t->pos;
+	size_t avail = t->end - t->pos;
+	if (avail > LM_TABLE_RECORD_MAX)
+		avail = LM_TABLE_RECORD_MAX;
+	const unsigned char d = (unsigned char)t->pdelim;
+	size_t i = 0;
+	t->nfields = 0;
+#if LM_TABLE_BLOCK
+	size_t n = 0;
+#if LM_TABLE_BLOCK == 16
+	const __m128i vd = _mm_set1_epi8((char)d), vq = _mm_set1_epi8('"'), vn = _mm_set1_epi8('\n');
+#else
+	const uint64_t ones = 0x0101010101010101u;
+	const uint64_t bd = ones * d, bq = ones * '"', bn = ones * '\n';
+#endif
+	for (; i + LM_TABLE_BLOCK <= avail; i += LM_TABLE_BLOCK) {
+#if LM_TABLE_BLOCK == 16
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		uint32_t md = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vd));
+		uint32_t mo = (uint32_t)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, vq), _mm_cmpeq_epi8(v, vn)));
+#else
+		uint64_t v;
+		memcpy(&v, s + i, 8);
+		uint32_t md = zero_bytes(v ^ bd);
+		uint32_t mo = zero_bytes(v ^ bq) | zero_bytes(v ^ bn);
+#endif
+		if (mo) {
+			unsigned first = (unsigned)__builtin_ctz(mo);
+			if (s[i + first] == '"')
+				return 0;
+			if (put_ends(t, &n, md & ((1u << first) - 1), i) != LM_OK)
+				return LM_ENOMEM;
+			t->nfields = n;
+			i += first;
+			goto eol;
+		}
+		if (put_ends(t, &n, md, i) != LM_OK)
+			return LM_ENOMEM;
+	}
+	t->nfields = n;
+#endif
+	for (; i < avail; i++) {
+		unsigned char c = s[i];
+		if (c == d) {
+			if (end_field(t, i) != LM_OK)
+				return LM_ENOMEM;
+		} else if (c == '\n') {
+			goto eol;
+		} else if (c == '"') {
+			return 0;
+		}
+	}
+	return 0; /* no end of line in reach */
+eol:;
+	/* A CR just before the LF belongs to the line break (it cannot be the
+	 * delimiter, so the byte before an empty last field is never one). */
+	size_t stop = i;
+	if (stop > 0 && s[stop - 1] == '\r')
+		stop--;
+	if (end_field(t, stop) != LM_OK)
+		return LM_ENOMEM;
+	t->rec_blank = stop == 0;
+	t->base = (const char *)s;
+	t->pos += i + 1;
+	t->line++;
+	return 1;
+}
+
+enum {
+	ST_FIELD_START,
+	ST_UNQUOTED,
+	ST_QUOTED,
+	ST_AFTER_QUOTE, /* a quote inside a quoted field: end of field or first half of "" */
+	ST_CR           /* a CR outside quotes: end of line if LF follows */
+};
+
+/*
+ * The slow path: unescape one record into t->rec, reading more input as
+ * needed. Returns 1 for a record, 0 at end of input (no record), or a
+ * negative status.
+ */
+static int slow_record(lm_table *t, lm_error *err)
+{
+	unsigned long start_line = t->line;
+	size_t len = 0, raw = 0;
+	int state = ST_FIELD_START, before_cr = ST_UNQUOTED, any = 0, quoted = 0;
+	const unsigned char *special = t->special;
+	t->nfields = 0;
+	for (;;) {
+		if (t->pos == t->end) {
+			long n = refill(t, err);
+			if (n < 0)
+				return (int)n;
+			if (n == 0)
+				break; /* end of input */
+		}
+		const char *s = t->buf + t->pos;
+		size_t avail = t->end - t->pos;
+		if (avail > LM_TABLE_RECORD_MAX + 1 - raw)
+			avail = LM_TABLE_RECORD_MAX + 1 - raw;
+		/* Runs of ordinary bytes are copied at once. */
+		size_t n = 0;
+		if (state == ST_QUOTED) {
+			const char *q = memchr(s, '"', avail);
+			n = q ? (size_t)(q - s) : avail;
+			for (const char *p = s; (p = memchr(p, '\n', (size_t)(s + n - p))) != NULL; p++)
+				t->line++;
+		} else if (state == ST_FIELD_START || state == ST_UNQUOTED) {
+			while (n < avail && !special[(unsigned char)s[n]])
+				n++;
+			if (n)
+				state = ST_UNQUOTED;
+		}
+		if (n) {
+			if (grow_rec(t, len + n + 1) != LM_OK)
+				return LM_ENOMEM;
+			memcpy(t->rec + len, s, n);
+			len += n;
+			raw += n;
+			t->pos += n;
+			any = 1;
+			if (raw > LM_TABLE_RECORD_MAX)
+				return too_long(t, start_line, err);
+			continue;
+		}
+		if (++raw > LM_TABLE_RECORD_MAX)
+			return too_long(t, start_line, err);
+		char c = *s;
+		t->pos++;
+		any = 1;
+		/* At most one byte (and the CR before it) is added below. */
+		if (grow_rec(t, len + 3) != LM_OK)
+			return LM_ENOMEM;
+		char *rec = t->rec;
+	again:
+		switch (state) {
+		case ST_QUOTED: /* c is the quote the run stopped at */
+			state = ST_AFTER_QUOTE;
+			break;
+		case ST_FIELD_START:
+		case ST_UNQUOTED:
+		case ST_AFTER_QUOTE:
+			if (c == t->pdelim) {
+				/* Fields are kept one byte apart, as in the input. */
+				if (end_field(t, len) != LM_OK)
+					return LM_ENOMEM;
+				rec[len++] = '\0';
+				state = ST_FIELD_START;
+			} else if (c == '\n') {
+				t->line++;
+				goto done;
+			} else if (c == '\r') {
+				before_cr = state;
+				state = ST_CR;
+			} else if (c == '"' && state == ST_FIELD_START) {
+				state = ST_QUOTED;
+				quoted = 1;
+			} else if (c == '"' && state == ST_AFTER_QUOTE) {
+				rec[len++] = '"';
+				state = ST_QUOTED;
+			} else {
+				/* A stray quote inside an unquoted field, or text after a
+				 * closing quote: kept as data, as most readers do. */
+				rec[len++] = c;
+				if (state == ST_FIELD_START)
+					state = ST_UNQUOTED;
+			}
+			break;
+		case ST_CR:
+			if (c == '\n') {
+				t->line++;
+				goto done;
+			}
+			/* A lone CR is data. */
+			rec[len++] = '\r';
+			state = before_cr == ST_AFTER_QUOTE ? ST_AFTER_QUOTE : ST_UNQUOTED;
+			goto again;
+		default:
+			break;
+		}
+	}
+	/* End of input: a record without a final line break still counts. */
+	if (!any)
+		return 0;
+	if (state == ST_QUOTED) {
+		/* The caller reports it: it knows whether this is the header or a row. */
+		t->open_quote_field = t->nfields + 1;
+		if (end_field(t, len) != LM_OK)
+			return LM_ENOMEM;
+		t->base = t->rec;
+		return LM_EDATA;
+	}
+done:
+	if (end_field(t, len) != LM_OK)
+		return LM_ENOMEM;
+	t->rec_blank = len == 0 && t->nfields == 1 && !quoted;
+	t->base = t->rec ? t->rec : "";
+	return 1;
+}
+
+/*
+ * Read the next record. Returns 1 (t->ends, t->nfields, t->base set and
+ * t->row_line its first line), 0 at end of input, or a negative status.
+ * Empty lines that only lead up to the end of the input are not records.
+ */
+static int read_record(lm_table *t, lm_error *err)
+{
+	t->row_line = t->line;
+	int r = fast_record(t);
+	if (r == 0)
+		r = slow_record(t, err);
+	if (r <= 0 || !t->rec_blank)
+		return r;
+	/* An empty line: skip any that follow; if the input ends, none counts. */
+	unsigned long blank = 1, first = t->row_line;
+	for (;;) {
+		if (t->pos == t->end) {
+			long n = refill(t, err);
+			if (n < 0)
+				return (int)n;
+			if (n == 0)
+				return 0;
+		}
+		const char *s = t->buf + t->pos;
+		if (*s == '\n') {
+			t->pos++;
+		} else if (*s == '\r') {
+			if (t->end - t->pos < 2 && !t->mem_mode && !t->eof) {
+				long n = refill(t, err);
+				if (n < 0)
+					return (int)n;
+				continue;
+			}
+			if (t->end - t->pos >= 2 && s[1] == '\n')
+				t->pos += 2;
+			else if (t->end - t->pos == 1)
+				t->pos += 1; /* CR at the very end */
+			else
+				break; /* a lone CR starts a record */
+		} else {
+			break;
+		}
+		blank++;
+		t->line++;
+	}
+	/* More data follows: each empty line is a row of one empty field. */
+	t->pending_blank = blank - 1;
+	t->pending_line = first + 1;
+	t->row_line = first;
+	t->nfields = 0;
+	if (end_field(t, 0) != LM_OK)
+		return LM_ENOMEM;
+	t->base = "";
+	return 1;
+}
+
+/* ---- header ----------------------------------------------------------- */
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static void trim(const char **s, size_t *len)
+{
+	const char *p = *s;
+	size_t n = *len;
+	while (n && is_blank(*p)) {
+		p++;
+		n--;
+	}
+	while (n && is_blank(p[n - 1]))
+		n--;
+	*s = p;
+	*len = n;
+}
+
+static int name_equal(const char *s, size_t len, const char *name)
+{
+	return strlen(name) == len && memcmp(s, name, len) == 0;
+}
+
+/* A growing string for messages. */
+struct sbuf {
+	char *s;
+	size_t len, cap;
+	int oom;
+};
+
+static void sb_add(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 64;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		char *p = realloc(b->s, cap);
+		if (!p) {
+			b->oom = 1;
+			return;
+		}
+		b->s = p;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static void sb_str(struct sbuf *b, const char *s)
+{
+	sb_add(b, s, strlen(s));
+}
+
+/* Append a cell or column name, quoted, with control characters escaped and
+ * long text cut short (at a UTF-8 character boundary). */
+static void sb_quoted(struct sbuf *b, const char *s, size_t len)
+{
+	int cut = 0;
+	if (len > LM_TABLE_CELL_QUOTE) {
+		len = LM_TABLE_CELL_QUOTE;
+		while (len && ((unsigned char)s[len] & 0xC0) == 0x80)
+			len--;
+		cut = 1;
+	}
+	sb_add(b, "\"", 1);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[8];
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			sb_add(b, esc, 2);
+		} else if (c < 0x20 || c == 0x7f) {
+			snprintf(esc, sizeof(esc), "\\x%02X", c);
+			sb_add(b, esc, 4);
+		} else {
+			sb_add(b, s + i, 1);
+		}
+	}
+	sb_add(b, cut ? "...\"" : "\"", cut ? 4 : 1);
+}
+
+/* Build the header's column map. Every problem is reported; returns LM_OK or LM_EDATA. */
+static int read_header(lm_table *t, lm_error *err)
+{
+	const struct lm_instrument *inst = t->inst;
+	t->fields_keep = SIZE_MAX;
+	int r = read_record(t, err);
+	if (r == LM_EDATA)
+		return lm__error(err, LM_EDATA, t->name, t->row_line, t->open_quote_field,
+				 "header: quoted field not closed before the end of the file");
+	if (r < 0)
+		return r;
+	if (r == 0)
+		return lm__error(err, LM_EDATA, t->name, 0, 0, "empty file: no header row");
+	if (t->rec_blank)
+		return lm__error(err, LM_EDATA, t->name, t->row_line, 0,
+				 "the first line is empty: it must be the header row");
+	/* Blank lines after the header are rows, reported by lm_table_next(). */
+	unsigned long header_line = t->row_line;
+	size_t ncols = t->nfields;
+	size_t *item_col = malloc((inst->n_items ? inst->n_items : 1) * sizeof(*item_col));
+	struct colmap *map = malloc(ncols * sizeof(*map));
+	if (!item_col || !map) {
+		free(item_col);
+		free(map);
+		return LM_ENOMEM;
+	}
+	for (size_t i = 0; i < inst->n_items; i++)
+		item_col[i] = LM_NO_INDEX;
+	const char *want_id = t->id_request ? t->id_request : "id";
+	size_t id_col = LM_NO_INDEX, nmap = 0;
+	int status = LM_OK;
+	for (size_t c = 0; c < ncols; c++) {
+		size_t len;
+		const char *s = field(t, c, &len);
+		trim(&s, &len);
+		if (name_equal(s, len, want_id)) {
+			if (id_col != LM_NO_INDEX) {
+				status = lm__error(err, LM_EDATA, t->name, header_line, c + 1,
+						   "duplicate column \"%s\" (fields %zu and %zu)", want_id,
+						   id_col + 1, c + 1);
+				continue;
+			}
+			id_col = c;
+		}
+		size_t item = LM_NO_INDEX;
+		for (size_t i = 0; i < inst->n_items; i++) {
+			if (name_equal(s, len, inst->items[i].id)) {
+				item = i;
+				break;
+			}
+		}
+		if (item == LM_NO_INDEX)
+			continue;
+		if (item_col[item] != LM_NO_INDEX) {
+			status = lm__error(err, LM_EDATA, t->name, header_line, c + 1,
+					   "duplicate column \"%s\" (fields %zu and %zu)", inst->items[item].id,
+					   item_col[item] + 1, c + 1);
+			continue;
+		}
+		item_col[item] = c;
+		map[nmap].col = c;
+		map[nmap].item = item;
+		nmap++;
+	}
+	struct sbuf missing = {0};
+	size_t n_missing = 0;
+	for (size_t i = 0; i < inst->n_items; i++) {
+		if (item_col[i] != LM_NO_INDEX || !inst->items[i].scored)
+			continue;
+		if (n_missing++)
+			sb_str(&missing, ", ");
+		sb_str(&missing, inst->items[i].id);
+	}
+	if (n_missing && !missing.oom)
+		status = lm__error(err, LM_EDATA, t->name, header_line, 0, "no column for item%s %s",
+				   n_missing > 1 ? "s" : "", missing.s);
+	free(missing.s);
+	if (t->id_request && id_col == LM_NO_INDEX)
+		status = lm__error(err, LM_EDATA, t->name, header_line, 0, "id column \"%s\" is not in the header",
+				   t->id_request);
+	if (missing.oom)
+		status = LM_ENOMEM;
+	free(item_col);
+	if (status != LM_OK) {
+		free(map);
+		return status;
+	}
+	if (id_col != LM_NO_INDEX && !(t->id_name = lm__strdup(want_id))) {
+		free(map);
+		return LM_ENOMEM;
+	}
+	t->map = map;
+	t->nmap = nmap;
+	t->id_col = id_col;
+	t->ncols = ncols;
+	/* Data rows keep only the fields the header has; extra ones are counted.
+	 * Room for them (and the fast path's slack) is made now, not per row. */
+	t->fields_keep = ncols;
+	while (t->ends_cap < ncols + 16)
+		if (grow_fields(t) != LM_OK)
+			return LM_ENOMEM;
+	return LM_OK;
+}
+
+static int open_common(lm_table *t, const char *name, lm_error *err)
+{
+	if (!(t->name = lm__strdup(name ? name : "<data>")))
+		return LM_ENOMEM;
+	t->pdelim = t->delim;
+	memset(t->special, 0, sizeof(t->special));
+	t->special[(unsigned char)t->pdelim] = 1;
+	t->special['"'] = 1;
+	t->special['\r'] = 1;
+	t->special['\n'] = 1;
+	/* A UTF-8 byte order mark at the start of the file is not data. */
+	while (t->end - t->pos < 3 && !t->mem_mode && !t->eof) {
+		long n = refill(t, err);
+		if (n < 0)
+			return (int)n;
+	}
+	if (t->end - t->pos >= 3 && memcmp(t->buf + t->pos, "\xEF\xBB\xBF", 3) == 0)
+		t->pos += 3;
+	int r = read_header(t, err);
+	if (r != LM_OK)
+		return r;
+	t->state = TABLE_OPEN;
+	return LM_OK;
+}
+
+static int open_fd(lm_table *t, int fd, int own, const char *name, lm_error *err)
+{
+	if (!t->readbuf && !(t->readbuf = malloc(LM_TABLE_READ_SIZE))) {
+		if (own)
+			close(fd);
+		return LM_ENOMEM;
+	}
+	t->fd = fd;
+	t->own_fd = own;
+	t->buf = t->readbuf;
+	int r = open_common(t, name, err);
+	if (r != LM_OK)
+		table_close(t);
+	return r;
+}
+
+int lm_table_open_file(lm_table *table, const char *path, lm_error *err)
+{
+	if (!table || !path)
+		return LM_EINVAL;
+	table_close(table);
+	int fd;
+	do
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0)
+		return lm__error(err, LM_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+	return open_fd(table, fd, 1, path, err);
+}
+
+int lm_table_open_fd(lm_table *table, int fd, const char *name, lm_error *err)
+{
+	if (!table || fd < 0)
+		return LM_EINVAL;
+	table_close(table);
+	return open_fd(table, fd, 0, name, err);
+}
+
+int lm_table_open_buffer(lm_table *table, const char *data, size_t len, const char *name, lm_error *err)
+{
+	if (!table || (!data && len))
+		return LM_EINVAL;
+	table_close(table);
+	table->mem_mode = 1;
+	table->eof = 1;
+	table->buf = data ? data : "";
+	table->pos = 0;
+	table->end = len;
+	int r = open_common(table, name, err);
+	if (r != LM_OK)
+		table_close(table);
+	return r;
+}
+
+/* ---- rows ------------------------------------------------------------- */
+
+/* The "(allowed: ...)" part of a bad-cell diagnostic for item @p i. */
+static const char *allowed_text(lm_table *t, size_t i)
+{
+	if (t->allowed[i])
+		return t->allowed[i];
+	const struct lm_instrument *inst = t->inst;
+	const struct lm_response_set *rs = inst->items[i].responses;
+	struct sbuf b = {0};
+	char num[32];
+	sb_str(&b, "allowed: ");
+	for (size_t k = 0; rs && k < rs->n; k++) {
+		if (k)
+			sb_str(&b, ", ");
+		if (lm_format_number(num, sizeof(num), rs->v[k].value))
+			sb_str(&b, num);
+	}
+	if (inst->n_missing) {
+		sb_str(&b, inst->n_missing > 1 ? "; missing codes: " : "; missing code: ");
+		for (size_t k = 0; k < inst->n_missing; k++) {
+			if (k)
+				sb_str(&b, ", ");
+			if (lm_format_number(num, sizeof(num), inst->missing[k].value))
+				sb_str(&b, num);
+		}
+	}
+	if (b.oom) {
+		free(b.s);
+		return "";
+	}
+	t->allowed[i] = b.s;
+	return b.s;
+}
+
+static int set_id(lm_table *t)
+{
+	t->has_id = t->id_col != LM_NO_INDEX;
+	t->id_len = 0;
+	if (!t->has_id)
+		return LM_OK;
+	const char *s = "";
+	size_t len = 0;
+	if (t->id_col < t->nfields && t->id_col < t->fields_keep)
+		s = field(t, t->id_col, &len);
+	if (len + 1 > t->id_cap) {
+		size_t cap = t->id_cap ? t->id_cap : 64;
+		while (cap < len + 1)
+			cap *= 2;
+		char *p = realloc(t->id, cap);
+		if (!p)
+			return LM_ENOMEM;
+		t->id = p;
+		t->id_cap = cap;
+	}
+	memcpy(t->id, s, len);
+	t->id[len] = '\0';
+	t->id_len = len;
+	return LM_OK;
+}
+
+static int report_cell(lm_table *t, size_t col, size_t item, const char *s, size_t len, lm_error *err)
+{
+	if (!err)
+		return LM_EDATA;
+	const char *id = t->inst->items[item].id;
+	struct sbuf b = {0};
+	sb_quoted(&b, s, len);
+	const char *allowed = allowed_text(t, item);
+	if (b.oom) {
+		free(b.s);
+		return LM_ENOMEM;
+	}
+	lm__error(err, LM_EDATA, t->name, t->row_line, col + 1, "row %lu, column \"%s\": %s is not a response of %s (%s)",
+		  t->row, id, b.s, id, allowed);
+	free(b.s);
+	return LM_EDATA;
+}
+
+int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
+{
+	if (!table || !scorer || lm_scorer_instrument(scorer) != table->inst)
+		return LM_EINVAL;
+	lm_table *t = table;
+	switch (t->state) {
+	case TABLE_OPEN:
+		break;
+	case TABLE_END:
+		return 0;
+	default:
+		return LM_EINVAL;
+	}
+	if (t->pending_blank) {
+		t->row_line = t->pending_line++;
+		t->pending_blank--;
+		t->nfields = 0;
+		if (end_field(t, 0) != LM_OK)
+			return LM_ENOMEM;
+		t->base = "";
+	} else {
+		int r = read_record(t, err);
+		if (r == 0) {
+			t->state = TABLE_END;
+			t->has_id = 0;
+			return 0;
+		}
+		if (r == LM_EDATA) {
+			/* An unclosed quote ran to the end of the file: a rejected last row. */
+			t->state = TABLE_END;
+			t->row++;
+			t->rows_read++;
+			t->rows_rejected++;
+			if (set_id(t) != LM_OK)
+				return LM_ENOMEM;
+			return lm__error(err, LM_EDATA, t->name, t->row_line, t->open_quote_field,
+					 "row %lu: quoted field not closed before the end of the file", t->row);
+		}
+		if (r < 0) {
+			t->state = TABLE_FAILED;
+			return r;
+		}
+	}
+	t->row++;
+	t->rows_read++;
+	if (set_id(t) != LM_OK)
+		return LM_ENOMEM;
+	if (t->nfields != t->ncols) {
+		t->rows_rejected++;
+		return lm__error(err, LM_EDATA, t->name, t->row_line, 0, "row %lu has %zu field%s, header has %zu",
+				 t->row, t->nfields, t->nfields == 1 ? "" : "s", t->ncols);
+	}
+	lm_scorer_clear(scorer);
+	int bad = 0;
+	const struct colmap *m = t->map, *mend = t->map + t->nmap;
+	/* Locals: the calls below could otherwise make the compiler reload them. */
+	const int32_t *ends = t->ends;
+	const char *base = t->base;
+	for (; m < mend; m++) {
+		int32_t a = ends[(ptrdiff_t)m->col - 1] + 1;
+		const char *s = base + a;
+		size_t len = (size_t)(ends[m->col] - a);
+		/* A one-digit cell is what lm_scorer_set_text() would parse it as:
+		 * the common case, taken without the text path. */
+		int r = len == 1 && (unsigned char)(*s - '0') < 10
+				? lm_scorer_set(scorer, m->item, (double)(*s - '0'), NULL)
+				: lm_scorer_set_text(scorer, m->item, s, len, NULL);
+		if (r == LM_OK)
+			continue;
+		if (r != LM_EDATA)
+			return r;
+		bad = 1;
+		if (report_cell(t, m->col, m->item, s, len, err) == LM_ENOMEM)
+			return LM_ENOMEM;
+	}
+	if (bad) {
+		t->rows_rejected++;
+		return LM_EDATA;
+	}
+	int r = lm_scorer_run(scorer);
+	return r < 0 ? r : 1;
+}
+
+unsigned long lm_table_row(const lm_table *table)
+{
+	return table ? table->row : 0;
+}
+
+unsigned long lm_table_line(const lm_table *table)
+{
+	return table ? table->row_line : 0;
+}
+
+const char *lm_table_row_id(const lm_table *table, size_t *len)
+{
+	if (len)
+		*len = 0;
+	if (!table || !table->has_id || table->row == 0)
+		return NULL;
+	if (len)
+		*len = table->id_len;
+	return table->id;
+}
+
+const char *lm_table_id_column(const lm_table *table)
+{
+	return table ? table->id_name : NULL;
+}
+
+const char *lm_table_name(const lm_table *table)
+{
+	return table ? table->name : NULL;
+}
+
+unsigned long lm_table_rows_read(const lm_table *table)
+{
+	return table ? table->rows_read : 0;
+}
+
+unsigned long lm_table_rows_rejected(const lm_table *table)
+{
+	return table ? table->rows_rejected : 0;
+}

@@ -1,0 +1,1004 @@
+/*
+ * Tests of the CSV table reader through the public API: RFC 4180 quoting,
+ * line endings, header checks, per-row diagnostics, blank versus zero, long
+ * records, and the same results from a buffer, a descriptor and a file.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "libra_measures/libra_measures.h"
+
+static const char yaml[] =
+	"format: 1\n"
+	"id: tab\n"
+	"name: Table test\n"
+	"version: '1'\n"
+	"responses: [{value: 1, label: Never}, {value: 2, label: Rarely}, {value: 3, label: Sometimes},"
+	" {value: 4, label: Often}, {value: 5, label: Very often}]\n"
+	"missing_codes: [{value: -99, label: Declined}]\n"
+	"items:\n"
+	"  - {id: t_1, label: one}\n"
+	"  - {id: t_2, label: two}\n"
+	"  - {id: t_3, label: three}\n"
+	"  - {id: t_4, label: filler, scored: false}\n"
+	"scales:\n"
+	"  - {id: total, label: T, items: [t_1, t_2, t_3], method: prorated_sum, min_answered: 2}\n";
+
+struct fx {
+	lm_instrument *inst;
+	lm_scorer *s;
+	lm_table *t;
+	lm_error *err;
+};
+
+static int setup(void **state)
+{
+	struct fx *fx = calloc(1, sizeof(*fx));
+	if (!fx)
+		return -1;
+	if (lm_instrument_load_buffer(&fx->inst, yaml, sizeof(yaml) - 1, "tab.yaml", NULL) != LM_OK)
+		return -1;
+	if (lm_scorer_new(&fx->s, fx->inst) != LM_OK || lm_table_new(&fx->t, fx->inst) != LM_OK ||
+	    lm_error_new(&fx->err) != LM_OK)
+		return -1;
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *fx = *state;
+	lm_table_free(fx->t);
+	lm_scorer_free(fx->s);
+	lm_instrument_free(fx->inst);
+	lm_error_free(fx->err);
+	free(fx);
+	return 0;
+}
+
+static int open_str(struct fx *fx, const char *data)
+{
+	return lm_table_open_buffer(fx->t, data, strlen(data), "data.csv", fx->err);
+}
+
+/* A growing string. */
+struct str {
+	char *s;
+	size_t len, cap;
+};
+
+static void str_add(struct str *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		b->s = realloc(b->s, b->cap);
+		assert_non_null(b->s);
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void str_printf(struct str *b, const char *fmt, ...);
+static void str_printf(struct str *b, const char *fmt, ...)
+{
+	char tmp[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	assert_true(n >= 0 && (size_t)n < sizeof(tmp));
+	str_add(b, tmp, (size_t)n);
+}
+
+/* Read a whole table into a transcript: every row's number, line, id, score
+ * and status, and every diagnostic. */
+static char *transcript(struct fx *fx)
+{
+	struct str b = {0};
+	str_add(&b, "", 0);
+	for (;;) {
+		lm_error_clear(fx->err);
+		int r = lm_table_next(fx->t, fx->s, fx->err);
+		if (r == 0)
+			break;
+		size_t idlen;
+		const char *id = lm_table_row_id(fx->t, &idlen);
+		str_printf(&b, "%d row=%lu line=%lu id=", r, lm_table_row(fx->t), lm_table_line(fx->t));
+		if (id) {
+			str_add(&b, "[", 1);
+			str_add(&b, id, idlen);
+			str_add(&b, "]", 1);
+		} else {
+			str_add(&b, "NULL", 4);
+		}
+		if (r == 1) {
+			/* NaN prints as "nan" or "-nan" depending on its sign bit: not part of the contract. */
+			double score = lm_scorer_scale_score(fx->s, 0);
+			if (isnan(score))
+				str_printf(&b, " total=-");
+			else
+				str_printf(&b, " total=%g", score);
+			str_printf(&b, " answered=%zu %s", lm_scorer_scale_answered(fx->s, 0),
+				   lm_score_status_name(lm_scorer_scale_status(fx->s, 0)));
+		}
+		str_add(&b, "\n", 1);
+		for (size_t i = 0; i < lm_error_count(fx->err); i++)
+			str_printf(&b, "  %s\n", lm_error_text(fx->err, i));
+		if (r < 0 && r != LM_EDATA)
+			break;
+	}
+	str_printf(&b, "read=%lu rejected=%lu\n", lm_table_rows_read(fx->t), lm_table_rows_rejected(fx->t));
+	return b.s;
+}
+
+static void check_transcript(struct fx *fx, const char *data, const char *expected)
+{
+	lm_error_clear(fx->err);
+	assert_int_equal(open_str(fx, data), LM_OK);
+	char *got = transcript(fx);
+	assert_string_equal(got, expected);
+	free(got);
+}
+
+/* ---- basics ----------------------------------------------------------- */
+
+static void test_basic(void **state)
+{
+	struct fx *fx = *state;
+	check_transcript(fx, "id,t_1,t_2,t_3\nA,1,2,3\nB,5,5,5\n",
+			 "1 row=1 line=2 id=[A] total=6 answered=3 ok\n"
+			 "1 row=2 line=3 id=[B] total=15 answered=3 ok\n"
+			 "read=2 rejected=0\n");
+	assert_string_equal(lm_table_name(fx->t), "data.csv");
+	assert_string_equal(lm_table_id_column(fx->t), "id");
+	/* After the end, next keeps returning 0. */
+	assert_int_equal(lm_table_next(fx->t, fx->s, fx->err), 0);
+}
+
+static void test_quoted(void **state)
+{
+	struct fx *fx = *state;
+	/* As R's write.csv writes it: every name and text quoted. */
+	check_transcript(fx,
+			 "\"id\",\"t_1\",\"t_2\",\"t_3\"\n"
+			 "\"a,b\",1,\"2\",\"3\"\n"
+			 "\"say \"\"hi\"\"\",\"\",4,\" 4 \"\n"
+			 "\"\",1,1,1\n",
+			 "1 row=1 line=2 id=[a,b] total=6 answered=3 ok\n"
+			 "1 row=2 line=3 id=[say \"hi\"] total=12 answered=2 prorated\n"
+			 "1 row=3 line=4 id=[] total=3 answered=3 ok\n"
+			 "read=3 rejected=0\n");
+}
+
+static void test_quoted_newline(void **state)
+{
+	struct fx *fx = *state;
+	check_transcript(fx,
+			 "id,t_1,t_2,t_3\n"
+			 "\"two\nlines\",1,1,1\n"
+			 "\"three\r\n\r\nlines\",2,2,2\n"
+			 "C,3,3,3\n",
+			 "1 row=1 line=2 id=[two\nlines] total=3 answered=3 ok\n"
+			 "1 row=2 line=4 id=[three\r\n\r\nlines] total=6 answered=3 ok\n"
+			 "1 row=3 line=7 id=[C] total=9 answered=3 ok\n"
+			 "read=3 rejected=0\n");
+}
+
+static void test_crlf_and_bom(void **state)
+{
+	struct fx *fx = *state;
+	check_transcript(fx, "\xEF\xBB\xBFid,t_1,t_2,t_3\r\nA,1,2,3\r\nB,1,2,\r\n\"C\",1,2,\"3\"\r\n",
+			 "1 row=1 line=2 id=[A] total=6 answered=3 ok\n"
+			 "1 row=2 line=3 id=[B] total=4.5 answered=2 prorated\n"
+			 "1 row=3 line=4 id=[C] total=6 answered=3 ok\n"
+			 "read=3 rejected=0\n");
+	assert_string_equal(lm_table_id_column(fx->t), "id");
+	/* A BOM elsewhere is data. */
+	check_transcript(fx, "id,t_1,t_2,t_3\n\xEF\xBB\xBFX,1,1,1\n",
+			 "1 row=1 line=2 id=[\xEF\xBB\xBFX] total=3 answered=3 ok\n"
+			 "read=1 rejected=0\n");
+}
+
+static void test_end_of_file(void **state)
+{
+	struct fx *fx = *state;
+	/* A last line without a newline counts. */
+	check_transcript(fx, "id,t_1,t_2,t_3\nA,1,2,3",
+			 "1 row=1 line=2 id=[A] total=6 answered=3 ok\nread=1 rejected=0\n");
+	check_transcript(fx, "id,t_1,t_2,t_3\nA,1,2,\"3\"",
+			 "1 row=1 line=2 id=[A] total=6 answered=3 ok\nread=1 rejected=0\n");
+	check_transcript(fx, "id,t_1,t_2,t_3\r\nA,1,2,3\r",
+			 "1 row=1 line=2 id=[A] total=6 answered=3 ok\nread=1 rejected=0\n");
+	/* Trailing empty lines make no rows. */
+	check_transcript(fx, "id,t_1,t_2,t_3\nA,1,2,3\n\n",
+			 "1 row=1 line=2 id=[A] total=6 answered=3 ok\nread=1 rejected=0\n");
+	check_transcript(fx, "id,t_1,t_2,t_3\r\nA,1,2,3\r\n\r\n\n\r\n",
+			 "1 row=1 line=2 id=[A] total=6 answered=3 ok\nread=1 rejected=0\n");
+	/* A header only. */
+	check_transcript(fx, "id,t_1,t_2,t_3", "read=0 rejected=0\n");
+	check_transcript(fx, "id,t_1,t_2,t_3\n\n", "read=0 rejected=0\n");
+}
+
+static void test_empty_line_inside(void **state)
+{
+	struct fx *fx = *state;
+	check_transcript(fx, "id,t_1,t_2,t_3\nA,1,2,3\n\n\r\nB,1,1,1\n",
+			 "1 row=1 line=2 id=[A] total=6 answered=3 ok\n"
+			 "-8 row=2 line=3 id=[]\n"
+			 "  data.csv:3: row 2 has 1 field, header has 4\n"
+			 "-8 row=3 line=4 id=[]\n"
+			 "  data.csv:4: row 3 has 1 field, header has 4\n"
+			 "1 row=4 line=5 id=[B] total=3 answered=3 ok\n"
+			 "read=4 rejected=2\n");
+}
+
+static void test_field_count(void **state)
+{
+	struct fx *fx = *state;
+	check_transcript(fx, "id,t_1,t_2,t_3\nA,1,2\nB,1,2,3,4,5\nC,1,1,1\n",
+			 "-8 row=1 line=2 id=[A]\n"
+			 "  data.csv:2: row 1 has 3 fields, header has 4\n"
+			 "-8 row=2 line=3 id=[B]\n"
+			 "  data.csv:3: row 2 has 6 fields, header has 4\n"
+			 "1 row=3 line=4 id=[C] total=3 answered=3 ok\n"
+			 "read=3 rejected=2\n");
+}
+
+static void test_unclosed_quote(void **state)
+{
+	struct fx *fx = *state;
+	check_transcript(fx, "id,t_1,t_2,t_3\nA,1,1,1\nB,1,\"2\n,3\n",
+			 "1 row=1 line=2 id=[A] total=3 answered=3 ok\n"
+			 "-8 row=2 line=3 id=[B]\n"
+			 "  data.csv:3:3: row 2: quoted field not closed before the end of the file\n"
+			 "read=2 rejected=1\n");
+	lm_error_clear(fx->err);
+	assert_int_equal(open_str(fx, "id,\"t_1,t_2,t_3\n"), LM_EDATA);
+	assert_int_equal(lm_error_count(fx->err), 1);
+	assert_string_equal(lm_error_text(fx->err, 0),
+			    "data.csv:1:2: header: quoted field not closed before the end of the file");
+}
+
+/* ---- header ----------------------------------------------------------- */
+
+/* Open @p data expecting LM_EDATA and the diagnostics in @p expected (joined by newlines). */
+static void check_header_error(struct fx *fx, const char *data, const char *expected)
+{
+	lm_error_clear(fx->err);
+	assert_int_equal(open_str(fx, data), LM_EDATA);
+	struct str b = {0};
+	str_add(&b, "", 0);
+	for (size_t i = 0; i < lm_error_count(fx->err); i++) {
+		assert_int_equal(lm_error_code(fx->err, i), LM_EDATA);
+		str_printf(&b, "%s\n", lm_error_text(fx->err, i));
+	}
+	assert_string_equal(b.s, expected);
+	free(b.s);
+	/* A table whose open failed reads nothing. */
+	assert_int_equal(lm_table_next(fx->t, fx->s, NULL), LM_EINVAL);
+}
+
+static void test_header_errors(void **state)
+{
+	struct fx *fx = *state;
+	check_header_error(fx, "", "data.csv: empty file: no header row\n");
+	check_header_error(fx, "\xEF\xBB\xBF", "data.csv: empty file: no header row\n");
+	check_header_error(fx, "\n\r\n", "data.csv: empty file: no header row\n");
+	check_header_error(fx, "\nid,t_1,t_2,t_3\n", "data.csv:1: the first line is empty: it must be the header row\n");
+	check_header_error(fx, "id,t_1,t_2\n", "data.csv:1: no column for item t_3\n");
+	check_header_error(fx, "id,x,y\n1,2,3\n", "data.csv:1: no column for items t_1, t_2, t_3\n");
+	check_header_error(fx, "t_1,t_2,t_3,t_2\n", "data.csv:1:4: duplicate column \"t_2\" (fields 2 and 4)\n");
+	check_header_error(fx, "id,t_1,t_2,t_3,id\n", "data.csv:1:5: duplicate column \"id\" (fields 1 and 5)\n");
+	/* Every problem at once. */
+	check_header_error(fx, "id, t_1 ,t_4,t_1,id,t_4\n",
+			   "data.csv:1:4: duplicate column \"t_1\" (fields 2 and 4)\n"
+			   "data.csv:1:5: duplicate column \"id\" (fields 1 and 5)\n"
+			   "data.csv:1:6: duplicate column \"t_4\" (fields 3 and 6)\n"
+			   "data.csv:1: no column for items t_2, t_3\n");
+	assert_int_equal(lm_table_set_id_column(fx->t, "subject"), LM_OK);
+	check_header_error(fx, "id,t_1,t_3\n",
+			   "data.csv:1: no column for item t_2\n"
+			   "data.csv:1: id column \"subject\" is not in the header\n");
+}
+
+static void test_header_ok(void **state)
+{
+	struct fx *fx = *state;
+	/* Names are trimmed; other columns are ignored, even when repeated; the filler is optional. */
+	check_transcript(fx, "note, t_3 ,note,t_2\t,t_1,ID\nx,1,y,2,3,z\n",
+			 "1 row=1 line=2 id=NULL total=6 answered=3 ok\nread=1 rejected=0\n");
+	assert_null(lm_table_id_column(fx->t));
+	/* An explicit id column, kept exactly: spaces and leading zeros. */
+	assert_int_equal(lm_table_set_id_column(fx->t, "Subject No"), LM_OK);
+	check_transcript(fx, "id,t_1,t_2,t_3, Subject No \nA,1,2,3, 007 \n",
+			 "1 row=1 line=2 id=[ 007 ] total=6 answered=3 ok\nread=1 rejected=0\n");
+	assert_string_equal(lm_table_id_column(fx->t), "Subject No");
+	assert_int_equal(lm_table_set_id_column(fx->t, NULL), LM_OK);
+	check_transcript(fx, "t_1,t_2,t_3,id\n1,2,3,0042\n",
+			 "1 row=1 line=2 id=[0042] total=6 answered=3 ok\nread=1 rejected=0\n");
+}
+
+static void test_delimiter(void **state)
+{
+	struct fx *fx = *state;
+	assert_int_equal(lm_table_set_delimiter(fx->t, '"'), LM_EINVAL);
+	assert_int_equal(lm_table_set_delimiter(fx->t, '\n'), LM_EINVAL);
+	assert_int_equal(lm_table_set_delimiter(fx->t, '\r'), LM_EINVAL);
+	assert_int_equal(lm_table_set_delimiter(fx->t, ';'), LM_OK);
+	check_transcript(fx, "id;t_1;t_2;t_3\n\"a;b\";1;2;3\nc,d;1;1;1\n",
+			 "1 row=1 line=2 id=[a;b] total=6 answered=3 ok\n"
+			 "1 row=2 line=3 id=[c,d] total=3 answered=3 ok\n"
+			 "read=2 rejected=0\n");
+	assert_int_equal(lm_table_set_delimiter(fx->t, '\t'), LM_OK);
+	check_transcript(fx, "id\tt_1\tt_2\tt_3\nA\t1\t 2\t3\n",
+			 "1 row=1 line=2 id=[A] total=6 answered=3 ok\nread=1 rejected=0\n");
+}
+
+/* ---- values ----------------------------------------------------------- */
+
+static void test_bad_values(void **state)
+{
+	struct fx *fx = *state;
+	check_transcript(fx,
+			 "id,t_1,t_2,t_3,t_4\n"
+			 "A,1,1,1,1\n"
+			 "B,7,2,\"x\"\"y\",0\n"
+			 "C,1e0,Sometimes,4,1\n",
+			 "1 row=1 line=2 id=[A] total=3 answered=3 ok\n"
+			 "-8 row=2 line=3 id=[B]\n"
+			 "  data.csv:3:2: row 2, column \"t_1\": \"7\" is not a response of t_1 (allowed: 1, 2, 3, "
+			 "4, 5; missing code: -99)\n"
+			 "  data.csv:3:4: row 2, column \"t_3\": \"x\\\"y\" is not a response of t_3 (allowed: 1, 2, "
+			 "3, 4, 5; missing code: -99)\n"
+			 "  data.csv:3:5: row 2, column \"t_4\": \"0\" is not a response of t_4 (allowed: 1, 2, 3, "
+			 "4, 5; missing code: -99)\n"
+			 "-8 row=3 line=4 id=[C]\n"
+			 "  data.csv:4:2: row 3, column \"t_1\": \"1e0\" is not a response of t_1 (allowed: 1, 2, "
+			 "3, 4, 5; missing code: -99)\n"
+			 "read=3 rejected=2\n");
+	/* The parts of a diagnostic. */
+	lm_error_clear(fx->err);
+	assert_int_equal(open_str(fx, "id,t_1,t_2,t_3\n\"multi\nline\",1,2,3\nX,1,9,3\n"), LM_OK);
+	assert_int_equal(lm_table_next(fx->t, fx->s, fx->err), 1);
+	assert_int_equal(lm_table_next(fx->t, fx->s, fx->err), LM_EDATA);
+	assert_int_equal(lm_error_count(fx->err), 1);
+	assert_int_equal(lm_error_code(fx->err, 0), LM_EDATA);
+	assert_string_equal(lm_error_file(fx->err, 0), "data.csv");
+	assert_int_equal(lm_error_line(fx->err, 0), 4);
+	assert_int_equal(lm_error_column(fx->err, 0), 3);
+	assert_string_equal(lm_error_message(fx->err, 0),
+			    "row 2, column \"t_2\": \"9\" is not a response of t_2 (allowed: 1, 2, 3, 4, 5; missing code: -99)");
+	/* A long bad cell is quoted in part, control characters escaped. */
+	lm_error_clear(fx->err);
+	char data[400];
+	snprintf(data, sizeof(data), "id,t_1,t_2,t_3\nA,1,2,%s\tend\n",
+		 "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz");
+	assert_int_equal(open_str(fx, data), LM_OK);
+	assert_int_equal(lm_table_next(fx->t, fx->s, fx->err), LM_EDATA);
+	assert_string_equal(lm_error_message(fx->err, 0),
+			    "row 1, column \"t_3\": \"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefgh...\" is "
+			    "not a response of t_3 (allowed: 1, 2, 3, 4, 5; missing code: -99)");
+	lm_error_clear(fx->err);
+	assert_int_equal(open_str(fx, "id,t_1,t_2,t_3\nA,1,2,\"a\tb\"\n"), LM_OK);
+	assert_int_equal(lm_table_next(fx->t, fx->s, fx->err), LM_EDATA);
+	assert_string_equal(lm_error_message(fx->err, 0),
+			    "row 1, column \"t_3\": \"a\\x09b\" is not a response of t_3 (allowed: 1, 2, 3, 4, 5; "
+			    "missing code: -99)");
+	/* Without an error list the row is still rejected. */
+	assert_int_equal(open_str(fx, "id,t_1,t_2,t_3\nA,1,2,6\n"), LM_OK);
+	assert_int_equal(lm_table_next(fx->t, fx->s, NULL), LM_EDATA);
+	assert_int_equal(lm_table_rows_rejected(fx->t), 1);
+}
+
+static void test_labels_and_codes(void **state)
+{
+	struct fx *fx = *state;
+	lm_error_clear(fx->err);
+	assert_int_equal(open_str(fx, "id,t_1,t_2,t_3,t_4\n"
+				      "A,often, VERY OFTEN ,Never,rarely\n"
+				      "B,-99,declined,3,\n"
+				      "C,3.0,\" 2 \",-99.0,Declined\n"),
+			 LM_OK);
+	assert_int_equal(lm_table_next(fx->t, fx->s, fx->err), 1);
+	assert_int_equal(lm_scorer_value(fx->s, 0), 4);
+	assert_int_equal(lm_scorer_value(fx->s, 1), 5);
+	assert_int_equal(lm_scorer_value(fx->s, 2), 1);
+	assert_int_equal(lm_scorer_value(fx->s, 3), 2);
+	assert_true(lm_scorer_scale_score(fx->s, 0) == 10);
+	assert_int_equal(lm_table_next(fx->t, fx->s, fx->err), 1);
+	assert_int_equal(lm_scorer_value_state(fx->s, 0), LM_VALUE_CODED);
+	assert_int_equal(lm_scorer_value_state(fx->s, 1), LM_VALUE_CODED);
+	assert_int_equal(lm_scorer_value_state(fx->s, 3), LM_VALUE_BLANK);
+	assert_int_equal(lm_scorer_scale_answered(fx->s, 0), 1);
+	assert_int_equal(lm_scorer_scale_coded(fx->s, 0), 2);
+	assert_int_equal(lm_scorer_scale_status(fx->s, 0), LM_SCORE_INSUFFICIENT);
+	assert_int_equal(lm_table_next(fx->t, fx->s, fx->err), 1);
+	assert_int_equal(lm_scorer_value(fx->s, 0), 3);
+	assert_int_equal(lm_scorer_value(fx->s, 1), 2);
+	assert_int_equal(lm_scorer_value_state(fx->s, 2), LM_VALUE_CODED);
+	assert_int_equal(lm_scorer_value_state(fx->s, 3), LM_VALUE_CODED);
+	assert_int_equal(lm_table_next(fx->t, fx->s, fx->err), 0);
+	assert_int_equal(lm_error_count(fx->err), 0);
+}
+
+static void test_blank_is_not_zero(void **state)
+{
+	struct fx *fx = *state;
+	lm_error_clear(fx->err);
+	assert_int_equal(open_str(fx, "id,t_1,t_2,t_3\nA,1,,3\nB,1,\"\",3\nC,1,  ,3\nD,1,0,3\n"), LM_OK);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(lm_table_next(fx->t, fx->s, fx->err), 1);
+		assert_int_equal(lm_scorer_value_state(fx->s, 1), LM_VALUE_BLANK);
+		assert_true(isnan(lm_scorer_value(fx->s, 1)));
+		assert_int_equal(lm_scorer_scale_answered(fx->s, 0), 2);
+		assert_true(lm_scorer_scale_score(fx->s, 0) == 6);
+		assert_int_equal(lm_scorer_scale_status(fx->s, 0), LM_SCORE_PRORATED);
+	}
+	/* 0 is a value, and not one of these items' responses. */
+	assert_int_equal(lm_table_next(fx->t, fx->s, fx->err), LM_EDATA);
+	assert_int_equal(lm_error_count(fx->err), 1);
+	assert_int_equal(lm_error_column(fx->err, 0), 3);
+}
+
+/* ---- limits, sources -------------------------------------------------- */
+
+static char *long_id_data(size_t idlen, int quoted)
+{
+	char *data = malloc(idlen + 100);
+	assert_non_null(data);
+	size_t n = (size_t)sprintf(data, "id,t_1,t_2,t_3\nA,1,1,1\n");
+	if (quoted)
+		data[n++] = '"';
+	for (size_t i = 0; i < idlen; i++)
+		data[n++] = (char)('a' + i % 26);
+	if (quoted)
+		data[n++] = '"';
+	n += (size_t)sprintf(data + n, ",2,2,2\nB,3,3,3\n");
+	return data;
+}
+
+static char *write_temp(const char *data, size_t len);
+
+/*
+ * A pipe fed by a thread in pieces: 0 < size <= max, from a seeded sequence
+ * (max 0: everything at once). A thread rather than a forked child, so that
+ * leak checkers see one process.
+ */
+struct feeder {
+	int fd;
+	const char *data;
+	size_t len, max;
+	unsigned long long seed;
+	pthread_t thread;
+};
+
+static void *feed(void *arg)
+{
+	struct feeder *f = arg;
+	size_t off = 0;
+	unsigned long long x = f->seed;
+	while (off < f->len) {
+		size_t n = f->len - off;
+		if (f->max) {
+			x = x * 6364136223846793005ull + 1442695040888963407ull;
+			size_t k = 1 + (size_t)(x >> 33) % f->max;
+			n = k < n ? k : n;
+		}
+		ssize_t w = write(f->fd, f->data + off, n);
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	close(f->fd);
+	return NULL;
+}
+
+/* Start feeding @p data through a pipe; returns the read end. */
+static int feeder_start(struct feeder *f, const char *data, size_t len, size_t max, unsigned long long seed)
+{
+	int p[2];
+	assert_int_equal(pipe(p), 0);
+	f->fd = p[1];
+	f->data = data;
+	f->len = len;
+	f->max = max;
+	f->seed = seed;
+	assert_int_equal(pthread_create(&f->thread, NULL, feed, f), 0);
+	return p[0];
+}
+
+static void feeder_join(struct feeder *f, int read_fd)
+{
+	close(read_fd); /* a feeder still writing gets EPIPE */
+	pthread_join(f->thread, NULL);
+}
+
+/* Open @p data from a buffer (how 0), a file (1) or a pipe (2). */
+static void open_via(struct fx *fx, const char *data, size_t len, int how, int *fd, struct feeder *f)
+{
+	*fd = -1;
+	if (how == 0) {
+		assert_int_equal(lm_table_open_buffer(fx->t, data, len, "data.csv", fx->err), LM_OK);
+		return;
+	}
+	if (how == 1) {
+		char *path = write_temp(data, len);
+		*fd = open(path, O_RDONLY);
+		unlink(path);
+		free(path);
+		assert_true(*fd >= 0);
+		assert_int_equal(lm_table_open_fd(fx->t, *fd, "data.csv", fx->err), LM_OK);
+		f->fd = -1;
+		return;
+	}
+	*fd = feeder_start(f, data, len, 0, 0);
+	assert_int_equal(lm_table_open_fd(fx->t, *fd, "data.csv", fx->err), LM_OK);
+}
+
+static void close_via(int how, int fd, struct feeder *f)
+{
+	if (how == 2)
+		feeder_join(f, fd);
+	else if (fd >= 0)
+		close(fd);
+}
+
+static void check_long_id(struct fx *fx, size_t idlen, int quoted)
+{
+	char *data = long_id_data(idlen, quoted);
+	size_t skip = strlen("id,t_1,t_2,t_3\nA,1,1,1\n") + (quoted ? 1 : 0);
+	for (int how = 0; how < 3; how++) {
+		lm_error_clear(fx->err);
+		int fd;
+		struct feeder f;
+		open_via(fx, data, strlen(data), how, &fd, &f);
+		assert_int_equal(lm_table_next(fx->t, fx->s, fx->err), 1);
+		assert_int_equal(lm_table_next(fx->t, fx->s, fx->err), 1);
+		size_t len;
+		const char *id = lm_table_row_id(fx->t, &len);
+		assert_int_equal(len, idlen);
+		assert_int_equal(strlen(id), idlen);
+		assert_memory_equal(id, data + skip, idlen);
+		assert_true(lm_scorer_scale_score(fx->s, 0) == 6);
+		assert_int_equal(lm_table_next(fx->t, fx->s, fx->err), 1);
+		assert_int_equal(lm_table_line(fx->t), 4);
+		assert_int_equal(lm_table_next(fx->t, fx->s, fx->err), 0);
+		close_via(how, fd, &f);
+	}
+	free(data);
+}
+
+static void test_long_record(void **state)
+{
+	struct fx *fx = *state;
+	check_long_id(fx, 200 * 1000, 0);
+	check_long_id(fx, 200 * 1000, 1);
+	/* Beyond the 1 MiB limit: an error with a location, and no more reading. */
+	for (int quoted = 0; quoted < 2; quoted++) {
+		char *data = long_id_data(1024 * 1024 + 10, quoted);
+		for (int how = 0; how < 3; how++) {
+			lm_error_clear(fx->err);
+			int fd;
+			struct feeder f;
+			open_via(fx, data, strlen(data), how, &fd, &f);
+			assert_int_equal(lm_table_next(fx->t, fx->s, fx->err), 1);
+			assert_int_equal(lm_table_next(fx->t, fx->s, fx->err), LM_ELIMIT);
+			assert_int_equal(lm_error_count(fx->err), 1);
+			assert_int_equal(lm_error_code(fx->err, 0), LM_ELIMIT);
+			assert_int_equal(lm_error_line(fx->err, 0), 3);
+			assert_string_equal(lm_error_file(fx->err, 0), "data.csv");
+			assert_true(lm_table_next(fx->t, fx->s, fx->err) < 0);
+			close_via(how, fd, &f);
+		}
+		free(data);
+	}
+	/* Just under it is fine. */
+	char *data = long_id_data(1024 * 1024 - 100, 0);
+	int fd;
+	struct feeder f;
+	open_via(fx, data, strlen(data), 1, &fd, &f);
+	assert_int_equal(lm_table_next(fx->t, fx->s, fx->err), 1);
+	assert_int_equal(lm_table_next(fx->t, fx->s, fx->err), 1);
+	close_via(1, fd, &f);
+	free(data);
+}
+
+/* Generated data that puts the 64 KiB read boundaries everywhere: inside
+ * quotes, between CR and LF, inside doubled quotes. */
+static char *make_mixed(size_t rows)
+{
+	struct str b = {0};
+	str_printf(&b, "%s", "\xEF\xBB\xBF\"id\",t_1,t_2,\"t_3\",note\r\n");
+	unsigned x = 12345;
+	for (size_t r = 0; r < rows; r++) {
+		x = x * 1103515245u + 12345u;
+		unsigned k = (x >> 16) % 11;
+		switch (k) {
+		case 0:
+			str_printf(&b, "\"id %zu\r\nwith \"\"quotes\"\"\",%u,%u,%u,\"n,n\"\r\n", r, 1 + (x >> 8) % 5,
+				   1 + (x >> 10) % 5, 1 + (x >> 12) % 5);
+			break;
+		case 1:
+			str_printf(&b, "r%zu,%u,,%u,x\n", r, 1 + (x >> 8) % 5, 1 + (x >> 12) % 5);
+			break;
+		case 2:
+			str_printf(&b, "r%zu,often,Never,-99,\n", r);
+			break;
+		case 3:
+			str_printf(&b, "r%zu,9,1,1,x\r\n", r);
+			break;
+		case 4:
+			str_printf(&b, "r%zu,1,1\n", r);
+			break;
+		case 5:
+			str_add(&b, "\n", 1);
+			break;
+		default:
+			str_printf(&b, "%010zu,%u,%u,%u,\"%*s\"\r\n", r, 1 + (x >> 8) % 5, 1 + (x >> 10) % 5,
+				   1 + (x >> 12) % 5, (int)((x >> 4) % 40), "");
+			break;
+		}
+	}
+	str_printf(&b, "%s", "last,1,2,3,no newline");
+	return b.s;
+}
+
+static char *write_temp(const char *data, size_t len)
+{
+	char *path = strdup("/tmp/lm_test_table_XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	close(fd);
+	return path;
+}
+
+static void test_sources_agree(void **state)
+{
+	struct fx *fx = *state;
+	char *data = make_mixed(20000);
+	size_t len = strlen(data);
+	assert_true(len > 4 * 65536);
+
+	lm_error_clear(fx->err);
+	assert_int_equal(lm_table_open_buffer(fx->t, data, len, "data.csv", fx->err), LM_OK);
+	char *from_buffer = transcript(fx);
+
+	char *path = write_temp(data, len);
+	assert_int_equal(lm_table_open_file(fx->t, path, fx->err), LM_OK);
+	assert_string_equal(lm_table_name(fx->t), path);
+	assert_int_equal(lm_table_open_buffer(fx->t, data, len, path, fx->err), LM_OK);
+	char *from_buffer2 = transcript(fx);
+	assert_int_equal(lm_table_open_file(fx->t, path, fx->err), LM_OK);
+	char *from_file = transcript(fx);
+	assert_string_equal(from_file, from_buffer2);
+
+	int fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(lm_table_open_fd(fx->t, fd, "data.csv", fx->err), LM_OK);
+	char *from_fd = transcript(fx);
+	assert_string_equal(from_fd, from_buffer);
+	/* The descriptor is not closed by the table. */
+	lm_table_free(fx->t);
+	fx->t = NULL;
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	assert_int_equal(lm_table_new(&fx->t, fx->inst), LM_OK);
+
+	/* A pipe, written in small uneven pieces. */
+	struct feeder f;
+	int rfd = feeder_start(&f, data, len, 9973, 1);
+	assert_int_equal(lm_table_open_fd(fx->t, rfd, "data.csv", fx->err), LM_OK);
+	char *from_pipe = transcript(fx);
+	feeder_join(&f, rfd);
+	assert_string_equal(from_pipe, from_buffer);
+	close(fd);
+
+	/* The transcript holds every kind of row. */
+	assert_non_null(strstr(from_buffer, "with \"quotes\"]"));
+	assert_non_null(strstr(from_buffer, "has 1 field, header has 5"));
+	assert_non_null(strstr(from_buffer, "has 3 fields, header has 5"));
+	assert_non_null(strstr(from_buffer, "\"9\" is not a response"));
+	assert_non_null(strstr(from_buffer, "id=[last] total=6"));
+
+	unlink(path);
+	free(path);
+	free(data);
+	free(from_buffer);
+	free(from_buffer2);
+	free(from_file);
+	free(from_fd);
+	free(from_pipe);
+}
+
+/* A tiny deterministic generator for the randomized test. */
+static unsigned rnd(unsigned long long *x)
+{
+	*x = *x * 6364136223846793005ull + 1442695040888963407ull;
+	return (unsigned)(*x >> 33);
+}
+
+/* Append a random field: text from an alphabet of awkward bytes, quoted when
+ * it must be and sometimes when it need not be. */
+static void random_field(struct str *b, struct str *raw, unsigned long long *x)
+{
+	static const char *alphabet[] = {"a", "Z", "1", " ", ",", "\"", "\r", "\n", "\r\n", "\xc3\xa9", ";", "\t"};
+	unsigned n = rnd(x) % 9;
+	if (rnd(x) % 8 == 0)
+		n = 300 + rnd(x) % 5000; /* now and then a long one */
+	raw->len = 0;
+	str_add(raw, "", 0);
+	int must = 0;
+	for (unsigned i = 0; i < n; i++) {
+		const char *a = alphabet[rnd(x) % (sizeof(alphabet) / sizeof(alphabet[0]))];
+		must |= strpbrk(a, ",\"\r\n") != NULL;
+		str_add(raw, a, strlen(a));
+	}
+	if (!must && rnd(x) % 3) {
+		str_add(b, raw->s, raw->len);
+		return;
+	}
+	str_add(b, "\"", 1);
+	for (size_t i = 0; i < raw->len; i++) {
+		if (raw->s[i] == '"')
+			str_add(b, "\"", 1);
+		str_add(b, raw->s + i, 1);
+	}
+	str_add(b, "\"", 1);
+}
+
+static void test_random_round_trip(void **state)
+{
+	struct fx *fx = *state;
+	enum { ROWS = 3000 };
+	struct str b = {0}, raw = {0};
+	char **ids = calloc(ROWS, sizeof(*ids));
+	unsigned long *lines = calloc(ROWS, sizeof(*lines));
+	assert_true(ids && lines);
+	unsigned long long x = 42;
+	str_printf(&b, "%s", "junk,id,t_1,t_2,t_3,more\r\n");
+	unsigned long line = 2;
+	for (int r = 0; r < ROWS; r++) {
+		lines[r] = line;
+		size_t start = b.len;
+		random_field(&b, &raw, &x);
+		str_add(&b, ",", 1);
+		random_field(&b, &raw, &x);
+		ids[r] = strdup(raw.s);
+		str_printf(&b, ",%u,\"%u\",%u,", 1 + rnd(&x) % 5, 1 + rnd(&x) % 5, 1 + rnd(&x) % 5);
+		random_field(&b, &raw, &x);
+		str_printf(&b, "%s", rnd(&x) % 2 ? "\r\n" : "\n");
+		for (size_t i = start; i < b.len; i++)
+			line += b.s[i] == '\n';
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		lm_error_clear(fx->err);
+		struct feeder f;
+		int rfd = -1;
+		if (pass == 0) {
+			assert_int_equal(lm_table_open_buffer(fx->t, b.s, b.len, "data.csv", fx->err), LM_OK);
+		} else {
+			rfd = feeder_start(&f, b.s, b.len, 3000, 7);
+			/* Non-blocking: reads often find the pipe empty. */
+			assert_int_equal(fcntl(rfd, F_SETFL, O_NONBLOCK), 0);
+			assert_int_equal(lm_table_open_fd(fx->t, rfd, "data.csv", fx->err), LM_OK);
+		}
+		for (int r = 0; r < ROWS; r++) {
+			assert_int_equal(lm_table_next(fx->t, fx->s, fx->err), 1);
+			size_t len;
+			const char *id = lm_table_row_id(fx->t, &len);
+			assert_int_equal(len, strlen(ids[r]));
+			assert_memory_equal(id, ids[r], len);
+			assert_int_equal(lm_table_line(fx->t), lines[r]);
+		}
+		assert_int_equal(lm_table_next(fx->t, fx->s, fx->err), 0);
+		assert_int_equal(lm_error_count(fx->err), 0);
+		if (pass == 1)
+			feeder_join(&f, rfd);
+	}
+	for (int r = 0; r < ROWS; r++)
+		free(ids[r]);
+	free(ids);
+	free(lines);
+	free(b.s);
+	free(raw.s);
+}
+
+/* ---- data-driven cases ------------------------------------------------ */
+
+/*
+ * Every folder tests/data/tables/CASE holds data.csv, the transcript it must
+ * give (expected, in the format of transcript()) and optionally options, lines
+ * of "id_column=NAME" or "delimiter=C" ("tab" for a tab). The table is read as
+ * "data.csv" so that the expected text does not depend on where the tree is.
+ * Adding a case is adding a folder.
+ */
+static char *read_text(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	struct str b = {0};
+	str_add(&b, "", 0);
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		str_add(&b, buf, n);
+	fclose(f);
+	return b.s;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void run_case(struct fx *fx, const char *dir, const char *name)
+{
+	char path[1400];
+	lm_table *t;
+	assert_int_equal(lm_table_new(&t, fx->inst), LM_OK);
+	snprintf(path, sizeof(path), "%s/%s/options", dir, name);
+	char *options = read_text(path);
+	for (char *line = options ? strtok(options, "\n") : NULL; line; line = strtok(NULL, "\n")) {
+		if (strncmp(line, "id_column=", 10) == 0) {
+			assert_int_equal(lm_table_set_id_column(t, line + 10), LM_OK);
+		} else if (strncmp(line, "delimiter=", 10) == 0) {
+			char d = strcmp(line + 10, "tab") == 0 ? '\t' : line[10];
+			assert_int_equal(lm_table_set_delimiter(t, d), LM_OK);
+		} else {
+			print_error("case %s: unknown option \"%s\"\n", name, line);
+			fail();
+		}
+	}
+	free(options);
+	snprintf(path, sizeof(path), "%s/%s/data.csv", dir, name);
+	int fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	lm_error_clear(fx->err);
+	lm_table *saved = fx->t;
+	fx->t = t;
+	struct str got = {0};
+	str_add(&got, "", 0);
+	int r = lm_table_open_fd(t, fd, "data.csv", fx->err);
+	if (r == LM_OK) {
+		char *rows = transcript(fx);
+		str_add(&got, rows, strlen(rows));
+		free(rows);
+	} else {
+		str_printf(&got, "open: %d\n", r);
+		for (size_t i = 0; i < lm_error_count(fx->err); i++)
+			str_printf(&got, "  %s\n", lm_error_text(fx->err, i));
+	}
+	fx->t = saved;
+	close(fd);
+	lm_table_free(t);
+	snprintf(path, sizeof(path), "%s/%s/expected", dir, name);
+	char *expected = read_text(path);
+	if (!expected || strcmp(expected, got.s) != 0) {
+		print_error("case %s: expected\n%s\ngot\n%s\n", name, expected ? expected : "(no file)", got.s);
+		fail();
+	}
+	free(expected);
+	free(got.s);
+}
+
+static void test_data_cases(void **state)
+{
+	struct fx *fx = *state;
+	const char *root = getenv("LM_TEST_DATA");
+	if (!root)
+		skip();
+	char dir[1024];
+	snprintf(dir, sizeof(dir), "%s/tables", root);
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	char *names[256];
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL && n < 256)
+		if (e->d_name[0] != '.' && strlen(e->d_name) < 300)
+			names[n++] = strdup(e->d_name);
+	closedir(d);
+	assert_true(n > 0);
+	qsort(names, n, sizeof(names[0]), compare_names);
+	for (size_t i = 0; i < n; i++) {
+		run_case(fx, dir, names[i]);
+		free(names[i]);
+	}
+}
+
+static void test_file_errors(void **state)
+{
+	struct fx *fx = *state;
+	lm_error_clear(fx->err);
+	assert_int_equal(lm_table_open_file(fx->t, "/nonexistent/dir/x.csv", fx->err), LM_EIO);
+	assert_int_equal(lm_error_count(fx->err), 1);
+	assert_string_equal(lm_error_file(fx->err, 0), "/nonexistent/dir/x.csv");
+	assert_non_null(strstr(lm_error_message(fx->err, 0), strerror(ENOENT)));
+	/* Reading a directory fails on the first read. */
+	lm_error_clear(fx->err);
+	assert_int_equal(lm_table_open_file(fx->t, "/", fx->err), LM_EIO);
+	assert_int_equal(lm_error_code(fx->err, 0), LM_EIO);
+}
+
+static void test_arguments(void **state)
+{
+	struct fx *fx = *state;
+	lm_table *t = NULL;
+	assert_int_equal(lm_table_new(&t, NULL), LM_EINVAL);
+	assert_null(t);
+	assert_int_equal(lm_table_new(NULL, fx->inst), LM_EINVAL);
+	lm_table_free(NULL);
+	assert_int_equal(lm_table_next(fx->t, fx->s, NULL), LM_EINVAL); /* not opened */
+	assert_int_equal(lm_table_open_buffer(NULL, "", 0, NULL, NULL), LM_EINVAL);
+	assert_int_equal(lm_table_open_file(fx->t, NULL, NULL), LM_EINVAL);
+	assert_int_equal(lm_table_open_fd(fx->t, -1, NULL, NULL), LM_EINVAL);
+	assert_null(lm_table_row_id(NULL, NULL));
+	assert_int_equal(lm_table_rows_read(NULL), 0);
+
+	/* A scorer of another instrument is refused. */
+	lm_instrument *other;
+	lm_scorer *s2;
+	assert_int_equal(lm_instrument_load_buffer(&other, yaml, sizeof(yaml) - 1, "other.yaml", NULL), LM_OK);
+	assert_int_equal(lm_scorer_new(&s2, other), LM_OK);
+	assert_int_equal(open_str(fx, "id,t_1,t_2,t_3\nA,1,1,1\n"), LM_OK);
+	assert_int_equal(lm_table_next(fx->t, s2, NULL), LM_EINVAL);
+	assert_int_equal(lm_table_next(fx->t, fx->s, NULL), 1);
+	lm_scorer_free(s2);
+	lm_instrument_free(other);
+
+	/* The table keeps its own reference to the instrument; a name defaults. */
+	lm_instrument *inst;
+	assert_int_equal(lm_instrument_load_buffer(&inst, yaml, sizeof(yaml) - 1, NULL, NULL), LM_OK);
+	assert_int_equal(lm_table_new(&t, inst), LM_OK);
+	lm_instrument_free(inst);
+	assert_int_equal(lm_table_open_buffer(t, "t_1,t_2,t_3\n", 12, NULL, NULL), LM_OK);
+	assert_non_null(lm_table_name(t));
+	lm_table_free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_basic, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quoted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quoted_newline, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_crlf_and_bom, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_end_of_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_empty_line_inside, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_field_count, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unclosed_quote, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_header_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_header_ok, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_delimiter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_values, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_labels_and_codes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_blank_is_not_zero, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_record, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sources_agree, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_random_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_data_cases, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_arguments, setup, teardown),
+	};
+	/* A feeder whose reader stopped early gets EPIPE rather than a signal. */
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
