@@ -597,8 +597,13 @@ static void test_format_number_locale(void **state)
 	const char *set = NULL;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && !set; i++)
 		set = setlocale(LC_NUMERIC, names[i]);
-	if (!set)
-		skip(); /* no locale with a decimal comma is installed */
+	if (!set) {
+		/* cmocka 1.1.5 prints skip() as "not ok # SKIP", which meson counts as
+		 * a failure; CI generates the locale and requires the check. */
+		assert_null(getenv("LM_REQUIRE_DECIMAL_COMMA"));
+		print_message("# no locale with a decimal comma is installed; check not run here\n");
+		return;
+	}
 	char probe[16];
 	snprintf(probe, sizeof(probe), "%.1f", 2.5);
 	assert_string_equal(probe, "2,5"); /* the locale is in effect */
