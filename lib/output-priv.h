@@ -8,10 +8,43 @@
 #define LM_OUTPUT_PRIV_H
 
 #include <stddef.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "libra_measures/error.h"
 
-struct lm_out;
+#define LM_OUT_BUFSIZE (256 * 1024)
+
+struct lm_out {
+	char *path;     /* the target; NULL when writing to a descriptor */
+	char *tmp_path; /* the temporary file beside it, while it exists */
+	int fd;         /* the temporary or spool file */
+	FILE *spool;    /* the tmpfile() behind fd, descriptor mode */
+	int out_fd;     /* descriptor mode: where commit copies to */
+	char *buf;
+	size_t len;
+	int write_errno; /* first write error: sticky, reported by commit */
+	int done;        /* committed or failed: nothing more is written */
+};
+
+/* Flush the buffer, then append (or write directly what is larger). */
+void lm__out_put_slow(struct lm_out *o, const char *s, size_t n);
+
+/* Inlined so that short constant pieces become plain stores. */
+static inline void lm__out_put_inline(struct lm_out *o, const char *s, size_t n)
+{
+	if (n > LM_OUT_BUFSIZE - o->len) {
+		lm__out_put_slow(o, s, n);
+		return;
+	}
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+}
+
+static inline void lm__out_str_inline(struct lm_out *o, const char *s)
+{
+	lm__out_put_inline(o, s, strlen(s));
+}
 
 /* Output to PATH through a temporary file beside it. */
 int lm__out_open_file(struct lm_out **out, const char *path, lm_error *err);

@@ -80,6 +80,13 @@ struct lm_table {
 	size_t id_col;      /* LM_NO_INDEX when none */
 	char *id_name;      /* the id column in use */
 
+	/* Further columns asked for with lm_table_require_column(). */
+	struct extra {
+		char *name;
+		size_t col;
+	} *extra;
+	size_t n_extra;
+
 	/* The current row's id, NUL-terminated. */
 	char *id;
 	size_t id_len, id_cap;
@@ -147,6 +154,11 @@ static void table_close(lm_table *t)
 
 void lm_table_free(lm_table *table)
 {
+	if (table) {
+		for (size_t e = 0; e < table->n_extra; e++)
+			free(table->extra[e].name);
+		free(table->extra);
+	}
 	if (!table)
 		return;
 	table_close(table);
@@ -175,6 +187,21 @@ int lm_table_set_id_column(lm_table *table, const char *name)
 	}
 	free(table->id_request);
 	table->id_request = copy;
+	return LM_OK;
+}
+
+int lm_table_require_column(lm_table *table, const char *name, size_t *handle)
+{
+	if (!table || !name || !*name || !handle || table->state != TABLE_CLOSED)
+		return LM_EINVAL;
+	struct extra *e = realloc(table->extra, (table->n_extra + 1) * sizeof(*e));
+	if (!e)
+		return LM_ENOMEM;
+	table->extra = e;
+	if (!(e[table->n_extra].name = lm__strdup(name)))
+		return LM_ENOMEM;
+	e[table->n_extra].col = LM_NO_INDEX;
+	*handle = table->n_extra++;
 	return LM_OK;
 }
 
@@ -775,6 +802,25 @@ static int read_header(lm_table *t, lm_error *err)
 	if (t->id_request && id_col == LM_NO_INDEX)
 		status = lm__error(err, LM_EDATA, t->name, header_line, 0, "id column \"%s\" is not in the header",
 				   t->id_request);
+	for (size_t e = 0; e < t->n_extra; e++) {
+		t->extra[e].col = LM_NO_INDEX;
+		for (size_t c = 0; c < ncols; c++) {
+			size_t len;
+			const char *s = field(t, c, &len);
+			trim(&s, &len);
+			if (!name_equal(s, len, t->extra[e].name))
+				continue;
+			if (t->extra[e].col == LM_NO_INDEX)
+				t->extra[e].col = c;
+			else
+				status = lm__error(err, LM_EDATA, t->name, header_line, c + 1,
+						   "duplicate column \"%s\" (fields %zu and %zu)", t->extra[e].name,
+						   t->extra[e].col + 1, c + 1);
+		}
+		if (t->extra[e].col == LM_NO_INDEX)
+			status = lm__error(err, LM_EDATA, t->name, header_line, 0, "column \"%s\" is not in the header",
+					   t->extra[e].name);
+	}
 	if (missing.oom)
 		status = LM_ENOMEM;
 	free(item_col);
@@ -1079,4 +1125,16 @@ unsigned long lm_table_rows_read(const lm_table *table)
 unsigned long lm_table_rows_rejected(const lm_table *table)
 {
 	return table ? table->rows_rejected : 0;
+}
+
+const char *lm_table_column_value(const lm_table *table, size_t handle, size_t *len)
+{
+	size_t n = 0;
+	const char *s = NULL;
+	if (table && handle < table->n_extra && table->extra[handle].col != LM_NO_INDEX && table->state == TABLE_OPEN && table->row &&
+	    table->extra[handle].col < table->nfields)
+		s = field(table, table->extra[handle].col, &n);
+	if (len)
+		*len = s ? n : 0;
+	return s;
 }

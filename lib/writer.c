@@ -1,11 +1,7 @@
 /*
- * libra_measures — writing output atomically, and the score writers.
- *
- * Two layers: the private output sink of output-priv.h (a buffer in front of a
- * temporary file beside the target, renamed into place on commit, or of an
- * anonymous spool file copied to a descriptor on commit; JSON and CSV quoting;
- * locale-independent numbers), and on it the CSV and JSON Lines score writers
- * of writer.h.
+ * libra_measures — the score writers of writer.h (CSV and JSON Lines, one
+ * record per respondent) on the output sink of output.c, and the
+ * locale-independent number format they all share.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,8 +17,6 @@
 
 #include "internal.h"
 #include "output-priv.h"
-
-#define LM_OUT_BUFSIZE (256 * 1024)
 
 /* ---- numbers ---------------------------------------------------------- */
 
@@ -79,431 +73,6 @@ size_t lm_format_number(char *buf, size_t size, double value)
 	return k;
 }
 
-/* ---- the output sink -------------------------------------------------- */
-
-struct lm_out {
-	char *path;     /* the target; NULL when writing to a descriptor */
-	char *tmp_path; /* the temporary file beside it, while it exists */
-	int fd;         /* the temporary or spool file */
-	FILE *spool;    /* the tmpfile() behind fd, descriptor mode */
-	int out_fd;     /* descriptor mode: where commit copies to */
-	char *buf;
-	size_t len;
-	int write_errno; /* first write error: sticky, reported by commit */
-	int done;        /* committed or failed: nothing more is written */
-};
-
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w > 0) {
-			p += w;
-			n -= (size_t)w;
-		} else if (w < 0 && errno == EINTR) {
-			continue;
-		} else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			struct pollfd pfd = {.fd = fd, .events = POLLOUT};
-			(void)poll(&pfd, 1, -1);
-		} else {
-			if (w == 0)
-				errno = EIO;
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static void out_flush(struct lm_out *o)
-{
-	if (o->write_errno || o->done) {
-		o->len = 0;
-		return;
-	}
-	if (o->len && write_all(o->fd, o->buf, o->len) != 0)
-		o->write_errno = errno ? errno : EIO;
-	o->len = 0;
-}
-
-/* Flush, then append; what is larger than the buffer is written directly. */
-static void out_put_slow(struct lm_out *o, const char *s, size_t n)
-{
-	out_flush(o);
-	if (o->write_errno || o->done)
-		return;
-	if (n > LM_OUT_BUFSIZE) {
-		if (write_all(o->fd, s, n) != 0)
-			o->write_errno = errno ? errno : EIO;
-		return;
-	}
-	memcpy(o->buf, s, n);
-	o->len = n;
-}
-
-/* Inlined so that short constant pieces become plain stores. */
-static inline void out_put(struct lm_out *o, const char *s, size_t n)
-{
-	if (n > LM_OUT_BUFSIZE - o->len) {
-		out_put_slow(o, s, n);
-		return;
-	}
-	memcpy(o->buf + o->len, s, n);
-	o->len += n;
-}
-
-static inline void out_str(struct lm_out *o, const char *s)
-{
-	out_put(o, s, strlen(s));
-}
-
-static void out_count(struct lm_out *o, unsigned long long v)
-{
-	char tmp[24];
-	size_t n = 0;
-	do {
-		tmp[sizeof(tmp) - 1 - n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	out_put(o, tmp + sizeof(tmp) - n, n);
-}
-
-/* A finite number as lm_format_number() writes it; anything else as null. */
-static void out_number(struct lm_out *o, double v)
-{
-	char num[32];
-	size_t n = lm_format_number(num, sizeof(num), v);
-	if (n)
-		out_put(o, num, n);
-	else
-		out_put(o, "null", 4);
-}
-
-static void out_csv_field(struct lm_out *o, const char *s, size_t n, char delimiter)
-{
-	size_t i = 0;
-	while (i < n && s[i] != delimiter && s[i] != '"' && s[i] != '\r' && s[i] != '\n')
-		i++;
-	if (i == n) {
-		out_put(o, s, n);
-		return;
-	}
-	out_put(o, "\"", 1);
-	size_t start = 0;
-	for (i = 0; i < n; i++) {
-		if (s[i] == '"') {
-			out_put(o, s + start, i + 1 - start); /* the quote, then its double */
-			start = i;
-		}
-	}
-	out_put(o, s + start, n - start);
-	out_put(o, "\"", 1);
-}
-
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	size_t len;
-	unsigned min;
-	if (c >= 0xC2 && c <= 0xDF) {
-		len = 2;
-		min = 0x80;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3;
-		min = 0x800;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4;
-		min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	unsigned cp = c & (0x7Fu >> len);
-	for (size_t k = 1; k < len; k++) {
-		if ((s[k] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[k] & 0x3Fu);
-	}
-	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return len;
-}
-
-/* Control characters become \u00XX; bytes that are not valid UTF-8 become
- * U+FFFD, so that every line is valid JSON. */
-static void out_json_string(struct lm_out *o, const char *str, size_t n)
-{
-	if (!str) {
-		out_put(o, "null", 4);
-		return;
-	}
-	const unsigned char *s = (const unsigned char *)str;
-	out_put(o, "\"", 1);
-	size_t start = 0, i = 0;
-	while (i < n) {
-		unsigned char c = s[i];
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-			i++;
-			continue;
-		}
-		size_t ulen = 0;
-		if (c >= 0x80 && (ulen = utf8_len(s + i, n - i)) != 0) {
-			i += ulen;
-			continue;
-		}
-		out_put(o, str + start, i - start);
-		if (c == '"') {
-			out_put(o, "\\\"", 2);
-		} else if (c == '\\') {
-			out_put(o, "\\\\", 2);
-		} else if (c < 0x20) {
-			char esc[6] = {'\\', 'u', '0', '0', "0123456789abcdef"[c >> 4], "0123456789abcdef"[c & 15]};
-			out_put(o, esc, 6);
-		} else {
-			out_put(o, "\\ufffd", 6);
-		}
-		start = ++i;
-	}
-	out_put(o, str + start, n - start);
-	out_put(o, "\"", 1);
-}
-
-void lm__out_put(struct lm_out *o, const char *s, size_t n)
-{
-	out_put(o, s, n);
-}
-
-void lm__out_str(struct lm_out *o, const char *s)
-{
-	out_str(o, s);
-}
-
-void lm__out_number(struct lm_out *o, double v)
-{
-	out_number(o, v);
-}
-
-void lm__out_count(struct lm_out *o, unsigned long long v)
-{
-	out_count(o, v);
-}
-
-void lm__out_json_string(struct lm_out *o, const char *s, size_t n)
-{
-	out_json_string(o, s, n);
-}
-
-void lm__out_csv_field(struct lm_out *o, const char *s, size_t n, char delimiter)
-{
-	out_csv_field(o, s, n, delimiter);
-}
-
-static struct lm_out *out_new(void)
-{
-	struct lm_out *o = calloc(1, sizeof(*o));
-	if (!o)
-		return NULL;
-	if (!(o->buf = malloc(LM_OUT_BUFSIZE))) {
-		free(o);
-		return NULL;
-	}
-	o->fd = -1;
-	o->out_fd = -1;
-	return o;
-}
-
-/* Drop the output: close and remove the temporary file. */
-static void out_discard(struct lm_out *o)
-{
-	if (o->spool) {
-		fclose(o->spool);
-		o->spool = NULL;
-	} else if (o->fd >= 0) {
-		close(o->fd);
-	}
-	o->fd = -1;
-	if (o->tmp_path) {
-		unlink(o->tmp_path);
-		free(o->tmp_path);
-		o->tmp_path = NULL;
-	}
-	o->done = 1;
-}
-
-void lm__out_free(struct lm_out *o)
-{
-	if (!o)
-		return;
-	out_discard(o);
-	free(o->buf);
-	free(o->path);
-	free(o);
-}
-
-/*
- * Create "DIR/.BASE.tmp-XXXXXX" exclusively. Not mkstemp(): it creates files
- * with mode 0600, and the output should get the mode a plain create would
- * (0666 less the umask), which only open() applies without reading the umask.
- */
-static int create_temp(struct lm_out *o, lm_error *err)
-{
-	const char *path = o->path;
-	const char *slash = strrchr(path, '/');
-	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-	const char *base = path + dirlen;
-	size_t need = dirlen + 1 + strlen(base) + sizeof(".tmp-XXXXXX");
-	char *tmp = malloc(need);
-	if (!tmp)
-		return LM_ENOMEM;
-	static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^ ((uint64_t)getpid() << 16) ^
-		     (uint64_t)(uintptr_t)o;
-	x |= 1; /* xorshift must not start at 0 */
-	for (int attempt = 0; attempt < 100; attempt++) {
-		char suffix[7];
-		for (int k = 0; k < 6; k++) {
-			x ^= x << 13; /* xorshift64 */
-			x ^= x >> 7;
-			x ^= x << 17;
-			suffix[k] = alnum[x % (sizeof(alnum) - 1)];
-		}
-		suffix[6] = '\0';
-		snprintf(tmp, need, "%.*s.%s.tmp-%s", (int)dirlen, path, base, suffix);
-		int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-		if (fd >= 0) {
-			o->fd = fd;
-			o->tmp_path = tmp;
-			return LM_OK;
-		}
-		if (errno != EEXIST && errno != EINTR)
-			break;
-	}
-	int e = errno;
-	free(tmp);
-	return lm__error(err, LM_EIO, path, 0, 0, "cannot create a temporary file beside it: %s", strerror(e));
-}
-
-int lm__out_open_file(struct lm_out **out, const char *path, lm_error *err)
-{
-	if (!out)
-		return LM_EINVAL;
-	*out = NULL;
-	if (!path || !*path)
-		return LM_EINVAL;
-	struct lm_out *o = out_new();
-	if (!o || !(o->path = lm__strdup(path))) {
-		lm__out_free(o);
-		return LM_ENOMEM;
-	}
-	int r = create_temp(o, err);
-	if (r != LM_OK) {
-		lm__out_free(o);
-		return r;
-	}
-	/* Replacing a file keeps its permissions. */
-	struct stat st;
-	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-		(void)fchmod(o->fd, st.st_mode & 07777);
-	*out = o;
-	return LM_OK;
-}
-
-int lm__out_open_fd(struct lm_out **out, int fd, lm_error *err)
-{
-	if (!out)
-		return LM_EINVAL;
-	*out = NULL;
-	if (fd < 0)
-		return LM_EINVAL;
-	struct lm_out *o = out_new();
-	if (!o)
-		return LM_ENOMEM;
-	o->out_fd = fd;
-	if (!(o->spool = tmpfile())) {
-		int e = errno;
-		lm__out_free(o);
-		return lm__error(err, LM_EIO, NULL, 0, 0, "cannot create a temporary file: %s", strerror(e));
-	}
-	o->fd = fileno(o->spool);
-	*out = o;
-	return LM_OK;
-}
-
-static int out_fail(struct lm_out *o, int e, const char *what, lm_error *err)
-{
-	char name[64];
-	const char *file = o->path;
-	if (!file) {
-		snprintf(name, sizeof(name), "<file descriptor %d>", o->out_fd);
-		file = name;
-	}
-	out_discard(o);
-	return lm__error(err, LM_EIO, file, 0, 0, "%s: %s", what, strerror(e));
-}
-
-/* Copy the spool file to the output descriptor. */
-static int copy_spool(struct lm_out *o, lm_error *err)
-{
-	if (lseek(o->fd, 0, SEEK_SET) < 0)
-		return out_fail(o, errno, "cannot read back the temporary file", err);
-	for (;;) {
-		ssize_t n = read(o->fd, o->buf, LM_OUT_BUFSIZE);
-		if (n == 0)
-			break;
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return out_fail(o, errno, "cannot read back the temporary file", err);
-		}
-		if (write_all(o->out_fd, o->buf, (size_t)n) != 0)
-			return out_fail(o, errno, "cannot write", err);
-	}
-	out_discard(o);
-	return LM_OK;
-}
-
-/* After a rename, make the directory entry durable too (best effort). */
-static void sync_dir(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir = slash ? lm__strndup(path, slash == path ? 1 : (size_t)(slash - path)) : lm__strdup(".");
-	if (!dir)
-		return;
-	int fd = open(dir, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		(void)fsync(fd);
-		close(fd);
-	}
-	free(dir);
-}
-
-int lm__out_commit(struct lm_out *o, lm_error *err)
-{
-	if (!o || o->done)
-		return LM_EINVAL;
-	out_flush(o);
-	if (o->write_errno)
-		return out_fail(o, o->write_errno, o->path ? "cannot write" : "cannot write the temporary file", err);
-	if (!o->path)
-		return copy_spool(o, err);
-	if (fsync(o->fd) != 0)
-		return out_fail(o, errno, "cannot write", err);
-	int fd = o->fd;
-	o->fd = -1;
-	if (close(fd) != 0)
-		return out_fail(o, errno, "cannot write", err);
-	if (rename(o->tmp_path, o->path) != 0)
-		return out_fail(o, errno, "cannot replace", err);
-	free(o->tmp_path);
-	o->tmp_path = NULL;
-	o->done = 1;
-	sync_dir(o->path);
-	return LM_OK;
-}
-
 /* ---- the score writers ------------------------------------------------ */
 
 struct lm_writer {
@@ -517,27 +86,27 @@ static void write_csv_header(lm_writer *w)
 {
 	const struct lm_instrument *inst = w->inst;
 	struct lm_out *o = w->out;
-	out_put(o, "id", 2);
+	lm__out_put_inline(o, "id", 2);
 	for (size_t i = 0; i < inst->n_scales; i++) {
 		const struct lm_scale *sc = &inst->scales[i];
-		out_put(o, ",", 1);
-		out_str(o, sc->id);
-		out_put(o, ",", 1);
-		out_str(o, sc->id);
-		out_str(o, "_answered,");
-		out_str(o, sc->id);
-		out_str(o, "_status");
+		lm__out_put_inline(o, ",", 1);
+		lm__out_str_inline(o, sc->id);
+		lm__out_put_inline(o, ",", 1);
+		lm__out_str_inline(o, sc->id);
+		lm__out_str_inline(o, "_answered,");
+		lm__out_str_inline(o, sc->id);
+		lm__out_str_inline(o, "_status");
 		if (sc->n_bands) {
-			out_put(o, ",", 1);
-			out_str(o, sc->id);
-			out_str(o, "_band");
+			lm__out_put_inline(o, ",", 1);
+			lm__out_str_inline(o, sc->id);
+			lm__out_str_inline(o, "_band");
 		}
 	}
 	for (size_t i = 0; i < inst->n_rules; i++) {
-		out_put(o, ",", 1);
-		out_str(o, inst->rules[i].id);
+		lm__out_put_inline(o, ",", 1);
+		lm__out_str_inline(o, inst->rules[i].id);
 	}
-	out_put(o, "\n", 1);
+	lm__out_put_inline(o, "\n", 1);
 }
 
 static const char *band_id(const struct lm_scale *sc, long band)
@@ -550,83 +119,83 @@ static void write_csv(lm_writer *w, const char *id, size_t id_len, const lm_scor
 	const struct lm_instrument *inst = w->inst;
 	struct lm_out *o = w->out;
 	if (id)
-		out_csv_field(o, id, id_len, ',');
+		lm__out_csv_field(o, id, id_len, ',');
 	for (size_t i = 0; i < inst->n_scales; i++) {
 		const struct lm_scale *sc = &inst->scales[i];
 		int status = lm_scorer_scale_status(scorer, i);
 		double score = lm_scorer_scale_score(scorer, i);
-		out_put(o, ",", 1);
+		lm__out_put_inline(o, ",", 1);
 		if (status != LM_SCORE_INSUFFICIENT && isfinite(score))
-			out_number(o, score);
-		out_put(o, ",", 1);
-		out_count(o, lm_scorer_scale_answered(scorer, i));
-		out_put(o, ",", 1);
+			lm__out_number(o, score);
+		lm__out_put_inline(o, ",", 1);
+		lm__out_count(o, lm_scorer_scale_answered(scorer, i));
+		lm__out_put_inline(o, ",", 1);
 		const char *name = lm_score_status_name(status);
 		if (name)
-			out_str(o, name);
+			lm__out_str_inline(o, name);
 		if (sc->n_bands) {
-			out_put(o, ",", 1);
+			lm__out_put_inline(o, ",", 1);
 			const char *b = band_id(sc, lm_scorer_scale_band(scorer, i));
 			if (b)
-				out_csv_field(o, b, strlen(b), ',');
+				lm__out_csv_field(o, b, strlen(b), ',');
 		}
 	}
 	for (size_t i = 0; i < inst->n_rules; i++) {
 		int v = lm_scorer_rule(scorer, i);
 		if (v == LM_RULE_TRUE)
-			out_put(o, ",true", 5);
+			lm__out_put_inline(o, ",true", 5);
 		else if (v == LM_RULE_FALSE)
-			out_put(o, ",false", 6);
+			lm__out_put_inline(o, ",false", 6);
 		else
-			out_put(o, ",", 1);
+			lm__out_put_inline(o, ",", 1);
 	}
-	out_put(o, "\n", 1);
+	lm__out_put_inline(o, "\n", 1);
 }
 
 static void write_jsonl(lm_writer *w, unsigned long row, const char *id, size_t id_len, const lm_scorer *scorer)
 {
 	const struct lm_instrument *inst = w->inst;
 	struct lm_out *o = w->out;
-	out_put(o, "{\"row\":", 7);
-	out_count(o, row);
-	out_put(o, ",\"id\":", 6);
-	out_json_string(o, id, id_len);
-	out_put(o, ",\"scales\":{", 11);
+	lm__out_put_inline(o, "{\"row\":", 7);
+	lm__out_count(o, row);
+	lm__out_put_inline(o, ",\"id\":", 6);
+	lm__out_json_string(o, id, id_len);
+	lm__out_put_inline(o, ",\"scales\":{", 11);
 	for (size_t i = 0; i < inst->n_scales; i++) {
 		const struct lm_scale *sc = &inst->scales[i];
 		int status = lm_scorer_scale_status(scorer, i);
 		double score = lm_scorer_scale_score(scorer, i);
 		if (i)
-			out_put(o, ",", 1);
-		out_json_string(o, sc->id, strlen(sc->id));
-		out_put(o, ":{\"score\":", 10);
-		out_number(o, status != LM_SCORE_INSUFFICIENT ? score : NAN);
-		out_put(o, ",\"answered\":", 12);
-		out_count(o, lm_scorer_scale_answered(scorer, i));
-		out_put(o, ",\"coded\":", 9);
-		out_count(o, lm_scorer_scale_coded(scorer, i));
-		out_put(o, ",\"status\":", 10);
+			lm__out_put_inline(o, ",", 1);
+		lm__out_json_string(o, sc->id, strlen(sc->id));
+		lm__out_put_inline(o, ":{\"score\":", 10);
+		lm__out_number(o, status != LM_SCORE_INSUFFICIENT ? score : NAN);
+		lm__out_put_inline(o, ",\"answered\":", 12);
+		lm__out_count(o, lm_scorer_scale_answered(scorer, i));
+		lm__out_put_inline(o, ",\"coded\":", 9);
+		lm__out_count(o, lm_scorer_scale_coded(scorer, i));
+		lm__out_put_inline(o, ",\"status\":", 10);
 		const char *name = lm_score_status_name(status);
-		out_json_string(o, name, name ? strlen(name) : 0);
-		out_put(o, ",\"band\":", 8);
+		lm__out_json_string(o, name, name ? strlen(name) : 0);
+		lm__out_put_inline(o, ",\"band\":", 8);
 		const char *b = band_id(sc, lm_scorer_scale_band(scorer, i));
-		out_json_string(o, b, b ? strlen(b) : 0);
-		out_put(o, "}", 1);
+		lm__out_json_string(o, b, b ? strlen(b) : 0);
+		lm__out_put_inline(o, "}", 1);
 	}
-	out_put(o, "},\"rules\":{", 11);
+	lm__out_put_inline(o, "},\"rules\":{", 11);
 	for (size_t i = 0; i < inst->n_rules; i++) {
 		if (i)
-			out_put(o, ",", 1);
-		out_json_string(o, inst->rules[i].id, strlen(inst->rules[i].id));
+			lm__out_put_inline(o, ",", 1);
+		lm__out_json_string(o, inst->rules[i].id, strlen(inst->rules[i].id));
 		int v = lm_scorer_rule(scorer, i);
 		if (v == LM_RULE_TRUE)
-			out_put(o, ":true", 5);
+			lm__out_put_inline(o, ":true", 5);
 		else if (v == LM_RULE_FALSE)
-			out_put(o, ":false", 6);
+			lm__out_put_inline(o, ":false", 6);
 		else
-			out_put(o, ":null", 5);
+			lm__out_put_inline(o, ":null", 5);
 	}
-	out_put(o, "}}\n", 3);
+	lm__out_put_inline(o, "}}\n", 3);
 }
 
 int lm_writer_write(lm_writer *writer, unsigned long row, const char *id, size_t id_len, const lm_scorer *scorer)

@@ -51,6 +51,25 @@ LM_EXPORT LM_NODISCARD int lm_table_set_id_column(lm_table *table, const char *n
 LM_EXPORT LM_NODISCARD int lm_table_set_delimiter(lm_table *table, char delimiter);
 
 /**
+ * Ask for a further column (e.g. a group or wave column) by name (copied).
+ * The header check reports it when it is absent or appears twice. Call
+ * before opening.
+ * @param[out] handle what lm_table_column_value() takes.
+ * @return LM_OK, LM_EINVAL or LM_ENOMEM.
+ * @since 0.1
+ */
+LM_EXPORT LM_NODISCARD int lm_table_require_column(lm_table *table, const char *name, size_t *handle);
+
+/**
+ * The current row's value of a column asked for with lm_table_require_column().
+ * @param[out] len its length in bytes (may be NULL).
+ * @return borrowed, not NUL-terminated, valid until the next lm_table_next();
+ *         NULL when there is no current row.
+ * @since 0.1
+ */
+LM_EXPORT const char *lm_table_column_value(const lm_table *table, size_t handle, size_t *len);
+
+/**
  * Open a CSV file and read its header. Every problem with the header is
  * reported at once: no header (empty file), duplicate columns, item columns
  * that are missing.
