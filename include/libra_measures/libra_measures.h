@@ -17,5 +17,7 @@
 #include "score.h"
 #include "table.h"
 #include "writer.h"
+#include "stats.h"
+#include "prepost.h"
 
 #endif

@@ -1,0 +1,220 @@
+/*
+ * libra_measures — pre/post change: pairs respondents across two waves,
+ * scores both, and computes per respondent the change, the Jacobson–Truax
+ * reliable change index and clinical-significance category, and per scale
+ * the summary statistics (paired t, effect sizes, Cronbach's alpha per wave,
+ * band transitions) overall and by group.
+ *
+ * Use: lm_prepost_new(), the setters, one of the run functions, then read
+ * the results or write them (JSON document or per-respondent CSV).
+ *
+ * Statistics that cannot be computed (too few pairs, zero variance) are NaN
+ * through this API, with a reason from lm_prepost_stat_reason(); the writers
+ * print them as null with that reason, never as a number.
+ *
+ * Thread safety: an analysis is used by one thread at a time; it keeps its
+ * own reference to the instrument.
+ */
+#ifndef LIBRA_MEASURES_PREPOST_H
+#define LIBRA_MEASURES_PREPOST_H
+
+#include "common.h"
+#include "error.h"
+#include "instrument.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A pre/post analysis. Opaque. */
+typedef struct lm_prepost lm_prepost;
+
+/** What to do with an id that occurs twice in one wave. */
+enum lm_duplicates {
+	LM_DUPLICATES_ERROR = 0,  /**< fail, listing every duplicate and its rows (default) */
+	LM_DUPLICATES_EXCLUDE = 1 /**< leave every row of that id unpaired, and count them */
+};
+
+/** Counts over the whole run (lm_prepost_count()). */
+enum lm_prepost_count {
+	LM_COUNT_PRE_ROWS = 0,     /**< data rows in the pre wave */
+	LM_COUNT_POST_ROWS = 1,    /**< data rows in the post wave */
+	LM_COUNT_PAIRS = 2,        /**< ids found once in each wave */
+	LM_COUNT_PRE_ONLY = 3,     /**< ids found only in the pre wave */
+	LM_COUNT_POST_ONLY = 4,    /**< ids found only in the post wave */
+	LM_COUNT_NO_ID = 5,        /**< rows (either wave) with a blank id */
+	LM_COUNT_DUPLICATE_ID = 6, /**< rows (either wave) whose id occurs more than once in their wave */
+	LM_COUNT_OTHER_WAVE = 7    /**< long form: rows whose wave is neither the pre nor the post value */
+};
+
+/** Per-scale summary statistics (lm_prepost_stat()). */
+enum lm_prepost_stat {
+	LM_STAT_PRE_N = 0, LM_STAT_PRE_MEAN, LM_STAT_PRE_SD,        /**< over pairs with both scores */
+	LM_STAT_POST_N, LM_STAT_POST_MEAN, LM_STAT_POST_SD,
+	LM_STAT_PRE_ALPHA, LM_STAT_PRE_ALPHA_N,                      /**< over all pre rows with complete items */
+	LM_STAT_POST_ALPHA, LM_STAT_POST_ALPHA_N,
+	LM_STAT_CHANGE_N, LM_STAT_CHANGE_MEAN, LM_STAT_CHANGE_SD,   /**< change = post - pre */
+	LM_STAT_CHANGE_CI_LOW, LM_STAT_CHANGE_CI_HIGH,              /**< 95 % CI of the mean change */
+	LM_STAT_T, LM_STAT_DF, LM_STAT_P,                           /**< paired t-test, two-sided */
+	LM_STAT_DZ,                                                 /**< mean change / SD of change */
+	LM_STAT_DAV,                                                /**< mean change / mean of pre and post SDs */
+	LM_STAT_RCI_SD, LM_STAT_RCI_RELIABILITY, LM_STAT_RCI_SDIFF, /**< inputs of the reliable change index */
+	LM_STAT_IMPROVED, LM_STAT_DETERIORATED, LM_STAT_UNCHANGED,  /**< reliable change counts */
+	LM_STAT_RECOVERED                                           /**< NaN without a clinical cut-off */
+};
+
+/** Between-group comparison of change (lm_prepost_compare()). */
+enum lm_prepost_compare {
+	LM_COMPARE_DIFFERENCE = 0, /**< mean change of group 0 minus that of group 1 */
+	LM_COMPARE_WELCH_T = 1,
+	LM_COMPARE_DF = 2,         /**< Welch–Satterthwaite degrees of freedom */
+	LM_COMPARE_P = 3,          /**< two-sided */
+	LM_COMPARE_HEDGES_G = 4    /**< (group 0 - group 1) / pooled SD, times 1 - 3 / (4 (n0 + n1) - 9) */
+};
+
+/** Where the reliability used by the RCI came from. */
+enum lm_reliability_source {
+	LM_RELIABILITY_NONE = 0,     /**< none could be had (then no RCI) */
+	LM_RELIABILITY_OVERRIDE = 1, /**< lm_prepost_set_reliability() */
+	LM_RELIABILITY_NORMS = 2,    /**< the scale's norms in the definition */
+	LM_RELIABILITY_ALPHA_PRE = 3 /**< Cronbach's alpha of the pre wave */
+};
+
+/** Reliable change of one respondent on one scale. */
+enum lm_reliable {
+	LM_RELIABLE_UNKNOWN = -1,     /**< no score at a wave, or no RCI */
+	LM_RELIABLE_NONE = 0,         /**< |RCI| <= 1.96 */
+	LM_RELIABLE_IMPROVED = 1,     /**< reliable change towards the better end */
+	LM_RELIABLE_DETERIORATED = 2  /**< reliable change towards the worse end */
+};
+
+/** Clinical-significance category (Jacobson & Truax 1991). */
+enum lm_category {
+	LM_CATEGORY_UNKNOWN = -1,     /**< no reliable-change result, or no clinical cut-off */
+	LM_CATEGORY_RECOVERED = 0,    /**< reliably improved and crossed the cut-off */
+	LM_CATEGORY_IMPROVED = 1,     /**< reliably improved, did not cross */
+	LM_CATEGORY_UNCHANGED = 2,
+	LM_CATEGORY_DETERIORATED = 3
+};
+
+/**
+ * Create an analysis for @p inst.
+ * @param[out] out owned by the caller (lm_prepost_free()).
+ * @return LM_OK, LM_EINVAL or LM_ENOMEM.
+ * @since 0.1
+ */
+LM_EXPORT LM_NODISCARD int lm_prepost_new(lm_prepost **out, const lm_instrument *inst);
+
+/** Free an analysis. Accepts NULL. @since 0.1 */
+LM_EXPORT void lm_prepost_free(lm_prepost *pp);
+
+/** @name Options; set before running. Each returns LM_OK, LM_EINVAL or LM_ENOMEM.
+ * @{ */
+/** Column holding respondent ids (copied); default "id". Ids are text: "007" and "7" differ. */
+LM_EXPORT LM_NODISCARD int lm_prepost_set_id_column(lm_prepost *pp, const char *name);
+/** Column holding the group (e.g. treatment / control), taken from the pre row; NULL for none. */
+LM_EXPORT LM_NODISCARD int lm_prepost_set_group_column(lm_prepost *pp, const char *name);
+/** An lm_duplicates. */
+LM_EXPORT LM_NODISCARD int lm_prepost_set_duplicates(lm_prepost *pp, int policy);
+/** Reliability for the RCI of every scale, overriding norms and alpha; NaN to unset. Must be in (0, 1). */
+LM_EXPORT LM_NODISCARD int lm_prepost_set_reliability(lm_prepost *pp, double reliability);
+/** SD for the RCI of every scale, instead of the SD of pre scores among the pairs; NaN to unset. */
+LM_EXPORT LM_NODISCARD int lm_prepost_set_rci_sd(lm_prepost *pp, double sd);
+/** Field delimiter of the input tables (default ','). */
+LM_EXPORT LM_NODISCARD int lm_prepost_set_delimiter(lm_prepost *pp, char delimiter);
+/** @} */
+
+/**
+ * Run on two tables, one per wave. Every problem (bad values, missing
+ * columns, duplicate ids under LM_DUPLICATES_ERROR) is reported at once.
+ * @return LM_OK, LM_EDATA, LM_EIO, LM_ENOMEM or LM_EINVAL.
+ * @since 0.1
+ */
+LM_EXPORT LM_NODISCARD int lm_prepost_run_files(lm_prepost *pp, const char *pre_path, const char *post_path,
+						lm_error *err);
+
+/**
+ * Run on one long table whose @p wave_column says which wave a row belongs
+ * to (@p pre_value or @p post_value, compared as text after trimming). Rows
+ * with another value are counted (LM_COUNT_OTHER_WAVE) and left out.
+ * @since 0.1
+ */
+LM_EXPORT LM_NODISCARD int lm_prepost_run_long_file(lm_prepost *pp, const char *path, const char *wave_column,
+						    const char *pre_value, const char *post_value, lm_error *err);
+
+/** @name Results (after a successful run).
+ * @{ */
+/** An lm_prepost_count; 0 before a run. */
+LM_EXPORT unsigned long lm_prepost_count(const lm_prepost *pp, int which);
+
+/**
+ * Per-scale statistic @p which (lm_prepost_stat) over all pairs, or over the
+ * pairs of group @p group (0-based, see lm_prepost_group_count()); pass
+ * (size_t)-1 for all pairs. NaN when it cannot be computed.
+ */
+LM_EXPORT double lm_prepost_stat(const lm_prepost *pp, size_t scale, size_t group, int which);
+
+/** Why lm_prepost_stat() is NaN (static text), or NULL when it is a number. */
+LM_EXPORT const char *lm_prepost_stat_reason(const lm_prepost *pp, size_t scale, size_t group, int which);
+
+/** An lm_reliability_source for @p scale. */
+LM_EXPORT int lm_prepost_reliability_source(const lm_prepost *pp, size_t scale);
+
+/** Number of groups (0 without a group column); groups are in order of first appearance. */
+LM_EXPORT size_t lm_prepost_group_count(const lm_prepost *pp);
+/** Name of group @p g (borrowed). */
+LM_EXPORT const char *lm_prepost_group_name(const lm_prepost *pp, size_t g);
+
+/**
+ * Comparison of the two groups' change on @p scale (lm_prepost_compare);
+ * NaN when it cannot be computed (not exactly two groups, too few pairs).
+ */
+LM_EXPORT double lm_prepost_compare(const lm_prepost *pp, size_t scale, int which);
+/** Why lm_prepost_compare() is NaN (static text), or NULL. */
+LM_EXPORT const char *lm_prepost_compare_reason(const lm_prepost *pp, size_t scale, int which);
+
+/** Respondents in the pairs, in pre-file order. */
+LM_EXPORT size_t lm_prepost_respondent_count(const lm_prepost *pp);
+/** Id of respondent @p r (borrowed). */
+LM_EXPORT const char *lm_prepost_respondent_id(const lm_prepost *pp, size_t r);
+/** Group of respondent @p r (borrowed); NULL without a group column. */
+LM_EXPORT const char *lm_prepost_respondent_group(const lm_prepost *pp, size_t r);
+/** Score of respondent @p r on @p scale at wave 0 (pre) or 1 (post); NaN when insufficient. */
+LM_EXPORT double lm_prepost_respondent_score(const lm_prepost *pp, size_t r, size_t scale, int wave);
+/** Band index at wave 0 or 1, -1 when none. */
+LM_EXPORT long lm_prepost_respondent_band(const lm_prepost *pp, size_t r, size_t scale, int wave);
+/** Reliable change index; NaN when it cannot be computed. */
+LM_EXPORT double lm_prepost_respondent_rci(const lm_prepost *pp, size_t r, size_t scale);
+/** An lm_reliable. */
+LM_EXPORT int lm_prepost_respondent_reliable(const lm_prepost *pp, size_t r, size_t scale);
+/** An lm_category. */
+LM_EXPORT int lm_prepost_respondent_category(const lm_prepost *pp, size_t r, size_t scale);
+/** @} */
+
+/** Output formats of lm_prepost_write(). */
+enum lm_prepost_format {
+	LM_PREPOST_JSON = 0,       /**< the whole analysis as one JSON document */
+	LM_PREPOST_CSV = 1,        /**< one row per pair */
+	LM_PREPOST_SUMMARY = 2     /**< the per-scale summary as readable text */
+};
+
+/**
+ * Write the results to @p path atomically (temporary file, then rename).
+ * @return LM_OK, LM_EIO or LM_EINVAL.
+ * @since 0.1
+ */
+LM_EXPORT LM_NODISCARD int lm_prepost_write_file(const lm_prepost *pp, int format, const char *path, lm_error *err);
+
+/** As lm_prepost_write_file(), to an open descriptor (not closed). @since 0.1 */
+LM_EXPORT LM_NODISCARD int lm_prepost_write_fd(const lm_prepost *pp, int format, int fd, lm_error *err);
+
+/** "improved", "deteriorated", "none"; static; NULL otherwise. @since 0.1 */
+LM_EXPORT const char *lm_reliable_name(int reliable);
+/** "recovered", "improved", "unchanged", "deteriorated"; static; NULL otherwise. @since 0.1 */
+LM_EXPORT const char *lm_category_name(int category);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,1476 @@
+/*
+ * libra_measures — pre/post change analysis: pairing by respondent id,
+ * change scores, Jacobson–Truax reliable change and clinical significance,
+ * and per-scale summaries overall and by group.
+ *
+ * Each wave is read once as a stream; what is kept per row is its id, its
+ * group, and per scale its score and band. Cronbach's alpha is accumulated
+ * while reading (running moments of the keyed items of complete rows).
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "output-priv.h"
+#include "stats-priv.h"
+
+#define RCI_CRITICAL 1.96
+
+/* ---- growing storage ---------------------------------------------------------- */
+
+struct text {
+	char *p;
+	size_t len, cap;
+};
+
+/* Append s and return its offset, or (size_t)-1 when out of memory. */
+static size_t text_add(struct text *t, const char *s, size_t n)
+{
+	if (t->len + n + 1 > t->cap) {
+		size_t cap = t->cap ? t->cap : 4096;
+		while (cap < t->len + n + 1)
+			cap *= 2;
+		char *p = realloc(t->p, cap);
+		if (!p)
+			return LM_NO_INDEX;
+		t->p = p;
+		t->cap = cap;
+	}
+	size_t off = t->len;
+	memcpy(t->p + off, s, n);
+	t->p[off + n] = '\0';
+	t->len += n + 1;
+	return off;
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return 1;
+	size_t c = *cap ? *cap : 256;
+	while (c < need)
+		c *= 2;
+	void *q = realloc(*p, c * size);
+	if (!q)
+		return 0;
+	*p = q;
+	*cap = c;
+	return 1;
+}
+
+/* One wave's rows that have an id. */
+struct wave {
+	const char *name;        /* file name for diagnostics */
+	size_t n, cap;           /* rows kept */
+	size_t *id;              /* offsets into pp->text */
+	unsigned *group;         /* group index + 1, 0 = none */
+	unsigned long *row, *line;
+	unsigned char *dup;      /* id occurs more than once in this wave */
+	double *score;           /* n * n_scales */
+	signed char *band;       /* n * n_scales */
+	size_t *slots, n_slots;  /* open-addressing hash of ids: row index + 1 */
+	unsigned long rows, no_id, dup_rows, other;
+	/* Cronbach's alpha: per scale, moments of each keyed item and of the total, complete rows only */
+	struct lm_moments **item_m, *total_m;
+};
+
+struct summary {
+	double v[LM_STAT_RECOVERED + 1];
+	const char *why[LM_STAT_RECOVERED + 1];
+};
+
+struct lm_prepost {
+	const struct lm_instrument *inst;
+	char *id_column, *group_column;
+	int duplicates;
+	double reliability, rci_sd;
+	char delimiter;
+	int done;
+
+	struct text text;
+	struct wave w[2];
+	size_t *groups; /* offsets of group names in text */
+	size_t n_groups, cap_groups;
+	unsigned long counts[LM_COUNT_OTHER_WAVE + 1];
+
+	/* pairs, in pre order */
+	size_t n_pairs;
+	size_t *pre_row, *post_row;
+	double *rci;        /* n_pairs * n_scales */
+	signed char *reliable, *category;
+
+	/* per scale: summaries for all (index 0) and each group (1..n_groups) */
+	struct summary *sum;
+	int *rel_source;
+	double cmp[5];
+	const char *cmp_why[5];
+	double *cmp_v;         /* n_scales * 5 */
+	const char **cmp_reason;
+};
+
+/* ---- ids ------------------------------------------------------------------------ */
+
+static uint64_t hash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+/* Index of the row with this id, or LM_NO_INDEX; *slot gets where it is or would go. */
+static size_t lookup(const struct lm_prepost *pp, const struct wave *w, const char *id, size_t n, size_t *slot)
+{
+	size_t mask = w->n_slots - 1, i = (size_t)hash(id, n) & mask;
+	for (;; i = (i + 1) & mask) {
+		size_t r = w->slots[i];
+		if (!r) {
+			if (slot)
+				*slot = i;
+			return LM_NO_INDEX;
+		}
+		const char *other = pp->text.p + w->id[r - 1];
+		if (strlen(other) == n && memcmp(other, id, n) == 0) {
+			if (slot)
+				*slot = i;
+			return r - 1;
+		}
+	}
+}
+
+static int rehash(struct lm_prepost *pp, struct wave *w)
+{
+	size_t n_slots = w->n_slots ? w->n_slots * 2 : 1024;
+	size_t *slots = calloc(n_slots, sizeof(*slots));
+	if (!slots)
+		return 0;
+	free(w->slots);
+	w->slots = slots;
+	w->n_slots = n_slots;
+	for (size_t r = 0; r < w->n; r++) {
+		if (w->dup[r] == 2) /* later rows of a duplicate id are not in the index */
+			continue;
+		size_t slot;
+		const char *id = pp->text.p + w->id[r];
+		lookup(pp, w, id, strlen(id), &slot);
+		w->slots[slot] = r + 1;
+	}
+	return 1;
+}
+
+static unsigned intern_group(struct lm_prepost *pp, const char *s, size_t n)
+{
+	for (size_t g = 0; g < pp->n_groups; g++) {
+		const char *name = pp->text.p + pp->groups[g];
+		if (strlen(name) == n && memcmp(name, s, n) == 0)
+			return (unsigned)g + 1;
+	}
+	if (!grow((void **)&pp->groups, &pp->cap_groups, pp->n_groups + 1, sizeof(*pp->groups)))
+		return 0;
+	size_t off = text_add(&pp->text, s, n);
+	if (off == LM_NO_INDEX)
+		return 0;
+	pp->groups[pp->n_groups++] = off;
+	return (unsigned)pp->n_groups;
+}
+
+/* ---- lifetime and options ------------------------------------------------------------ */
+
+int lm_prepost_new(lm_prepost **out, const lm_instrument *inst)
+{
+	if (!out)
+		return LM_EINVAL;
+	*out = NULL;
+	if (!inst)
+		return LM_EINVAL;
+	lm_prepost *pp = calloc(1, sizeof(*pp));
+	if (!pp)
+		return LM_ENOMEM;
+	pp->id_column = lm__strdup("id");
+	if (!pp->id_column) {
+		free(pp);
+		return LM_ENOMEM;
+	}
+	lm__instrument_ref(inst);
+	pp->inst = inst;
+	pp->reliability = NAN;
+	pp->rci_sd = NAN;
+	pp->delimiter = ',';
+	*out = pp;
+	return LM_OK;
+}
+
+static void wave_free(struct wave *w, size_t n_scales)
+{
+	free(w->id);
+	free(w->group);
+	free(w->row);
+	free(w->line);
+	free(w->dup);
+	free(w->score);
+	free(w->band);
+	free(w->slots);
+	if (w->item_m)
+		for (size_t s = 0; s < n_scales; s++)
+			free(w->item_m[s]);
+	free(w->item_m);
+	free(w->total_m);
+	memset(w, 0, sizeof(*w));
+}
+
+static void results_free(lm_prepost *pp)
+{
+	for (int k = 0; k < 2; k++)
+		wave_free(&pp->w[k], pp->inst->n_scales);
+	free(pp->text.p);
+	memset(&pp->text, 0, sizeof(pp->text));
+	free(pp->groups);
+	pp->groups = NULL;
+	pp->n_groups = pp->cap_groups = 0;
+	free(pp->pre_row);
+	free(pp->post_row);
+	free(pp->rci);
+	free(pp->reliable);
+	free(pp->category);
+	free(pp->sum);
+	free(pp->rel_source);
+	free(pp->cmp_v);
+	free(pp->cmp_reason);
+	pp->pre_row = pp->post_row = NULL;
+	pp->rci = NULL;
+	pp->reliable = pp->category = NULL;
+	pp->sum = NULL;
+	pp->rel_source = NULL;
+	pp->cmp_v = NULL;
+	pp->cmp_reason = NULL;
+	pp->n_pairs = 0;
+	memset(pp->counts, 0, sizeof(pp->counts));
+	pp->done = 0;
+}
+
+void lm_prepost_free(lm_prepost *pp)
+{
+	if (!pp)
+		return;
+	results_free(pp);
+	free(pp->id_column);
+	free(pp->group_column);
+	lm_instrument_free(lm__instrument_mutable(pp->inst));
+	free(pp);
+}
+
+static int set_string(char **dst, const char *s)
+{
+	char *p = NULL;
+	if (s && !(p = lm__strdup(s)))
+		return LM_ENOMEM;
+	free(*dst);
+	*dst = p;
+	return LM_OK;
+}
+
+int lm_prepost_set_id_column(lm_prepost *pp, const char *name)
+{
+	if (!pp || !name || !*name)
+		return LM_EINVAL;
+	return set_string(&pp->id_column, name);
+}
+
+int lm_prepost_set_group_column(lm_prepost *pp, const char *name)
+{
+	if (!pp || (name && !*name))
+		return LM_EINVAL;
+	return set_string(&pp->group_column, name);
+}
+
+int lm_prepost_set_duplicates(lm_prepost *pp, int policy)
+{
+	if (!pp || (policy != LM_DUPLICATES_ERROR && policy != LM_DUPLICATES_EXCLUDE))
+		return LM_EINVAL;
+	pp->duplicates = policy;
+	return LM_OK;
+}
+
+int lm_prepost_set_reliability(lm_prepost *pp, double r)
+{
+	if (!pp || (!isnan(r) && !(r > 0 && r < 1)))
+		return LM_EINVAL;
+	pp->reliability = r;
+	return LM_OK;
+}
+
+int lm_prepost_set_rci_sd(lm_prepost *pp, double sd)
+{
+	if (!pp || (!isnan(sd) && !(sd > 0 && isfinite(sd))))
+		return LM_EINVAL;
+	pp->rci_sd = sd;
+	return LM_OK;
+}
+
+int lm_prepost_set_delimiter(lm_prepost *pp, char delimiter)
+{
+	if (!pp || delimiter == '"' || delimiter == '\r' || delimiter == '\n' || delimiter == '\0')
+		return LM_EINVAL;
+	pp->delimiter = delimiter;
+	return LM_OK;
+}
+
+/* ---- reading a wave ------------------------------------------------------------------ */
+
+static int wave_init(lm_prepost *pp, struct wave *w, const char *name)
+{
+	size_t ns = pp->inst->n_scales;
+	w->name = name;
+	w->item_m = calloc(ns, sizeof(*w->item_m));
+	w->total_m = calloc(ns, sizeof(*w->total_m));
+	if (!w->item_m || !w->total_m)
+		return 0;
+	for (size_t s = 0; s < ns; s++)
+		if (!(w->item_m[s] = calloc(pp->inst->scales[s].n_items, sizeof(**w->item_m))))
+			return 0;
+	return rehash(pp, w);
+}
+
+/* Alpha's running moments: the keyed items of a scale, when all are answered. */
+static void add_alpha(const lm_prepost *pp, struct wave *w, const lm_scorer *sc)
+{
+	for (size_t s = 0; s < pp->inst->n_scales; s++) {
+		const struct lm_scale *scale = &pp->inst->scales[s];
+		if (lm_scorer_scale_answered(sc, s) != scale->n_items)
+			continue;
+		double total = 0;
+		for (size_t k = 0; k < scale->n_items; k++) {
+			size_t item = scale->items[k];
+			double v = lm__key(&pp->inst->items[item], lm_scorer_value(sc, item));
+			lm__moments_add(&w->item_m[s][k], v);
+			total += v;
+		}
+		lm__moments_add(&w->total_m[s], total);
+	}
+}
+
+/* Keep one scored row. Returns 0 when out of memory. */
+static int keep_row(lm_prepost *pp, struct wave *w, const lm_table *t, const lm_scorer *sc, size_t group_col)
+{
+	size_t ns = pp->inst->n_scales;
+	size_t id_len;
+	const char *id = lm_table_row_id(t, &id_len);
+	size_t trimmed = id_len, start = 0;
+	while (start < trimmed && (id[start] == ' ' || id[start] == '\t'))
+		start++;
+	while (trimmed > start && (id[trimmed - 1] == ' ' || id[trimmed - 1] == '\t'))
+		trimmed--;
+	if (trimmed == start) {
+		w->no_id++;
+		return 1;
+	}
+	/* Ids are text, compared exactly as written (no trimming of inner spaces,
+	 * leading zeros kept); only surrounding blanks are dropped. */
+	id += start;
+	id_len = trimmed - start;
+	size_t r = w->n;
+	if (!grow((void **)&w->id, &w->cap, r + 1, sizeof(*w->id)))
+		return 0;
+	size_t cap = w->cap;
+	void *p;
+	if (!(p = realloc(w->group, cap * sizeof(*w->group))))
+		return 0;
+	w->group = p;
+	if (!(p = realloc(w->row, cap * sizeof(*w->row))))
+		return 0;
+	w->row = p;
+	if (!(p = realloc(w->line, cap * sizeof(*w->line))))
+		return 0;
+	w->line = p;
+	if (!(p = realloc(w->dup, cap)))
+		return 0;
+	w->dup = p;
+	if (!(p = realloc(w->score, cap * ns * sizeof(*w->score))))
+		return 0;
+	w->score = p;
+	if (!(p = realloc(w->band, cap * ns)))
+		return 0;
+	w->band = p;
+
+	size_t off = text_add(&pp->text, id, id_len);
+	if (off == LM_NO_INDEX)
+		return 0;
+	w->id[r] = off;
+	w->row[r] = lm_table_row(t);
+	w->line[r] = lm_table_line(t);
+	w->dup[r] = 0;
+	w->group[r] = 0;
+	if (group_col != LM_NO_INDEX) {
+		size_t glen;
+		const char *g = lm_table_column_value(t, group_col, &glen);
+		while (glen && (*g == ' ' || *g == '\t'))
+			g++, glen--;
+		while (glen && (g[glen - 1] == ' ' || g[glen - 1] == '\t'))
+			glen--;
+		if (glen && !(w->group[r] = intern_group(pp, g, glen)))
+			return 0;
+	}
+	for (size_t s = 0; s < ns; s++) {
+		w->score[r * ns + s] = lm_scorer_scale_score(sc, s);
+		w->band[r * ns + s] = (signed char)lm_scorer_scale_band(sc, s);
+	}
+	size_t slot;
+	size_t first = lookup(pp, w, pp->text.p + off, id_len, &slot);
+	w->n++;
+	if (first != LM_NO_INDEX) {
+		w->dup[first] = w->dup[first] ? w->dup[first] : 1;
+		w->dup[r] = 2;
+		return 1;
+	}
+	w->slots[slot] = r + 1;
+	if (w->n * 2 > w->n_slots && !rehash(pp, w))
+		return 0;
+	return 1;
+}
+
+/*
+ * Read one table into waves: the whole table into `into` (two-file form), or
+ * by the wave column into pp->w[0] / pp->w[1] (long form).
+ */
+static int read_table(lm_prepost *pp, const char *path, struct wave *into, const char *wave_column,
+		      const char *const values[2], lm_error *err)
+{
+	lm_table *t = NULL;
+	lm_scorer *sc = NULL;
+	size_t group_col = LM_NO_INDEX, wave_col = LM_NO_INDEX;
+	int rc = lm_table_new(&t, pp->inst);
+	if (rc == LM_OK)
+		rc = lm_scorer_new(&sc, pp->inst);
+	if (rc == LM_OK)
+		rc = lm_table_set_id_column(t, pp->id_column);
+	if (rc == LM_OK)
+		rc = lm_table_set_delimiter(t, pp->delimiter);
+	if (rc == LM_OK && pp->group_column)
+		rc = lm_table_require_column(t, pp->group_column, &group_col);
+	if (rc == LM_OK && wave_column)
+		rc = lm_table_require_column(t, wave_column, &wave_col);
+	if (rc == LM_OK)
+		rc = lm_table_open_file(t, path, err);
+	if (rc == LM_OK && !lm_table_id_column(t))
+		rc = lm__error(err, LM_EDATA, path, 1, 0, "no id column '%s': pairing needs respondent ids (--id-column)",
+			       pp->id_column);
+	int bad_rows = 0;
+	while (rc == LM_OK) {
+		int r = lm_table_next(t, sc, err);
+		if (r == 0)
+			break;
+		if (r == LM_EDATA) {
+			bad_rows = 1;
+			continue;
+		}
+		if (r < 0) {
+			rc = r;
+			break;
+		}
+		struct wave *w = into;
+		if (wave_col != LM_NO_INDEX) {
+			size_t len;
+			const char *v = lm_table_column_value(t, wave_col, &len);
+			while (len && (*v == ' ' || *v == '\t'))
+				v++, len--;
+			while (len && (v[len - 1] == ' ' || v[len - 1] == '\t'))
+				len--;
+			w = NULL;
+			for (int k = 0; k < 2; k++)
+				if (strlen(values[k]) == len && memcmp(values[k], v, len) == 0)
+					w = &pp->w[k];
+			if (!w) {
+				pp->counts[LM_COUNT_OTHER_WAVE]++;
+				continue;
+			}
+		}
+		w->rows++;
+		if (!bad_rows && !keep_row(pp, w, t, sc, group_col))
+			rc = lm__error(err, LM_ENOMEM, path, 0, 0, "out of memory");
+		else if (!bad_rows)
+			add_alpha(pp, w, sc);
+	}
+	if (rc == LM_OK && bad_rows)
+		rc = LM_EDATA;
+	lm_scorer_free(sc);
+	lm_table_free(t);
+	return rc;
+}
+
+/* ---- statistics --------------------------------------------------------------------- */
+
+static void put(struct summary *s, int which, double v, const char *why)
+{
+	if (isfinite(v)) {
+		s->v[which] = v;
+		s->why[which] = NULL;
+	} else {
+		s->v[which] = NAN;
+		s->why[which] = why;
+	}
+}
+
+static double alpha(const struct lm_moments *items, size_t k, const struct lm_moments *total, const char **why)
+{
+	if (k < 2) {
+		*why = "alpha needs at least 2 items";
+		return NAN;
+	}
+	if (total->n < 2) {
+		*why = "fewer than 2 rows with every item answered";
+		return NAN;
+	}
+	double var_total = lm__moments_var(total);
+	if (!(var_total > 0)) {
+		*why = "zero variance of the total";
+		return NAN;
+	}
+	double sum_var = 0;
+	for (size_t i = 0; i < k; i++)
+		sum_var += lm__moments_var(&items[i]);
+	*why = NULL;
+	return (double)k / (double)(k - 1) * (1 - sum_var / var_total);
+}
+
+/* Paired change statistics over the pairs of one group (g = 0: all). */
+static void change_stats(const lm_prepost *pp, size_t s, unsigned g, struct summary *out)
+{
+	size_t ns = pp->inst->n_scales;
+	struct lm_moments pre = {0}, post = {0}, ch = {0};
+	for (size_t i = 0; i < pp->n_pairs; i++) {
+		if (g && pp->w[0].group[pp->pre_row[i]] != g)
+			continue;
+		double a = pp->w[0].score[pp->pre_row[i] * ns + s], b = pp->w[1].score[pp->post_row[i] * ns + s];
+		if (isnan(a) || isnan(b))
+			continue;
+		lm__moments_add(&pre, a);
+		lm__moments_add(&post, b);
+		lm__moments_add(&ch, b - a);
+	}
+	const char *few = "fewer than 2 pairs with a score at both waves";
+	const char *none = "no pair with a score at both waves";
+	put(out, LM_STAT_PRE_N, (double)pre.n, NULL);
+	put(out, LM_STAT_POST_N, (double)post.n, NULL);
+	put(out, LM_STAT_CHANGE_N, (double)ch.n, NULL);
+	put(out, LM_STAT_PRE_MEAN, pre.n ? pre.mean : NAN, none);
+	put(out, LM_STAT_POST_MEAN, post.n ? post.mean : NAN, none);
+	put(out, LM_STAT_CHANGE_MEAN, ch.n ? ch.mean : NAN, none);
+	double sd_pre = lm__moments_sd(&pre), sd_post = lm__moments_sd(&post), sd = lm__moments_sd(&ch);
+	put(out, LM_STAT_PRE_SD, sd_pre, few);
+	put(out, LM_STAT_POST_SD, sd_post, few);
+	put(out, LM_STAT_CHANGE_SD, sd, few);
+	double n = (double)ch.n, df = n - 1;
+	if (ch.n < 2) {
+		static const int stats[] = {LM_STAT_CHANGE_CI_LOW, LM_STAT_CHANGE_CI_HIGH, LM_STAT_T, LM_STAT_DF,
+					    LM_STAT_P, LM_STAT_DZ, LM_STAT_DAV};
+		for (size_t k = 0; k < sizeof(stats) / sizeof(stats[0]); k++)
+			put(out, stats[k], NAN, few);
+		return;
+	}
+	put(out, LM_STAT_DF, df, NULL);
+	double se = sd / sqrt(n);
+	double half = lm_stat_t_quantile(0.975, df) * se;
+	put(out, LM_STAT_CHANGE_CI_LOW, ch.mean - half, NULL);
+	put(out, LM_STAT_CHANGE_CI_HIGH, ch.mean + half, NULL);
+	const char *flat = "zero variance of change";
+	if (sd > 0) {
+		double t = ch.mean / se;
+		put(out, LM_STAT_T, t, NULL);
+		put(out, LM_STAT_P, lm__t_two_sided(t, df), NULL);
+		put(out, LM_STAT_DZ, ch.mean / sd, NULL);
+	} else {
+		put(out, LM_STAT_T, NAN, flat);
+		put(out, LM_STAT_P, NAN, flat);
+		put(out, LM_STAT_DZ, NAN, flat);
+	}
+	double sd_av = (sd_pre + sd_post) / 2;
+	put(out, LM_STAT_DAV, sd_av > 0 ? ch.mean / sd_av : NAN, "zero variance at both waves");
+}
+
+static int is_clinical(const struct lm_scale *s, double score)
+{
+	return s->direction == LM_DIRECTION_HIGHER_IS_WORSE ? score >= s->cutoff : score <= s->cutoff;
+}
+
+/* RCI, reliable change and category of every pair on scale s; counts into sum[0]. */
+static void reliable_change(lm_prepost *pp, size_t s)
+{
+	const struct lm_scale *scale = &pp->inst->scales[s];
+	size_t ns = pp->inst->n_scales;
+	struct summary *all = &pp->sum[s * (pp->n_groups + 1)];
+
+	double r = pp->reliability;
+	int source = LM_RELIABILITY_OVERRIDE;
+	if (isnan(r)) {
+		r = scale->norm[LM_NORM_RELIABILITY];
+		source = LM_RELIABILITY_NORMS;
+	}
+	if (isnan(r)) {
+		r = all->v[LM_STAT_PRE_ALPHA];
+		source = LM_RELIABILITY_ALPHA_PRE;
+	}
+	if (!(r > 0 && r < 1)) {
+		r = NAN;
+		source = LM_RELIABILITY_NONE;
+	}
+	pp->rel_source[s] = source;
+	double sd = isnan(pp->rci_sd) ? all->v[LM_STAT_PRE_SD] : pp->rci_sd;
+	double sdiff = sqrt(2.0) * sd * sqrt(1 - r);
+	const char *why = source == LM_RELIABILITY_NONE
+				  ? "no reliability: none in the definition's norms, and alpha at pre could not be computed"
+				  : "no SD of pre scores (fewer than 2 pairs with both scores)";
+	put(all, LM_STAT_RCI_SD, sd, "fewer than 2 pairs with a score at both waves");
+	put(all, LM_STAT_RCI_RELIABILITY, r, why);
+	put(all, LM_STAT_RCI_SDIFF, sdiff > 0 ? sdiff : NAN, isnan(sdiff) ? why : "the SD of pre scores is zero");
+
+	int directed = scale->direction != LM_DIRECTION_UNSPECIFIED;
+	int has_cutoff = !isnan(scale->cutoff);
+	unsigned long improved = 0, deteriorated = 0, unchanged = 0, recovered = 0;
+	for (size_t i = 0; i < pp->n_pairs; i++) {
+		double a = pp->w[0].score[pp->pre_row[i] * ns + s], b = pp->w[1].score[pp->post_row[i] * ns + s];
+		size_t k = i * ns + s;
+		pp->rci[k] = NAN;
+		pp->reliable[k] = LM_RELIABLE_UNKNOWN;
+		pp->category[k] = LM_CATEGORY_UNKNOWN;
+		if (isnan(a) || isnan(b) || !(sdiff > 0))
+			continue;
+		double rci = (b - a) / sdiff;
+		pp->rci[k] = rci;
+		if (!directed)
+			continue;
+		int better = scale->direction == LM_DIRECTION_HIGHER_IS_WORSE ? rci < -RCI_CRITICAL : rci > RCI_CRITICAL;
+		int worse = scale->direction == LM_DIRECTION_HIGHER_IS_WORSE ? rci > RCI_CRITICAL : rci < -RCI_CRITICAL;
+		pp->reliable[k] = better ? LM_RELIABLE_IMPROVED : worse ? LM_RELIABLE_DETERIORATED : LM_RELIABLE_NONE;
+		improved += better;
+		deteriorated += worse;
+		unchanged += !better && !worse;
+		if (!has_cutoff)
+			continue;
+		if (better && is_clinical(scale, a) && !is_clinical(scale, b)) {
+			pp->category[k] = LM_CATEGORY_RECOVERED;
+			recovered++;
+		} else {
+			pp->category[k] = better ? LM_CATEGORY_IMPROVED : worse ? LM_CATEGORY_DETERIORATED : LM_CATEGORY_UNCHANGED;
+		}
+	}
+	const char *no_rci = !directed ? "the scale has no direction, so improvement is undefined" : why;
+	int have = directed && sdiff > 0;
+	put(all, LM_STAT_IMPROVED, have ? (double)improved : NAN, no_rci);
+	put(all, LM_STAT_DETERIORATED, have ? (double)deteriorated : NAN, no_rci);
+	put(all, LM_STAT_UNCHANGED, have ? (double)unchanged : NAN, no_rci);
+	put(all, LM_STAT_RECOVERED, have && has_cutoff ? (double)recovered : NAN,
+	    !has_cutoff ? "the scale defines no clinical cut-off" : no_rci);
+}
+
+static void compare_groups(lm_prepost *pp, size_t s)
+{
+	double *v = &pp->cmp_v[s * 5];
+	const char **why = &pp->cmp_reason[s * 5];
+	for (int k = 0; k < 5; k++) {
+		v[k] = NAN;
+		why[k] = pp->n_groups == 2 ? NULL : "a comparison needs exactly two groups";
+	}
+	if (pp->n_groups != 2)
+		return;
+	const struct summary *a = &pp->sum[s * 3 + 1], *b = &pp->sum[s * 3 + 2];
+	double n0 = a->v[LM_STAT_CHANGE_N], n1 = b->v[LM_STAT_CHANGE_N];
+	double m0 = a->v[LM_STAT_CHANGE_MEAN], m1 = b->v[LM_STAT_CHANGE_MEAN];
+	double s0 = a->v[LM_STAT_CHANGE_SD], s1 = b->v[LM_STAT_CHANGE_SD];
+	v[LM_COMPARE_DIFFERENCE] = m0 - m1;
+	if (isnan(v[LM_COMPARE_DIFFERENCE]))
+		why[LM_COMPARE_DIFFERENCE] = "a group has no pair with a score at both waves";
+	const char *few = "each group needs at least 2 pairs with a score at both waves";
+	if (n0 < 2 || n1 < 2) {
+		for (int k = 1; k < 5; k++)
+			why[k] = few;
+		return;
+	}
+	double q0 = s0 * s0 / n0, q1 = s1 * s1 / n1;
+	if (q0 + q1 > 0) {
+		double t = (m0 - m1) / sqrt(q0 + q1);
+		double df = (q0 + q1) * (q0 + q1) / (q0 * q0 / (n0 - 1) + q1 * q1 / (n1 - 1));
+		v[LM_COMPARE_WELCH_T] = t;
+		v[LM_COMPARE_DF] = df;
+		v[LM_COMPARE_P] = lm__t_two_sided(t, df);
+	} else {
+		why[LM_COMPARE_WELCH_T] = why[LM_COMPARE_DF] = why[LM_COMPARE_P] = "zero variance of change in both groups";
+	}
+	double pooled = sqrt(((n0 - 1) * s0 * s0 + (n1 - 1) * s1 * s1) / (n0 + n1 - 2));
+	if (pooled > 0)
+		v[LM_COMPARE_HEDGES_G] = (m0 - m1) / pooled * (1 - 3 / (4 * (n0 + n1) - 9));
+	else
+		why[LM_COMPARE_HEDGES_G] = "zero pooled SD of change";
+}
+
+/* ---- the run -------------------------------------------------------------------------------- */
+
+static int report_duplicates(lm_prepost *pp, struct wave *w, lm_error *err)
+{
+	int found = 0;
+	for (size_t r = 0; r < w->n; r++) {
+		if (w->dup[r] != 1)
+			continue;
+		found = 1;
+		const char *id = pp->text.p + w->id[r];
+		/* List every row of this id: the first, then later ones with the same id. */
+		char rows[512];
+		size_t used = 0, count = 0;
+		for (size_t q = r; q < w->n; q++) {
+			if (q != r && (w->dup[q] != 2 || strcmp(pp->text.p + w->id[q], id) != 0))
+				continue;
+			count++;
+			if (used < sizeof(rows) - 64)
+				used += (size_t)snprintf(rows + used, sizeof(rows) - used, "%s%lu (line %lu)", count > 1 ? ", " : "",
+							 w->row[q], w->line[q]);
+		}
+		lm__error(err, LM_EDATA, w->name, w->line[r], 0,
+			  "id \"%s\" occurs %zu times in this wave, at data rows %s; fix the data, or leave them unpaired with --on-duplicate exclude",
+			  id, count, rows);
+	}
+	return found;
+}
+
+static int pair_up(lm_prepost *pp)
+{
+	struct wave *pre = &pp->w[0], *post = &pp->w[1];
+	pp->pre_row = malloc((pre->n ? pre->n : 1) * sizeof(*pp->pre_row));
+	pp->post_row = malloc((pre->n ? pre->n : 1) * sizeof(*pp->post_row));
+	unsigned char *used = calloc(post->n ? post->n : 1, 1);
+	if (!pp->pre_row || !pp->post_row || !used) {
+		free(used);
+		return 0;
+	}
+	for (int k = 0; k < 2; k++)
+		for (size_t r = 0; r < pp->w[k].n; r++)
+			pp->w[k].dup_rows += pp->w[k].dup[r] != 0;
+	unsigned long pre_only = 0;
+	for (size_t r = 0; r < pre->n; r++) {
+		if (pre->dup[r])
+			continue;
+		const char *id = pp->text.p + pre->id[r];
+		size_t q = lookup(pp, post, id, strlen(id), NULL);
+		if (q == LM_NO_INDEX || post->dup[q]) {
+			pre_only++;
+			continue;
+		}
+		used[q] = 1;
+		pp->pre_row[pp->n_pairs] = r;
+		pp->post_row[pp->n_pairs++] = q;
+	}
+	unsigned long post_only = 0;
+	for (size_t q = 0; q < post->n; q++)
+		post_only += !post->dup[q] && !used[q];
+	free(used);
+	pp->counts[LM_COUNT_PRE_ROWS] = pre->rows;
+	pp->counts[LM_COUNT_POST_ROWS] = post->rows;
+	pp->counts[LM_COUNT_PAIRS] = pp->n_pairs;
+	pp->counts[LM_COUNT_PRE_ONLY] = pre_only;
+	pp->counts[LM_COUNT_POST_ONLY] = post_only;
+	pp->counts[LM_COUNT_NO_ID] = pre->no_id + post->no_id;
+	pp->counts[LM_COUNT_DUPLICATE_ID] = pre->dup_rows + post->dup_rows;
+	return 1;
+}
+
+static int analyse(lm_prepost *pp, lm_error *err)
+{
+	size_t ns = pp->inst->n_scales, ng = pp->n_groups;
+	/* Under LM_DUPLICATES_EXCLUDE duplicates are counted, not reported as errors. */
+	lm_error *dup_err = pp->duplicates == LM_DUPLICATES_ERROR ? err : NULL;
+	int dup = report_duplicates(pp, &pp->w[0], dup_err) | report_duplicates(pp, &pp->w[1], dup_err);
+	if (dup && pp->duplicates == LM_DUPLICATES_ERROR)
+		return LM_EDATA;
+	if (!pair_up(pp))
+		return lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
+	size_t np = pp->n_pairs ? pp->n_pairs : 1;
+	pp->rci = malloc(np * ns * sizeof(*pp->rci));
+	pp->reliable = malloc(np * ns);
+	pp->category = malloc(np * ns);
+	pp->sum = calloc(ns * (ng + 1), sizeof(*pp->sum));
+	pp->rel_source = calloc(ns, sizeof(*pp->rel_source));
+	pp->cmp_v = malloc(ns * 5 * sizeof(*pp->cmp_v));
+	pp->cmp_reason = malloc(ns * 5 * sizeof(*pp->cmp_reason));
+	if (!pp->rci || !pp->reliable || !pp->category || !pp->sum || !pp->rel_source || !pp->cmp_v || !pp->cmp_reason)
+		return lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
+	for (size_t s = 0; s < ns; s++) {
+		const struct lm_scale *scale = &pp->inst->scales[s];
+		for (size_t g = 0; g <= ng; g++) {
+			struct summary *sum = &pp->sum[s * (ng + 1) + g];
+			for (int k = 0; k <= LM_STAT_RECOVERED; k++)
+				put(sum, k, NAN, g ? "computed for all pairs only" : "not computed");
+			change_stats(pp, s, (unsigned)g, sum);
+		}
+		struct summary *all = &pp->sum[s * (ng + 1)];
+		for (int k = 0; k < 2; k++) {
+			const char *why;
+			double a = alpha(pp->w[k].item_m[s], scale->n_items, &pp->w[k].total_m[s], &why);
+			put(all, k ? LM_STAT_POST_ALPHA : LM_STAT_PRE_ALPHA, a, why);
+			put(all, k ? LM_STAT_POST_ALPHA_N : LM_STAT_PRE_ALPHA_N, (double)pp->w[k].total_m[s].n, NULL);
+		}
+		reliable_change(pp, s);
+		compare_groups(pp, s);
+	}
+	pp->done = 1;
+	return LM_OK;
+}
+
+int lm_prepost_run_files(lm_prepost *pp, const char *pre_path, const char *post_path, lm_error *err)
+{
+	if (!pp || !pre_path || !post_path)
+		return lm__error(err, LM_EINVAL, NULL, 0, 0, "invalid argument to lm_prepost_run_files");
+	results_free(pp);
+	if (!wave_init(pp, &pp->w[0], pre_path) || !wave_init(pp, &pp->w[1], post_path))
+		return lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
+	/* Read both waves even when the first has problems, so all are reported. */
+	int a = read_table(pp, pre_path, &pp->w[0], NULL, NULL, err);
+	int b = read_table(pp, post_path, &pp->w[1], NULL, NULL, err);
+	if (a != LM_OK || b != LM_OK)
+		return a != LM_OK ? a : b;
+	return analyse(pp, err);
+}
+
+int lm_prepost_run_long_file(lm_prepost *pp, const char *path, const char *wave_column, const char *pre_value,
+			     const char *post_value, lm_error *err)
+{
+	if (!pp || !path || !wave_column || !pre_value || !post_value || !strcmp(pre_value, post_value))
+		return lm__error(err, LM_EINVAL, NULL, 0, 0,
+				 "invalid argument to lm_prepost_run_long_file (the two wave values must differ)");
+	results_free(pp);
+	if (!wave_init(pp, &pp->w[0], path) || !wave_init(pp, &pp->w[1], path))
+		return lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
+	const char *const values[2] = {pre_value, post_value};
+	int rc = read_table(pp, path, NULL, wave_column, values, err);
+	return rc != LM_OK ? rc : analyse(pp, err);
+}
+
+/* ---- results --------------------------------------------------------------------------- */
+
+unsigned long lm_prepost_count(const lm_prepost *pp, int which)
+{
+	return pp && pp->done && which >= 0 && which <= LM_COUNT_OTHER_WAVE ? pp->counts[which] : 0;
+}
+
+static const struct summary *summary_of(const lm_prepost *pp, size_t scale, size_t group)
+{
+	if (!pp || !pp->done || scale >= pp->inst->n_scales)
+		return NULL;
+	size_t g = group == LM_NO_INDEX ? 0 : group + 1;
+	if (g > pp->n_groups)
+		return NULL;
+	return &pp->sum[scale * (pp->n_groups + 1) + g];
+}
+
+double lm_prepost_stat(const lm_prepost *pp, size_t scale, size_t group, int which)
+{
+	const struct summary *s = summary_of(pp, scale, group);
+	return s && which >= 0 && which <= LM_STAT_RECOVERED ? s->v[which] : NAN;
+}
+
+const char *lm_prepost_stat_reason(const lm_prepost *pp, size_t scale, size_t group, int which)
+{
+	const struct summary *s = summary_of(pp, scale, group);
+	if (!s || which < 0 || which > LM_STAT_RECOVERED)
+		return "no such statistic";
+	return s->why[which];
+}
+
+int lm_prepost_reliability_source(const lm_prepost *pp, size_t scale)
+{
+	return pp && pp->done && scale < pp->inst->n_scales ? pp->rel_source[scale] : LM_RELIABILITY_NONE;
+}
+
+size_t lm_prepost_group_count(const lm_prepost *pp)
+{
+	return pp && pp->done ? pp->n_groups : 0;
+}
+
+const char *lm_prepost_group_name(const lm_prepost *pp, size_t g)
+{
+	return pp && pp->done && g < pp->n_groups ? pp->text.p + pp->groups[g] : NULL;
+}
+
+double lm_prepost_compare(const lm_prepost *pp, size_t scale, int which)
+{
+	if (!pp || !pp->done || scale >= pp->inst->n_scales || which < 0 || which > LM_COMPARE_HEDGES_G)
+		return NAN;
+	return pp->cmp_v[scale * 5 + (size_t)which];
+}
+
+const char *lm_prepost_compare_reason(const lm_prepost *pp, size_t scale, int which)
+{
+	if (!pp || !pp->done || scale >= pp->inst->n_scales || which < 0 || which > LM_COMPARE_HEDGES_G)
+		return "no such statistic";
+	return pp->cmp_reason[scale * 5 + (size_t)which];
+}
+
+size_t lm_prepost_respondent_count(const lm_prepost *pp)
+{
+	return pp && pp->done ? pp->n_pairs : 0;
+}
+
+static int pair_ok(const lm_prepost *pp, size_t r, size_t scale)
+{
+	return pp && pp->done && r < pp->n_pairs && scale < pp->inst->n_scales;
+}
+
+const char *lm_prepost_respondent_id(const lm_prepost *pp, size_t r)
+{
+	return pair_ok(pp, r, 0) ? pp->text.p + pp->w[0].id[pp->pre_row[r]] : NULL;
+}
+
+const char *lm_prepost_respondent_group(const lm_prepost *pp, size_t r)
+{
+	if (!pair_ok(pp, r, 0) || !pp->group_column)
+		return NULL;
+	unsigned g = pp->w[0].group[pp->pre_row[r]];
+	return g ? pp->text.p + pp->groups[g - 1] : "";
+}
+
+double lm_prepost_respondent_score(const lm_prepost *pp, size_t r, size_t scale, int wave)
+{
+	if (!pair_ok(pp, r, scale) || (wave != 0 && wave != 1))
+		return NAN;
+	size_t row = wave ? pp->post_row[r] : pp->pre_row[r];
+	return pp->w[wave].score[row * pp->inst->n_scales + scale];
+}
+
+long lm_prepost_respondent_band(const lm_prepost *pp, size_t r, size_t scale, int wave)
+{
+	if (!pair_ok(pp, r, scale) || (wave != 0 && wave != 1))
+		return -1;
+	size_t row = wave ? pp->post_row[r] : pp->pre_row[r];
+	return pp->w[wave].band[row * pp->inst->n_scales + scale];
+}
+
+double lm_prepost_respondent_rci(const lm_prepost *pp, size_t r, size_t scale)
+{
+	return pair_ok(pp, r, scale) ? pp->rci[r * pp->inst->n_scales + scale] : NAN;
+}
+
+int lm_prepost_respondent_reliable(const lm_prepost *pp, size_t r, size_t scale)
+{
+	return pair_ok(pp, r, scale) ? pp->reliable[r * pp->inst->n_scales + scale] : LM_RELIABLE_UNKNOWN;
+}
+
+int lm_prepost_respondent_category(const lm_prepost *pp, size_t r, size_t scale)
+{
+	return pair_ok(pp, r, scale) ? pp->category[r * pp->inst->n_scales + scale] : LM_CATEGORY_UNKNOWN;
+}
+
+const char *lm_reliable_name(int reliable)
+{
+	switch (reliable) {
+	case LM_RELIABLE_NONE: return "none";
+	case LM_RELIABLE_IMPROVED: return "improved";
+	case LM_RELIABLE_DETERIORATED: return "deteriorated";
+	default: return NULL;
+	}
+}
+
+const char *lm_category_name(int category)
+{
+	switch (category) {
+	case LM_CATEGORY_RECOVERED: return "recovered";
+	case LM_CATEGORY_IMPROVED: return "improved";
+	case LM_CATEGORY_UNCHANGED: return "unchanged";
+	case LM_CATEGORY_DETERIORATED: return "deteriorated";
+	default: return NULL;
+	}
+}
+
+/* ---- writing ---------------------------------------------------------------------------- */
+
+static const char *band_id(const struct lm_scale *s, long b)
+{
+	return b >= 0 && (size_t)b < s->n_bands ? s->bands[b].id : NULL;
+}
+
+static void json_key(struct lm_out *o, const char *key, int first)
+{
+	if (!first)
+		lm__out_put(o, ",", 1);
+	lm__out_json_string(o, key, strlen(key));
+	lm__out_put(o, ":", 1);
+}
+
+static void json_str(struct lm_out *o, const char *s)
+{
+	lm__out_json_string(o, s, s ? strlen(s) : 0);
+}
+
+/*
+ * A group of statistics, each a number or null, then "null_reasons" naming
+ * why each null is null. "ci95" stands for the pair [low, high]. The object
+ * is left open for the caller to add to and close.
+ */
+struct field {
+	const char *key;
+	int which;
+};
+
+static void json_stats(struct lm_out *o, const struct summary *s, const struct field *f, size_t n)
+{
+	lm__out_put(o, "{", 1);
+	for (size_t i = 0; i < n; i++) {
+		json_key(o, f[i].key, i == 0);
+		if (f[i].which == LM_STAT_CHANGE_CI_LOW) {
+			lm__out_put(o, "[", 1);
+			lm__out_number(o, s->v[LM_STAT_CHANGE_CI_LOW]);
+			lm__out_put(o, ",", 1);
+			lm__out_number(o, s->v[LM_STAT_CHANGE_CI_HIGH]);
+			lm__out_put(o, "]", 1);
+		} else {
+			lm__out_number(o, s->v[f[i].which]);
+		}
+	}
+	int any = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!s->why[f[i].which])
+			continue;
+		if (!any)
+			json_key(o, "null_reasons", 0), lm__out_put(o, "{", 1);
+		json_key(o, f[i].key, !any);
+		json_str(o, s->why[f[i].which]);
+		any = 1;
+	}
+	if (any)
+		lm__out_put(o, "}", 1);
+}
+
+static const struct field change_fields[] = {
+	{"n", LM_STAT_CHANGE_N}, {"mean", LM_STAT_CHANGE_MEAN}, {"sd", LM_STAT_CHANGE_SD},
+	{"ci95", LM_STAT_CHANGE_CI_LOW}, {"t", LM_STAT_T}, {"df", LM_STAT_DF},
+	{"p", LM_STAT_P}, {"dz", LM_STAT_DZ}, {"dav", LM_STAT_DAV},
+};
+
+static void json_change(struct lm_out *o, const struct summary *s)
+{
+	json_stats(o, s, change_fields, sizeof(change_fields) / sizeof(change_fields[0]));
+	lm__out_put(o, "}", 1);
+}
+
+static const char *source_name(int source)
+{
+	switch (source) {
+	case LM_RELIABILITY_OVERRIDE: return "override";
+	case LM_RELIABILITY_NORMS: return "norms";
+	case LM_RELIABILITY_ALPHA_PRE: return "alpha_pre";
+	default: return NULL;
+	}
+}
+
+static void json_bands(const lm_prepost *pp, struct lm_out *o, size_t s)
+{
+	const struct lm_scale *scale = &pp->inst->scales[s];
+	size_t ns = pp->inst->n_scales, nb = scale->n_bands;
+	lm__out_put(o, "{", 1);
+	for (int wave = 0; wave < 2; wave++) {
+		json_key(o, wave ? "post" : "pre", wave == 0);
+		lm__out_put(o, "{", 1);
+		for (size_t b = 0; b < nb; b++) {
+			unsigned long n = 0;
+			for (size_t i = 0; i < pp->n_pairs; i++) {
+				size_t row = wave ? pp->post_row[i] : pp->pre_row[i];
+				n += pp->w[wave].band[row * ns + s] == (signed char)b;
+			}
+			json_key(o, scale->bands[b].id, b == 0);
+			lm__out_count(o, n);
+		}
+		lm__out_put(o, "}", 1);
+	}
+	/* Every pre x post combination, zeros included, so the table is complete. */
+	json_key(o, "transitions", 0);
+	lm__out_put(o, "[", 1);
+	for (size_t from = 0; from < nb; from++)
+		for (size_t to = 0; to < nb; to++) {
+			unsigned long n = 0;
+			for (size_t i = 0; i < pp->n_pairs; i++)
+				n += pp->w[0].band[pp->pre_row[i] * ns + s] == (signed char)from &&
+				     pp->w[1].band[pp->post_row[i] * ns + s] == (signed char)to;
+			lm__out_put(o, from || to ? ",{" : "{", from || to ? 2 : 1);
+			json_key(o, "from", 1);
+			json_str(o, scale->bands[from].id);
+			json_key(o, "to", 0);
+			json_str(o, scale->bands[to].id);
+			json_key(o, "n", 0);
+			lm__out_count(o, n);
+			lm__out_put(o, "}", 1);
+		}
+	lm__out_put(o, "]}", 2);
+}
+
+static void json_groups(const lm_prepost *pp, struct lm_out *o, size_t s)
+{
+	size_t ng = pp->n_groups;
+	lm__out_put(o, "{", 1);
+	for (size_t g = 0; g < ng; g++) {
+		const struct summary *sum = &pp->sum[s * (ng + 1) + g + 1];
+		json_key(o, pp->text.p + pp->groups[g], g == 0);
+		lm__out_put(o, "{", 1);
+		json_key(o, "n", 1);
+		lm__out_number(o, sum->v[LM_STAT_CHANGE_N]);
+		json_key(o, "change", 0);
+		json_change(o, sum);
+		lm__out_put(o, "}", 1);
+	}
+	json_key(o, "comparison", ng == 0);
+	lm__out_put(o, "{", 1);
+	json_key(o, "groups", 1);
+	lm__out_put(o, "[", 1);
+	for (size_t g = 0; g < ng && g < 2; g++) {
+		if (g)
+			lm__out_put(o, ",", 1);
+		json_str(o, pp->text.p + pp->groups[g]);
+	}
+	lm__out_put(o, "]", 1);
+	static const char *const keys[] = {"difference", "welch_t", "df", "p", "hedges_g"};
+	const double *v = &pp->cmp_v[s * 5];
+	const char *const *why = &pp->cmp_reason[s * 5];
+	for (int k = 0; k < 5; k++) {
+		json_key(o, keys[k], 0);
+		lm__out_number(o, v[k]);
+	}
+	int any = 0;
+	for (int k = 0; k < 5; k++) {
+		if (!why[k])
+			continue;
+		if (!any)
+			json_key(o, "null_reasons", 0), lm__out_put(o, "{", 1);
+		json_key(o, keys[k], !any);
+		json_str(o, why[k]);
+		any = 1;
+	}
+	if (any)
+		lm__out_put(o, "}", 1);
+	lm__out_put(o, "}}", 2);
+}
+
+static void write_json(const lm_prepost *pp, struct lm_out *o)
+{
+	const struct lm_instrument *inst = pp->inst;
+	size_t ns = inst->n_scales, ng = pp->n_groups;
+	static const char *const count_keys[] = {"pre_rows", "post_rows", "pairs", "pre_only",
+						 "post_only", "no_id", "duplicate_id", "other_wave"};
+	lm__out_str(o, "{\"instrument\":");
+	json_str(o, inst->id);
+	json_key(o, "library_version", 0);
+	json_str(o, LM_VERSION_STRING);
+	json_key(o, "counts", 0);
+	lm__out_put(o, "{", 1);
+	for (int k = 0; k <= LM_COUNT_OTHER_WAVE; k++) {
+		json_key(o, count_keys[k], k == 0);
+		lm__out_count(o, pp->counts[k]);
+	}
+	lm__out_put(o, "}", 1);
+	json_key(o, "scales", 0);
+	lm__out_put(o, "{", 1);
+	for (size_t s = 0; s < ns; s++) {
+		const struct lm_scale *scale = &inst->scales[s];
+		const struct summary *all = &pp->sum[s * (ng + 1)];
+		json_key(o, scale->id, s == 0);
+		static const struct field pre[] = {{"n", LM_STAT_PRE_N}, {"mean", LM_STAT_PRE_MEAN}, {"sd", LM_STAT_PRE_SD},
+						   {"alpha", LM_STAT_PRE_ALPHA}, {"alpha_n", LM_STAT_PRE_ALPHA_N}};
+		static const struct field post[] = {{"n", LM_STAT_POST_N}, {"mean", LM_STAT_POST_MEAN},
+						    {"sd", LM_STAT_POST_SD}, {"alpha", LM_STAT_POST_ALPHA},
+						    {"alpha_n", LM_STAT_POST_ALPHA_N}};
+		lm__out_put(o, "{", 1);
+		json_key(o, "pre", 1);
+		json_stats(o, all, pre, 5);
+		lm__out_put(o, "}", 1);
+		json_key(o, "post", 0);
+		json_stats(o, all, post, 5);
+		lm__out_put(o, "}", 1);
+		json_key(o, "change", 0);
+		json_change(o, all);
+		json_key(o, "rci", 0);
+		static const struct field rci[] = {{"sd_pre", LM_STAT_RCI_SD},
+						   {"reliability", LM_STAT_RCI_RELIABILITY},
+						   {"sdiff", LM_STAT_RCI_SDIFF},
+						   {"improved", LM_STAT_IMPROVED},
+						   {"deteriorated", LM_STAT_DETERIORATED},
+						   {"unchanged", LM_STAT_UNCHANGED},
+						   {"recovered", LM_STAT_RECOVERED}};
+		/* The sources sit beside the numbers they explain. */
+		json_stats(o, all, rci, 7);
+		json_key(o, "reliability_source", 0);
+		json_str(o, source_name(pp->rel_source[s]));
+		json_key(o, "sd_source", 0);
+		json_str(o, isnan(pp->rci_sd) ? "sd_pre" : "override");
+		lm__out_put(o, "}", 1);
+		if (!isnan(scale->cutoff)) {
+			json_key(o, "clinical_cutoff", 0);
+			lm__out_number(o, scale->cutoff);
+		}
+		if (scale->n_bands) {
+			json_key(o, "bands", 0);
+			json_bands(pp, o, s);
+		}
+		if (pp->group_column) {
+			json_key(o, "groups", 0);
+			json_groups(pp, o, s);
+		}
+		lm__out_put(o, "}", 1);
+	}
+	lm__out_put(o, "}", 1);
+	json_key(o, "respondents", 0);
+	lm__out_put(o, "[", 1);
+	for (size_t i = 0; i < pp->n_pairs; i++) {
+		lm__out_put(o, i ? ",\n{" : "\n{", i ? 3 : 2);
+		json_key(o, "id", 1);
+		json_str(o, lm_prepost_respondent_id(pp, i));
+		json_key(o, "group", 0);
+		json_str(o, lm_prepost_respondent_group(pp, i));
+		json_key(o, "scales", 0);
+		lm__out_put(o, "{", 1);
+		for (size_t s = 0; s < ns; s++) {
+			const struct lm_scale *scale = &inst->scales[s];
+			double a = lm_prepost_respondent_score(pp, i, s, 0), b = lm_prepost_respondent_score(pp, i, s, 1);
+			json_key(o, scale->id, s == 0);
+			lm__out_put(o, "{", 1);
+			json_key(o, "pre", 1);
+			lm__out_number(o, a);
+			json_key(o, "post", 0);
+			lm__out_number(o, b);
+			json_key(o, "change", 0);
+			lm__out_number(o, b - a);
+			json_key(o, "rci", 0);
+			lm__out_number(o, lm_prepost_respondent_rci(pp, i, s));
+			json_key(o, "reliable", 0);
+			json_str(o, lm_reliable_name(lm_prepost_respondent_reliable(pp, i, s)));
+			json_key(o, "category", 0);
+			json_str(o, lm_category_name(lm_prepost_respondent_category(pp, i, s)));
+			json_key(o, "band_pre", 0);
+			json_str(o, band_id(scale, lm_prepost_respondent_band(pp, i, s, 0)));
+			json_key(o, "band_post", 0);
+			json_str(o, band_id(scale, lm_prepost_respondent_band(pp, i, s, 1)));
+			lm__out_put(o, "}", 1);
+		}
+		lm__out_put(o, "}}", 2);
+	}
+	lm__out_str(o, "\n]}\n");
+}
+
+static void csv_text(struct lm_out *o, const char *s)
+{
+	lm__out_csv_field(o, s ? s : "", s ? strlen(s) : 0, ',');
+}
+
+static void write_csv(const lm_prepost *pp, struct lm_out *o)
+{
+	const struct lm_instrument *inst = pp->inst;
+	static const char *const cols[] = {"pre", "post", "change", "rci", "reliable", "category", "band_pre", "band_post"};
+	lm__out_str(o, "id");
+	if (pp->group_column)
+		lm__out_str(o, ",group");
+	for (size_t s = 0; s < inst->n_scales; s++)
+		for (size_t c = 0; c < 8; c++) {
+			if (c >= 6 && !inst->scales[s].n_bands)
+				continue;
+			lm__out_put(o, ",", 1);
+			lm__out_str(o, inst->scales[s].id);
+			lm__out_put(o, "_", 1);
+			lm__out_str(o, cols[c]);
+		}
+	lm__out_put(o, "\n", 1);
+	for (size_t i = 0; i < pp->n_pairs; i++) {
+		csv_text(o, lm_prepost_respondent_id(pp, i));
+		if (pp->group_column) {
+			lm__out_put(o, ",", 1);
+			csv_text(o, lm_prepost_respondent_group(pp, i));
+		}
+		for (size_t s = 0; s < inst->n_scales; s++) {
+			const struct lm_scale *scale = &inst->scales[s];
+			double a = lm_prepost_respondent_score(pp, i, s, 0), b = lm_prepost_respondent_score(pp, i, s, 1);
+			double v[4] = {a, b, b - a, lm_prepost_respondent_rci(pp, i, s)};
+			char num[32];
+			for (int k = 0; k < 4; k++) {
+				lm__out_put(o, ",", 1);
+				if (isfinite(v[k]))
+					lm__out_put(o, num, lm_format_number(num, sizeof(num), v[k]));
+			}
+			lm__out_put(o, ",", 1);
+			csv_text(o, lm_reliable_name(lm_prepost_respondent_reliable(pp, i, s)));
+			lm__out_put(o, ",", 1);
+			csv_text(o, lm_category_name(lm_prepost_respondent_category(pp, i, s)));
+			if (scale->n_bands) {
+				lm__out_put(o, ",", 1);
+				csv_text(o, band_id(scale, lm_prepost_respondent_band(pp, i, s, 0)));
+				lm__out_put(o, ",", 1);
+				csv_text(o, band_id(scale, lm_prepost_respondent_band(pp, i, s, 1)));
+			}
+		}
+		lm__out_put(o, "\n", 1);
+	}
+}
+
+/* "12.3" or "n/a (reason)" for the readable summary; p-values below .001 as "< 0.001". */
+static void text_value(struct lm_out *o, const struct summary *s, int which)
+{
+	char num[32];
+	if (which == LM_STAT_P && s->v[which] < 0.001) {
+		lm__out_str(o, "< 0.001");
+	} else if (isfinite(s->v[which])) {
+		lm__out_put(o, num, lm_format_number(num, sizeof(num), round(s->v[which] * 1000) / 1000));
+	} else {
+		lm__out_str(o, "n/a (");
+		lm__out_str(o, s->why[which] ? s->why[which] : "not computed");
+		lm__out_str(o, ")");
+	}
+}
+
+static void write_summary(const lm_prepost *pp, struct lm_out *o)
+{
+	const struct lm_instrument *inst = pp->inst;
+	size_t ng = pp->n_groups;
+	static const char *const count_names[] = {"pre rows", "post rows", "pairs", "pre only",
+						  "post only", "no id", "duplicate id", "other wave"};
+	lm__out_str(o, inst->name);
+	lm__out_str(o, " (");
+	lm__out_str(o, inst->id);
+	lm__out_str(o, "): pre/post change\n");
+	for (int k = 0; k <= LM_COUNT_OTHER_WAVE; k++) {
+		char num[32];
+		lm__out_str(o, k ? ", " : "");
+		lm__out_str(o, count_names[k]);
+		lm__out_str(o, " ");
+		lm__out_put(o, num, lm_format_number(num, sizeof(num), (double)pp->counts[k]));
+	}
+	lm__out_str(o, "\n");
+	for (size_t s = 0; s < inst->n_scales; s++) {
+		const struct summary *all = &pp->sum[s * (ng + 1)];
+		lm__out_str(o, "\n");
+		lm__out_str(o, inst->scales[s].label);
+		lm__out_str(o, " (");
+		lm__out_str(o, inst->scales[s].id);
+		lm__out_str(o, ")\n  pairs with both scores: ");
+		text_value(o, all, LM_STAT_CHANGE_N);
+		lm__out_str(o, "\n  pre mean ");
+		text_value(o, all, LM_STAT_PRE_MEAN);
+		lm__out_str(o, " (SD ");
+		text_value(o, all, LM_STAT_PRE_SD);
+		lm__out_str(o, "), post mean ");
+		text_value(o, all, LM_STAT_POST_MEAN);
+		lm__out_str(o, " (SD ");
+		text_value(o, all, LM_STAT_POST_SD);
+		lm__out_str(o, ")\n  change ");
+		text_value(o, all, LM_STAT_CHANGE_MEAN);
+		lm__out_str(o, ", 95% CI ");
+		text_value(o, all, LM_STAT_CHANGE_CI_LOW);
+		lm__out_str(o, " to ");
+		text_value(o, all, LM_STAT_CHANGE_CI_HIGH);
+		lm__out_str(o, "; paired t ");
+		text_value(o, all, LM_STAT_T);
+		lm__out_str(o, ", df ");
+		text_value(o, all, LM_STAT_DF);
+		lm__out_str(o, ", p ");
+		text_value(o, all, LM_STAT_P);
+		lm__out_str(o, "\n  effect size d_z ");
+		text_value(o, all, LM_STAT_DZ);
+		lm__out_str(o, ", d_av ");
+		text_value(o, all, LM_STAT_DAV);
+		lm__out_str(o, "\n  alpha pre ");
+		text_value(o, all, LM_STAT_PRE_ALPHA);
+		lm__out_str(o, " (n ");
+		text_value(o, all, LM_STAT_PRE_ALPHA_N);
+		lm__out_str(o, "), post ");
+		text_value(o, all, LM_STAT_POST_ALPHA);
+		lm__out_str(o, " (n ");
+		text_value(o, all, LM_STAT_POST_ALPHA_N);
+		lm__out_str(o, ")\n  reliable change (reliability ");
+		text_value(o, all, LM_STAT_RCI_RELIABILITY);
+		lm__out_str(o, " from ");
+		lm__out_str(o, source_name(pp->rel_source[s]) ? source_name(pp->rel_source[s]) : "nowhere");
+		lm__out_str(o, "): improved ");
+		text_value(o, all, LM_STAT_IMPROVED);
+		lm__out_str(o, ", unchanged ");
+		text_value(o, all, LM_STAT_UNCHANGED);
+		lm__out_str(o, ", deteriorated ");
+		text_value(o, all, LM_STAT_DETERIORATED);
+		lm__out_str(o, ", recovered ");
+		text_value(o, all, LM_STAT_RECOVERED);
+		lm__out_str(o, "\n");
+		for (size_t g = 0; g < ng; g++) {
+			const struct summary *gs = &pp->sum[s * (ng + 1) + g + 1];
+			lm__out_str(o, "  group ");
+			lm__out_str(o, pp->text.p + pp->groups[g]);
+			lm__out_str(o, ": n ");
+			text_value(o, gs, LM_STAT_CHANGE_N);
+			lm__out_str(o, ", change ");
+			text_value(o, gs, LM_STAT_CHANGE_MEAN);
+			lm__out_str(o, " (SD ");
+			text_value(o, gs, LM_STAT_CHANGE_SD);
+			lm__out_str(o, "), p ");
+			text_value(o, gs, LM_STAT_P);
+			lm__out_str(o, "\n");
+		}
+		if (ng == 2) {
+			struct summary c;
+			static const int map[] = {LM_STAT_CHANGE_MEAN, LM_STAT_T, LM_STAT_DF, LM_STAT_P, LM_STAT_DZ};
+			for (int k = 0; k < 5; k++) {
+				c.v[map[k]] = pp->cmp_v[s * 5 + (size_t)k];
+				c.why[map[k]] = pp->cmp_reason[s * 5 + (size_t)k];
+			}
+			lm__out_str(o, "  difference in change (");
+			lm__out_str(o, pp->text.p + pp->groups[0]);
+			lm__out_str(o, " - ");
+			lm__out_str(o, pp->text.p + pp->groups[1]);
+			lm__out_str(o, ") ");
+			text_value(o, &c, LM_STAT_CHANGE_MEAN);
+			lm__out_str(o, "; Welch t ");
+			text_value(o, &c, LM_STAT_T);
+			lm__out_str(o, ", df ");
+			text_value(o, &c, LM_STAT_DF);
+			lm__out_str(o, ", p ");
+			text_value(o, &c, LM_STAT_P);
+			lm__out_str(o, ", Hedges' g ");
+			text_value(o, &c, LM_STAT_DZ);
+			lm__out_str(o, "\n");
+		}
+	}
+}
+
+static int write_to(const lm_prepost *pp, int format, struct lm_out *o, lm_error *err)
+{
+	if (format == LM_PREPOST_JSON)
+		write_json(pp, o);
+	else if (format == LM_PREPOST_CSV)
+		write_csv(pp, o);
+	else
+		write_summary(pp, o);
+	int rc = lm__out_commit(o, err);
+	lm__out_free(o);
+	return rc;
+}
+
+static int check_write(const lm_prepost *pp, int format, lm_error *err)
+{
+	if (!pp || !pp->done)
+		return lm__error(err, LM_EINVAL, NULL, 0, 0, "nothing to write: the analysis has not run");
+	if (format < LM_PREPOST_JSON || format > LM_PREPOST_SUMMARY)
+		return lm__error(err, LM_EINVAL, NULL, 0, 0, "unknown output format %d", format);
+	return LM_OK;
+}
+
+int lm_prepost_write_file(const lm_prepost *pp, int format, const char *path, lm_error *err)
+{
+	struct lm_out *o;
+	int rc = check_write(pp, format, err);
+	if (rc == LM_OK && !path)
+		rc = lm__error(err, LM_EINVAL, NULL, 0, 0, "no output path");
+	if (rc == LM_OK)
+		rc = lm__out_open_file(&o, path, err);
+	return rc == LM_OK ? write_to(pp, format, o, err) : rc;
+}
+
+int lm_prepost_write_fd(const lm_prepost *pp, int format, int fd, lm_error *err)
+{
+	struct lm_out *o;
+	int rc = check_write(pp, format, err);
+	if (rc == LM_OK)
+		rc = lm__out_open_fd(&o, fd, err);
+	return rc == LM_OK ? write_to(pp, format, o, err) : rc;
+}

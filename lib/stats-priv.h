@@ -1,0 +1,23 @@
+/*
+ * libra_measures — private statistics helpers shared by stats.c and prepost.c.
+ */
+#ifndef LM_STATS_PRIV_H
+#define LM_STATS_PRIV_H
+
+#include <stddef.h>
+
+/* Running mean and sum of squared deviations (Welford), numerically stable. */
+struct lm_moments {
+	size_t n;
+	double mean, m2;
+};
+
+void lm__moments_add(struct lm_moments *m, double x);
+/* Sample variance and SD (n - 1 denominator); NaN when n < 2. */
+double lm__moments_var(const struct lm_moments *m);
+double lm__moments_sd(const struct lm_moments *m);
+
+/* Two-sided p-value of a t statistic, computed without 1 - (1 - p) loss. */
+double lm__t_two_sided(double t, double df);
+
+#endif
