@@ -405,7 +405,8 @@ static int keep_row(lm_prepost *pp, struct wave *w, const lm_table *t, const lm_
 	w->line[r] = lm_table_line(t);
 	w->dup[r] = 0;
 	w->group[r] = 0;
-	if (group_col != LM_NO_INDEX) {
+	/* The group is the pre row's; groups are numbered in order of first appearance there. */
+	if (group_col != LM_NO_INDEX && w == &pp->w[0]) {
 		size_t glen;
 		const char *g = lm_table_column_value(t, group_col, &glen);
 		while (glen && (*g == ' ' || *g == '\t'))

@@ -1,0 +1,429 @@
+/*
+ * Tests of the pre/post analysis on small hand-made waves: pairing and its
+ * counts, duplicate ids, ids as text, empty overlap, statistics that cannot
+ * be computed, reliable change and clinical categories worked by hand,
+ * groups, the long form, and bad input in both waves.
+ * (Agreement with R's t.test, psych::alpha and the RCI formula on a larger
+ * data set is tests/test_prepost_reference.c.)
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "libra_measures/libra_measures.h"
+
+/* total: 3 items 1-5, sum 3-15, higher is worse, clinical from 10, reliability .8 in the norms.
+ * nodir: 2 items, no direction. */
+static const char yaml[] =
+	"format: 1\nid: pp\nname: PP\nversion: '1'\n"
+	"responses: [{value: 1, label: a}, {value: 2, label: b}, {value: 3, label: c}, {value: 4, label: d},"
+	" {value: 5, label: e}]\n"
+	"items: [{id: p_1, label: x}, {id: p_2, label: y}, {id: p_3, label: z}]\n"
+	"scales:\n"
+	"  - {id: total, label: T, items: [p_1, p_2, p_3], method: sum, direction: higher_is_worse,\n"
+	"     clinical_cutoff: 10, norms: {reliability: 0.8},\n"
+	"     bands: [{id: low, label: L, min: 3, max: 9}, {id: high, label: H, min: 10, max: 15}]}\n"
+	"  - {id: nodir, label: N, items: [p_1, p_2], method: sum}\n";
+
+enum { TOTAL, NODIR };
+
+struct fx {
+	char dir[64];
+	lm_instrument *inst;
+	lm_prepost *pp;
+	lm_error *err;
+	char pre[128], post[128];
+};
+
+static int setup(void **state)
+{
+	struct fx *fx = calloc(1, sizeof(*fx));
+	strcpy(fx->dir, "/tmp/lm-prepost-XXXXXX");
+	if (!mkdtemp(fx->dir))
+		return -1;
+	snprintf(fx->pre, sizeof(fx->pre), "%s/pre.csv", fx->dir);
+	snprintf(fx->post, sizeof(fx->post), "%s/post.csv", fx->dir);
+	if (lm_instrument_load_buffer(&fx->inst, yaml, sizeof(yaml) - 1, "pp.yaml", NULL) != LM_OK ||
+	    lm_prepost_new(&fx->pp, fx->inst) != LM_OK || lm_error_new(&fx->err) != LM_OK)
+		return -1;
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *fx = *state;
+	char path[256];
+	static const char *const files[] = {"pre.csv", "post.csv", "long.csv", "out.json", "out.csv"};
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", fx->dir, files[i]);
+		unlink(path);
+	}
+	rmdir(fx->dir);
+	lm_prepost_free(fx->pp);
+	lm_instrument_free(fx->inst);
+	lm_error_free(fx->err);
+	free(fx);
+	return 0;
+}
+
+static void put_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static int run(struct fx *fx, const char *pre, const char *post)
+{
+	put_file(fx->pre, pre);
+	put_file(fx->post, post);
+	lm_error_clear(fx->err);
+	return lm_prepost_run_files(fx->pp, fx->pre, fx->post, fx->err);
+}
+
+static void dump(const struct fx *fx)
+{
+	for (size_t i = 0; i < lm_error_count(fx->err); i++)
+		print_message("%s\n", lm_error_text(fx->err, i));
+}
+
+static double stat(const struct fx *fx, size_t scale, int which)
+{
+	return lm_prepost_stat(fx->pp, scale, (size_t)-1, which);
+}
+
+static size_t find(const struct fx *fx, const char *id)
+{
+	for (size_t r = 0; r < lm_prepost_respondent_count(fx->pp); r++)
+		if (!strcmp(lm_prepost_respondent_id(fx->pp, r), id))
+			return r;
+	fail_msg("respondent %s not paired", id);
+	return 0;
+}
+
+#define NEAR(a, b) assert_true(fabs((a) - (b)) < 1e-12)
+
+static void test_pairing_counts(void **state)
+{
+	struct fx *fx = *state;
+	/* Ids are text: "007" and "7" differ; inner spaces are kept; surrounding
+	 * blanks are not part of the id. */
+	int rc = run(fx,
+		     "id,p_1,p_2,p_3\nA,1,1,1\nB,2,2,2\n007,3,3,3\nR 01,1,2,3\n,1,1,1\nonlypre,1,1,1\n",
+		     "id,p_1,p_2,p_3\n  B ,1,1,1\nA,2,2,2\n7,3,3,3\nR 01,3,2,1\nR01,1,1,1\n,2,2,2\n, 2,2,2\n");
+	dump(fx);
+	assert_int_equal(rc, LM_OK);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PRE_ROWS), 6);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_POST_ROWS), 7);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PAIRS), 3);     /* A, B, "R 01" */
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PRE_ONLY), 2);  /* 007, onlypre */
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_POST_ONLY), 2); /* 7, R01 */
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_NO_ID), 3);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_DUPLICATE_ID), 0);
+	/* Every row is accounted for exactly once. */
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PRE_ROWS) + lm_prepost_count(fx->pp, LM_COUNT_POST_ROWS),
+			 2 * lm_prepost_count(fx->pp, LM_COUNT_PAIRS) + lm_prepost_count(fx->pp, LM_COUNT_PRE_ONLY) +
+				 lm_prepost_count(fx->pp, LM_COUNT_POST_ONLY) + lm_prepost_count(fx->pp, LM_COUNT_NO_ID) +
+				 lm_prepost_count(fx->pp, LM_COUNT_DUPLICATE_ID));
+	/* Pairs in pre order, scores from the right rows. */
+	assert_string_equal(lm_prepost_respondent_id(fx->pp, 0), "A");
+	assert_string_equal(lm_prepost_respondent_id(fx->pp, 1), "B");
+	assert_string_equal(lm_prepost_respondent_id(fx->pp, 2), "R 01");
+	NEAR(lm_prepost_respondent_score(fx->pp, 0, TOTAL, 0), 3);
+	NEAR(lm_prepost_respondent_score(fx->pp, 0, TOTAL, 1), 6);
+	NEAR(lm_prepost_respondent_score(fx->pp, 1, TOTAL, 1), 3);
+	assert_null(lm_prepost_respondent_group(fx->pp, 0)); /* no group column */
+}
+
+static void test_duplicates_are_errors(void **state)
+{
+	struct fx *fx = *state;
+	int rc = run(fx, "id,p_1,p_2,p_3\nA,1,1,1\nB,1,1,1\nA,2,2,2\nB,1,1,1\nC,1,1,1\nB,3,3,3\n",
+		     "id,p_1,p_2,p_3\nA,1,1,1\nC,1,1,1\nC,2,2,2\n");
+	assert_int_equal(rc, LM_EDATA);
+	assert_int_equal(lm_error_count(fx->err), 3);
+	assert_non_null(strstr(lm_error_text(fx->err, 0), "pre.csv:2: id \"A\" occurs 2 times in this wave, at data "
+							   "rows 1 (line 2), 3 (line 4)"));
+	assert_non_null(strstr(lm_error_text(fx->err, 1), "id \"B\" occurs 3 times in this wave, at data rows 2 (line "
+							   "3), 4 (line 5), 6 (line 7)"));
+	assert_non_null(strstr(lm_error_text(fx->err, 2), "post.csv:3: id \"C\" occurs 2 times"));
+	assert_int_equal(lm_prepost_respondent_count(fx->pp), 0); /* no results after a failed run */
+}
+
+static void test_duplicates_excluded(void **state)
+{
+	struct fx *fx = *state;
+	assert_int_equal(lm_prepost_set_duplicates(fx->pp, LM_DUPLICATES_EXCLUDE), LM_OK);
+	int rc = run(fx, "id,p_1,p_2,p_3\nA,1,1,1\nB,1,1,1\nA,2,2,2\nB,1,1,1\nC,1,1,1\nB,3,3,3\nD,1,1,1\n",
+		     "id,p_1,p_2,p_3\nA,1,1,1\nC,1,1,1\nC,2,2,2\nD,2,2,2\nB,1,1,1\n");
+	assert_int_equal(rc, LM_OK);
+	assert_int_equal(lm_error_count(fx->err), 0);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_DUPLICATE_ID), 5 + 2);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PAIRS), 1); /* only D */
+	assert_string_equal(lm_prepost_respondent_id(fx->pp, 0), "D");
+	/* C's pre row has no usable partner; A's and B's post rows have none. */
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PRE_ONLY), 1);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_POST_ONLY), 2);
+}
+
+static void test_empty_overlap(void **state)
+{
+	struct fx *fx = *state;
+	assert_int_equal(run(fx, "id,p_1,p_2,p_3\nA,1,1,1\nB,2,2,2\n", "id,p_1,p_2,p_3\nC,1,1,1\n"), LM_OK);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PAIRS), 0);
+	NEAR(stat(fx, TOTAL, LM_STAT_CHANGE_N), 0);
+	assert_true(isnan(stat(fx, TOTAL, LM_STAT_CHANGE_MEAN)));
+	assert_string_equal(lm_prepost_stat_reason(fx->pp, TOTAL, (size_t)-1, LM_STAT_CHANGE_MEAN),
+			    "no pair with a score at both waves");
+	assert_true(isnan(stat(fx, TOTAL, LM_STAT_P)));
+	assert_non_null(lm_prepost_stat_reason(fx->pp, TOTAL, (size_t)-1, LM_STAT_P));
+	assert_null(lm_prepost_stat_reason(fx->pp, TOTAL, (size_t)-1, LM_STAT_CHANGE_N));
+	/* Written as null with reasons: never NaN as a number. */
+	char out[256];
+	snprintf(out, sizeof(out), "%s/out.json", fx->dir);
+	assert_int_equal(lm_prepost_write_file(fx->pp, LM_PREPOST_JSON, out, fx->err), LM_OK);
+	FILE *f = fopen(out, "r");
+	char buf[8192];
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	assert_null(strstr(buf, "nan"));
+	assert_null(strstr(buf, "NaN"));
+	assert_non_null(strstr(buf, "\"mean\":null"));
+	assert_non_null(strstr(buf, "\"null_reasons\":{"));
+	assert_non_null(strstr(buf, "\"respondents\":[\n]"));
+}
+
+static void test_too_few_and_flat(void **state)
+{
+	struct fx *fx = *state;
+	/* One pair: a mean, no SD. */
+	assert_int_equal(run(fx, "id,p_1,p_2,p_3\nA,1,1,1\n", "id,p_1,p_2,p_3\nA,2,2,2\n"), LM_OK);
+	NEAR(stat(fx, TOTAL, LM_STAT_CHANGE_MEAN), 3);
+	assert_true(isnan(stat(fx, TOTAL, LM_STAT_CHANGE_SD)));
+	assert_string_equal(lm_prepost_stat_reason(fx->pp, TOTAL, (size_t)-1, LM_STAT_T),
+			    "fewer than 2 pairs with a score at both waves");
+	/* Every pair changes by the same amount: t cannot be computed; the CI is a point. */
+	assert_int_equal(run(fx, "id,p_1,p_2,p_3\nA,1,1,1\nB,2,2,2\nC,1,2,3\n",
+			     "id,p_1,p_2,p_3\nA,2,1,1\nB,3,2,2\nC,2,2,3\n"),
+			 LM_OK);
+	NEAR(stat(fx, TOTAL, LM_STAT_CHANGE_MEAN), 1);
+	NEAR(stat(fx, TOTAL, LM_STAT_CHANGE_SD), 0);
+	assert_true(isnan(stat(fx, TOTAL, LM_STAT_T)));
+	assert_string_equal(lm_prepost_stat_reason(fx->pp, TOTAL, (size_t)-1, LM_STAT_T), "zero variance of change");
+	assert_true(isnan(stat(fx, TOTAL, LM_STAT_DZ)));
+	NEAR(stat(fx, TOTAL, LM_STAT_CHANGE_CI_LOW), 1);
+	NEAR(stat(fx, TOTAL, LM_STAT_CHANGE_CI_HIGH), 1);
+	NEAR(stat(fx, TOTAL, LM_STAT_DF), 2);
+}
+
+static void test_paired_t_by_hand(void **state)
+{
+	struct fx *fx = *state;
+	/* Totals pre 3, 6, 9, 12 and post 4, 6, 11, 15: changes 1, 0, 2, 3, mean 1.5,
+	 * SD sqrt(5/3); t = 1.5 / (sqrt(5/3) / 2) = 2.32379000772445 on 3 df. */
+	assert_int_equal(run(fx, "id,p_1,p_2,p_3\nA,1,1,1\nB,2,2,2\nC,3,3,3\nD,4,4,4\n",
+			     "id,p_1,p_2,p_3\nA,2,1,1\nB,2,2,2\nC,4,4,3\nD,5,5,5\n"),
+			 LM_OK);
+	NEAR(stat(fx, TOTAL, LM_STAT_CHANGE_MEAN), 1.5);
+	NEAR(stat(fx, TOTAL, LM_STAT_CHANGE_SD), sqrt(5.0 / 3));
+	NEAR(stat(fx, TOTAL, LM_STAT_T), 1.5 / (sqrt(5.0 / 3) / 2));
+	NEAR(stat(fx, TOTAL, LM_STAT_DZ), 1.5 / sqrt(5.0 / 3));
+	/* d_av: SD of pre (3,6,9,12) is sqrt(15), of post (4,6,11,15) is sqrt(74/3). */
+	NEAR(stat(fx, TOTAL, LM_STAT_DAV), 1.5 / ((sqrt(15.0) + sqrt(74.0 / 3)) / 2));
+	/* R: t.test(c(1, 0, 2, 3))$p.value */
+	assert_true(fabs(stat(fx, TOTAL, LM_STAT_P) - 0.102728078858399) < 1e-13);
+	/* Alpha at pre: items identical within each row, so alpha is 1. */
+	NEAR(stat(fx, TOTAL, LM_STAT_PRE_ALPHA), 1);
+	NEAR(stat(fx, TOTAL, LM_STAT_PRE_ALPHA_N), 4);
+}
+
+static void test_reliable_change_and_categories(void **state)
+{
+	struct fx *fx = *state;
+	/* Override: r = .8 and SD = 2, so S_diff = sqrt(2) * 2 * sqrt(.2) = 1.2649110640673518;
+	 * a change of 3 gives RCI 2.37, of 2 gives 1.58 (not reliable). Clinical from 10. */
+	assert_int_equal(lm_prepost_set_reliability(fx->pp, 0.8), LM_OK);
+	assert_int_equal(lm_prepost_set_rci_sd(fx->pp, 2), LM_OK);
+	assert_int_equal(run(fx,
+			     "id,p_1,p_2,p_3\nrec,4,4,4\nimp,5,5,5\nunch,4,4,4\ndet,3,3,3\nsub,4,3,3\n",
+			     "id,p_1,p_2,p_3\nrec,3,3,3\nimp,4,4,4\nunch,4,4,2\ndet,4,4,4\nsub,3,3,2\n"),
+			 LM_OK);
+	double sdiff = sqrt(2.0) * 2 * sqrt(0.2);
+	NEAR(stat(fx, TOTAL, LM_STAT_RCI_SDIFF), sdiff);
+	NEAR(stat(fx, TOTAL, LM_STAT_RCI_RELIABILITY), 0.8);
+	assert_int_equal(lm_prepost_reliability_source(fx->pp, TOTAL), LM_RELIABILITY_OVERRIDE);
+	size_t rec = find(fx, "rec"), imp = find(fx, "imp"), unch = find(fx, "unch"), det = find(fx, "det"),
+	       sub = find(fx, "sub");
+	/* rec: 12 -> 9, crossed from clinical (>= 10) to not: recovered. */
+	NEAR(lm_prepost_respondent_rci(fx->pp, rec, TOTAL), -3 / sdiff);
+	assert_int_equal(lm_prepost_respondent_reliable(fx->pp, rec, TOTAL), LM_RELIABLE_IMPROVED);
+	assert_int_equal(lm_prepost_respondent_category(fx->pp, rec, TOTAL), LM_CATEGORY_RECOVERED);
+	/* imp: 15 -> 12, still clinical: improved. */
+	assert_int_equal(lm_prepost_respondent_category(fx->pp, imp, TOTAL), LM_CATEGORY_IMPROVED);
+	/* unch: 12 -> 10, RCI -1.58: unchanged. */
+	assert_int_equal(lm_prepost_respondent_reliable(fx->pp, unch, TOTAL), LM_RELIABLE_NONE);
+	assert_int_equal(lm_prepost_respondent_category(fx->pp, unch, TOTAL), LM_CATEGORY_UNCHANGED);
+	/* det: 9 -> 12: deteriorated (higher is worse). */
+	assert_int_equal(lm_prepost_respondent_reliable(fx->pp, det, TOTAL), LM_RELIABLE_DETERIORATED);
+	assert_int_equal(lm_prepost_respondent_category(fx->pp, det, TOTAL), LM_CATEGORY_DETERIORATED);
+	/* sub: 10 -> 8 is -2, crosses the cut-off but not reliably: unchanged, not recovered. */
+	assert_int_equal(lm_prepost_respondent_category(fx->pp, sub, TOTAL), LM_CATEGORY_UNCHANGED);
+	NEAR(stat(fx, TOTAL, LM_STAT_IMPROVED), 2);
+	NEAR(stat(fx, TOTAL, LM_STAT_RECOVERED), 1);
+	NEAR(stat(fx, TOTAL, LM_STAT_DETERIORATED), 1);
+	NEAR(stat(fx, TOTAL, LM_STAT_UNCHANGED), 2);
+	/* A scale without a direction has an RCI but no improvement. */
+	assert_false(isnan(lm_prepost_respondent_rci(fx->pp, rec, NODIR)));
+	assert_int_equal(lm_prepost_respondent_reliable(fx->pp, rec, NODIR), LM_RELIABLE_UNKNOWN);
+	assert_true(isnan(stat(fx, NODIR, LM_STAT_IMPROVED)));
+	assert_string_equal(lm_prepost_stat_reason(fx->pp, NODIR, (size_t)-1, LM_STAT_IMPROVED),
+			    "the scale has no direction, so improvement is undefined");
+	assert_string_equal(lm_reliable_name(LM_RELIABLE_IMPROVED), "improved");
+	assert_string_equal(lm_category_name(LM_CATEGORY_RECOVERED), "recovered");
+	assert_null(lm_category_name(LM_CATEGORY_UNKNOWN));
+	/* Without the override, the norms' reliability is used; nodir has none, so alpha at pre. */
+	assert_int_equal(lm_prepost_set_reliability(fx->pp, NAN), LM_OK);
+	assert_int_equal(lm_prepost_set_rci_sd(fx->pp, NAN), LM_OK);
+	assert_int_equal(lm_prepost_run_files(fx->pp, fx->pre, fx->post, fx->err), LM_OK);
+	assert_int_equal(lm_prepost_reliability_source(fx->pp, TOTAL), LM_RELIABILITY_NORMS);
+	assert_int_equal(lm_prepost_reliability_source(fx->pp, NODIR), LM_RELIABILITY_ALPHA_PRE);
+	NEAR(stat(fx, NODIR, LM_STAT_RCI_RELIABILITY), stat(fx, NODIR, LM_STAT_PRE_ALPHA));
+	NEAR(stat(fx, TOTAL, LM_STAT_RCI_SD), stat(fx, TOTAL, LM_STAT_PRE_SD));
+}
+
+static void test_groups(void **state)
+{
+	struct fx *fx = *state;
+	assert_int_equal(lm_prepost_set_group_column(fx->pp, "arm"), LM_OK);
+	/* Group comes from the pre row. t: changes 3, 3, 0 (mean 2); c: 0, 1, 2 (mean 1). */
+	assert_int_equal(run(fx, "id,arm,p_1,p_2,p_3\n1,t,1,1,1\n2,c,1,1,1\n3,t,2,2,2\n4,c,2,2,2\n5,t,1,1,1\n6,c,1,1,1\n",
+			     "id,arm,p_1,p_2,p_3\n1,x,2,2,2\n2,c,1,1,1\n3,t,3,3,3\n4,c,2,2,3\n5,t,1,1,1\n6,c,2,1,2\n"),
+			 LM_OK);
+	assert_int_equal(lm_prepost_group_count(fx->pp), 2);
+	assert_string_equal(lm_prepost_group_name(fx->pp, 0), "t");
+	assert_string_equal(lm_prepost_respondent_group(fx->pp, 0), "t");
+	NEAR(lm_prepost_stat(fx->pp, TOTAL, 0, LM_STAT_CHANGE_MEAN), 2);
+	NEAR(lm_prepost_stat(fx->pp, TOTAL, 1, LM_STAT_CHANGE_MEAN), 1);
+	NEAR(lm_prepost_compare(fx->pp, TOTAL, LM_COMPARE_DIFFERENCE), 1);
+	/* Welch: var_t = 3, var_c = 1, n = 3 each: t = 1 / sqrt(4/3), df = (4/3)^2 / ((1 + 1/9) / 2) = 3.2 */
+	NEAR(lm_prepost_compare(fx->pp, TOTAL, LM_COMPARE_WELCH_T), 1 / sqrt(4.0 / 3));
+	NEAR(lm_prepost_compare(fx->pp, TOTAL, LM_COMPARE_DF), 3.2);
+	/* Hedges: pooled SD sqrt(2); g = 1 / sqrt(2) * (1 - 3 / (4 * 6 - 9)) */
+	NEAR(lm_prepost_compare(fx->pp, TOTAL, LM_COMPARE_HEDGES_G), 1 / sqrt(2.0) * (1 - 3.0 / 15));
+	assert_null(lm_prepost_compare_reason(fx->pp, TOTAL, LM_COMPARE_P));
+	/* A third group: no comparison. */
+	assert_int_equal(run(fx, "id,arm,p_1,p_2,p_3\n1,t,1,1,1\n2,c,1,1,1\n3,u,2,2,2\n",
+			     "id,arm,p_1,p_2,p_3\n1,t,2,2,2\n2,c,1,1,1\n3,u,3,3,3\n"),
+			 LM_OK);
+	assert_true(isnan(lm_prepost_compare(fx->pp, TOTAL, LM_COMPARE_WELCH_T)));
+	assert_string_equal(lm_prepost_compare_reason(fx->pp, TOTAL, LM_COMPARE_WELCH_T),
+			    "a comparison needs exactly two groups");
+	/* The group column must exist in both files. */
+	assert_int_equal(run(fx, "id,arm,p_1,p_2,p_3\n1,t,1,1,1\n", "id,p_1,p_2,p_3\n1,2,2,2\n"), LM_EDATA);
+	assert_non_null(strstr(lm_error_text(fx->err, 0), "post.csv:1: column \"arm\" is not in the header"));
+}
+
+static void test_long_form(void **state)
+{
+	struct fx *fx = *state;
+	char path[256];
+	snprintf(path, sizeof(path), "%s/long.csv", fx->dir);
+	put_file(path, "id,time,p_1,p_2,p_3\nA,1,1,1,1\nA,2,2,2,2\nB,1,3,3,3\nB,3,5,5,5\nB,2,3,3,4\nC,2,1,1,1\n");
+	assert_int_equal(lm_prepost_run_long_file(fx->pp, path, "time", "1", "2", fx->err), LM_OK);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PAIRS), 2);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_OTHER_WAVE), 1);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_POST_ONLY), 1);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PRE_ROWS), 2);
+	NEAR(lm_prepost_respondent_score(fx->pp, 1, TOTAL, 1), 10);
+	assert_int_equal(lm_prepost_run_long_file(fx->pp, path, "wave", "1", "2", fx->err), LM_EDATA);
+	assert_int_equal(lm_prepost_run_long_file(fx->pp, path, "time", "1", "1", NULL), LM_EINVAL);
+}
+
+static void test_bad_values_in_both_waves(void **state)
+{
+	struct fx *fx = *state;
+	assert_int_equal(run(fx, "id,p_1,p_2,p_3\nA,1,9,1\n", "id,p_1,p_2,p_3\nA,0,1,1\n"), LM_EDATA);
+	assert_int_equal(lm_error_count(fx->err), 2);
+	assert_non_null(strstr(lm_error_text(fx->err, 0), "pre.csv:2:3: row 1, column \"p_2\""));
+	assert_non_null(strstr(lm_error_text(fx->err, 1), "post.csv:2:2: row 1, column \"p_1\""));
+	/* No id column: pairing is impossible, said once per file. */
+	assert_int_equal(run(fx, "p_1,p_2,p_3\n1,1,1\n", "p_1,p_2,p_3\n1,1,1\n"), LM_EDATA);
+	assert_int_equal(lm_error_count(fx->err), 2);
+	assert_non_null(strstr(lm_error_text(fx->err, 0), "pre.csv:1: id column \"id\" is not in the header"));
+}
+
+static void test_outputs(void **state)
+{
+	struct fx *fx = *state;
+	assert_int_equal(lm_prepost_set_group_column(fx->pp, "arm"), LM_OK);
+	assert_int_equal(run(fx, "id,arm,p_1,p_2,p_3\n\"a,1\",t,1,1,1\nb,c,4,4,4\n",
+			     "id,arm,p_1,p_2,p_3\n\"a,1\",t,2,2,2\nb,c,3,3,3\n"),
+			 LM_OK);
+	char out[256];
+	snprintf(out, sizeof(out), "%s/out.csv", fx->dir);
+	assert_int_equal(lm_prepost_write_file(fx->pp, LM_PREPOST_CSV, out, fx->err), LM_OK);
+	FILE *f = fopen(out, "r");
+	char buf[4096];
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* RCI: reliability .8 (norms), SD of pre totals (3, 12) = 6.3640, so
+	 * S_diff = sqrt(2) * 6.3640 * sqrt(.2) = 4.0249 and 3 / 4.0249 = 0.7454. */
+	assert_string_equal(buf,
+			    "id,group,total_pre,total_post,total_change,total_rci,total_reliable,total_category,"
+			    "total_band_pre,total_band_post,nodir_pre,nodir_post,nodir_change,nodir_rci,nodir_reliable,"
+			    "nodir_category\n"
+			    "\"a,1\",t,3,6,3,0.74535599249993,none,unchanged,low,low,2,4,2,,,\n"
+			    "b,c,12,9,-3,-0.74535599249993,none,unchanged,high,low,8,6,-2,,,\n");
+	/* Writing before a run, or in an unknown format, is refused. */
+	lm_prepost *fresh;
+	assert_int_equal(lm_prepost_new(&fresh, fx->inst), LM_OK);
+	assert_int_equal(lm_prepost_write_fd(fresh, LM_PREPOST_JSON, 1, NULL), LM_EINVAL);
+	lm_prepost_free(fresh);
+	assert_int_equal(lm_prepost_write_file(fx->pp, 9, out, NULL), LM_EINVAL);
+}
+
+static void test_invalid_arguments(void **state)
+{
+	struct fx *fx = *state;
+	assert_int_equal(lm_prepost_new(NULL, fx->inst), LM_EINVAL);
+	assert_int_equal(lm_prepost_set_reliability(fx->pp, 1.0), LM_EINVAL);
+	assert_int_equal(lm_prepost_set_reliability(fx->pp, 0), LM_EINVAL);
+	assert_int_equal(lm_prepost_set_rci_sd(fx->pp, -1), LM_EINVAL);
+	assert_int_equal(lm_prepost_set_duplicates(fx->pp, 7), LM_EINVAL);
+	assert_int_equal(lm_prepost_set_id_column(fx->pp, ""), LM_EINVAL);
+	assert_int_equal(lm_prepost_set_delimiter(fx->pp, '"'), LM_EINVAL);
+	assert_int_equal(lm_prepost_run_files(fx->pp, NULL, "x", NULL), LM_EINVAL);
+	assert_int_equal(lm_prepost_count(NULL, LM_COUNT_PAIRS), 0);
+	assert_true(isnan(lm_prepost_stat(NULL, 0, (size_t)-1, LM_STAT_T)));
+	lm_prepost_free(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_pairing_counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_duplicates_are_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_duplicates_excluded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_empty_overlap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_too_few_and_flat, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_paired_t_by_hand, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reliable_change_and_categories, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_groups, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_form, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_values_in_both_waves, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outputs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_invalid_arguments, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("prepost", tests, NULL, NULL);
+}
