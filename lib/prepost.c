@@ -105,9 +105,7 @@ struct lm_prepost {
 	/* per scale: summaries for all (index 0) and each group (1..n_groups) */
 	struct summary *sum;
 	int *rel_source;
-	double cmp[5];
-	const char *cmp_why[5];
-	double *cmp_v;         /* n_scales * 5 */
+	double *cmp_v;            /* per scale, the 5 lm_prepost_compare values */
 	const char **cmp_reason;
 };
 
