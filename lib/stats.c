@@ -84,24 +84,42 @@ static double beta_cf(double a, double b, double x, double lx, double ly)
 	return exp(log_front) * h / a;
 }
 
-/* I_x(a, b), with y = 1 - x and both logarithms supplied for precision. */
+/* I_x(a, b), with y = 1 - x and both logarithms supplied for precision
+ * (x itself may underflow to 0 while log x is finite). */
 static double ibeta(double a, double b, double x, double y, double lx, double ly)
 {
-	if (x <= 0)
+	if (lx == -INFINITY)
 		return 0;
-	if (y <= 0)
+	if (ly == -INFINITY)
 		return 1;
 	if (x < (a + 1) / (a + b + 2))
 		return beta_cf(a, b, x, lx, ly);
 	return 1 - beta_cf(b, a, y, ly, lx);
 }
 
-/* I_x(df/2, 1/2) with x = df / (df + t^2): twice the lower tail of -|t|. */
+/*
+ * P(|T| >= |t|) = I_x(df/2, 1/2) with x = df / (df + t^2) = 1 / (1 + u^2),
+ * u = |t| / sqrt(df). Written in u so that t^2 cannot overflow; with infinite
+ * df, T is standard normal.
+ */
 static double t_tails(double t, double df)
 {
-	double t2 = t * t;
-	double x = df / (df + t2), y = t2 / (df + t2);
-	double lx = -log1p(t2 / df), ly = t2 > 0 ? -log1p(df / t2) : -INFINITY;
+	double at = fabs(t);
+	if (isinf(df))
+		return erfc(at / 1.4142135623730950488);
+	double u = at / sqrt(df), x, y, lx, ly;
+	if (u > 1e100) {
+		lx = -2 * log(u);
+		ly = -(1 / u) * (1 / u);
+		x = exp(lx);
+		y = 1;
+	} else {
+		double u2 = u * u;
+		x = 1 / (1 + u2);
+		y = u2 / (1 + u2);
+		lx = -log1p(u2);
+		ly = u2 > 0 ? -log1p(1 / u2) : -INFINITY;
+	}
 	return ibeta(df / 2, 0.5, x, y, lx, ly);
 }
 
@@ -127,6 +145,8 @@ double lm__t_two_sided(double t, double df)
 
 static double t_density(double t, double df)
 {
+	if (isinf(df))
+		return exp(-t * t / 2) / 2.5066282746310005024;
 	double log_c = lgamma_diff(df / 2, 0.5) - 0.5 * log(df * 3.14159265358979323846);
 	return exp(log_c - (df + 1) / 2 * log1p(t * t / df));
 }

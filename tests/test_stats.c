@@ -334,6 +334,28 @@ static void test_t_quantile_edges(void **state)
 	}
 }
 
+/* Beyond the grid: infinite df is the normal distribution, and |t| so large
+ * that t * t overflows still has a tail. Values from R 4.2.2:
+ * pnorm(1), qnorm(.975), pt(-1e200, 1), qt(1e-300, 1). */
+static void test_t_extremes(void **state)
+{
+	(void)state;
+	struct {
+		double got, want;
+	} v[] = {
+		{lm_stat_t_cdf(1, INFINITY), 0.84134474606854293},
+		{lm_stat_t_quantile(0.975, INFINITY), 1.9599639845400536},
+		{lm_stat_t_cdf(-1e200, 1), 3.183098861837795e-201},
+		{lm_stat_t_quantile(1e-300, 1), -3.183098861837907e+299},
+		{lm_stat_t_cdf(1e200, 3), 1},
+	};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		double rel = fabs(v[i].got - v[i].want) / fabs(v[i].want);
+		if (!(rel <= 1e-12))
+			fail_msg("case %zu: got %.17g, R %.17g (relative %.3g)", i, v[i].got, v[i].want, rel);
+	}
+}
+
 int main(void)
 {
 	/* Run in the environment's locale: the library must not depend on it. */
@@ -345,6 +367,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_t_quantile_inverts_r_pt, setup, teardown),
 		cmocka_unit_test(test_t_cdf_edges),
 		cmocka_unit_test(test_t_quantile_edges),
+		cmocka_unit_test(test_t_extremes),
 	};
 	return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
 }
