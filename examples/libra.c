@@ -28,14 +28,34 @@ static const char usage_text[] =
 	"  score INSTRUMENT --responses V1,V2,...\n"
 	"                             score one respondent: values in item order,\n"
 	"                             numbers or response labels, empty for blank\n"
+	"  prepost INSTRUMENT PRE.csv POST.csv [-o OUT] [--format json|csv] [--summary FILE]\n"
+	"                             [--id-column NAME] [--group-column NAME]\n"
+	"                             [--on-duplicate error|exclude] [--reliability R]\n"
+	"                             [--rci-sd SD] [--delimiter C]\n"
+	"                             pre/post change: pair respondents by id across two\n"
+	"                             waves; change, reliable change, effect sizes, by group\n"
+	"  prepost INSTRUMENT DATA.csv --wave-column NAME --pre-value V --post-value V [...]\n"
+	"                             the same from one long table whose column NAME gives the wave\n"
 	"  help                       show this help\n"
 	"\n"
 	"INSTRUMENT is a bundled id (see 'libra list') or the path of a YAML definition.\n"
 	"Options may come before or after the other arguments; '--' ends them.\n"
 	"  -o, --output OUT           write to OUT (atomically; nothing is written if any row is rejected)\n"
-	"  -f, --format csv|json      csv (default) or JSON Lines\n"
+	"  -f, --format csv|json      score: csv (default) or JSON Lines;\n"
+	"                             prepost: json (default, one document) or csv (one row per pair)\n"
 	"  --id-column NAME           the column with respondent ids (default: a column named 'id')\n"
 	"  -d, --delimiter C          the field delimiter (default ','); 'tab' for a tab\n"
+	"  --summary FILE             prepost: write the readable summary to FILE ('-': standard output);\n"
+	"                             without it, --format csv prints the summary on standard error\n"
+	"  --group-column NAME        prepost: the column with the group (taken from the pre row)\n"
+	"  --on-duplicate error|exclude\n"
+	"                             prepost: an id twice in one wave fails the run (error, the\n"
+	"                             default), or leaves all its rows unpaired (exclude)\n"
+	"  --reliability R            prepost: the reliability for the RCI of every scale, 0 < R < 1\n"
+	"                             (default: the definition's norms, else Cronbach's alpha at pre)\n"
+	"  --rci-sd SD                prepost: the SD for the RCI, SD > 0 (default: SD of pre scores)\n"
+	"  --wave-column NAME, --pre-value V, --post-value V\n"
+	"                             prepost, long form: the wave column and its pre and post values\n"
 	"  -h, --help                 show this help\n"
 	"  --version                  show the versions of libra and of the library\n"
 	"\n"
@@ -174,6 +194,18 @@ static const char *num(char buf[32], double v)
 static const char *or_dash(const char *s)
 {
 	return s ? s : "-";
+}
+
+/* The character a --delimiter argument names: one character, or "tab" (or "\\t"); 0 when it names none. */
+static int delimiter_of(const char *arg, char *delimiter)
+{
+	if (strcmp(arg, "tab") == 0 || strcmp(arg, "\\t") == 0)
+		*delimiter = '\t';
+	else if (strlen(arg) == 1)
+		*delimiter = arg[0];
+	else
+		return 0;
+	return 1;
 }
 
 /* ---- libra list ------------------------------------------------------------ */
@@ -722,14 +754,8 @@ static int cmd_score(int argc, char **argv)
 		else
 			return usage_error("--format must be csv or json, not", format_name);
 	}
-	if (delimiter_arg) {
-		if (strcmp(delimiter_arg, "tab") == 0 || strcmp(delimiter_arg, "\\t") == 0)
-			delimiter = '\t';
-		else if (strlen(delimiter_arg) == 1)
-			delimiter = delimiter_arg[0];
-		else
-			return usage_error("--delimiter must be one character (or 'tab'), not", delimiter_arg);
-	}
+	if (delimiter_arg && !delimiter_of(delimiter_arg, &delimiter))
+		return usage_error("--delimiter must be one character (or 'tab'), not", delimiter_arg);
 	if (id_column && id_column[0] == '\0')
 		return usage_error("--id-column needs a column name", NULL);
 	data = npos > 1 ? argv[1] : NULL;
@@ -754,6 +780,259 @@ static int cmd_score(int argc, char **argv)
 		status = score_table(inst, scorer, err, data, out, format, id_column, delimiter);
 	}
 	lm_scorer_free(scorer);
+	lm_instrument_free(inst);
+	lm_error_free(err);
+	return status;
+}
+
+/* ---- libra prepost --------------------------------------------------------- */
+
+/*
+ * A plain decimal number ("0.85", ".85", "12", "12.5"): no sign, no exponent.
+ * Read here, not with strtod(), which follows LC_NUMERIC, and main() takes
+ * the locale from the environment: "0.85" must mean the same under a
+ * decimal-comma locale. Exact (correctly rounded) up to 15 significant digits.
+ * @return 1 with *out set, or 0 when @p s is not such a number.
+ */
+static int parse_decimal(const char *s, double *out)
+{
+	double mantissa = 0, scale = 1;
+	int digits = 0, point = 0;
+
+	for (; *s; s++) {
+		if (*s == '.' && !point) {
+			point = 1;
+		} else if (*s >= '0' && *s <= '9') {
+			mantissa = mantissa * 10 + (*s - '0');
+			if (point)
+				scale *= 10;
+			digits++;
+		} else {
+			return 0;
+		}
+	}
+	if (digits == 0)
+		return 0;
+	*out = mantissa / scale;
+	return 1;
+}
+
+/* Whether a wave value could ever match: the library trims the cells it compares with it. */
+static int usable_wave_value(const char *v)
+{
+	size_t n = strlen(v);
+
+	return n > 0 && !strchr(" \t", v[0]) && !strchr(" \t", v[n - 1]);
+}
+
+/* Refuse (exit 2) to write @p out over any of the @p n inputs. */
+static int check_not_input(const char *out, const char *const *inputs, int n, int *status)
+{
+	for (int i = 0; i < n; i++)
+		if (same_file(out, inputs[i])) {
+			fprintf(stderr, "libra: refusing to write the output over the input '%s'\n", inputs[i]);
+			*status = EXIT_USAGE;
+			return 0;
+		}
+	return 1;
+}
+
+/* Write @p format to @p path, or to @p fd when @p path is NULL; report a failure. */
+static int write_prepost(const lm_prepost *pp, int format, const char *path, int fd, lm_error *err)
+{
+	int rc;
+
+	lm_error_clear(err);
+	rc = path ? lm_prepost_write_file(pp, format, path, err) : lm_prepost_write_fd(pp, format, fd, err);
+	if (rc != LM_OK) {
+		report(err, rc);
+		return 0;
+	}
+	return 1;
+}
+
+/* The reconciliation line: every row of every wave is counted once. */
+static void print_counts(const lm_prepost *pp, int long_form)
+{
+	fprintf(stderr, "pre rows: %lu, post rows: %lu, pairs: %lu, pre only: %lu, post only: %lu, no id: %lu, "
+			"duplicate id: %lu",
+		lm_prepost_count(pp, LM_COUNT_PRE_ROWS), lm_prepost_count(pp, LM_COUNT_POST_ROWS),
+		lm_prepost_count(pp, LM_COUNT_PAIRS), lm_prepost_count(pp, LM_COUNT_PRE_ONLY),
+		lm_prepost_count(pp, LM_COUNT_POST_ONLY), lm_prepost_count(pp, LM_COUNT_NO_ID),
+		lm_prepost_count(pp, LM_COUNT_DUPLICATE_ID));
+	if (long_form)
+		fprintf(stderr, ", other wave: %lu", lm_prepost_count(pp, LM_COUNT_OTHER_WAVE));
+	fputc('\n', stderr);
+}
+
+static int cmd_prepost(int argc, char **argv)
+{
+	const char *out = NULL, *format_name = NULL, *summary = NULL, *id_column = NULL, *group_column = NULL,
+		   *on_duplicate = NULL, *reliability_arg = NULL, *rci_sd_arg = NULL, *delimiter_arg = NULL,
+		   *wave_column = NULL, *pre_value = NULL, *post_value = NULL;
+	const struct option_spec opts[] = {
+		{"output", 'o', &out},
+		{"format", 'f', &format_name},
+		{"summary", 0, &summary},
+		{"id-column", 0, &id_column},
+		{"group-column", 0, &group_column},
+		{"on-duplicate", 0, &on_duplicate},
+		{"reliability", 0, &reliability_arg},
+		{"rci-sd", 0, &rci_sd_arg},
+		{"delimiter", 'd', &delimiter_arg},
+		{"wave-column", 0, &wave_column},
+		{"pre-value", 0, &pre_value},
+		{"post-value", 0, &post_value},
+	};
+	int npos = 0, help = 0, format = LM_PREPOST_JSON, duplicates = LM_DUPLICATES_ERROR, status = EXIT_PROBLEMS, rc;
+	int long_form, n_inputs;
+	double reliability = NAN, rci_sd = NAN;
+	char delimiter = 0;
+	const char *out_path, *summary_path;
+	lm_instrument *inst = NULL;
+	lm_prepost *pp = NULL;
+	lm_error *err = NULL;
+
+	if (parse_args(argc, argv, opts, sizeof opts / sizeof opts[0], &npos, &help) != EXIT_OK)
+		return EXIT_USAGE;
+	if (help) {
+		fputs(usage_text, stdout);
+		return EXIT_OK;
+	}
+	long_form = wave_column != NULL;
+	n_inputs = long_form ? 1 : 2;
+	if (npos == 0)
+		return usage_error("prepost: missing INSTRUMENT", NULL);
+	if (long_form) {
+		if (npos < 2)
+			return usage_error("prepost: missing DATA.csv", NULL);
+		if (!pre_value)
+			return usage_error("prepost: --wave-column needs --pre-value", NULL);
+		if (!post_value)
+			return usage_error("prepost: --wave-column needs --post-value", NULL);
+	} else {
+		if (pre_value || post_value)
+			return usage_error(pre_value ? "prepost: --pre-value needs --wave-column (the long form)"
+						     : "prepost: --post-value needs --wave-column (the long form)",
+					   NULL);
+		if (npos < 3)
+			return usage_error(npos == 2 ? "prepost: missing POST.csv" : "prepost: missing PRE.csv and POST.csv",
+					   NULL);
+	}
+	if (npos > 1 + n_inputs)
+		return usage_error("prepost: too many arguments; unexpected", argv[1 + n_inputs]);
+	for (int i = 1; i <= n_inputs; i++)
+		if (strcmp(argv[i], "-") == 0)
+			return usage_error("prepost reads named files, not standard input; unexpected", argv[i]);
+	if (long_form) {
+		if (wave_column[0] == '\0')
+			return usage_error("--wave-column needs a column name", NULL);
+		if (!usable_wave_value(pre_value))
+			return usage_error("--pre-value must be non-empty, without blanks around it; not", pre_value);
+		if (!usable_wave_value(post_value))
+			return usage_error("--post-value must be non-empty, without blanks around it; not", post_value);
+		if (strcmp(pre_value, post_value) == 0)
+			return usage_error("--pre-value and --post-value must differ; both are", pre_value);
+	}
+	if (format_name) {
+		if (strcmp(format_name, "json") == 0)
+			format = LM_PREPOST_JSON;
+		else if (strcmp(format_name, "csv") == 0)
+			format = LM_PREPOST_CSV;
+		else
+			return usage_error("--format must be json or csv, not", format_name);
+	}
+	if (on_duplicate) {
+		if (strcmp(on_duplicate, "error") == 0)
+			duplicates = LM_DUPLICATES_ERROR;
+		else if (strcmp(on_duplicate, "exclude") == 0)
+			duplicates = LM_DUPLICATES_EXCLUDE;
+		else
+			return usage_error("--on-duplicate must be error or exclude, not", on_duplicate);
+	}
+	if (reliability_arg && !(parse_decimal(reliability_arg, &reliability) && reliability > 0 && reliability < 1))
+		return usage_error("--reliability must be a decimal number between 0 and 1 (exclusive), like 0.85, not",
+				   reliability_arg);
+	if (rci_sd_arg && !(parse_decimal(rci_sd_arg, &rci_sd) && rci_sd > 0 && isfinite(rci_sd)))
+		return usage_error("--rci-sd must be a decimal number greater than 0, like 10.1, not", rci_sd_arg);
+	if (delimiter_arg && !delimiter_of(delimiter_arg, &delimiter))
+		return usage_error("--delimiter must be one character (or 'tab'), not", delimiter_arg);
+	if (id_column && id_column[0] == '\0')
+		return usage_error("--id-column needs a column name", NULL);
+	if (group_column && group_column[0] == '\0')
+		return usage_error("--group-column needs a column name", NULL);
+
+	/* Where each output goes: a path, or NULL for a descriptor. */
+	out_path = out && strcmp(out, "-") != 0 ? out : NULL;
+	summary_path = summary && strcmp(summary, "-") != 0 ? summary : NULL;
+	if (summary && !summary_path && !out_path)
+		return usage_error("--summary - needs -o OUT: the output already goes to standard output", NULL);
+	if (out_path && summary_path && same_file(out_path, summary_path))
+		return usage_error("-o and --summary name the same file", out_path);
+	if ((out_path && !check_not_input(out_path, (const char *const *)argv + 1, n_inputs, &status)) ||
+	    (summary_path && !check_not_input(summary_path, (const char *const *)argv + 1, n_inputs, &status)))
+		return status;
+
+	if (lm_error_new(&err) != LM_OK) {
+		fputs("libra: out of memory\n", stderr);
+		return EXIT_PROBLEMS;
+	}
+	rc = lm_instrument_load(&inst, argv[0], err);
+	if (rc == LM_OK)
+		rc = lm_prepost_new(&pp, inst);
+	if (rc == LM_OK && id_column)
+		rc = lm_prepost_set_id_column(pp, id_column);
+	if (rc == LM_OK && group_column)
+		rc = lm_prepost_set_group_column(pp, group_column);
+	if (rc == LM_OK)
+		rc = lm_prepost_set_duplicates(pp, duplicates);
+	if (rc == LM_OK && reliability_arg)
+		rc = lm_prepost_set_reliability(pp, reliability);
+	if (rc == LM_OK && rci_sd_arg)
+		rc = lm_prepost_set_rci_sd(pp, rci_sd);
+	if (rc == LM_OK && delimiter) {
+		rc = lm_prepost_set_delimiter(pp, delimiter);
+		if (rc == LM_EINVAL) {
+			status = usage_error("--delimiter cannot be a quote, CR or LF", NULL);
+			goto done;
+		}
+	}
+	if (rc != LM_OK) {
+		report(err, rc);
+		goto done;
+	}
+
+	rc = long_form ? lm_prepost_run_long_file(pp, argv[1], wave_column, pre_value, post_value, err)
+		       : lm_prepost_run_files(pp, argv[1], argv[2], err);
+	if (rc != LM_OK) {
+		report(err, rc);
+		fputs("libra: no output written\n", stderr);
+		goto done;
+	}
+
+	/*
+	 * The summary file first, so that the main output is not written when the
+	 * summary cannot be. Each file is written atomically; if the main output
+	 * then fails, the summary file stays (and the message says so).
+	 */
+	if (summary && !write_prepost(pp, LM_PREPOST_SUMMARY, summary_path, STDOUT_FILENO, err)) {
+		fputs("libra: no output written\n", stderr);
+		goto counts;
+	}
+	if (!write_prepost(pp, format, out_path, STDOUT_FILENO, err)) {
+		if (summary_path)
+			fprintf(stderr, "libra: the output was not written; the summary was, to '%s'\n", summary_path);
+		else
+			fputs("libra: no output written\n", stderr);
+		goto counts;
+	}
+	if (format == LM_PREPOST_CSV && !summary && !write_prepost(pp, LM_PREPOST_SUMMARY, NULL, STDERR_FILENO, err))
+		goto counts;
+	status = EXIT_OK;
+counts:
+	print_counts(pp, long_form);
+done:
+	lm_prepost_free(pp);
 	lm_instrument_free(inst);
 	lm_error_free(err);
 	return status;
@@ -789,5 +1068,7 @@ int main(int argc, char **argv)
 		return cmd_check(argc - 2, argv + 2);
 	if (strcmp(cmd, "score") == 0)
 		return cmd_score(argc - 2, argv + 2);
+	if (strcmp(cmd, "prepost") == 0)
+		return cmd_prepost(argc - 2, argv + 2);
 	return usage_error(cmd[0] == '-' ? "unknown option" : "unknown command", cmd);
 }

@@ -11,6 +11,10 @@
 #   expected_stdout_contains  optional: lines that must each appear in standard output
 #   expected_stderr_contains  optional: lines that must each appear in standard error
 #   expected_output           optional: the exact content of @OUT@/out.csv, which must be the only file in @OUT@
+#   expected_file_NAME        optional: the exact content of @OUT@/NAME (e.g. -o @OUT@/out.json, --summary
+#                             @OUT@/summary.txt); @OUT@ must then hold exactly these files (and out.csv
+#                             with expected_output)
+#   env                       optional: VAR=VALUE lines, set for the run (e.g. LC_ALL=de_DE.UTF-8)
 #   expected_no_output        optional (empty): @OUT@ must stay empty — no output, no temporary file left
 # Before comparing, the absolute paths of CASE_DIR and @OUT@ in the output are
 # written back as @DATA@ and @OUT@, so expected files do not depend on the checkout.
@@ -42,7 +46,14 @@ fi
 stdin=/dev/null
 [ -f "$case_dir/stdin" ] && stdin=$case_dir/stdin
 
-"$libra" "${args[@]}" <"$stdin" >"$out_dir.stdout" 2>"$out_dir.stderr"
+run_env=()
+if [ -f "$case_dir/env" ]; then
+	while IFS= read -r line || [ -n "$line" ]; do
+		[ -n "$line" ] && run_env+=("$line")
+	done <"$case_dir/env"
+fi
+
+env ${run_env[@]+"${run_env[@]}"} "$libra" "${args[@]}" <"$stdin" >"$out_dir.stdout" 2>"$out_dir.stderr"
 status=$?
 
 # A file's exact content (command substitution alone would drop trailing newlines).
@@ -98,9 +109,27 @@ if [ -f "$case_dir/expected_output" ]; then
 			fail "@OUT@/out.csv differs (expected, actual):"
 			diff -u "$case_dir/expected_output" "$out_dir/out.csv" | tail -n +3
 		}
-		left=$(ls -A "$out_dir")
-		[ "$left" = out.csv ] || fail "@OUT@ holds more than out.csv: $left"
 	fi
+fi
+expected_files=()
+[ -f "$case_dir/expected_output" ] && expected_files+=(out.csv)
+for expected in "$case_dir"/expected_file_*; do
+	[ -f "$expected" ] || continue
+	file=${expected##*/expected_file_}
+	expected_files+=("$file")
+	if [ ! -f "$out_dir/$file" ]; then
+		fail "@OUT@/$file was not written"
+	else
+		cmp -s "$expected" "$out_dir/$file" || {
+			fail "@OUT@/$file differs (expected, actual):"
+			diff -u "$expected" "$out_dir/$file" | tail -n +3
+		}
+	fi
+done
+if [ ${#expected_files[@]} -gt 0 ]; then
+	left=$(LC_ALL=C ls -A "$out_dir")
+	want=$(printf '%s\n' "${expected_files[@]}" | LC_ALL=C sort)
+	[ "$left" = "$want" ] || fail "@OUT@ should hold only ${want//$'\n'/ }; holds: ${left//$'\n'/ }"
 fi
 
 if [ $failed != 0 ]; then
