@@ -851,15 +851,21 @@ static int write_prepost(const lm_prepost *pp, int format, const char *path, int
 	return 1;
 }
 
-/* The reconciliation line: every row of every wave is counted once. */
-static void print_counts(const lm_prepost *pp, int long_form)
+/*
+ * The reconciliation line: every row of every wave is counted once. After a
+ * failed run pairing never happened, so only the rows read are given.
+ */
+static void print_counts(const lm_prepost *pp, int long_form, int failed)
 {
-	fprintf(stderr, "pre rows: %lu, post rows: %lu, pairs: %lu, pre only: %lu, post only: %lu, no id: %lu, "
-			"duplicate id: %lu",
-		lm_prepost_count(pp, LM_COUNT_PRE_ROWS), lm_prepost_count(pp, LM_COUNT_POST_ROWS),
-		lm_prepost_count(pp, LM_COUNT_PAIRS), lm_prepost_count(pp, LM_COUNT_PRE_ONLY),
-		lm_prepost_count(pp, LM_COUNT_POST_ONLY), lm_prepost_count(pp, LM_COUNT_NO_ID),
+	fprintf(stderr, "pre rows: %lu, post rows: %lu", lm_prepost_count(pp, LM_COUNT_PRE_ROWS),
+		lm_prepost_count(pp, LM_COUNT_POST_ROWS));
+	if (!failed)
+		fprintf(stderr, ", pairs: %lu, pre only: %lu, post only: %lu", lm_prepost_count(pp, LM_COUNT_PAIRS),
+			lm_prepost_count(pp, LM_COUNT_PRE_ONLY), lm_prepost_count(pp, LM_COUNT_POST_ONLY));
+	fprintf(stderr, ", no id: %lu, duplicate id: %lu", lm_prepost_count(pp, LM_COUNT_NO_ID),
 		lm_prepost_count(pp, LM_COUNT_DUPLICATE_ID));
+	if (lm_prepost_count(pp, LM_COUNT_REJECTED))
+		fprintf(stderr, ", rejected: %lu", lm_prepost_count(pp, LM_COUNT_REJECTED));
 	if (long_form)
 		fprintf(stderr, ", other wave: %lu", lm_prepost_count(pp, LM_COUNT_OTHER_WAVE));
 	fputc('\n', stderr);
@@ -1007,6 +1013,10 @@ static int cmd_prepost(int argc, char **argv)
 	if (rc != LM_OK) {
 		report(err, rc);
 		fputs("libra: no output written\n", stderr);
+		/* Rows read are still counted when the data failed (not when a header did). */
+		if (lm_prepost_count(pp, LM_COUNT_PRE_ROWS) + lm_prepost_count(pp, LM_COUNT_POST_ROWS) +
+		    lm_prepost_count(pp, LM_COUNT_OTHER_WAVE))
+			print_counts(pp, long_form, 1);
 		goto done;
 	}
 
@@ -1030,7 +1040,7 @@ static int cmd_prepost(int argc, char **argv)
 		goto counts;
 	status = EXIT_OK;
 counts:
-	print_counts(pp, long_form);
+	print_counts(pp, long_form, 0);
 done:
 	lm_prepost_free(pp);
 	lm_instrument_free(inst);

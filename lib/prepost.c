@@ -88,13 +88,14 @@ struct lm_prepost {
 	int duplicates;
 	double reliability, rci_sd;
 	char delimiter;
+	int long_form; /* the last run read one long file */
 	int done;
 
 	struct text text;
 	struct wave w[2];
 	size_t *groups; /* offsets of group names in text */
 	size_t n_groups, cap_groups;
-	unsigned long counts[LM_COUNT_OTHER_WAVE + 1];
+	unsigned long counts[LM_COUNT_REJECTED + 1];
 
 	/* pairs, in pre order */
 	size_t n_pairs;
@@ -455,19 +456,12 @@ static int read_table(lm_prepost *pp, const char *path, struct wave *into, const
 		rc = lm_table_require_column(t, wave_column, &wave_col);
 	if (rc == LM_OK)
 		rc = lm_table_open_file(t, path, err);
-	if (rc == LM_OK && !lm_table_id_column(t))
-		rc = lm__error(err, LM_EDATA, path, 1, 0, "no id column '%s': pairing needs respondent ids (--id-column)",
-			       pp->id_column);
 	int bad_rows = 0;
 	while (rc == LM_OK) {
 		int r = lm_table_next(t, sc, err);
 		if (r == 0)
 			break;
-		if (r == LM_EDATA) {
-			bad_rows = 1;
-			continue;
-		}
-		if (r < 0) {
+		if (r < 0 && r != LM_EDATA) {
 			rc = r;
 			break;
 		}
@@ -481,17 +475,28 @@ static int read_table(lm_prepost *pp, const char *path, struct wave *into, const
 				len--;
 			w = NULL;
 			for (int k = 0; k < 2; k++)
-				if (strlen(values[k]) == len && memcmp(values[k], v, len) == 0)
+				if (v && strlen(values[k]) == len && memcmp(values[k], v, len) == 0)
 					w = &pp->w[k];
-			if (!w) {
+		}
+		/* A rejected row still counts as read; the good rows after it are kept,
+		 * so that duplicate ids among them are reported in the same run. */
+		if (r == LM_EDATA) {
+			bad_rows = 1;
+			pp->counts[LM_COUNT_REJECTED]++;
+			if (w)
+				w->rows++;
+			else
 				pp->counts[LM_COUNT_OTHER_WAVE]++;
-				continue;
-			}
+			continue;
+		}
+		if (!w) {
+			pp->counts[LM_COUNT_OTHER_WAVE]++;
+			continue;
 		}
 		w->rows++;
-		if (!bad_rows && !keep_row(pp, w, t, sc, group_col))
+		if (!keep_row(pp, w, t, sc, group_col))
 			rc = lm__error(err, LM_ENOMEM, path, 0, 0, "out of memory");
-		else if (!bad_rows)
+		else
 			add_alpha(pp, w, sc);
 	}
 	if (rc == LM_OK && bad_rows)
@@ -708,30 +713,62 @@ static void compare_groups(lm_prepost *pp, size_t s)
 
 /* ---- the run -------------------------------------------------------------------------------- */
 
-static int report_duplicates(lm_prepost *pp, struct wave *w, lm_error *err)
+/* Duplicate rows of a wave ordered by (first row of their id, row). */
+struct dup_ref {
+	size_t first, row;
+};
+
+static int cmp_dup(const void *a, const void *b)
 {
-	int found = 0;
-	for (size_t r = 0; r < w->n; r++) {
-		if (w->dup[r] != 1)
-			continue;
-		found = 1;
-		const char *id = pp->text.p + w->id[r];
-		/* List every row of this id: the first, then later ones with the same id. */
-		char rows[512];
-		size_t used = 0, count = 0;
-		for (size_t q = r; q < w->n; q++) {
-			if (q != r && (w->dup[q] != 2 || strcmp(pp->text.p + w->id[q], id) != 0))
-				continue;
-			count++;
-			if (used < sizeof(rows) - 64)
-				used += (size_t)snprintf(rows + used, sizeof(rows) - used, "%s%lu (line %lu)", count > 1 ? ", " : "",
-							 w->row[q], w->line[q]);
+	const struct dup_ref *x = a, *y = b;
+	if (x->first != y->first)
+		return x->first < y->first ? -1 : 1;
+	return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/*
+ * Count the rows whose id occurs more than once in the wave, and report each
+ * such id with all its rows when err is given. Returns -1 when out of memory.
+ */
+static long duplicates(lm_prepost *pp, struct wave *w, const char *wave_name, lm_error *err)
+{
+	size_t n = 0;
+	for (size_t r = 0; r < w->n; r++)
+		n += w->dup[r] != 0;
+	w->dup_rows = n;
+	if (!n || !err)
+		return (long)n;
+	struct dup_ref *refs = malloc(n * sizeof(*refs));
+	if (!refs)
+		return -1;
+	size_t k = 0;
+	for (size_t r = 0; r < w->n; r++)
+		if (w->dup[r]) {
+			const char *id = pp->text.p + w->id[r];
+			refs[k].first = lookup(pp, w, id, strlen(id), NULL); /* later rows are not indexed */
+			refs[k++].row = r;
 		}
-		lm__error(err, LM_EDATA, w->name, w->line[r], 0,
-			  "id \"%s\" occurs %zu times in this wave, at data rows %s; fix the data, or leave them unpaired with --on-duplicate exclude",
-			  id, count, rows);
+	qsort(refs, n, sizeof(*refs), cmp_dup);
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && refs[j].first == refs[i].first)
+			j++;
+		/* Up to 20 rows by number; the count is always exact. */
+		char rows[1024];
+		size_t used = 0;
+		for (size_t q = i; q < j && q < i + 20; q++)
+			used += (size_t)snprintf(rows + used, sizeof(rows) - used, "%s%lu (line %lu)", q > i ? ", " : "",
+						 w->row[refs[q].row], w->line[refs[q].row]);
+		if (j - i > 20)
+			snprintf(rows + used, sizeof(rows) - used, " and %zu more", j - i - 20);
+		size_t first = refs[i].first;
+		lm__error(err, LM_EDATA, w->name, w->line[first], 0,
+			  "id \"%s\" occurs %zu times in the %s wave, at data rows %s; fix the data, or leave them unpaired with --on-duplicate exclude",
+			  pp->text.p + w->id[first], j - i, wave_name, rows);
+		i = j;
 	}
-	return found;
+	free(refs);
+	return (long)n;
 }
 
 static int pair_up(lm_prepost *pp)
@@ -744,9 +781,6 @@ static int pair_up(lm_prepost *pp)
 		free(used);
 		return 0;
 	}
-	for (int k = 0; k < 2; k++)
-		for (size_t r = 0; r < pp->w[k].n; r++)
-			pp->w[k].dup_rows += pp->w[k].dup[r] != 0;
 	unsigned long pre_only = 0;
 	for (size_t r = 0; r < pre->n; r++) {
 		if (pre->dup[r])
@@ -765,24 +799,15 @@ static int pair_up(lm_prepost *pp)
 	for (size_t q = 0; q < post->n; q++)
 		post_only += !post->dup[q] && !used[q];
 	free(used);
-	pp->counts[LM_COUNT_PRE_ROWS] = pre->rows;
-	pp->counts[LM_COUNT_POST_ROWS] = post->rows;
 	pp->counts[LM_COUNT_PAIRS] = pp->n_pairs;
 	pp->counts[LM_COUNT_PRE_ONLY] = pre_only;
 	pp->counts[LM_COUNT_POST_ONLY] = post_only;
-	pp->counts[LM_COUNT_NO_ID] = pre->no_id + post->no_id;
-	pp->counts[LM_COUNT_DUPLICATE_ID] = pre->dup_rows + post->dup_rows;
 	return 1;
 }
 
 static int analyse(lm_prepost *pp, lm_error *err)
 {
 	size_t ns = pp->inst->n_scales, ng = pp->n_groups;
-	/* Under LM_DUPLICATES_EXCLUDE duplicates are counted, not reported as errors. */
-	lm_error *dup_err = pp->duplicates == LM_DUPLICATES_ERROR ? err : NULL;
-	int dup = report_duplicates(pp, &pp->w[0], dup_err) | report_duplicates(pp, &pp->w[1], dup_err);
-	if (dup && pp->duplicates == LM_DUPLICATES_ERROR)
-		return LM_EDATA;
 	if (!pair_up(pp))
 		return lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
 	size_t np = pp->n_pairs ? pp->n_pairs : 1;
@@ -817,6 +842,32 @@ static int analyse(lm_prepost *pp, lm_error *err)
 	return LM_OK;
 }
 
+/*
+ * After reading: the row counts (kept even when the run fails, for the
+ * reconciliation), then duplicates, then the analysis. Reading problems and
+ * duplicate ids are reported together.
+ */
+static int finish(lm_prepost *pp, int read_pre, int read_post, lm_error *err)
+{
+	for (int k = 0; k < 2; k++) {
+		int rc = k ? read_post : read_pre;
+		if (rc != LM_OK && rc != LM_EDATA)
+			return rc;
+	}
+	pp->counts[LM_COUNT_PRE_ROWS] = pp->w[0].rows;
+	pp->counts[LM_COUNT_POST_ROWS] = pp->w[1].rows;
+	pp->counts[LM_COUNT_NO_ID] = pp->w[0].no_id + pp->w[1].no_id;
+	/* Under LM_DUPLICATES_EXCLUDE duplicates are counted, not reported as errors. */
+	lm_error *dup_err = pp->duplicates == LM_DUPLICATES_ERROR ? err : NULL;
+	long d0 = duplicates(pp, &pp->w[0], "pre", dup_err), d1 = duplicates(pp, &pp->w[1], "post", dup_err);
+	if (d0 < 0 || d1 < 0)
+		return lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
+	pp->counts[LM_COUNT_DUPLICATE_ID] = (unsigned long)(d0 + d1);
+	if (read_pre != LM_OK || read_post != LM_OK || (d0 + d1 && dup_err))
+		return LM_EDATA;
+	return analyse(pp, err);
+}
+
 int lm_prepost_run_files(lm_prepost *pp, const char *pre_path, const char *post_path, lm_error *err)
 {
 	if (!pp || !pre_path || !post_path)
@@ -825,11 +876,10 @@ int lm_prepost_run_files(lm_prepost *pp, const char *pre_path, const char *post_
 	if (!wave_init(pp, &pp->w[0], pre_path) || !wave_init(pp, &pp->w[1], post_path))
 		return lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
 	/* Read both waves even when the first has problems, so all are reported. */
+	pp->long_form = 0;
 	int a = read_table(pp, pre_path, &pp->w[0], NULL, NULL, err);
 	int b = read_table(pp, post_path, &pp->w[1], NULL, NULL, err);
-	if (a != LM_OK || b != LM_OK)
-		return a != LM_OK ? a : b;
-	return analyse(pp, err);
+	return finish(pp, a, b, err);
 }
 
 int lm_prepost_run_long_file(lm_prepost *pp, const char *path, const char *wave_column, const char *pre_value,
@@ -842,15 +892,16 @@ int lm_prepost_run_long_file(lm_prepost *pp, const char *path, const char *wave_
 	if (!wave_init(pp, &pp->w[0], path) || !wave_init(pp, &pp->w[1], path))
 		return lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
 	const char *const values[2] = {pre_value, post_value};
+	pp->long_form = 1;
 	int rc = read_table(pp, path, NULL, wave_column, values, err);
-	return rc != LM_OK ? rc : analyse(pp, err);
+	return finish(pp, rc, LM_OK, err);
 }
 
 /* ---- results --------------------------------------------------------------------------- */
 
 unsigned long lm_prepost_count(const lm_prepost *pp, int which)
 {
-	return pp && pp->done && which >= 0 && which <= LM_COUNT_OTHER_WAVE ? pp->counts[which] : 0;
+	return pp && which >= 0 && which <= LM_COUNT_REJECTED ? pp->counts[which] : 0;
 }
 
 static const struct summary *summary_of(const lm_prepost *pp, size_t scale, size_t group)
@@ -1333,6 +1384,8 @@ static void write_summary(const lm_prepost *pp, struct lm_out *o)
 	lm__out_str(o, "): pre/post change\n");
 	for (int k = 0; k <= LM_COUNT_OTHER_WAVE; k++) {
 		char num[32];
+		if (k == LM_COUNT_OTHER_WAVE && !pp->long_form)
+			break;
 		lm__out_str(o, k ? ", " : "");
 		lm__out_str(o, count_names[k]);
 		lm__out_str(o, " ");
@@ -1342,10 +1395,10 @@ static void write_summary(const lm_prepost *pp, struct lm_out *o)
 	for (size_t s = 0; s < inst->n_scales; s++) {
 		const struct summary *all = &pp->sum[s * (ng + 1)];
 		lm__out_str(o, "\n");
-		lm__out_str(o, inst->scales[s].label);
-		lm__out_str(o, " (");
 		lm__out_str(o, inst->scales[s].id);
-		lm__out_str(o, ")\n  pairs with both scores: ");
+		lm__out_str(o, ": ");
+		lm__out_str(o, inst->scales[s].label);
+		lm__out_str(o, "\n  pairs with both scores: ");
 		text_value(o, all, LM_STAT_CHANGE_N);
 		lm__out_str(o, "\n  pre mean ");
 		text_value(o, all, LM_STAT_PRE_MEAN);
@@ -1383,6 +1436,11 @@ static void write_summary(const lm_prepost *pp, struct lm_out *o)
 		text_value(o, all, LM_STAT_RCI_RELIABILITY);
 		lm__out_str(o, " from ");
 		lm__out_str(o, source_name(pp->rel_source[s]) ? source_name(pp->rel_source[s]) : "nowhere");
+		lm__out_str(o, ", SD ");
+		text_value(o, all, LM_STAT_RCI_SD);
+		lm__out_str(o, isnan(pp->rci_sd) ? " of pre scores" : " given");
+		lm__out_str(o, ", S_diff ");
+		text_value(o, all, LM_STAT_RCI_SDIFF);
 		lm__out_str(o, "): improved ");
 		text_value(o, all, LM_STAT_IMPROVED);
 		lm__out_str(o, ", unchanged ");

@@ -151,12 +151,44 @@ static void test_duplicates_are_errors(void **state)
 		     "id,p_1,p_2,p_3\nA,1,1,1\nC,1,1,1\nC,2,2,2\n");
 	assert_int_equal(rc, LM_EDATA);
 	assert_int_equal(lm_error_count(fx->err), 3);
-	assert_non_null(strstr(lm_error_text(fx->err, 0), "pre.csv:2: id \"A\" occurs 2 times in this wave, at data "
+	assert_non_null(strstr(lm_error_text(fx->err, 0), "pre.csv:2: id \"A\" occurs 2 times in the pre wave, at data "
 							   "rows 1 (line 2), 3 (line 4)"));
-	assert_non_null(strstr(lm_error_text(fx->err, 1), "id \"B\" occurs 3 times in this wave, at data rows 2 (line "
+	assert_non_null(strstr(lm_error_text(fx->err, 1), "id \"B\" occurs 3 times in the pre wave, at data rows 2 (line "
 							   "3), 4 (line 5), 6 (line 7)"));
 	assert_non_null(strstr(lm_error_text(fx->err, 2), "post.csv:3: id \"C\" occurs 2 times"));
 	assert_int_equal(lm_prepost_respondent_count(fx->pp), 0); /* no results after a failed run */
+}
+
+static void test_problems_reported_together(void **state)
+{
+	struct fx *fx = *state;
+	/* A bad value in pre, a duplicate id after it in pre and one in post:
+	 * all three at once, and the rows still counted for a reconciliation. */
+	int rc = run(fx, "id,p_1,p_2,p_3\nA,1,9,1\nB,1,1,1\nB,2,2,2\n", "id,p_1,p_2,p_3\nC,1,1,1\nC,1,1,1\n");
+	assert_int_equal(rc, LM_EDATA);
+	assert_int_equal(lm_error_count(fx->err), 3);
+	assert_non_null(strstr(lm_error_text(fx->err, 0), "pre.csv:2:3: row 1, column \"p_2\""));
+	assert_non_null(strstr(lm_error_text(fx->err, 1), "pre.csv:3: id \"B\" occurs 2 times in the pre wave"));
+	assert_non_null(strstr(lm_error_text(fx->err, 2), "post.csv:2: id \"C\" occurs 2 times in the post wave"));
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PRE_ROWS), 3);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_POST_ROWS), 2);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_REJECTED), 1);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_DUPLICATE_ID), 4);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PAIRS), 0);
+}
+
+static void test_many_duplicates(void **state)
+{
+	struct fx *fx = *state;
+	/* Every row the same id: one message, the count exact, the list bounded. */
+	char pre[8192] = "id,p_1,p_2,p_3\n";
+	for (int i = 0; i < 300; i++)
+		strcat(pre, "Z,1,1,1\n");
+	assert_int_equal(run(fx, pre, "id,p_1,p_2,p_3\nZ,1,1,1\n"), LM_EDATA);
+	assert_int_equal(lm_error_count(fx->err), 1);
+	assert_non_null(strstr(lm_error_text(fx->err, 0), "id \"Z\" occurs 300 times in the pre wave"));
+	assert_non_null(strstr(lm_error_text(fx->err, 0), "20 (line 21) and 280 more;"));
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_DUPLICATE_ID), 300);
 }
 
 static void test_duplicates_excluded(void **state)
@@ -414,6 +446,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_pairing_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_duplicates_are_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_problems_reported_together, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_duplicates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_duplicates_excluded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_overlap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_too_few_and_flat, setup, teardown),

@@ -44,7 +44,8 @@ enum lm_prepost_count {
 	LM_COUNT_POST_ONLY = 4,    /**< ids found only in the post wave */
 	LM_COUNT_NO_ID = 5,        /**< rows (either wave) with a blank id */
 	LM_COUNT_DUPLICATE_ID = 6, /**< rows (either wave) whose id occurs more than once in their wave */
-	LM_COUNT_OTHER_WAVE = 7    /**< long form: rows whose wave is neither the pre nor the post value */
+	LM_COUNT_OTHER_WAVE = 7,   /**< long form: rows whose wave is neither the pre nor the post value */
+	LM_COUNT_REJECTED = 8      /**< rows (either wave) with a value that is not a declared response */
 };
 
 /** Per-scale summary statistics (lm_prepost_stat()). */
@@ -144,7 +145,11 @@ LM_EXPORT LM_NODISCARD int lm_prepost_run_long_file(lm_prepost *pp, const char *
 
 /** @name Results (after a successful run).
  * @{ */
-/** An lm_prepost_count; 0 before a run. */
+/**
+ * An lm_prepost_count; 0 before a run. After a run that failed on the data,
+ * the row counts (pre and post rows, no id, duplicate id, other wave,
+ * rejected) are still given, for a reconciliation; the pairing counts are 0.
+ */
 LM_EXPORT unsigned long lm_prepost_count(const lm_prepost *pp, int which);
 
 /**

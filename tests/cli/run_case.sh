@@ -75,6 +75,17 @@ actual_stdout=${actual_stdout%x}
 actual_stderr=$(normalise "$out_dir.stderr" && printf x)
 actual_stderr=${actual_stderr%x}
 
+# LM_UPDATE_EXPECTED=1 rewrites the exact expectations a case already has from
+# this run (review the diff before committing it); *_contains files are not touched.
+if [ -n "${LM_UPDATE_EXPECTED-}" ]; then
+	[ -f "$case_dir/expected_stdout" ] && printf '%s' "$actual_stdout" >"$case_dir/expected_stdout"
+	[ -f "$case_dir/expected_stderr" ] && printf '%s' "$actual_stderr" >"$case_dir/expected_stderr"
+	[ -f "$case_dir/expected_output" ] && [ -f "$out_dir/out.csv" ] && cp "$out_dir/out.csv" "$case_dir/expected_output"
+	for expected in "$case_dir"/expected_file_*; do
+		[ -f "$expected" ] && [ -f "$out_dir/${expected##*/expected_file_}" ] && cp "$out_dir/${expected##*/expected_file_}" "$expected"
+	done
+fi
+
 expected_exit=$(tr -d ' \n' <"$case_dir/expected_exit")
 [ "$status" = "$expected_exit" ] || fail "exit status $status, expected $expected_exit"
 
