@@ -609,17 +609,6 @@ done:
 	return status;
 }
 
-/* A scorer's message less its leading "item ID: ", which the CLI's own prefix already says. */
-static const char *without_item_prefix(const char *message, const char *item)
-{
-	size_t n = strlen(item);
-
-	if (strncmp(message, "item ", 5) == 0 && strncmp(message + 5, item, n) == 0 &&
-	    strncmp(message + 5 + n, ": ", 2) == 0)
-		return message + 5 + n + 2;
-	return message;
-}
-
 /* Score one respondent given on the command line; print a table of scales and rules. */
 static int score_responses(const lm_instrument *inst, lm_scorer *scorer, lm_error *err, const char *values)
 {
@@ -646,13 +635,11 @@ static int score_responses(const lm_instrument *inst, lm_scorer *scorer, lm_erro
 		lm_error_clear(err);
 		rc = lm_scorer_set_text(scorer, k, p, len, err);
 		if (rc != LM_OK) {
-			const char *item = lm_item_id(lm_instrument_item(inst, k));
-
+			/* The library's message names the item. */
 			for (size_t i = 0; i < lm_error_count(err); i++)
-				fprintf(stderr, "response %zu (item %s): %s\n", k + 1, item,
-					without_item_prefix(lm_error_message(err, i), item));
+				fprintf(stderr, "response %zu: %s\n", k + 1, lm_error_message(err, i));
 			if (lm_error_count(err) == 0)
-				fprintf(stderr, "response %zu (item %s): %s\n", k + 1, item, lm_strerror(rc));
+				fprintf(stderr, "response %zu: %s\n", k + 1, lm_strerror(rc));
 			bad = 1;
 		}
 		p += len + (p[len] == ',');

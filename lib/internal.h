@@ -128,6 +128,9 @@ int lm__error(lm_error *err, int code, const char *file, unsigned long line, uns
 int lm__verror(lm_error *err, int code, const char *file, unsigned long line, unsigned long col, const char *fmt,
 	       va_list ap) LM_PRINTF(6, 0);
 
+/* score.c: the message for a value that is not one of an item's responses (caller frees; NULL if OOM). */
+char *lm__bad_value_message(const struct lm_instrument *inst, size_t item, const char *text, size_t len);
+
 /* validate.c: semantic checks after parsing; appends every problem; returns LM_OK or LM_EDEFINITION. */
 int lm__validate(struct lm_instrument *inst, const char *file, lm_error *err);
 

@@ -108,21 +108,134 @@ static void set_blank(lm_scorer *s, size_t item)
 	s->state[item] = LM_VALUE_BLANK;
 }
 
-/* "1, 2, 3, 4, 5" or "Never, Rarely, …" for messages. */
-static void describe(const struct lm_response_set *rs, int labels, char *buf, size_t size)
+/* ---- the one wording of a value that is not a response ----------------- */
+
+struct msg {
+	char *p;
+	size_t len, cap;
+	int oom;
+};
+
+static void msg_add(struct msg *m, const char *s, size_t n)
 {
-	size_t used = 0;
-	buf[0] = '\0';
-	for (size_t i = 0; i < rs->n && used + 1 < size; i++) {
-		int n;
-		if (labels)
-			n = snprintf(buf + used, size - used, "%s%s", i ? ", " : "", rs->v[i].label);
-		else
-			n = snprintf(buf + used, size - used, "%s%g", i ? ", " : "", rs->v[i].value);
-		if (n < 0)
-			break;
-		used += (size_t)n;
+	if (m->oom)
+		return;
+	if (m->len + n + 1 > m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 256;
+		while (cap < m->len + n + 1)
+			cap *= 2;
+		char *p = realloc(m->p, cap);
+		if (!p) {
+			m->oom = 1;
+			return;
+		}
+		m->p = p;
+		m->cap = cap;
 	}
+	memcpy(m->p + m->len, s, n);
+	m->len += n;
+	m->p[m->len] = '\0';
+}
+
+static void msg_str(struct msg *m, const char *s)
+{
+	msg_add(m, s, strlen(s));
+}
+
+static void msg_number(struct msg *m, double v)
+{
+	char num[32];
+	msg_add(m, num, lm_format_number(num, sizeof(num), v));
+}
+
+/* The cell as it was, quoted: escapes for quotes and control bytes, cut at 60 bytes. */
+static void msg_quoted(struct msg *m, const char *s, size_t len)
+{
+	int cut = 0;
+	if (len > 60) {
+		len = 60;
+		while (len && ((unsigned char)s[len] & 0xC0) == 0x80) /* not inside a UTF-8 sequence */
+			len--;
+		cut = 1;
+	}
+	msg_add(m, "\"", 1);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[8];
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			msg_add(m, esc, 2);
+		} else if (c < 0x20 || c == 0x7f) {
+			snprintf(esc, sizeof(esc), "\\x%02X", c);
+			msg_add(m, esc, 4);
+		} else {
+			msg_add(m, s + i, 1);
+		}
+	}
+	msg_add(m, cut ? "...\"" : "\"", cut ? 4 : 1);
+}
+
+/*
+ * `"TEXT" is not a response of ITEM (allowed: 1, 2, 3; missing code: -99)`,
+ * with the labels too when the text was not a number. Shared by the scorer
+ * and the table reader, so a bad value reads the same wherever it is found.
+ * Returns NULL when out of memory; the caller frees.
+ */
+char *lm__bad_value_message(const struct lm_instrument *inst, size_t item, const char *text, size_t len)
+{
+	const struct lm_item *it = &inst->items[item];
+	const struct lm_response_set *rs = it->responses;
+	struct msg m = {0};
+	double v;
+	int numeric = lm__parse_decimal(text, len, &v);
+	msg_quoted(&m, text, len);
+	msg_str(&m, " is not a response of ");
+	msg_str(&m, it->id);
+	msg_str(&m, " (allowed: ");
+	for (size_t k = 0; k < rs->n; k++) {
+		if (k)
+			msg_str(&m, ", ");
+		msg_number(&m, rs->v[k].value);
+	}
+	if (!numeric) {
+		msg_str(&m, ", or their labels: ");
+		for (size_t k = 0; k < rs->n; k++) {
+			if (k)
+				msg_str(&m, ", ");
+			msg_str(&m, rs->v[k].label);
+		}
+	}
+	if (inst->n_missing) {
+		msg_str(&m, inst->n_missing > 1 ? "; missing codes: " : "; missing code: ");
+		for (size_t k = 0; k < inst->n_missing; k++) {
+			if (k)
+				msg_str(&m, ", ");
+			msg_number(&m, inst->missing[k].value);
+			if (!numeric) {
+				msg_str(&m, " = ");
+				msg_str(&m, inst->missing[k].label);
+			}
+		}
+	}
+	msg_str(&m, ")");
+	if (m.oom) {
+		free(m.p);
+		return NULL;
+	}
+	return m.p;
+}
+
+static int bad_value(const lm_scorer *s, size_t item, const char *text, size_t len, lm_error *err)
+{
+	if (!err || lm_error_count(err) >= lm_error_capacity())
+		return lm__error(err, LM_EDATA, NULL, 0, 0, "bad value"); /* counted, not kept */
+	char *message = lm__bad_value_message(s->inst, item, text, len);
+	if (!message)
+		return lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
+	lm__error(err, LM_EDATA, NULL, 0, 0, "%s", message);
+	free(message);
+	return LM_EDATA;
 }
 
 int lm_scorer_set(lm_scorer *s, size_t item, double value, lm_error *err)
@@ -150,10 +263,11 @@ int lm_scorer_set(lm_scorer *s, size_t item, double value, lm_error *err)
 			return LM_OK;
 		}
 	set_blank(s, item);
-	char allowed[256];
-	describe(rs, 0, allowed, sizeof(allowed));
-	return lm__error(err, LM_EDATA, NULL, 0, 0, "item %s: %.15g is not one of its responses (%s)%s", it->id, value,
-			 allowed, s->inst->n_missing ? " or a missing-value code" : "");
+	char num[32];
+	size_t n = lm_format_number(num, sizeof(num), value);
+	if (!n) /* infinities */
+		n = (size_t)snprintf(num, sizeof(num), "%s", value > 0 ? "inf" : "-inf");
+	return bad_value(s, item, num, n, err);
 }
 
 int lm_scorer_set_text(lm_scorer *s, size_t item, const char *text, size_t len, lm_error *err)
@@ -179,12 +293,7 @@ int lm_scorer_set_text(lm_scorer *s, size_t item, const char *text, size_t len, 
 		if (lm__label_equal(text, len, s->inst->missing[k].label))
 			return lm_scorer_set(s, item, s->inst->missing[k].value, err);
 	set_blank(s, item);
-	char allowed[512];
-	describe(rs, 1, allowed, sizeof(allowed));
-	int shown = len > 60 ? 60 : (int)len;
-	return lm__error(err, LM_EDATA, NULL, 0, 0,
-			 "item %s: \"%.*s%s\" is neither a plain decimal number nor one of its response labels (%s)", it->id,
-			 shown, text, len > 60 ? "..." : "", allowed);
+	return bad_value(s, item, text, len, err);
 }
 
 static long find_band(const struct lm_scale *sc, double score)

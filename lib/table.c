@@ -21,8 +21,6 @@
 
 #define LM_TABLE_READ_SIZE (64 * 1024)
 #define LM_TABLE_RECORD_MAX (1024 * 1024)
-/* How much of a bad cell a diagnostic quotes. */
-#define LM_TABLE_CELL_QUOTE 60
 
 enum table_state {
 	TABLE_CLOSED = 0, /* not opened, or the last open failed */
@@ -92,8 +90,6 @@ struct lm_table {
 	size_t id_len, id_cap;
 	int has_id;
 
-	/* Per item: the "(allowed: ...)" text of diagnostics, built on first use. */
-	char **allowed;
 };
 
 int lm_table_new(lm_table **out, const lm_instrument *inst)
@@ -106,11 +102,6 @@ int lm_table_new(lm_table **out, const lm_instrument *inst)
 	lm_table *t = calloc(1, sizeof(*t));
 	if (!t)
 		return LM_ENOMEM;
-	t->allowed = calloc(inst->n_items ? inst->n_items : 1, sizeof(*t->allowed));
-	if (!t->allowed) {
-		free(t);
-		return LM_ENOMEM;
-	}
 	lm__instrument_ref(inst);
 	t->inst = inst;
 	t->delim = ',';
@@ -162,10 +153,6 @@ void lm_table_free(lm_table *table)
 	if (!table)
 		return;
 	table_close(table);
-	if (table->allowed)
-		for (size_t i = 0; i < table->inst->n_items; i++)
-			free(table->allowed[i]);
-	free(table->allowed);
 	free(table->readbuf);
 	free(table->rec);
 	free(table->ends_store);
@@ -695,32 +682,6 @@ static void sb_str(struct sbuf *b, const char *s)
 
 /* Append a cell or column name, quoted, with control characters escaped and
  * long text cut short (at a UTF-8 character boundary). */
-static void sb_quoted(struct sbuf *b, const char *s, size_t len)
-{
-	int cut = 0;
-	if (len > LM_TABLE_CELL_QUOTE) {
-		len = LM_TABLE_CELL_QUOTE;
-		while (len && ((unsigned char)s[len] & 0xC0) == 0x80)
-			len--;
-		cut = 1;
-	}
-	sb_add(b, "\"", 1);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		char esc[8];
-		if (c == '"' || c == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)c;
-			sb_add(b, esc, 2);
-		} else if (c < 0x20 || c == 0x7f) {
-			snprintf(esc, sizeof(esc), "\\x%02X", c);
-			sb_add(b, esc, 4);
-		} else {
-			sb_add(b, s + i, 1);
-		}
-	}
-	sb_add(b, cut ? "...\"" : "\"", cut ? 4 : 1);
-}
 
 /* Build the header's column map. Every problem is reported; returns LM_OK or LM_EDATA. */
 static int read_header(lm_table *t, lm_error *err)
@@ -926,39 +887,6 @@ int lm_table_open_buffer(lm_table *table, const char *data, size_t len, const ch
 
 /* ---- rows ------------------------------------------------------------- */
 
-/* The "(allowed: ...)" part of a bad-cell diagnostic for item @p i. */
-static const char *allowed_text(lm_table *t, size_t i)
-{
-	if (t->allowed[i])
-		return t->allowed[i];
-	const struct lm_instrument *inst = t->inst;
-	const struct lm_response_set *rs = inst->items[i].responses;
-	struct sbuf b = {0};
-	char num[32];
-	sb_str(&b, "allowed: ");
-	for (size_t k = 0; rs && k < rs->n; k++) {
-		if (k)
-			sb_str(&b, ", ");
-		if (lm_format_number(num, sizeof(num), rs->v[k].value))
-			sb_str(&b, num);
-	}
-	if (inst->n_missing) {
-		sb_str(&b, inst->n_missing > 1 ? "; missing codes: " : "; missing code: ");
-		for (size_t k = 0; k < inst->n_missing; k++) {
-			if (k)
-				sb_str(&b, ", ");
-			if (lm_format_number(num, sizeof(num), inst->missing[k].value))
-				sb_str(&b, num);
-		}
-	}
-	if (b.oom) {
-		free(b.s);
-		return "";
-	}
-	t->allowed[i] = b.s;
-	return b.s;
-}
-
 static int set_id(lm_table *t)
 {
 	t->has_id = t->id_col != LM_NO_INDEX;
@@ -989,17 +917,17 @@ static int report_cell(lm_table *t, size_t col, size_t item, const char *s, size
 {
 	if (!err)
 		return LM_EDATA;
-	const char *id = t->inst->items[item].id;
-	struct sbuf b = {0};
-	sb_quoted(&b, s, len);
-	const char *allowed = allowed_text(t, item);
-	if (b.oom) {
-		free(b.s);
-		return LM_ENOMEM;
+	/* Past the list's capacity a problem is only counted: build no message for it. */
+	if (lm_error_count(err) >= lm_error_capacity()) {
+		lm__error(err, LM_EDATA, t->name, t->row_line, col + 1, "bad value");
+		return LM_EDATA;
 	}
-	lm__error(err, LM_EDATA, t->name, t->row_line, col + 1, "row %lu, column \"%s\": %s is not a response of %s (%s)",
-		  t->row, id, b.s, id, allowed);
-	free(b.s);
+	char *message = lm__bad_value_message(t->inst, item, s, len);
+	if (!message)
+		return LM_ENOMEM;
+	lm__error(err, LM_EDATA, t->name, t->row_line, col + 1, "row %lu, column \"%s\": %s", t->row,
+		  t->inst->items[item].id, message);
+	free(message);
 	return LM_EDATA;
 }
 

@@ -162,8 +162,8 @@ static void test_bad_values_all_reported(void **state)
 	/* d_1 = 5, d_2 = 0, d_4 = 3 and d_5 = 2.5 are not responses: four problems. */
 	assert_int_equal(lm_error_count(fx->err), 4);
 	assert_string_equal(lm_error_message(fx->err, 0),
-			    "item d_1: 5 is not one of its responses (1, 2, 3, 4) or a missing-value code");
-	assert_non_null(strstr(lm_error_message(fx->err, 2), "item d_4: 3 is not one of its responses (0, 1, 2)"));
+			    "\"5\" is not a response of d_1 (allowed: 1, 2, 3, 4; missing codes: -99, 777)");
+	assert_non_null(strstr(lm_error_message(fx->err, 2), "\"3\" is not a response of d_4 (allowed: 0, 1, 2;"));
 	/* No results from a respondent with a bad value. */
 	assert_int_equal(lm_scorer_scale_status(fx->s, MEAN3), LM_SCORE_INSUFFICIENT);
 	assert_int_equal(lm_scorer_rule(fx->s, ANY), LM_RULE_UNKNOWN);
@@ -196,10 +196,11 @@ static void test_text_cells(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(lm_scorer_set_text(fx->s, 0, bad[i], strlen(bad[i]), fx->err), LM_EDATA);
 	assert_int_equal(lm_error_count(fx->err), 6);
+	/* Text that is not a number: the labels are listed too. */
 	assert_string_equal(lm_error_message(fx->err, 0),
-			    "item d_1: \"Oftn\" is neither a plain decimal number nor one of its response labels "
-			    "(Never, Sometimes, Often, Always)");
-	assert_non_null(strstr(lm_error_message(fx->err, 3), "3.5 is not one of its responses"));
+			    "\"Oftn\" is not a response of d_1 (allowed: 1, 2, 3, 4, or their labels: Never, Sometimes, "
+			    "Often, Always; missing codes: -99 = Declined, 777 = Don't know)");
+	assert_non_null(strstr(lm_error_message(fx->err, 3), "\"3.5\" is not a response of d_1 (allowed: 1, 2, 3, 4;"));
 	assert_int_equal(lm_scorer_value_state(fx->s, 0), LM_VALUE_BLANK);
 	lm_error_clear(fx->err);
 }

@@ -366,12 +366,12 @@ static void test_bad_values(void **state)
 			 "  data.csv:3:2: row 2, column \"t_1\": \"7\" is not a response of t_1 (allowed: 1, 2, 3, "
 			 "4, 5; missing code: -99)\n"
 			 "  data.csv:3:4: row 2, column \"t_3\": \"x\\\"y\" is not a response of t_3 (allowed: 1, 2, "
-			 "3, 4, 5; missing code: -99)\n"
+			 "3, 4, 5, or their labels: Never, Rarely, Sometimes, Often, Very often; missing code: -99 = Declined)\n"
 			 "  data.csv:3:5: row 2, column \"t_4\": \"0\" is not a response of t_4 (allowed: 1, 2, 3, "
 			 "4, 5; missing code: -99)\n"
 			 "-8 row=3 line=4 id=[C]\n"
 			 "  data.csv:4:2: row 3, column \"t_1\": \"1e0\" is not a response of t_1 (allowed: 1, 2, "
-			 "3, 4, 5; missing code: -99)\n"
+			 "3, 4, 5, or their labels: Never, Rarely, Sometimes, Often, Very often; missing code: -99 = Declined)\n"
 			 "read=3 rejected=2\n");
 	/* The parts of a diagnostic. */
 	lm_error_clear(fx->err);
@@ -394,13 +394,13 @@ static void test_bad_values(void **state)
 	assert_int_equal(lm_table_next(fx->t, fx->s, fx->err), LM_EDATA);
 	assert_string_equal(lm_error_message(fx->err, 0),
 			    "row 1, column \"t_3\": \"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefgh...\" is "
-			    "not a response of t_3 (allowed: 1, 2, 3, 4, 5; missing code: -99)");
+			    "not a response of t_3 (allowed: 1, 2, 3, 4, 5, or their labels: Never, Rarely, Sometimes, Often, Very often; missing code: -99 = Declined)");
 	lm_error_clear(fx->err);
 	assert_int_equal(open_str(fx, "id,t_1,t_2,t_3\nA,1,2,\"a\tb\"\n"), LM_OK);
 	assert_int_equal(lm_table_next(fx->t, fx->s, fx->err), LM_EDATA);
 	assert_string_equal(lm_error_message(fx->err, 0),
-			    "row 1, column \"t_3\": \"a\\x09b\" is not a response of t_3 (allowed: 1, 2, 3, 4, 5; "
-			    "missing code: -99)");
+			    "row 1, column \"t_3\": \"a\\x09b\" is not a response of t_3 (allowed: 1, 2, 3, 4, 5, "
+			    "or their labels: Never, Rarely, Sometimes, Often, Very often; missing code: -99 = Declined)");
 	/* Without an error list the row is still rejected. */
 	assert_int_equal(open_str(fx, "id,t_1,t_2,t_3\nA,1,2,6\n"), LM_OK);
 	assert_int_equal(lm_table_next(fx->t, fx->s, NULL), LM_EDATA);
