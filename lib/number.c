@@ -68,6 +68,10 @@ static char lower(char c)
 	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
+/*
+ * Labels as survey tools export them: case, surrounding white space and the
+ * width of inner white space do not matter ("Very  often" is "very often").
+ */
 int lm__label_equal(const char *text, size_t len, const char *label)
 {
 	size_t i = 0, end = len;
@@ -75,11 +79,22 @@ int lm__label_equal(const char *text, size_t len, const char *label)
 		i++;
 	while (end > i && is_space(text[end - 1]))
 		end--;
-	size_t n = strlen(label);
-	if (n != end - i)
-		return 0;
-	for (size_t k = 0; k < n; k++)
-		if (lower(text[i + k]) != lower(label[k]))
+	while (*label && is_space(*label))
+		label++;
+	while (i < end && *label) {
+		if (is_space(text[i]) && is_space(*label)) {
+			while (i < end && is_space(text[i]))
+				i++;
+			while (*label && is_space(*label))
+				label++;
+			continue;
+		}
+		if (lower(text[i]) != lower(*label))
 			return 0;
-	return 1;
+		i++;
+		label++;
+	}
+	while (*label && is_space(*label))
+		label++;
+	return i == end && !*label;
 }

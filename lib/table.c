@@ -32,6 +32,7 @@ enum table_state {
 /* A column matched to an item. */
 struct colmap {
 	size_t col, item;
+	char *name; /* the column's name in the header */
 };
 
 struct lm_table {
@@ -73,10 +74,36 @@ struct lm_table {
 
 	/* Header. */
 	size_t ncols;
+	char **header; /* the column names, trimmed */
 	struct colmap *map; /* item columns, in column order */
 	size_t nmap;
 	size_t id_col;      /* LM_NO_INDEX when none */
 	char *id_name;      /* the id column in use */
+
+	/* Column names: lm_table_set_prefix() and lm_table_map_column(). */
+	char *prefix;
+	char **column_for; /* per item: an explicit column name, or NULL */
+
+	/* Cell texts that mean "no answer" (lm_table_add_missing()), trimmed. */
+	char **missing_tokens;
+	size_t n_missing_tokens;
+
+	/* Records read ahead while looking for a Qualtrics header, replayed as data. */
+	struct stash {
+		char *bytes;
+		int32_t *ends_store; /* -1, then the ends */
+		size_t nfields, cap_bytes, cap_ends;
+		unsigned long line;
+		int blank, unclosed;
+		size_t quote_field;
+	} stash[2];
+	size_t n_stash, next_stash;
+	int deferred; /* a reading error met while reading ahead, returned after the stash */
+	int qualtrics;
+
+	/* The problems of the current row, joined with "; " (lm_table_row_problem()). */
+	char *problem;
+	size_t problem_len, problem_cap;
 
 	/* Further columns asked for with lm_table_require_column(). */
 	struct extra {
@@ -104,7 +131,7 @@ int lm_table_new(lm_table **out, const lm_instrument *inst)
 		return LM_ENOMEM;
 	lm__instrument_ref(inst);
 	t->inst = inst;
-	t->delim = ',';
+	t->delim = 0; /* detected from the header line */
 	t->fd = -1;
 	t->id_col = LM_NO_INDEX;
 	*out = t;
@@ -112,6 +139,9 @@ int lm_table_new(lm_table **out, const lm_instrument *inst)
 }
 
 /* Forget the current source and header; keep settings and buffers. */
+static void free_map(struct colmap *map, size_t n);
+static void trim(const char **s, size_t *len);
+
 static void table_close(lm_table *t)
 {
 	if (t->own_fd && t->fd >= 0)
@@ -123,16 +153,26 @@ static void table_close(lm_table *t)
 	t->buf = NULL;
 	t->pos = t->end = 0;
 	t->base = NULL;
+	if (t->ends_store)
+		t->ends = t->ends_store + 1; /* it may point into a replayed row */
 	t->nfields = 0;
 	t->rec_blank = 0;
 	t->line = 1;
 	t->row_line = 0;
 	t->row = t->rows_read = t->rows_rejected = 0;
 	t->pending_blank = t->pending_line = 0;
-	t->ncols = 0;
-	free(t->map);
+	free_map(t->map, t->nmap);
 	t->map = NULL;
 	t->nmap = 0;
+	for (size_t c = 0; t->header && c < t->ncols; c++)
+		free(t->header[c]);
+	free(t->header);
+	t->header = NULL;
+	t->ncols = 0;
+	t->n_stash = t->next_stash = 0;
+	t->deferred = 0;
+	t->qualtrics = 0;
+	t->problem_len = 0;
 	t->id_col = LM_NO_INDEX;
 	free(t->id_name);
 	t->id_name = NULL;
@@ -149,6 +189,18 @@ void lm_table_free(lm_table *table)
 		for (size_t e = 0; e < table->n_extra; e++)
 			free(table->extra[e].name);
 		free(table->extra);
+		free(table->prefix);
+		for (size_t i = 0; table->column_for && i < table->inst->n_items; i++)
+			free(table->column_for[i]);
+		free(table->column_for);
+		for (size_t k = 0; k < table->n_missing_tokens; k++)
+			free(table->missing_tokens[k]);
+		free(table->missing_tokens);
+		for (int k = 0; k < 2; k++) {
+			free(table->stash[k].bytes);
+			free(table->stash[k].ends_store);
+		}
+		free(table->problem);
 	}
 	if (!table)
 		return;
@@ -192,11 +244,61 @@ int lm_table_require_column(lm_table *table, const char *name, size_t *handle)
 	return LM_OK;
 }
 
+int lm_table_set_prefix(lm_table *table, const char *prefix)
+{
+	if (!table || table->state != TABLE_CLOSED)
+		return LM_EINVAL;
+	char *p = NULL;
+	if (prefix && *prefix && !(p = lm__strdup(prefix)))
+		return LM_ENOMEM;
+	free(table->prefix);
+	table->prefix = p;
+	return LM_OK;
+}
+
+int lm_table_map_column(lm_table *table, const char *item, const char *column, lm_error *err)
+{
+	if (!table || !item || !column || !*column || table->state != TABLE_CLOSED)
+		return lm__error(err, LM_EINVAL, NULL, 0, 0, "invalid argument to lm_table_map_column");
+	size_t i;
+	if (lm_instrument_find_item(table->inst, item, &i) != LM_OK)
+		return lm__error(err, LM_ENOTFOUND, NULL, 0, 0, "mapping names item '%s', which %s does not have", item,
+				 table->inst->id);
+	if (!table->column_for &&
+	    !(table->column_for = calloc(table->inst->n_items ? table->inst->n_items : 1, sizeof(char *))))
+		return LM_ENOMEM;
+	if (table->column_for[i])
+		return lm__error(err, LM_EINVAL, NULL, 0, 0, "item %s is mapped twice (to \"%s\" and \"%s\")", item,
+				 table->column_for[i], column);
+	if (!(table->column_for[i] = lm__strdup(column)))
+		return LM_ENOMEM;
+	return LM_OK;
+}
+
+int lm_table_add_missing(lm_table *table, const char *token)
+{
+	if (!table || !token || table->state != TABLE_CLOSED)
+		return LM_EINVAL;
+	const char *s = token;
+	size_t len = strlen(token);
+	trim(&s, &len);
+	if (!len)
+		return LM_OK; /* blank is always missing */
+	char **v = realloc(table->missing_tokens, (table->n_missing_tokens + 1) * sizeof(*v));
+	if (!v)
+		return LM_ENOMEM;
+	table->missing_tokens = v;
+	if (!(v[table->n_missing_tokens] = lm__strndup(s, len)))
+		return LM_ENOMEM;
+	table->n_missing_tokens++;
+	return LM_OK;
+}
+
 int lm_table_set_delimiter(lm_table *table, char delimiter)
 {
-	if (!table || delimiter == '"' || delimiter == '\r' || delimiter == '\n' || delimiter == '\0')
+	if (!table || delimiter == '"' || delimiter == '\r' || delimiter == '\n')
 		return LM_EINVAL;
-	table->delim = delimiter;
+	table->delim = delimiter; /* '\0': detect from the header line */
 	return LM_OK;
 }
 
@@ -684,6 +786,34 @@ static void sb_str(struct sbuf *b, const char *s)
  * long text cut short (at a UTF-8 character boundary). */
 
 /* Build the header's column map. Every problem is reported; returns LM_OK or LM_EDATA. */
+/* The column name item @p i is looked for under (owned by the caller), or NULL when out of memory. */
+static char *wanted_column(const lm_table *t, size_t i)
+{
+	const struct lm_instrument *inst = t->inst;
+	const char *id = inst->items[i].id;
+	if (t->column_for && t->column_for[i])
+		return lm__strdup(t->column_for[i]);
+	if (!t->prefix)
+		return lm__strdup(id);
+	/* --prefix Q5_: item stss_7 is column Q5_7 (the part after "<instrument>_"). */
+	size_t n = strlen(inst->id);
+	const char *suffix = strncmp(id, inst->id, n) == 0 && id[n] == '_' ? id + n + 1 : id;
+	size_t lp = strlen(t->prefix), ls = strlen(suffix);
+	char *name = malloc(lp + ls + 1);
+	if (name) {
+		memcpy(name, t->prefix, lp);
+		memcpy(name + lp, suffix, ls + 1);
+	}
+	return name;
+}
+
+static void free_map(struct colmap *map, size_t n)
+{
+	for (size_t k = 0; map && k < n; k++)
+		free(map[k].name);
+	free(map);
+}
+
 static int read_header(lm_table *t, lm_error *err)
 {
 	const struct lm_instrument *inst = t->inst;
@@ -701,20 +831,19 @@ static int read_header(lm_table *t, lm_error *err)
 				 "the first line is empty: it must be the header row");
 	/* Blank lines after the header are rows, reported by lm_table_next(). */
 	unsigned long header_line = t->row_line;
-	size_t ncols = t->nfields;
-	size_t *item_col = malloc((inst->n_items ? inst->n_items : 1) * sizeof(*item_col));
-	struct colmap *map = malloc(ncols * sizeof(*map));
-	if (!item_col || !map) {
-		free(item_col);
-		free(map);
-		return LM_ENOMEM;
-	}
-	for (size_t i = 0; i < inst->n_items; i++)
+	size_t ncols = t->nfields, ni = inst->n_items;
+	size_t *item_col = malloc((ni ? ni : 1) * sizeof(*item_col));
+	char **want = calloc(ni ? ni : 1, sizeof(*want));
+	struct colmap *map = calloc(ncols ? ncols : 1, sizeof(*map));
+	int status = item_col && want && map ? LM_OK : LM_ENOMEM;
+	for (size_t i = 0; status == LM_OK && i < ni; i++) {
 		item_col[i] = LM_NO_INDEX;
+		if (!(want[i] = wanted_column(t, i)))
+			status = LM_ENOMEM;
+	}
 	const char *want_id = t->id_request ? t->id_request : "id";
 	size_t id_col = LM_NO_INDEX, nmap = 0;
-	int status = LM_OK;
-	for (size_t c = 0; c < ncols; c++) {
+	for (size_t c = 0; status != LM_ENOMEM && c < ncols; c++) {
 		size_t len;
 		const char *s = field(t, c, &len);
 		trim(&s, &len);
@@ -728,33 +857,44 @@ static int read_header(lm_table *t, lm_error *err)
 			id_col = c;
 		}
 		size_t item = LM_NO_INDEX;
-		for (size_t i = 0; i < inst->n_items; i++) {
-			if (name_equal(s, len, inst->items[i].id)) {
+		for (size_t i = 0; i < ni; i++) {
+			if (!name_equal(s, len, want[i]))
+				continue;
+			if (item == LM_NO_INDEX) {
 				item = i;
-				break;
+				continue;
 			}
+			status = lm__error(err, LM_EDATA, t->name, header_line, c + 1,
+					   "column \"%s\" is named for two items, %s and %s", want[i],
+					   inst->items[item].id, inst->items[i].id);
 		}
 		if (item == LM_NO_INDEX)
 			continue;
 		if (item_col[item] != LM_NO_INDEX) {
 			status = lm__error(err, LM_EDATA, t->name, header_line, c + 1,
-					   "duplicate column \"%s\" (fields %zu and %zu)", inst->items[item].id,
+					   "duplicate column \"%s\" (fields %zu and %zu)", want[item],
 					   item_col[item] + 1, c + 1);
 			continue;
 		}
 		item_col[item] = c;
 		map[nmap].col = c;
 		map[nmap].item = item;
-		nmap++;
+		if (!(map[nmap++].name = lm__strdup(want[item])))
+			status = LM_ENOMEM;
 	}
 	struct sbuf missing = {0};
 	size_t n_missing = 0;
-	for (size_t i = 0; i < inst->n_items; i++) {
+	for (size_t i = 0; status != LM_ENOMEM && i < ni; i++) {
 		if (item_col[i] != LM_NO_INDEX || !inst->items[i].scored)
 			continue;
 		if (n_missing++)
 			sb_str(&missing, ", ");
 		sb_str(&missing, inst->items[i].id);
+		if (strcmp(want[i], inst->items[i].id) != 0) {
+			sb_str(&missing, " (column \"");
+			sb_str(&missing, want[i]);
+			sb_str(&missing, "\")");
+		}
 	}
 	if (n_missing && !missing.oom)
 		status = lm__error(err, LM_EDATA, t->name, header_line, 0, "no column for item%s %s",
@@ -784,14 +924,29 @@ static int read_header(lm_table *t, lm_error *err)
 	}
 	if (missing.oom)
 		status = LM_ENOMEM;
+	for (size_t i = 0; want && i < ni; i++)
+		free(want[i]);
+	free(want);
 	free(item_col);
+	if (status == LM_OK && id_col != LM_NO_INDEX && !(t->id_name = lm__strdup(want_id)))
+		status = LM_ENOMEM;
 	if (status != LM_OK) {
-		free(map);
+		free_map(map, nmap);
 		return status;
 	}
-	if (id_col != LM_NO_INDEX && !(t->id_name = lm__strdup(want_id))) {
-		free(map);
+	if (!(t->header = calloc(ncols ? ncols : 1, sizeof(*t->header)))) {
+		free_map(map, nmap);
 		return LM_ENOMEM;
+	}
+	t->ncols = ncols; /* so that table_close() frees what is made here */
+	for (size_t c = 0; c < ncols; c++) {
+		size_t len;
+		const char *s = field(t, c, &len);
+		trim(&s, &len);
+		if (!(t->header[c] = lm__strndup(s, len))) {
+			free_map(map, nmap);
+			return LM_ENOMEM;
+		}
 	}
 	t->map = map;
 	t->nmap = nmap;
@@ -806,13 +961,159 @@ static int read_header(lm_table *t, lm_error *err)
 	return LM_OK;
 }
 
+/*
+ * The delimiter, from the header line: the one of ',', ';' and tab that occurs
+ * outside quotes. None of them means a one-column file (','); more than one
+ * cannot be told apart and is refused, asking for --delimiter.
+ */
+static int detect_delimiter(lm_table *t, lm_error *err)
+{
+	static const char candidates[] = {',', ';', '\t'};
+	/* Have the first two lines in the buffer, as far as it holds them. */
+	for (;;) {
+		const char *p = t->buf + t->pos, *e = t->buf + t->end, *nl = memchr(p, '\n', (size_t)(e - p));
+		if ((nl && memchr(nl + 1, '\n', (size_t)(e - nl - 1))) || t->mem_mode || t->eof ||
+		    t->end - t->pos == LM_TABLE_READ_SIZE)
+			break;
+		long n = refill(t, err);
+		if (n < 0)
+			return (int)n;
+	}
+	/* Count each candidate outside quotes, on the header line and the next. */
+	size_t count[2][3] = {{0, 0, 0}, {0, 0, 0}};
+	int quoted = 0, line = 0;
+	for (size_t i = t->pos; i < t->end && line < 2; i++) {
+		char c = t->buf[i];
+		if (c == '"')
+			quoted = !quoted;
+		else if (!quoted && c == '\n')
+			line++;
+		for (int k = 0; k < 3 && !quoted && line < 2; k++)
+			count[line][k] += c == candidates[k];
+	}
+	int found = -1, n_found = 0;
+	for (int k = 0; k < 3; k++)
+		if (count[0][k]) {
+			found = k;
+			n_found++;
+		}
+	if (n_found > 1) {
+		/* Several in the header: the one the next line has as often, if only one does. */
+		int agree = -1, n_agree = 0;
+		for (int k = 0; k < 3; k++)
+			if (count[0][k] && count[1][k] == count[0][k]) {
+				agree = k;
+				n_agree++;
+			}
+		if (n_agree != 1)
+			return lm__error(err, LM_EDATA, t->name, t->line, 0,
+					 "cannot tell the delimiter: the header has %s%s%s; give it (--delimiter)",
+					 count[0][0] ? "commas" : "", count[0][0] && (count[0][1] || count[0][2]) ? " and " : "",
+					 count[0][1] && count[0][2] ? "semicolons and tabs"
+					 : count[0][1]		    ? "semicolons"
+					 : count[0][2]		    ? "tabs"
+								    : "");
+		found = agree;
+	}
+	t->pdelim = found < 0 ? ',' : candidates[found];
+	t->special[(unsigned char)t->pdelim] = 1;
+	return LM_OK;
+}
+
+/* A Qualtrics export's third header row: every non-empty cell is {"ImportId":...}. */
+static int is_import_id_row(const lm_table *t)
+{
+	size_t cells = 0;
+	for (size_t c = 0; c < t->nfields && c < t->fields_keep; c++) {
+		size_t len;
+		const char *s = field(t, c, &len);
+		trim(&s, &len);
+		if (!len)
+			continue;
+		if (len < 12 || memcmp(s, "{\"ImportId\":", 12) != 0)
+			return 0;
+		cells++;
+	}
+	return cells > 0;
+}
+
+static int stash_record(lm_table *t, struct stash *st)
+{
+	size_t n = t->nfields < t->fields_keep ? t->nfields : t->fields_keep;
+	size_t bytes = n ? (size_t)t->ends[n - 1] + 1 : 1;
+	if (bytes > st->cap_bytes) {
+		char *b = realloc(st->bytes, bytes);
+		if (!b)
+			return LM_ENOMEM;
+		st->bytes = b;
+		st->cap_bytes = bytes;
+	}
+	if (n + 1 > st->cap_ends) {
+		int32_t *e = realloc(st->ends_store, (n + 1) * sizeof(*e));
+		if (!e)
+			return LM_ENOMEM;
+		st->ends_store = e;
+		st->cap_ends = n + 1;
+	}
+	if (n)
+		memcpy(st->bytes, t->base, bytes - 1);
+	st->ends_store[0] = -1;
+	if (n)
+		memcpy(st->ends_store + 1, t->ends, n * sizeof(*t->ends));
+	st->nfields = t->nfields;
+	st->line = t->row_line;
+	st->blank = t->rec_blank;
+	st->unclosed = 0;
+	return LM_OK;
+}
+
+/*
+ * Qualtrics exports put two more header rows under the column names: the
+ * question text, and {"ImportId": ...} cells. Rows 2 and 3 are read ahead;
+ * when row 3 (or row 2) is the ImportId row, they are header and skipped,
+ * otherwise they are data and lm_table_next() replays them first.
+ */
+static int skip_qualtrics_rows(lm_table *t, lm_error *err)
+{
+	t->n_stash = t->next_stash = 0;
+	for (size_t k = 0; k < 2; k++) {
+		if (t->pending_blank)
+			break;
+		int r = read_record(t, err);
+		if (r == 0)
+			break;
+		if (r < 0) {
+			if (r != LM_EDATA) {
+				/* Reported already; it ends the table after the rows before it. */
+				t->deferred = r;
+				return LM_OK;
+			}
+			/* An unclosed quote: lm_table_next() reports it as the last row. */
+			int s = stash_record(t, &t->stash[t->n_stash]);
+			t->stash[t->n_stash].quote_field = t->open_quote_field;
+			t->stash[t->n_stash++].unclosed = 1;
+			return s;
+		}
+		if (!t->rec_blank && is_import_id_row(t)) {
+			t->qualtrics = 1;
+			t->n_stash = 0;
+			return LM_OK;
+		}
+		int s = stash_record(t, &t->stash[t->n_stash++]);
+		if (s != LM_OK || t->rec_blank)
+			return s;
+	}
+	return LM_OK;
+}
+
 static int open_common(lm_table *t, const char *name, lm_error *err)
 {
 	if (!(t->name = lm__strdup(name ? name : "<data>")))
 		return LM_ENOMEM;
 	t->pdelim = t->delim;
 	memset(t->special, 0, sizeof(t->special));
-	t->special[(unsigned char)t->pdelim] = 1;
+	if (t->pdelim)
+		t->special[(unsigned char)t->pdelim] = 1;
 	t->special['"'] = 1;
 	t->special['\r'] = 1;
 	t->special['\n'] = 1;
@@ -824,7 +1125,14 @@ static int open_common(lm_table *t, const char *name, lm_error *err)
 	}
 	if (t->end - t->pos >= 3 && memcmp(t->buf + t->pos, "\xEF\xBB\xBF", 3) == 0)
 		t->pos += 3;
+	if (!t->pdelim) {
+		int r = detect_delimiter(t, err);
+		if (r != LM_OK)
+			return r;
+	}
 	int r = read_header(t, err);
+	if (r == LM_OK)
+		r = skip_qualtrics_rows(t, err);
 	if (r != LM_OK)
 		return r;
 	t->state = TABLE_OPEN;
@@ -913,20 +1221,50 @@ static int set_id(lm_table *t)
 	return LM_OK;
 }
 
-static int report_cell(lm_table *t, size_t col, size_t item, const char *s, size_t len, lm_error *err)
+/* Append to the current row's problem text (lm_table_row_problem()). */
+static void add_problem(lm_table *t, const char *message)
 {
-	if (!err)
-		return LM_EDATA;
-	/* Past the list's capacity a problem is only counted: build no message for it. */
-	if (lm_error_count(err) >= lm_error_capacity()) {
-		lm__error(err, LM_EDATA, t->name, t->row_line, col + 1, "bad value");
-		return LM_EDATA;
+	size_t n = strlen(message), need = t->problem_len + n + 3;
+	if (need > t->problem_cap) {
+		size_t cap = t->problem_cap ? t->problem_cap * 2 : 256;
+		while (cap < need)
+			cap *= 2;
+		char *p = realloc(t->problem, cap);
+		if (!p)
+			return; /* the diagnostic itself still goes to the lm_error */
+		t->problem = p;
+		t->problem_cap = cap;
 	}
-	char *message = lm__bad_value_message(t->inst, item, s, len);
+	if (t->problem_len) {
+		memcpy(t->problem + t->problem_len, "; ", 2);
+		t->problem_len += 2;
+	}
+	memcpy(t->problem + t->problem_len, message, n + 1);
+	t->problem_len += n;
+}
+
+static int is_missing_token(const lm_table *t, const char *s, size_t len)
+{
+	trim(&s, &len);
+	for (size_t k = 0; k < t->n_missing_tokens; k++)
+		if (name_equal(s, len, t->missing_tokens[k]))
+			return 1;
+	return 0;
+}
+
+static int report_cell(lm_table *t, const struct colmap *m, const char *s, size_t len, lm_error *err)
+{
+	char *message = lm__bad_value_message(t->inst, m->item, s, len);
 	if (!message)
 		return LM_ENOMEM;
-	lm__error(err, LM_EDATA, t->name, t->row_line, col + 1, "row %lu, column \"%s\": %s", t->row,
-		  t->inst->items[item].id, message);
+	char *problem = malloc(strlen(m->name) + strlen(message) + 16);
+	if (problem) {
+		sprintf(problem, "column \"%s\": %s", m->name, message);
+		add_problem(t, problem);
+		free(problem);
+	}
+	lm__error(err, LM_EDATA, t->name, t->row_line, m->col + 1, "row %lu, column \"%s\": %s", t->row, m->name,
+		  message);
 	free(message);
 	return LM_EDATA;
 }
@@ -944,7 +1282,31 @@ int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 	default:
 		return LM_EINVAL;
 	}
-	if (t->pending_blank) {
+	t->problem_len = 0;
+	if (t->next_stash < t->n_stash) {
+		/* A row read ahead while looking for a Qualtrics header. */
+		const struct stash *st = &t->stash[t->next_stash++];
+		t->base = st->blank ? "" : st->bytes;
+		t->ends = st->ends_store + 1;
+		t->nfields = st->nfields;
+		t->row_line = st->line;
+		t->rec_blank = st->blank;
+		if (st->unclosed) {
+			t->state = TABLE_END;
+			t->row++;
+			t->rows_read++;
+			t->rows_rejected++;
+			if (set_id(t) != LM_OK)
+				return LM_ENOMEM;
+			add_problem(t, "quoted field not closed before the end of the file");
+			return lm__error(err, LM_EDATA, t->name, t->row_line, st->quote_field,
+					 "row %lu: quoted field not closed before the end of the file", t->row);
+		}
+	} else if (t->deferred) {
+		t->state = TABLE_FAILED;
+		return t->deferred;
+	} else if (t->pending_blank) {
+		t->ends = t->ends_store + 1;
 		t->row_line = t->pending_line++;
 		t->pending_blank--;
 		t->nfields = 0;
@@ -952,6 +1314,7 @@ int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 			return LM_ENOMEM;
 		t->base = "";
 	} else {
+		t->ends = t->ends_store + 1; /* after a replay */
 		int r = read_record(t, err);
 		if (r == 0) {
 			t->state = TABLE_END;
@@ -966,6 +1329,7 @@ int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 			t->rows_rejected++;
 			if (set_id(t) != LM_OK)
 				return LM_ENOMEM;
+			add_problem(t, "quoted field not closed before the end of the file");
 			return lm__error(err, LM_EDATA, t->name, t->row_line, t->open_quote_field,
 					 "row %lu: quoted field not closed before the end of the file", t->row);
 		}
@@ -980,8 +1344,11 @@ int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 		return LM_ENOMEM;
 	if (t->nfields != t->ncols) {
 		t->rows_rejected++;
-		return lm__error(err, LM_EDATA, t->name, t->row_line, 0, "row %lu has %zu field%s, header has %zu",
-				 t->row, t->nfields, t->nfields == 1 ? "" : "s", t->ncols);
+		char what[96];
+		snprintf(what, sizeof(what), "%zu field%s, header has %zu", t->nfields, t->nfields == 1 ? "" : "s",
+			 t->ncols);
+		add_problem(t, what);
+		return lm__error(err, LM_EDATA, t->name, t->row_line, 0, "row %lu has %s", t->row, what);
 	}
 	lm_scorer_clear(scorer);
 	int bad = 0;
@@ -995,15 +1362,19 @@ int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 		size_t len = (size_t)(ends[m->col] - a);
 		/* A one-digit cell is what lm_scorer_set_text() would parse it as:
 		 * the common case, taken without the text path. */
-		int r = len == 1 && (unsigned char)(*s - '0') < 10
-				? lm_scorer_set(scorer, m->item, (double)(*s - '0'), NULL)
-				: lm_scorer_set_text(scorer, m->item, s, len, NULL);
+		int r;
+		if (len == 1 && (unsigned char)(*s - '0') < 10)
+			r = lm_scorer_set(scorer, m->item, (double)(*s - '0'), NULL);
+		else if (t->n_missing_tokens && is_missing_token(t, s, len))
+			r = LM_OK; /* left blank by lm_scorer_clear() */
+		else
+			r = lm_scorer_set_text(scorer, m->item, s, len, NULL);
 		if (r == LM_OK)
 			continue;
 		if (r != LM_EDATA)
 			return r;
 		bad = 1;
-		if (report_cell(t, m->col, m->item, s, len, err) == LM_ENOMEM)
+		if (report_cell(t, m, s, len, err) == LM_ENOMEM)
 			return LM_ENOMEM;
 	}
 	if (bad) {
@@ -1065,4 +1436,143 @@ const char *lm_table_column_value(const lm_table *table, size_t handle, size_t *
 	if (len)
 		*len = s ? n : 0;
 	return s;
+}
+
+int lm_table_is_qualtrics(const lm_table *table)
+{
+	return table && table->state != TABLE_CLOSED && table->qualtrics;
+}
+
+const char *lm_table_row_problem(const lm_table *table)
+{
+	return table && table->problem_len ? table->problem : NULL;
+}
+
+size_t lm_table_column_count(const lm_table *table)
+{
+	return table && table->state != TABLE_CLOSED ? table->ncols : 0;
+}
+
+const char *lm_table_column_name(const lm_table *table, size_t k)
+{
+	return table && table->header && k < table->ncols ? table->header[k] : NULL;
+}
+
+const char *lm_table_field(const lm_table *table, size_t k, size_t *len)
+{
+	size_t n = 0;
+	const char *s = NULL;
+	if (table && table->state != TABLE_CLOSED && table->row && k < table->nfields && k < table->fields_keep)
+		s = field(table, k, &n);
+	if (len)
+		*len = s ? n : 0;
+	return s;
+}
+
+/* Split one line of a mapping file into at most 3 fields (quotes allowed). */
+static size_t split_line(char *line, char delim, char **fields, size_t max)
+{
+	size_t n = 0;
+	char *p = line;
+	while (n < max) {
+		char *out = p, *start = p;
+		if (*p == '"') {
+			p++;
+			for (; *p; p++) {
+				if (*p == '"' && p[1] == '"')
+					*out++ = *p++;
+				else if (*p == '"')
+					break;
+				else
+					*out++ = *p;
+			}
+			if (*p == '"')
+				p++;
+			while (*p && *p != delim)
+				p++;
+		} else {
+			while (*p && *p != delim)
+				*out++ = *p++;
+		}
+		char *end = *p ? p + 1 : p;
+		int more = *p == delim;
+		*out = '\0';
+		const char *s = start;
+		size_t len = strlen(start);
+		trim(&s, &len);
+		memmove(start, s, len);
+		start[len] = '\0';
+		fields[n++] = start;
+		if (!more)
+			break;
+		p = end;
+	}
+	return n;
+}
+
+int lm_table_read_map(lm_table *table, const char *path, lm_error *err)
+{
+	if (!table || !path || table->state != TABLE_CLOSED)
+		return lm__error(err, LM_EINVAL, NULL, 0, 0, "invalid argument to lm_table_read_map");
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return lm__error(err, LM_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+	char line[4096];
+	unsigned long n = 0;
+	int status = LM_OK, header = 1;
+	while (fgets(line, sizeof(line), f)) {
+		n++;
+		size_t len = strlen(line);
+		if (len == sizeof(line) - 1 && line[len - 1] != '\n') {
+			status = lm__error(err, LM_EDATA, path, n, 0, "line longer than %zu bytes", sizeof(line) - 2);
+			int c;
+			while ((c = getc(f)) != EOF && c != '\n')
+				;
+			continue;
+		}
+		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		char *p = line;
+		if (n == 1 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+			p += 3;
+		if (!*p)
+			continue;
+		char delim = strchr(p, ',') ? ',' : strchr(p, ';') ? ';' : '\t';
+		char *fields[3];
+		size_t nf = split_line(p, delim, fields, 3);
+		if (header) {
+			header = 0;
+			if (nf != 2 || strcmp(fields[0], "item") != 0 || strcmp(fields[1], "column") != 0) {
+				status = lm__error(err, LM_EDATA, path, n, 0,
+						   "a mapping file starts with the header \"item,column\"");
+				break;
+			}
+			continue;
+		}
+		if (nf != 2 || !*fields[0] || !*fields[1]) {
+			status = lm__error(err, LM_EDATA, path, n, 0, "expected ITEM,COLUMN");
+			continue;
+		}
+		lm_error *one = NULL;
+		int rc = lm_error_new(&one);
+		if (rc == LM_OK)
+			rc = lm_table_map_column(table, fields[0], fields[1], one);
+		if (rc == LM_ENOMEM) {
+			lm_error_free(one);
+			status = LM_ENOMEM;
+			break;
+		}
+		if (rc != LM_OK) {
+			/* The same problem, with the place it was found. */
+			status = lm__error(err, rc == LM_ENOTFOUND ? LM_EDATA : rc, path, n, 0, "%s",
+					   lm_error_message(one, 0) ? lm_error_message(one, 0) : lm_strerror(rc));
+		}
+		lm_error_free(one);
+	}
+	if (ferror(f))
+		status = lm__error(err, LM_EIO, path, n, 0, "cannot read: %s", strerror(errno));
+	else if (header && status == LM_OK)
+		status = lm__error(err, LM_EDATA, path, 0, 0, "empty mapping file");
+	fclose(f);
+	return status;
 }

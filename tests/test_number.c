@@ -73,6 +73,10 @@ static void test_labels(void **state)
 	assert_true(lm__label_equal("VERY OFTEN", 10, "Very often"));
 	assert_false(lm__label_equal("Oftenn", 6, "Often"));
 	assert_false(lm__label_equal("", 0, "Often"));
+	assert_true(lm__label_equal("very   often", 12, "Very often"));
+	assert_true(lm__label_equal("Very\toften ", 11, "Very often"));
+	assert_false(lm__label_equal("Veryoften", 9, "Very often"));
+	assert_false(lm__label_equal("Very often x", 12, "Very often"));
 }
 
 int main(void)

@@ -44,11 +44,83 @@ LM_EXPORT void lm_table_free(lm_table *table);
 LM_EXPORT LM_NODISCARD int lm_table_set_id_column(lm_table *table, const char *name);
 
 /**
- * Set the field delimiter (default ','). Call before opening.
+ * Set the field delimiter. The default, '\0', detects it from the header
+ * line: the one of ',', ';' and tab found there outside quotes; a header with
+ * more than one of them is refused (LM_EDATA) as ambiguous. Call before opening.
  * @return LM_OK or LM_EINVAL (a quote, CR or LF).
  * @since 0.1
  */
 LM_EXPORT LM_NODISCARD int lm_table_set_delimiter(lm_table *table, char delimiter);
+
+/**
+ * Look for item columns under a prefix: item `<instrument>_<n>` (e.g. stss_7)
+ * is column `<prefix><n>` (e.g. Q5_7); an item id without the instrument's
+ * prefix is appended whole. NULL or "" removes it. Explicit mappings
+ * (lm_table_map_column()) take precedence. Call before opening.
+ * @return LM_OK, LM_EINVAL or LM_ENOMEM.
+ * @since 0.1
+ */
+LM_EXPORT LM_NODISCARD int lm_table_set_prefix(lm_table *table, const char *prefix);
+
+/**
+ * Read item @p item from column @p column (both copied). An item mapped
+ * twice is refused; two items that end up with the same column are reported
+ * when the table is opened. Call before opening.
+ * @return LM_OK, LM_ENOTFOUND (no such item), LM_EINVAL or LM_ENOMEM.
+ * @since 0.1
+ */
+LM_EXPORT LM_NODISCARD int lm_table_map_column(lm_table *table, const char *item, const char *column,
+					       lm_error *err);
+
+/**
+ * Read a mapping file: CSV with a header `item,column` and one item per row
+ * (any delimiter that lm_table_set_delimiter() would detect). Every problem
+ * is reported with its line. Call before opening.
+ * @return LM_OK, LM_EIO, LM_EDATA, LM_ENOTFOUND or LM_ENOMEM.
+ * @since 0.1
+ */
+LM_EXPORT LM_NODISCARD int lm_table_read_map(lm_table *table, const char *path, lm_error *err);
+
+/**
+ * Treat cells whose text (trimmed, compared exactly) is @p token as blank:
+ * e.g. "NA", "." or "-99" from a statistics package. A blank cell is always
+ * missing. The instrument's own missing codes stay codes (not answers, kept
+ * apart from blanks). Call before opening.
+ * @return LM_OK, LM_EINVAL or LM_ENOMEM.
+ * @since 0.1
+ */
+LM_EXPORT LM_NODISCARD int lm_table_add_missing(lm_table *table, const char *token);
+
+/**
+ * 1 when the open table was recognised as a Qualtrics export (its second and
+ * third header rows, the question text and {"ImportId": ...}, were skipped).
+ * @since 0.1
+ */
+LM_EXPORT int lm_table_is_qualtrics(const lm_table *table);
+
+/**
+ * Every problem of the current row, one message each joined with "; ", when
+ * lm_table_next() rejected it; NULL for an accepted row. Unlike the lm_error
+ * list this is never capped, so a rejects file can give every row's reason.
+ * @return borrowed; valid until the next lm_table_next().
+ * @since 0.1
+ */
+LM_EXPORT const char *lm_table_row_problem(const lm_table *table);
+
+/** Number of columns in the header of the open table. @since 0.1 */
+LM_EXPORT size_t lm_table_column_count(const lm_table *table);
+
+/** Name of header column @p k, trimmed (borrowed); NULL if out of range. @since 0.1 */
+LM_EXPORT const char *lm_table_column_name(const lm_table *table, size_t k);
+
+/**
+ * Field @p k of the current row as it is in the file (unquoted), e.g. to
+ * copy a rejected row. NULL when out of range or there is no current row.
+ * @param[out] len its length in bytes (may be NULL).
+ * @return borrowed, not NUL-terminated; valid until the next lm_table_next().
+ * @since 0.1
+ */
+LM_EXPORT const char *lm_table_field(const lm_table *table, size_t k, size_t *len);
 
 /**
  * Ask for a further column (e.g. a group or wave column) by name (copied).
