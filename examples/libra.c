@@ -12,7 +12,8 @@
 
 #include <libra_measures/libra_measures.h>
 
-enum { EXIT_OK = 0, EXIT_PROBLEMS = 1, EXIT_USAGE = 2 };
+/* 3: the good rows were written and the rejected ones went to --rejects. */
+enum { EXIT_OK = 0, EXIT_PROBLEMS = 1, EXIT_USAGE = 2, EXIT_REJECTED = 3 };
 
 static const char usage_text[] =
 	"Usage: libra COMMAND [ARGUMENTS]\n"
@@ -22,7 +23,9 @@ static const char usage_text[] =
 	"  show INSTRUMENT            show an instrument's items, scales, rules and sources\n"
 	"  check FILE.yaml...         check instrument definitions; every problem as FILE:LINE:COL\n"
 	"  score INSTRUMENT [DATA.csv|-] [-o OUT] [--format csv|json]\n"
-	"                             [--id-column NAME] [--delimiter C]\n"
+	"                             [--id-column NAME] [--delimiter C] [--rejects FILE]\n"
+	"                             [--prefix P] [--map ITEM=COL,...] [--map-file F]\n"
+	"                             [--missing NA,.,...]\n"
 	"                             score a CSV table, one record per data row\n"
 	"                             (standard input when DATA is - or absent)\n"
 	"  score INSTRUMENT --responses V1,V2,...\n"
@@ -31,7 +34,8 @@ static const char usage_text[] =
 	"  prepost INSTRUMENT PRE.csv POST.csv [-o OUT] [--format json|csv] [--summary FILE]\n"
 	"                             [--id-column NAME] [--group-column NAME]\n"
 	"                             [--on-duplicate error|exclude] [--reliability R]\n"
-	"                             [--rci-sd SD] [--delimiter C]\n"
+	"                             [--rci-sd SD] [--delimiter C] [--prefix P] [--map ...]\n"
+	"                             [--map-file F] [--missing T,...]\n"
 	"                             pre/post change: pair respondents by id across two\n"
 	"                             waves; change, reliable change, effect sizes, by group\n"
 	"  prepost INSTRUMENT DATA.csv --wave-column NAME --pre-value V --post-value V [...]\n"
@@ -40,11 +44,19 @@ static const char usage_text[] =
 	"\n"
 	"INSTRUMENT is a bundled id (see 'libra list') or the path of a YAML definition.\n"
 	"Options may come before or after the other arguments; '--' ends them.\n"
-	"  -o, --output OUT           write to OUT (atomically; nothing is written if any row is rejected)\n"
+	"  -o, --output OUT           write to OUT (atomically; nothing is written if any row is\n"
+	"                             rejected, unless --rejects is given)\n"
 	"  -f, --format csv|json      score: csv (default) or JSON Lines;\n"
 	"                             prepost: json (default, one document) or csv (one row per pair)\n"
 	"  --id-column NAME           the column with respondent ids (default: a column named 'id')\n"
-	"  -d, --delimiter C          the field delimiter (default ','); 'tab' for a tab\n"
+	"  -d, --delimiter C          the field delimiter; 'tab' for a tab (default: detected from\n"
+	"                             the header, one of ',' ';' tab; refused when it cannot be told)\n"
+	"  --prefix P                 item columns are P<n>: --prefix Q5_ reads stss_7 from Q5_7\n"
+	"  --map ITEM=COL,...         read ITEM from column COL (overrides --prefix)\n"
+	"  --map-file F               the same from a CSV file with the header item,column\n"
+	"  --missing T,...            cells holding T (e.g. NA, ., -99) are blank, like empty ones\n"
+	"  --rejects FILE             score: write the rejected rows, as they were and why, to FILE,\n"
+	"                             and the other rows to the output (exit status 3)\n"
 	"  --summary FILE             prepost: write the readable summary to FILE ('-': standard output);\n"
 	"                             without it, --format csv prints the summary on standard error\n"
 	"  --group-column NAME        prepost: the column with the group (taken from the pre row)\n"
@@ -59,7 +71,8 @@ static const char usage_text[] =
 	"  -h, --help                 show this help\n"
 	"  --version                  show the versions of libra and of the library\n"
 	"\n"
-	"Exit status: 0 success, 1 problems in data or definitions, 2 usage error.\n";
+	"Exit status: 0 success, 1 problems in data or definitions (nothing written), 2 usage\n"
+	"error, 3 rows rejected and written to --rejects (the others scored and written).\n";
 
 /* Report a usage error: a message, then the usage. */
 static int usage_error(const char *what, const char *arg)
@@ -534,25 +547,92 @@ static int same_file(const char *a, const char *b)
 }
 
 /* Score a CSV table, one output record per data row. */
+/* How to read a table: the options score and prepost share. */
+struct reader {
+	const char *prefix, *map, *map_file, *missing;
+	char delimiter;
+};
+
+/* Apply --prefix, --map, --map-file, --missing to an unopened table. */
+static int configure_table(lm_table *table, const struct reader *r, lm_error *err)
+{
+	int rc = LM_OK;
+	if (r->delimiter)
+		rc = lm_table_set_delimiter(table, r->delimiter);
+	if (rc == LM_OK && r->prefix)
+		rc = lm_table_set_prefix(table, r->prefix);
+	/* ITEM=COLUMN,ITEM=COLUMN */
+	for (const char *p = r->map; rc == LM_OK && p && *p;) {
+		size_t len = strcspn(p, ","), eq = strcspn(p, "=");
+		char item[256], column[256];
+		if (eq >= len || eq == 0 || len - eq - 1 == 0 || eq >= sizeof(item) || len - eq - 1 >= sizeof(column)) {
+			fprintf(stderr, "libra: --map wants ITEM=COLUMN pairs separated by commas, not '%.*s'\n", (int)len,
+				p);
+			return LM_EINVAL;
+		}
+		memcpy(item, p, eq);
+		item[eq] = '\0';
+		memcpy(column, p + eq + 1, len - eq - 1);
+		column[len - eq - 1] = '\0';
+		rc = lm_table_map_column(table, item, column, err);
+		p += len + (p[len] == ',');
+	}
+	if (rc == LM_OK && r->map_file)
+		rc = lm_table_read_map(table, r->map_file, err);
+	for (const char *p = r->missing; rc == LM_OK && p && *p;) {
+		size_t len = strcspn(p, ",");
+		char token[256];
+		if (len >= sizeof(token))
+			len = sizeof(token) - 1;
+		memcpy(token, p, len);
+		token[len] = '\0';
+		rc = lm_table_add_missing(table, token);
+		p += strcspn(p, ",");
+		p += *p == ',';
+	}
+	return rc;
+}
+
+/* The reconciliation line: every row read is scored or rejected, and why. */
+static void print_reconciliation(const lm_table *table, unsigned long scored, unsigned long insufficient)
+{
+	unsigned long rejected = lm_table_rows_rejected(table);
+	fprintf(stderr, "rows read: %lu, scored: %lu (insufficient on some scale: %lu), rejected: %lu",
+		lm_table_rows_read(table), scored, insufficient, rejected);
+	if (rejected) {
+		static const char *const why[] = {"not a response", "wrong number of fields", "unclosed quote"};
+		const char *sep = " (";
+		for (int k = LM_REJECT_VALUE; k <= LM_REJECT_QUOTE; k++) {
+			unsigned long n = lm_table_rows_rejected_for(table, k);
+			if (n) {
+				fprintf(stderr, "%s%s: %lu", sep, why[k], n);
+				sep = ", ";
+			}
+		}
+		fputc(')', stderr);
+	}
+	fputc('\n', stderr);
+}
+
 static int score_table(const lm_instrument *inst, lm_scorer *scorer, lm_error *err, const char *data, const char *out,
-		       int format, const char *id_column, char delimiter)
+		       int format, const char *id_column, const struct reader *reader, const char *rejects_path)
 {
 	const char *data_name = data && strcmp(data, "-") != 0 ? data : NULL;
 	const char *out_name = out && strcmp(out, "-") != 0 ? out : NULL;
 	int status = EXIT_PROBLEMS, rc, stopped = 0, fatal = LM_OK;
 	lm_table *table = NULL;
 	lm_writer *writer = NULL;
-	unsigned long rejected;
+	lm_rejects *rejects = NULL;
+	unsigned long rejected, insufficient = 0;
 
 	rc = lm_table_new(&table, inst);
 	if (rc == LM_OK && id_column)
 		rc = lm_table_set_id_column(table, id_column);
-	if (rc == LM_OK && delimiter) {
-		rc = lm_table_set_delimiter(table, delimiter);
-		if (rc == LM_EINVAL) {
-			lm_table_free(table);
-			return usage_error("--delimiter cannot be a quote, CR or LF", NULL);
-		}
+	if (rc == LM_OK)
+		rc = configure_table(table, reader, err);
+	if (rc == LM_EINVAL && !lm_error_count(err)) {
+		lm_table_free(table);
+		return usage_error("--delimiter cannot be a quote, CR or LF", NULL);
 	}
 	if (rc != LM_OK) {
 		report(err, rc);
@@ -564,6 +644,8 @@ static int score_table(const lm_instrument *inst, lm_scorer *scorer, lm_error *e
 	if (rc == LM_OK)
 		rc = out_name ? lm_writer_open_file(&writer, inst, format, out_name, err)
 			      : lm_writer_open_fd(&writer, inst, format, STDOUT_FILENO, err);
+	if (rc == LM_OK && rejects_path)
+		rc = lm_rejects_open_file(&rejects, table, rejects_path, err);
 	if (rc != LM_OK) {
 		report(err, rc);
 		goto done;
@@ -573,8 +655,15 @@ static int score_table(const lm_instrument *inst, lm_scorer *scorer, lm_error *e
 		size_t id_len = 0;
 		const char *id;
 
-		if (rc == LM_EDATA)
-			continue; /* reported; read on so that every problem is reported at once */
+		if (rc == LM_EDATA) {
+			/* Reported; read on so that every problem is reported at once. */
+			if (rejects && lm_rejects_write(rejects, table) != LM_OK) {
+				fprintf(stderr, "libra: %s: %s\n", rejects_path, lm_strerror(LM_EIO));
+				stopped = 1;
+				break;
+			}
+			continue;
+		}
 		if (rc < 0) {
 			stopped = 1;
 			fatal = rc;
@@ -582,6 +671,11 @@ static int score_table(const lm_instrument *inst, lm_scorer *scorer, lm_error *e
 		}
 		/* Rows after a rejected one are still written, though never committed,
 		 * so that "scored" counts every row that passed. */
+		for (size_t k = 0; k < lm_instrument_scale_count(inst); k++)
+			if (lm_scorer_scale_status(scorer, k) == LM_SCORE_INSUFFICIENT) {
+				insufficient++;
+				break;
+			}
 		id = lm_table_row_id(table, &id_len);
 		rc = lm_writer_write(writer, lm_table_row(table), id, id_len, scorer);
 		if (rc != LM_OK) {
@@ -592,19 +686,26 @@ static int score_table(const lm_instrument *inst, lm_scorer *scorer, lm_error *e
 	}
 	rejected = lm_table_rows_rejected(table);
 	report(err, fatal);
-	if (stopped || rejected > 0) {
-		fprintf(stderr, "libra: no output written%s\n", stopped ? "" : ": rows were rejected");
+	if (stopped || (rejected > 0 && !rejects)) {
+		fprintf(stderr, "libra: no output written%s\n",
+			stopped ? "" : ": rows were rejected (--rejects FILE keeps them apart and writes the rest)");
 	} else {
-		rc = lm_writer_commit(writer, err);
+		/* The rejects first: if they cannot be written, neither is the output. */
+		rc = rejects ? lm_rejects_commit(rejects, err) : LM_OK;
+		if (rc == LM_OK)
+			rc = lm_writer_commit(writer, err);
 		if (rc != LM_OK)
 			report(err, rc);
 		else
-			status = EXIT_OK;
+			status = rejected ? EXIT_REJECTED : EXIT_OK;
+		if (rc == LM_OK && rejected)
+			fprintf(stderr, "libra: %lu rejected row%s written to %s\n", rejected, rejected == 1 ? "" : "s",
+				rejects_path);
 	}
 done:
-	fprintf(stderr, "rows read: %lu, scored: %lu, rejected: %lu\n", lm_table_rows_read(table),
-		writer ? lm_writer_records(writer) : 0UL, lm_table_rows_rejected(table));
+	print_reconciliation(table, writer ? lm_writer_records(writer) : 0UL, insufficient);
 	lm_writer_free(writer);
+	lm_rejects_free(rejects);
 	lm_table_free(table);
 	return status;
 }
@@ -705,12 +806,19 @@ static int score_responses(const lm_instrument *inst, lm_scorer *scorer, lm_erro
 static int cmd_score(int argc, char **argv)
 {
 	const char *out = NULL, *format_name = NULL, *id_column = NULL, *delimiter_arg = NULL, *responses = NULL;
+	const char *rejects = NULL;
+	struct reader reader = {0};
 	const struct option_spec opts[] = {
 		{"output", 'o', &out},
 		{"format", 'f', &format_name},
 		{"id-column", 0, &id_column},
 		{"delimiter", 'd', &delimiter_arg},
 		{"responses", 'r', &responses},
+		{"rejects", 0, &rejects},
+		{"prefix", 0, &reader.prefix},
+		{"map", 0, &reader.map},
+		{"map-file", 0, &reader.map_file},
+		{"missing", 0, &reader.missing},
 	};
 	int npos = 0, help = 0, format = LM_FORMAT_CSV, status, rc;
 	char delimiter = 0;
@@ -729,9 +837,9 @@ static int cmd_score(int argc, char **argv)
 		return usage_error("score: missing INSTRUMENT", NULL);
 	if (npos > 2 || (responses && npos > 1))
 		return usage_error("score: too many arguments; unexpected", argv[responses ? 1 : 2]);
-	if (responses && (out || format_name || id_column || delimiter_arg))
-		return usage_error("--responses scores one respondent and prints a table; it takes no -o, --format, "
-				   "--id-column or --delimiter",
+	if (responses && (out || format_name || id_column || delimiter_arg || rejects || reader.prefix || reader.map ||
+			  reader.map_file || reader.missing))
+		return usage_error("--responses scores one respondent and prints a table; it takes no options for tables",
 				   NULL);
 	if (format_name) {
 		if (strcmp(format_name, "csv") == 0)
@@ -743,11 +851,17 @@ static int cmd_score(int argc, char **argv)
 	}
 	if (delimiter_arg && !delimiter_of(delimiter_arg, &delimiter))
 		return usage_error("--delimiter must be one character (or 'tab'), not", delimiter_arg);
+	reader.delimiter = delimiter;
 	if (id_column && id_column[0] == '\0')
 		return usage_error("--id-column needs a column name", NULL);
 	data = npos > 1 ? argv[1] : NULL;
 	if (out && data && strcmp(out, "-") != 0 && strcmp(data, "-") != 0 && same_file(out, data)) {
 		fprintf(stderr, "libra: refusing to write the output over the input '%s'\n", data);
+		return EXIT_USAGE;
+	}
+	if (rejects && ((data && strcmp(data, "-") != 0 && same_file(rejects, data)) ||
+			(out && strcmp(out, "-") != 0 && same_file(rejects, out)) || strcmp(rejects, "-") == 0)) {
+		fprintf(stderr, "libra: --rejects must name a file of its own, not the input or the output\n");
 		return EXIT_USAGE;
 	}
 
@@ -764,7 +878,7 @@ static int cmd_score(int argc, char **argv)
 	} else if (responses) {
 		status = score_responses(inst, scorer, err, responses);
 	} else {
-		status = score_table(inst, scorer, err, data, out, format, id_column, delimiter);
+		status = score_table(inst, scorer, err, data, out, format, id_column, &reader, rejects);
 	}
 	lm_scorer_free(scorer);
 	lm_instrument_free(inst);
@@ -863,6 +977,7 @@ static int cmd_prepost(int argc, char **argv)
 	const char *out = NULL, *format_name = NULL, *summary = NULL, *id_column = NULL, *group_column = NULL,
 		   *on_duplicate = NULL, *reliability_arg = NULL, *rci_sd_arg = NULL, *delimiter_arg = NULL,
 		   *wave_column = NULL, *pre_value = NULL, *post_value = NULL;
+	struct reader reader = {0};
 	const struct option_spec opts[] = {
 		{"output", 'o', &out},
 		{"format", 'f', &format_name},
@@ -873,6 +988,10 @@ static int cmd_prepost(int argc, char **argv)
 		{"reliability", 0, &reliability_arg},
 		{"rci-sd", 0, &rci_sd_arg},
 		{"delimiter", 'd', &delimiter_arg},
+		{"prefix", 0, &reader.prefix},
+		{"map", 0, &reader.map},
+		{"map-file", 0, &reader.map_file},
+		{"missing", 0, &reader.missing},
 		{"wave-column", 0, &wave_column},
 		{"pre-value", 0, &pre_value},
 		{"post-value", 0, &post_value},
@@ -983,12 +1102,21 @@ static int cmd_prepost(int argc, char **argv)
 		rc = lm_prepost_set_reliability(pp, reliability);
 	if (rc == LM_OK && rci_sd_arg)
 		rc = lm_prepost_set_rci_sd(pp, rci_sd);
-	if (rc == LM_OK && delimiter) {
-		rc = lm_prepost_set_delimiter(pp, delimiter);
-		if (rc == LM_EINVAL) {
+	if (rc == LM_OK) {
+		/* Both waves are read with the same options, given once as a table's. */
+		lm_table *like = NULL;
+		reader.delimiter = delimiter;
+		rc = lm_table_new(&like, inst);
+		if (rc == LM_OK)
+			rc = configure_table(like, &reader, err);
+		if (rc == LM_EINVAL && !lm_error_count(err)) {
+			lm_table_free(like);
 			status = usage_error("--delimiter cannot be a quote, CR or LF", NULL);
 			goto done;
 		}
+		if (rc == LM_OK)
+			rc = lm_prepost_set_table_options(pp, like);
+		lm_table_free(like);
 	}
 	if (rc != LM_OK) {
 		report(err, rc);

@@ -131,6 +131,9 @@ int lm__verror(lm_error *err, int code, const char *file, unsigned long line, un
 /* score.c: the message for a value that is not one of an item's responses (caller frees; NULL if OOM). */
 char *lm__bad_value_message(const struct lm_instrument *inst, size_t item, const char *text, size_t len);
 
+/* table.c: copy reading options between unopened tables of one instrument. */
+int lm__table_copy_options(lm_table *dst, const lm_table *src);
+
 /* validate.c: semantic checks after parsing; appends every problem; returns LM_OK or LM_EDEFINITION. */
 int lm__validate(struct lm_instrument *inst, const char *file, lm_error *err);
 

@@ -60,6 +60,8 @@ void lm__out_count(struct lm_out *o, unsigned long long v);
 void lm__out_json_string(struct lm_out *o, const char *s, size_t n);
 /* A CSV field, quoted when it holds the delimiter, a quote, CR or LF. */
 void lm__out_csv_field(struct lm_out *o, const char *s, size_t n, char delimiter);
+/* The same for text that came from the input, neutralised against spreadsheet formulas. */
+void lm__out_csv_text(struct lm_out *o, const char *s, size_t n, char delimiter);
 
 /* Flush and put the output in place. LM_OK or LM_EIO (nothing left at the target then). */
 int lm__out_commit(struct lm_out *o, lm_error *err);

@@ -112,6 +112,40 @@ void lm__out_csv_field(struct lm_out *o, const char *s, size_t n, char delimiter
 	lm__out_put_inline(o, "\"", 1);
 }
 
+/*
+ * A text cell taken from the input (an id, a group, a rejected row's field):
+ * one that a spreadsheet would run as a formula — it begins with '=', '+',
+ * '-', '@', a tab or a CR and is not a number — is written with a leading
+ * apostrophe, as OWASP advises against CSV injection. "-3" stays a number.
+ */
+void lm__out_csv_text(struct lm_out *o, const char *s, size_t n, char delimiter)
+{
+	double v;
+	if (n && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') &&
+	    !lm__parse_decimal(s, n, &v)) {
+		/* Quote the whole field when it needs quoting, apostrophe inside. */
+		size_t i = 0;
+		while (i < n && s[i] != delimiter && s[i] != '"' && s[i] != '\r' && s[i] != '\n')
+			i++;
+		if (i == n) {
+			lm__out_put_inline(o, "'", 1);
+			lm__out_put_inline(o, s, n);
+			return;
+		}
+		lm__out_put_inline(o, "\"'", 2);
+		size_t start = 0;
+		for (i = 0; i < n; i++)
+			if (s[i] == '"') {
+				lm__out_put_inline(o, s + start, i + 1 - start);
+				start = i;
+			}
+		lm__out_put_inline(o, s + start, n - start);
+		lm__out_put_inline(o, "\"", 1);
+		return;
+	}
+	lm__out_csv_field(o, s, n, delimiter);
+}
+
 /* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
 static size_t utf8_len(const unsigned char *s, size_t n)
 {

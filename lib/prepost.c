@@ -85,6 +85,7 @@ struct summary {
 struct lm_prepost {
 	const struct lm_instrument *inst;
 	char *id_column, *group_column;
+	lm_table *options; /* reading options to copy to each wave's table, or NULL */
 	int duplicates;
 	double reliability, rci_sd;
 	char delimiter;
@@ -199,7 +200,7 @@ int lm_prepost_new(lm_prepost **out, const lm_instrument *inst)
 	pp->inst = inst;
 	pp->reliability = NAN;
 	pp->rci_sd = NAN;
-	pp->delimiter = ',';
+	pp->delimiter = 0; /* detected, unless set here or by lm_prepost_set_table_options() */
 	*out = pp;
 	return LM_OK;
 }
@@ -259,6 +260,7 @@ void lm_prepost_free(lm_prepost *pp)
 	results_free(pp);
 	free(pp->id_column);
 	free(pp->group_column);
+	lm_table_free(pp->options);
 	lm_instrument_free(lm__instrument_mutable(pp->inst));
 	free(pp);
 }
@@ -311,9 +313,28 @@ int lm_prepost_set_rci_sd(lm_prepost *pp, double sd)
 	return LM_OK;
 }
 
+int lm_prepost_set_table_options(lm_prepost *pp, const lm_table *like)
+{
+	if (!pp)
+		return LM_EINVAL;
+	lm_table *copy = NULL;
+	if (like) {
+		int rc = lm_table_new(&copy, pp->inst);
+		if (rc == LM_OK)
+			rc = lm__table_copy_options(copy, like);
+		if (rc != LM_OK) {
+			lm_table_free(copy);
+			return rc;
+		}
+	}
+	lm_table_free(pp->options);
+	pp->options = copy;
+	return LM_OK;
+}
+
 int lm_prepost_set_delimiter(lm_prepost *pp, char delimiter)
 {
-	if (!pp || delimiter == '"' || delimiter == '\r' || delimiter == '\n' || delimiter == '\0')
+	if (!pp || delimiter == '"' || delimiter == '\r' || delimiter == '\n')
 		return LM_EINVAL;
 	pp->delimiter = delimiter;
 	return LM_OK;
@@ -444,11 +465,13 @@ static int read_table(lm_prepost *pp, const char *path, struct wave *into, const
 	lm_scorer *sc = NULL;
 	size_t group_col = LM_NO_INDEX, wave_col = LM_NO_INDEX;
 	int rc = lm_table_new(&t, pp->inst);
+	if (rc == LM_OK && pp->options)
+		rc = lm__table_copy_options(t, pp->options);
 	if (rc == LM_OK)
 		rc = lm_scorer_new(&sc, pp->inst);
 	if (rc == LM_OK)
 		rc = lm_table_set_id_column(t, pp->id_column);
-	if (rc == LM_OK)
+	if (rc == LM_OK && pp->delimiter)
 		rc = lm_table_set_delimiter(t, pp->delimiter);
 	if (rc == LM_OK && pp->group_column)
 		rc = lm_table_require_column(t, pp->group_column, &group_col);
@@ -1306,7 +1329,7 @@ static void write_json(const lm_prepost *pp, struct lm_out *o)
 
 static void csv_text(struct lm_out *o, const char *s)
 {
-	lm__out_csv_field(o, s ? s : "", s ? strlen(s) : 0, ',');
+	lm__out_csv_text(o, s ? s : "", s ? strlen(s) : 0, ',');
 }
 
 static void write_csv(const lm_prepost *pp, struct lm_out *o)

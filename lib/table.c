@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "readstat-priv.h"
 
 #define LM_TABLE_READ_SIZE (64 * 1024)
 #define LM_TABLE_RECORD_MAX (1024 * 1024)
@@ -69,6 +70,7 @@ struct lm_table {
 	/* Lines: the next unread line, and the line the current row started on. */
 	unsigned long line, row_line;
 	unsigned long row, rows_read, rows_rejected;
+	unsigned long rejected_for[3]; /* by enum lm_reject_reason */
 	/* Empty lines seen before more data, each still to be reported as a row. */
 	unsigned long pending_blank, pending_line;
 
@@ -117,6 +119,11 @@ struct lm_table {
 	size_t id_len, id_cap;
 	int has_id;
 
+	/* An SPSS or Stata file, converted to CSV text (readstat.c) that buf points at. */
+	int value_labels; /* lm_table_set_value_labels() */
+	int stats;        /* the open table is such a file */
+	char *stats_text;
+
 };
 
 int lm_table_new(lm_table **out, const lm_instrument *inst)
@@ -160,6 +167,7 @@ static void table_close(lm_table *t)
 	t->line = 1;
 	t->row_line = 0;
 	t->row = t->rows_read = t->rows_rejected = 0;
+	memset(t->rejected_for, 0, sizeof(t->rejected_for));
 	t->pending_blank = t->pending_line = 0;
 	free_map(t->map, t->nmap);
 	t->map = NULL;
@@ -180,6 +188,9 @@ static void table_close(lm_table *t)
 	t->has_id = 0;
 	free(t->name);
 	t->name = NULL;
+	free(t->stats_text);
+	t->stats_text = NULL;
+	t->stats = 0;
 	t->state = TABLE_CLOSED;
 }
 
@@ -292,6 +303,23 @@ int lm_table_add_missing(lm_table *table, const char *token)
 		return LM_ENOMEM;
 	table->n_missing_tokens++;
 	return LM_OK;
+}
+
+int lm_table_set_value_labels(lm_table *table, int use)
+{
+	if (!table || (use != 0 && use != 1) || table->state != TABLE_CLOSED)
+		return LM_EINVAL;
+	table->value_labels = use;
+	return LM_OK;
+}
+
+int lm_table_has_readstat(void)
+{
+#ifdef LM_HAVE_READSTAT
+	return 1;
+#else
+	return 0;
+#endif
 }
 
 int lm_table_set_delimiter(lm_table *table, char delimiter)
@@ -1106,11 +1134,38 @@ static int skip_qualtrics_rows(lm_table *t, lm_error *err)
 	return LM_OK;
 }
 
+/*
+ * A data file of SPSS or Stata given where CSV text is expected (through a
+ * descriptor, or a name without the extension): refused by its first bytes
+ * rather than read as garbage.
+ */
+static int refuse_binary(lm_table *t, lm_error *err)
+{
+	if (t->stats)
+		return LM_OK;
+	while (t->end - t->pos < 11 && !t->mem_mode && !t->eof) {
+		long n = refill(t, err);
+		if (n < 0)
+			return (int)n;
+	}
+	const char *s = t->buf + t->pos;
+	size_t n = t->end - t->pos;
+	const char *what = NULL;
+	if (n >= 4 && (memcmp(s, "$FL2", 4) == 0 || memcmp(s, "$FL3", 4) == 0))
+		what = "an SPSS system file (.sav)";
+	else if (n >= 11 && memcmp(s, "<stata_dta>", 11) == 0)
+		what = "a Stata file (.dta)";
+	if (!what)
+		return LM_OK;
+	return lm__error(err, LM_EDATA, t->name, 0, 0, "this is %s, not CSV text: open it by a name that ends in %s",
+			 what, what[2] == 'S' ? ".sav" : ".dta");
+}
+
 static int open_common(lm_table *t, const char *name, lm_error *err)
 {
 	if (!(t->name = lm__strdup(name ? name : "<data>")))
 		return LM_ENOMEM;
-	t->pdelim = t->delim;
+	t->pdelim = t->stats ? ',' : t->delim; /* converted text is always comma-separated */
 	memset(t->special, 0, sizeof(t->special));
 	if (t->pdelim)
 		t->special[(unsigned char)t->pdelim] = 1;
@@ -1125,13 +1180,13 @@ static int open_common(lm_table *t, const char *name, lm_error *err)
 	}
 	if (t->end - t->pos >= 3 && memcmp(t->buf + t->pos, "\xEF\xBB\xBF", 3) == 0)
 		t->pos += 3;
-	if (!t->pdelim) {
-		int r = detect_delimiter(t, err);
-		if (r != LM_OK)
-			return r;
-	}
-	int r = read_header(t, err);
-	if (r == LM_OK)
+	int r = refuse_binary(t, err);
+	if (r != LM_OK)
+		return r;
+	if (!t->pdelim && (r = detect_delimiter(t, err)) != LM_OK)
+		return r;
+	r = read_header(t, err);
+	if (r == LM_OK && !t->stats)
 		r = skip_qualtrics_rows(t, err);
 	if (r != LM_OK)
 		return r;
@@ -1155,11 +1210,70 @@ static int open_fd(lm_table *t, int fd, int own, const char *name, lm_error *err
 	return r;
 }
 
+/* The statistics-package format a file name's extension names, if any. */
+static int stats_format(const char *path)
+{
+	static const struct {
+		const char *ext;
+		int format;
+	} exts[] = {{".sav", LM_STATS_SAV}, {".zsav", LM_STATS_SAV}, {".por", LM_STATS_POR}, {".dta", LM_STATS_DTA}};
+	size_t n = strlen(path);
+	for (size_t k = 0; k < sizeof(exts) / sizeof(exts[0]); k++) {
+		size_t e = strlen(exts[k].ext);
+		if (n <= e)
+			continue;
+		size_t i = 0;
+		while (i < e && (path[n - e + i] | 0x20) == exts[k].ext[i])
+			i++;
+		if (i == e)
+			return exts[k].format;
+	}
+	return LM_STATS_NONE;
+}
+
+/* Read an SPSS or Stata file through ReadStat, as CSV text with the file's name. */
+static int open_stats(lm_table *t, const char *path, int format, lm_error *err)
+{
+#ifdef LM_HAVE_READSTAT
+	const struct lm_instrument *inst = t->inst;
+	double *codes = NULL;
+	if (inst->n_missing && !(codes = malloc(inst->n_missing * sizeof(*codes))))
+		return LM_ENOMEM;
+	for (size_t k = 0; k < inst->n_missing; k++)
+		codes[k] = inst->missing[k].value;
+	char *text;
+	size_t len;
+	int r = lm__readstat_to_csv(path, format, t->value_labels, codes, inst->n_missing, &text, &len, err);
+	free(codes);
+	if (r != LM_OK)
+		return r;
+	t->stats = 1;
+	t->stats_text = text;
+	t->mem_mode = 1;
+	t->eof = 1;
+	t->buf = text;
+	t->pos = 0;
+	t->end = len;
+	r = open_common(t, path, err);
+	if (r != LM_OK)
+		table_close(t);
+	return r;
+#else
+	(void)t;
+	(void)format;
+	return lm__error(err, LM_EDATA, path, 0, 0,
+			 "SPSS and Stata files need libra_measures built with ReadStat (-Dreadstat=enabled)");
+#endif
+}
+
 int lm_table_open_file(lm_table *table, const char *path, lm_error *err)
 {
 	if (!table || !path)
 		return LM_EINVAL;
 	table_close(table);
+	int format = stats_format(path);
+	if (format != LM_STATS_NONE)
+		return open_stats(table, path, format, err);
 	int fd;
 	do
 		fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -1299,6 +1413,7 @@ int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 			if (set_id(t) != LM_OK)
 				return LM_ENOMEM;
 			add_problem(t, "quoted field not closed before the end of the file");
+			t->rejected_for[LM_REJECT_QUOTE]++;
 			return lm__error(err, LM_EDATA, t->name, t->row_line, st->quote_field,
 					 "row %lu: quoted field not closed before the end of the file", t->row);
 		}
@@ -1330,6 +1445,7 @@ int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 			if (set_id(t) != LM_OK)
 				return LM_ENOMEM;
 			add_problem(t, "quoted field not closed before the end of the file");
+			t->rejected_for[LM_REJECT_QUOTE]++;
 			return lm__error(err, LM_EDATA, t->name, t->row_line, t->open_quote_field,
 					 "row %lu: quoted field not closed before the end of the file", t->row);
 		}
@@ -1340,6 +1456,8 @@ int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 	}
 	t->row++;
 	t->rows_read++;
+	if (t->stats)
+		t->row_line = t->row + 1; /* a case's line, even when a text value holds a line break */
 	if (set_id(t) != LM_OK)
 		return LM_ENOMEM;
 	if (t->nfields != t->ncols) {
@@ -1348,6 +1466,7 @@ int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 		snprintf(what, sizeof(what), "%zu field%s, header has %zu", t->nfields, t->nfields == 1 ? "" : "s",
 			 t->ncols);
 		add_problem(t, what);
+		t->rejected_for[LM_REJECT_FIELDS]++;
 		return lm__error(err, LM_EDATA, t->name, t->row_line, 0, "row %lu has %s", t->row, what);
 	}
 	lm_scorer_clear(scorer);
@@ -1379,6 +1498,7 @@ int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 	}
 	if (bad) {
 		t->rows_rejected++;
+		t->rejected_for[LM_REJECT_VALUE]++;
 		return LM_EDATA;
 	}
 	int r = lm_scorer_run(scorer);
@@ -1575,4 +1695,28 @@ int lm_table_read_map(lm_table *table, const char *path, lm_error *err)
 		status = lm__error(err, LM_EDATA, path, 0, 0, "empty mapping file");
 	fclose(f);
 	return status;
+}
+
+unsigned long lm_table_rows_rejected_for(const lm_table *table, int reason)
+{
+	return table && reason >= 0 && reason <= LM_REJECT_QUOTE ? table->rejected_for[reason] : 0;
+}
+
+/*
+ * Copy the reading options of @p src (delimiter, prefix, column mappings,
+ * missing tokens) to @p dst, both unopened tables of the same instrument.
+ * Not the id column, which the caller sets.
+ */
+int lm__table_copy_options(lm_table *dst, const lm_table *src)
+{
+	if (!dst || !src || dst->inst != src->inst || dst->state != TABLE_CLOSED)
+		return LM_EINVAL;
+	dst->delim = src->delim;
+	int rc = lm_table_set_prefix(dst, src->prefix);
+	for (size_t i = 0; rc == LM_OK && src->column_for && i < src->inst->n_items; i++)
+		if (src->column_for[i])
+			rc = lm_table_map_column(dst, src->inst->items[i].id, src->column_for[i], NULL);
+	for (size_t k = 0; rc == LM_OK && k < src->n_missing_tokens; k++)
+		rc = lm_table_add_missing(dst, src->missing_tokens[k]);
+	return rc;
 }

@@ -119,7 +119,7 @@ static void write_csv(lm_writer *w, const char *id, size_t id_len, const lm_scor
 	const struct lm_instrument *inst = w->inst;
 	struct lm_out *o = w->out;
 	if (id)
-		lm__out_csv_field(o, id, id_len, ',');
+		lm__out_csv_text(o, id, id_len, ',');
 	for (size_t i = 0; i < inst->n_scales; i++) {
 		const struct lm_scale *sc = &inst->scales[i];
 		int status = lm_scorer_scale_status(scorer, i);
@@ -282,4 +282,80 @@ void lm_writer_free(lm_writer *writer)
 unsigned long lm_writer_records(const lm_writer *writer)
 {
 	return writer ? writer->records : 0;
+}
+
+/* ---- rejects ------------------------------------------------------------ */
+
+struct lm_rejects {
+	struct lm_out *out;
+	size_t ncols;
+	unsigned long records;
+};
+
+int lm_rejects_open_file(lm_rejects **out, const lm_table *table, const char *path, lm_error *err)
+{
+	if (!out)
+		return LM_EINVAL;
+	*out = NULL;
+	size_t ncols = lm_table_column_count(table);
+	if (!table || !path || !ncols)
+		return lm__error(err, LM_EINVAL, NULL, 0, 0, "a rejects file needs an open table and a path");
+	lm_rejects *r = calloc(1, sizeof(*r));
+	if (!r)
+		return LM_ENOMEM;
+	int rc = lm__out_open_file(&r->out, path, err);
+	if (rc != LM_OK) {
+		free(r);
+		return rc;
+	}
+	r->ncols = ncols;
+	lm__out_str(r->out, "rejected_row,rejected_line");
+	for (size_t c = 0; c < ncols; c++) {
+		const char *name = lm_table_column_name(table, c);
+		lm__out_put(r->out, ",", 1);
+		lm__out_csv_text(r->out, name, strlen(name), ',');
+	}
+	lm__out_str(r->out, ",rejected_because\n");
+	*out = r;
+	return LM_OK;
+}
+
+int lm_rejects_write(lm_rejects *r, const lm_table *table)
+{
+	if (!r || !table || !lm_table_row_problem(table))
+		return LM_EINVAL;
+	lm__out_count(r->out, lm_table_row(table));
+	lm__out_put(r->out, ",", 1);
+	lm__out_count(r->out, lm_table_line(table));
+	for (size_t c = 0; c < r->ncols; c++) {
+		size_t len;
+		const char *s = lm_table_field(table, c, &len);
+		lm__out_put(r->out, ",", 1);
+		if (s)
+			lm__out_csv_text(r->out, s, len, ',');
+	}
+	const char *why = lm_table_row_problem(table);
+	lm__out_put(r->out, ",", 1);
+	lm__out_csv_text(r->out, why, strlen(why), ',');
+	lm__out_put(r->out, "\n", 1);
+	r->records++;
+	return r->out->write_errno ? LM_EIO : LM_OK;
+}
+
+int lm_rejects_commit(lm_rejects *r, lm_error *err)
+{
+	return r ? lm__out_commit(r->out, err) : LM_EINVAL;
+}
+
+void lm_rejects_free(lm_rejects *r)
+{
+	if (!r)
+		return;
+	lm__out_free(r->out);
+	free(r);
+}
+
+unsigned long lm_rejects_records(const lm_rejects *r)
+{
+	return r ? r->records : 0;
 }

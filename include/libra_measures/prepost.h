@@ -21,6 +21,7 @@
 #include "common.h"
 #include "error.h"
 #include "instrument.h"
+#include "table.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -121,8 +122,15 @@ LM_EXPORT LM_NODISCARD int lm_prepost_set_duplicates(lm_prepost *pp, int policy)
 LM_EXPORT LM_NODISCARD int lm_prepost_set_reliability(lm_prepost *pp, double reliability);
 /** SD for the RCI of every scale, instead of the SD of pre scores among the pairs; NaN to unset. */
 LM_EXPORT LM_NODISCARD int lm_prepost_set_rci_sd(lm_prepost *pp, double sd);
-/** Field delimiter of the input tables (default ','). */
+/** Field delimiter of the input tables; '\0' (the default) detects it, as lm_table_set_delimiter(). */
 LM_EXPORT LM_NODISCARD int lm_prepost_set_delimiter(lm_prepost *pp, char delimiter);
+/**
+ * Read both waves with the reading options of @p like, an unopened table of
+ * the same instrument: its delimiter, prefix, column mappings and missing
+ * tokens (copied; @p like may be freed afterwards). NULL removes them. The
+ * id column stays this analysis's own (lm_prepost_set_id_column()).
+ */
+LM_EXPORT LM_NODISCARD int lm_prepost_set_table_options(lm_prepost *pp, const lm_table *like);
 /** @} */
 
 /**

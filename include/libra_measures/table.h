@@ -7,6 +7,10 @@
  * of the file the row starts on and COL the 1-based field number; the
  * message names the data row and the column.
  *
+ * SPSS (.sav, .zsav, .por) and Stata (.dta) files are read too when the
+ * library is built with ReadStat (lm_table_has_readstat()): see
+ * lm_table_open_file().
+ *
  * Thread safety: a table is used by one thread at a time.
  */
 #ifndef LIBRA_MEASURES_TABLE_H
@@ -42,6 +46,24 @@ LM_EXPORT void lm_table_free(lm_table *table);
  * @since 0.1
  */
 LM_EXPORT LM_NODISCARD int lm_table_set_id_column(lm_table *table, const char *name);
+
+/**
+ * How SPSS and Stata values that have a value label are read: as their codes
+ * (0, the default) or as the label's text (1), which the instrument's
+ * response labels then give a value, as they do a CSV export of labels.
+ * Missing codes of the instrument are read as codes either way. CSV tables
+ * are not affected. Call before opening.
+ * @return LM_OK or LM_EINVAL.
+ * @since 0.1
+ */
+LM_EXPORT LM_NODISCARD int lm_table_set_value_labels(lm_table *table, int use);
+
+/**
+ * 1 when this build of the library reads SPSS and Stata files (it was built
+ * with ReadStat), else 0.
+ * @since 0.1
+ */
+LM_EXPORT int lm_table_has_readstat(void);
 
 /**
  * Set the field delimiter. The default, '\0', detects it from the header
@@ -145,6 +167,22 @@ LM_EXPORT const char *lm_table_column_value(const lm_table *table, size_t handle
  * Open a CSV file and read its header. Every problem with the header is
  * reported at once: no header (empty file), duplicate columns, item columns
  * that are missing.
+ *
+ * A name ending in .sav, .zsav or .por (SPSS) or .dta (Stata), in any case,
+ * is read through ReadStat instead: the whole file at once, into memory, as
+ * a table whose header is the variable names and whose rows are the cases,
+ * so that everything else works as for CSV. Diagnostics name the file, with
+ * LINE the case number + 1 (the header counting as line 1). Numbers are
+ * read exactly (never through the locale); system-missing values, Stata's
+ * extended missing values (.a to .z) and SPSS user-defined missing values
+ * are blank, except a user-defined missing value that is one of the
+ * instrument's missing codes, which stays that code; text values are read
+ * as they are; value labels as lm_table_set_value_labels() says. The
+ * delimiter setting does not apply. Without ReadStat in the build such a
+ * file is refused (LM_EDATA) with a message that says so. An SPSS or Stata
+ * file given under another name, or to lm_table_open_fd() or
+ * lm_table_open_buffer(), is refused by its first bytes (LM_EDATA) when they
+ * show it (.sav, .zsav and Stata 13 and later).
  * @return LM_OK, LM_EIO, LM_EDATA, LM_ENOMEM or LM_EINVAL.
  * @since 0.1
  */
@@ -178,7 +216,10 @@ LM_EXPORT LM_NODISCARD int lm_table_next(lm_table *table, lm_scorer *scorer, lm_
 /** 1-based number of the current data row (the header is not counted). @since 0.1 */
 LM_EXPORT unsigned long lm_table_row(const lm_table *table);
 
-/** 1-based line of the file the current row starts on. @since 0.1 */
+/**
+ * 1-based line of the file the current row starts on; for an SPSS or Stata
+ * file, the case number + 1. @since 0.1
+ */
 LM_EXPORT unsigned long lm_table_line(const lm_table *table);
 
 /**
@@ -200,6 +241,16 @@ LM_EXPORT unsigned long lm_table_rows_read(const lm_table *table);
 
 /** Data rows rejected so far. @since 0.1 */
 LM_EXPORT unsigned long lm_table_rows_rejected(const lm_table *table);
+
+/** Why a row was rejected. */
+enum lm_reject_reason {
+	LM_REJECT_VALUE = 0,  /**< a cell is not one of its item's responses */
+	LM_REJECT_FIELDS = 1, /**< the row has a different number of fields than the header */
+	LM_REJECT_QUOTE = 2   /**< a quoted field is not closed before the end of the file */
+};
+
+/** Data rows rejected so far for @p reason (an lm_reject_reason). @since 0.1 */
+LM_EXPORT unsigned long lm_table_rows_rejected_for(const lm_table *table, int reason);
 
 #ifdef __cplusplus
 }

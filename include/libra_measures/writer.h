@@ -15,6 +15,7 @@
 #include "error.h"
 #include "instrument.h"
 #include "score.h"
+#include "table.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -74,6 +75,37 @@ LM_EXPORT void lm_writer_free(lm_writer *writer);
 
 /** Records written so far. @since 0.1 */
 LM_EXPORT unsigned long lm_writer_records(const lm_writer *writer);
+
+/**
+ * A rejects file: the rows a table rejected, as they were, with why, so that
+ * nothing read is lost. CSV with the columns `rejected_row` (data row number),
+ * `rejected_line` (line in the file), the table's own columns, and
+ * `rejected_because` (every problem of the row). A row with more fields than
+ * the header keeps the header's fields (its problem says how many it had).
+ * Text that a spreadsheet would run as a formula is neutralised. Written
+ * atomically like the score writers.
+ */
+typedef struct lm_rejects lm_rejects;
+
+/**
+ * Start a rejects file for the open table @p table (its header is written at once).
+ * @return LM_OK, LM_EIO, LM_ENOMEM or LM_EINVAL.
+ * @since 0.1
+ */
+LM_EXPORT LM_NODISCARD int lm_rejects_open_file(lm_rejects **out, const lm_table *table, const char *path,
+						lm_error *err);
+
+/** Write the table's current row, which lm_table_next() rejected. @return LM_OK, LM_EIO or LM_EINVAL. @since 0.1 */
+LM_EXPORT LM_NODISCARD int lm_rejects_write(lm_rejects *rejects, const lm_table *table);
+
+/** Finish and put the file in place. @return LM_OK or LM_EIO. @since 0.1 */
+LM_EXPORT LM_NODISCARD int lm_rejects_commit(lm_rejects *rejects, lm_error *err);
+
+/** Free; a file not committed is discarded. Accepts NULL. @since 0.1 */
+LM_EXPORT void lm_rejects_free(lm_rejects *rejects);
+
+/** Rows written so far. @since 0.1 */
+LM_EXPORT unsigned long lm_rejects_records(const lm_rejects *rejects);
 
 /**
  * Format @p value as the writers do: shortest of up to 15 significant digits,
