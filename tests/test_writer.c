@@ -620,6 +620,77 @@ static void test_format_number_locale(void **state)
 	free(got);
 }
 
+/* ---- rejects and spreadsheet safety ----------------------------------- */
+
+static void test_rejects_file(void **state)
+{
+	struct fx *fx = *state;
+	/* Two bad rows among good ones: the rejects file holds them as they were,
+	 * with every problem; a formula-like cell is neutralised there too. */
+	static const char data[] = "id,w_1,w_2,w_3,note\n"
+				   "a,1,1,1,x\n"
+				   "b,7,1,maybe,\"=1+1\"\n"
+				   "c,1,1\n"
+				   "d,2,2,2,y\n";
+	lm_table *t;
+	lm_rejects *r = NULL;
+	assert_int_equal(lm_table_new(&t, fx->inst), LM_OK);
+	assert_int_equal(lm_table_open_buffer(t, data, sizeof(data) - 1, "data.csv", fx->err), LM_OK);
+	assert_int_equal(lm_rejects_open_file(&r, t, fx->path, fx->err), LM_OK);
+	int rc, good = 0;
+	while ((rc = lm_table_next(t, fx->s, fx->err)) != 0) {
+		if (rc == LM_EDATA)
+			assert_int_equal(lm_rejects_write(r, t), LM_OK);
+		else
+			good++, assert_null(lm_table_row_problem(t));
+	}
+	/* An accepted row is not a reject. */
+	assert_int_equal(good, 2);
+	assert_int_equal(lm_rejects_records(r), 2);
+	assert_int_equal(lm_rejects_commit(r, fx->err), LM_OK);
+	char *got = slurp(fx->path);
+	assert_string_equal(got,
+			    "rejected_row,rejected_line,id,w_1,w_2,w_3,note,rejected_because\n"
+			    "2,3,b,7,1,maybe,'=1+1,\"column \"\"w_1\"\": \"\"7\"\" is not a response of w_1 (allowed: 0, 1, 2; "
+			    "missing code: -99); column \"\"w_3\"\": \"\"maybe\"\" is not a response of w_3 (allowed: 0, 1, 2, "
+			    "or their labels: No, Some, Yes; missing code: -99 = Declined)\"\n"
+			    "3,4,c,1,1,,,\"3 fields, header has 5\"\n");
+	free(got);
+	assert_int_equal(lm_table_rows_rejected_for(t, LM_REJECT_VALUE), 1);
+	assert_int_equal(lm_table_rows_rejected_for(t, LM_REJECT_FIELDS), 1);
+	assert_int_equal(lm_table_rows_rejected_for(t, LM_REJECT_QUOTE), 0);
+	/* Writing an accepted row, or without a table, is refused. */
+	lm_rejects_free(r);
+	lm_table_free(t);
+	assert_int_equal(lm_rejects_open_file(&r, NULL, fx->path, NULL), LM_EINVAL);
+	lm_rejects_free(NULL);
+}
+
+static void test_csv_injection(void **state)
+{
+	struct fx *fx = *state;
+	/* Ids that a spreadsheet would run get an apostrophe; numbers stay numbers. */
+	static const char *const ids[] = {"=HYPERLINK(\"x\")", "+1+2", "-x", "@SUM(A1)", "-5", "+3", "plain", "\t=1"};
+	static const char *const want[] = {"\"'=HYPERLINK(\"\"x\"\")\"", "'+1+2", "'-x", "'@SUM(A1)", "-5", "+3", "plain",
+					   "'\t=1"};
+	lm_writer *w;
+	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_FORMAT_CSV, fx->path, fx->err), LM_OK);
+	double v[3] = {1, 1, 1};
+	assert_int_equal(lm_scorer_score(fx->s, v, 3, NULL), LM_OK);
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		assert_int_equal(lm_writer_write(w, i + 1, ids[i], strlen(ids[i]), fx->s), LM_OK);
+	assert_int_equal(lm_writer_commit(w, fx->err), LM_OK);
+	lm_writer_free(w);
+	char *got = slurp(fx->path), *line = strchr(got, '\n') + 1;
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		size_t n = strlen(want[i]);
+		if (strncmp(line, want[i], n) != 0 || line[n] != ',')
+			fail_msg("id %zu: line %s, want it to start %s,", i, line, want[i]);
+		line = strchr(line, '\n') + 1;
+	}
+	free(got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -635,6 +706,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fd, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fd_large, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rejects_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_csv_injection, setup, teardown),
 		cmocka_unit_test(test_format_number),
 		cmocka_unit_test_setup_teardown(test_format_number_locale, setup, teardown),
 	};
