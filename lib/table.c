@@ -1150,15 +1150,18 @@ static int refuse_binary(lm_table *t, lm_error *err)
 	}
 	const char *s = t->buf + t->pos;
 	size_t n = t->end - t->pos;
-	const char *what = NULL;
-	if (n >= 4 && (memcmp(s, "$FL2", 4) == 0 || memcmp(s, "$FL3", 4) == 0))
-		what = "an SPSS system file (.sav)";
-	else if (n >= 11 && memcmp(s, "<stata_dta>", 11) == 0)
-		what = "a Stata file (.dta)";
-	if (!what)
+	const char *what, *ext;
+	if (n >= 4 && (memcmp(s, "$FL2", 4) == 0 || memcmp(s, "$FL3", 4) == 0)) {
+		what = "an SPSS system file";
+		ext = ".sav";
+	} else if (n >= 11 && memcmp(s, "<stata_dta>", 11) == 0) {
+		what = "a Stata file";
+		ext = ".dta";
+	} else {
 		return LM_OK;
-	return lm__error(err, LM_EDATA, t->name, 0, 0, "this is %s, not CSV text: open it by a name that ends in %s",
-			 what, what[2] == 'S' ? ".sav" : ".dta");
+	}
+	return lm__error(err, LM_EDATA, t->name, 0, 0, "this is %s (%s), not CSV text: open it by a name that ends in %s",
+			 what, ext, ext);
 }
 
 static int open_common(lm_table *t, const char *name, lm_error *err)
@@ -1383,6 +1386,21 @@ static int report_cell(lm_table *t, const struct colmap *m, const char *s, size_
 	return LM_EDATA;
 }
 
+/* An unclosed quote ran to the end of the file: the last row, rejected. */
+static int reject_unclosed(lm_table *t, size_t field, lm_error *err)
+{
+	t->state = TABLE_END;
+	t->row++;
+	t->rows_read++;
+	t->rows_rejected++;
+	t->rejected_for[LM_REJECT_QUOTE]++;
+	if (set_id(t) != LM_OK)
+		return LM_ENOMEM;
+	add_problem(t, "quoted field not closed before the end of the file");
+	return lm__error(err, LM_EDATA, t->name, t->row_line, field,
+			 "row %lu: quoted field not closed before the end of the file", t->row);
+}
+
 int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 {
 	if (!table || !scorer || lm_scorer_instrument(scorer) != table->inst)
@@ -1405,18 +1423,8 @@ int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 		t->nfields = st->nfields;
 		t->row_line = st->line;
 		t->rec_blank = st->blank;
-		if (st->unclosed) {
-			t->state = TABLE_END;
-			t->row++;
-			t->rows_read++;
-			t->rows_rejected++;
-			if (set_id(t) != LM_OK)
-				return LM_ENOMEM;
-			add_problem(t, "quoted field not closed before the end of the file");
-			t->rejected_for[LM_REJECT_QUOTE]++;
-			return lm__error(err, LM_EDATA, t->name, t->row_line, st->quote_field,
-					 "row %lu: quoted field not closed before the end of the file", t->row);
-		}
+		if (st->unclosed)
+			return reject_unclosed(t, st->quote_field, err);
 	} else if (t->deferred) {
 		t->state = TABLE_FAILED;
 		return t->deferred;
@@ -1436,19 +1444,8 @@ int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 			t->has_id = 0;
 			return 0;
 		}
-		if (r == LM_EDATA) {
-			/* An unclosed quote ran to the end of the file: a rejected last row. */
-			t->state = TABLE_END;
-			t->row++;
-			t->rows_read++;
-			t->rows_rejected++;
-			if (set_id(t) != LM_OK)
-				return LM_ENOMEM;
-			add_problem(t, "quoted field not closed before the end of the file");
-			t->rejected_for[LM_REJECT_QUOTE]++;
-			return lm__error(err, LM_EDATA, t->name, t->row_line, t->open_quote_field,
-					 "row %lu: quoted field not closed before the end of the file", t->row);
-		}
+		if (r == LM_EDATA)
+			return reject_unclosed(t, t->open_quote_field, err);
 		if (r < 0) {
 			t->state = TABLE_FAILED;
 			return r;
@@ -1704,7 +1701,7 @@ unsigned long lm_table_rows_rejected_for(const lm_table *table, int reason)
 
 /*
  * Copy the reading options of @p src (delimiter, prefix, column mappings,
- * missing tokens) to @p dst, both unopened tables of the same instrument.
+ * missing tokens, value labels) to @p dst, both unopened tables of the same instrument.
  * Not the id column, which the caller sets.
  */
 int lm__table_copy_options(lm_table *dst, const lm_table *src)
@@ -1712,6 +1709,7 @@ int lm__table_copy_options(lm_table *dst, const lm_table *src)
 	if (!dst || !src || dst->inst != src->inst || dst->state != TABLE_CLOSED)
 		return LM_EINVAL;
 	dst->delim = src->delim;
+	dst->value_labels = src->value_labels;
 	int rc = lm_table_set_prefix(dst, src->prefix);
 	for (size_t i = 0; rc == LM_OK && src->column_for && i < src->inst->n_items; i++)
 		if (src->column_for[i])
