@@ -385,6 +385,22 @@ static const char *format_name(int format)
 	}
 }
 
+/* The first bytes of a file of @p format: "$FL2" or "$FL3" (.sav, .zsav);
+ * "<stata_dta>" (Stata 13 and later) or a release number 102 to 115 then a
+ * byte order 1 or 2 (earlier); a portable file's first 200 bytes are free text. */
+static int starts_right(int format, const unsigned char *s, size_t n)
+{
+	switch (format) {
+	case LM_STATS_SAV:
+		return n >= 4 && (memcmp(s, "$FL2", 4) == 0 || memcmp(s, "$FL3", 4) == 0);
+	case LM_STATS_DTA:
+		return (n >= 11 && memcmp(s, "<stata_dta>", 11) == 0) ||
+		       (n >= 2 && s[0] >= 102 && s[0] <= 115 && (s[1] == 1 || s[1] == 2));
+	default:
+		return 1;
+	}
+}
+
 static void conv_free(struct conv *c)
 {
 	for (size_t k = 0; k < c->n_sets; k++) {
@@ -414,7 +430,19 @@ int lm__readstat_to_csv(const char *path, int format, int labels, const double *
 	while (fd < 0 && errno == EINTR);
 	if (fd < 0)
 		return lm__error(err, LM_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+	/* ReadStat says "Unable to read from file" of a short text file: say what is wrong. */
+	unsigned char head[11];
+	ssize_t got;
+	do
+		got = read(fd, head, sizeof(head));
+	while (got < 0 && errno == EINTR);
+	int saved = errno;
 	close(fd);
+	if (got < 0)
+		return lm__error(err, LM_EIO, path, 0, 0, "cannot read: %s", strerror(saved));
+	if (!starts_right(format, head, (size_t)got))
+		return lm__error(err, LM_EDATA, path, 0, 0, "cannot read as %s: it does not start as one does",
+				 format_name(format));
 
 	struct conv c = {.labels = labels, .keep = keep, .n_keep = n_keep, .obs = -1};
 	readstat_parser_t *parser = readstat_parser_init();

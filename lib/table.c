@@ -895,6 +895,7 @@ static int read_header(lm_table *t, lm_error *err)
 			status = lm__error(err, LM_EDATA, t->name, header_line, c + 1,
 					   "column \"%s\" is named for two items, %s and %s", want[i],
 					   inst->items[item].id, inst->items[i].id);
+			item_col[i] = c; /* said here; not "no column" as well */
 		}
 		if (item == LM_NO_INDEX)
 			continue;
@@ -1637,6 +1638,7 @@ int lm_table_read_map(lm_table *table, const char *path, lm_error *err)
 	char line[4096];
 	unsigned long n = 0;
 	int status = LM_OK, header = 1;
+	char delim = ',';
 	while (fgets(line, sizeof(line), f)) {
 		n++;
 		size_t len = strlen(line);
@@ -1654,7 +1656,19 @@ int lm_table_read_map(lm_table *table, const char *path, lm_error *err)
 			p += 3;
 		if (!*p)
 			continue;
-		char delim = strchr(p, ',') ? ',' : strchr(p, ';') ? ';' : '\t';
+		if (header) {
+			/* The delimiter is the header's: the first of , ; tab outside quotes. */
+			int quoted = 0;
+			delim = '\t';
+			for (const char *q = p; *q; q++) {
+				if (*q == '"')
+					quoted = !quoted;
+				else if (!quoted && (*q == ',' || *q == ';' || *q == '\t')) {
+					delim = *q;
+					break;
+				}
+			}
+		}
 		char *fields[3];
 		size_t nf = split_line(p, delim, fields, 3);
 		if (header) {

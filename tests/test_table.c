@@ -824,10 +824,16 @@ static void test_random_round_trip(void **state)
 
 /*
  * Every folder tests/data/tables/CASE holds data.csv, the transcript it must
- * give (expected, in the format of transcript()) and optionally options, lines
- * of "id_column=NAME" or "delimiter=C" ("tab" for a tab). The table is read as
- * "data.csv" so that the expected text does not depend on where the tree is.
- * Adding a case is adding a folder.
+ * give (expected, in the format of transcript(), after a line "qualtrics" when
+ * the table was taken for a Qualtrics export; or "open: STATUS" and the
+ * diagnostics when opening fails) and optionally:
+ * - instrument.yaml, the instrument to read with (else the one above);
+ * - options, lines of "id_column=NAME", "delimiter=C" ("tab" for a tab),
+ *   "prefix=P", "map=ITEM=COLUMN", "map_file=FILE" (a file in the folder) or
+ *   "missing=TOKEN". A mapping that fails adds "map: STATUS" and its
+ *   diagnostics to the transcript, before the rows.
+ * The table is read as "data.csv" so that the expected text does not depend
+ * on where the tree is. Adding a case is adding a folder.
  */
 static char *read_text(const char *path)
 {
@@ -849,19 +855,59 @@ static int compare_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Diagnostics of a failed call, for the transcript; file names are cut to their last part. */
+static void add_failure(struct str *got, const char *what, int r, const lm_error *err)
+{
+	str_printf(got, "%s: %d\n", what, r);
+	for (size_t i = 0; i < lm_error_count(err); i++) {
+		const char *text = lm_error_text(err, i), *slash = strrchr(text, '/');
+		const char *colon = strchr(text, ':');
+		str_printf(got, "  %s\n", slash && colon && slash < colon ? slash + 1 : text);
+	}
+}
+
 static void run_case(struct fx *fx, const char *dir, const char *name)
 {
 	char path[1400];
+	struct str got = {0};
+	str_add(&got, "", 0);
+	lm_instrument *inst = fx->inst;
+	lm_scorer *scorer = fx->s;
+	snprintf(path, sizeof(path), "%s/%s/instrument.yaml", dir, name);
+	if (access(path, F_OK) == 0) {
+		lm_error_clear(fx->err);
+		if (lm_instrument_load_file(&inst, path, fx->err) != LM_OK) {
+			print_error("case %s: %s\n", name, lm_error_text(fx->err, 0));
+			fail();
+		}
+		assert_int_equal(lm_scorer_new(&scorer, inst), LM_OK);
+	}
 	lm_table *t;
-	assert_int_equal(lm_table_new(&t, fx->inst), LM_OK);
+	assert_int_equal(lm_table_new(&t, inst), LM_OK);
 	snprintf(path, sizeof(path), "%s/%s/options", dir, name);
 	char *options = read_text(path);
 	for (char *line = options ? strtok(options, "\n") : NULL; line; line = strtok(NULL, "\n")) {
+		lm_error_clear(fx->err);
 		if (strncmp(line, "id_column=", 10) == 0) {
 			assert_int_equal(lm_table_set_id_column(t, line + 10), LM_OK);
 		} else if (strncmp(line, "delimiter=", 10) == 0) {
 			char d = strcmp(line + 10, "tab") == 0 ? '\t' : line[10];
 			assert_int_equal(lm_table_set_delimiter(t, d), LM_OK);
+		} else if (strncmp(line, "prefix=", 7) == 0) {
+			assert_int_equal(lm_table_set_prefix(t, line + 7), LM_OK);
+		} else if (strncmp(line, "missing=", 8) == 0) {
+			assert_int_equal(lm_table_add_missing(t, line + 8), LM_OK);
+		} else if (strncmp(line, "map=", 4) == 0 && strchr(line + 4, '=')) {
+			char *eq = strchr(line + 4, '=');
+			*eq = '\0';
+			int r = lm_table_map_column(t, line + 4, eq + 1, fx->err);
+			if (r != LM_OK)
+				add_failure(&got, "map", r, fx->err);
+		} else if (strncmp(line, "map_file=", 9) == 0) {
+			snprintf(path, sizeof(path), "%s/%s/%s", dir, name, line + 9);
+			int r = lm_table_read_map(t, path, fx->err);
+			if (r != LM_OK)
+				add_failure(&got, "map", r, fx->err);
 		} else {
 			print_error("case %s: unknown option \"%s\"\n", name, line);
 			fail();
@@ -873,22 +919,27 @@ static void run_case(struct fx *fx, const char *dir, const char *name)
 	assert_true(fd >= 0);
 	lm_error_clear(fx->err);
 	lm_table *saved = fx->t;
+	lm_scorer *saved_s = fx->s;
 	fx->t = t;
-	struct str got = {0};
-	str_add(&got, "", 0);
+	fx->s = scorer;
 	int r = lm_table_open_fd(t, fd, "data.csv", fx->err);
 	if (r == LM_OK) {
+		if (lm_table_is_qualtrics(t))
+			str_add(&got, "qualtrics\n", 10);
 		char *rows = transcript(fx);
 		str_add(&got, rows, strlen(rows));
 		free(rows);
 	} else {
-		str_printf(&got, "open: %d\n", r);
-		for (size_t i = 0; i < lm_error_count(fx->err); i++)
-			str_printf(&got, "  %s\n", lm_error_text(fx->err, i));
+		add_failure(&got, "open", r, fx->err);
 	}
 	fx->t = saved;
+	fx->s = saved_s;
 	close(fd);
 	lm_table_free(t);
+	if (inst != fx->inst) {
+		lm_scorer_free(scorer);
+		lm_instrument_free(inst);
+	}
 	snprintf(path, sizeof(path), "%s/%s/expected", dir, name);
 	char *expected = read_text(path);
 	if (!expected || strcmp(expected, got.s) != 0) {
