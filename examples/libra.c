@@ -42,7 +42,10 @@ static const char usage_text[] =
 	"                             the same from one long table whose column NAME gives the wave\n"
 	"  help                       show this help\n"
 	"\n"
-	"INSTRUMENT is a bundled id (see 'libra list') or the path of a YAML definition.\n"
+	"INSTRUMENT is a bundled id (see 'libra list') or the path of a YAML definition.\n";
+
+/* The options, apart: one string literal may hold no more than 4095 characters in ISO C. */
+static const char options_text[] =
 	"Options may come before or after the other arguments; '--' ends them.\n"
 	"  -o, --output OUT           write to OUT (atomically; nothing is written if any row is\n"
 	"                             rejected, unless --rejects is given)\n"
@@ -55,6 +58,8 @@ static const char usage_text[] =
 	"  --map ITEM=COL,...         read ITEM from column COL (overrides --prefix)\n"
 	"  --map-file F               the same from a CSV file with the header item,column\n"
 	"  --missing T,...            cells holding T (e.g. NA, ., -99) are blank, like empty ones\n"
+	"  --value-labels yes|no      SPSS/Stata files: read labelled values as their labels\n"
+	"                             (default no: as codes)\n"
 	"  --rejects FILE             score: write the rejected rows, as they were and why, to FILE,\n"
 	"                             and the other rows to the output (exit status 3)\n"
 	"  --summary FILE             prepost: write the readable summary to FILE ('-': standard output);\n"
@@ -74,6 +79,12 @@ static const char usage_text[] =
 	"Exit status: 0 success, 1 problems in data or definitions (nothing written), 2 usage\n"
 	"error, 3 rows rejected and written to --rejects (the others scored and written).\n";
 
+static void print_usage(FILE *f)
+{
+	fputs(usage_text, f);
+	fputs(options_text, f);
+}
+
 /* Report a usage error: a message, then the usage. */
 static int usage_error(const char *what, const char *arg)
 {
@@ -81,7 +92,7 @@ static int usage_error(const char *what, const char *arg)
 		fprintf(stderr, "libra: %s '%s'\n\n", what, arg);
 	else
 		fprintf(stderr, "libra: %s\n\n", what);
-	fputs(usage_text, stderr);
+	print_usage(stderr);
 	return EXIT_USAGE;
 }
 
@@ -233,7 +244,7 @@ static int cmd_list(int argc, char **argv)
 	if (parse_args(argc, argv, NULL, 0, &npos, &help) != EXIT_OK)
 		return EXIT_USAGE;
 	if (help) {
-		fputs(usage_text, stdout);
+		print_usage(stdout);
 		return EXIT_OK;
 	}
 	if (npos > 0)
@@ -449,7 +460,7 @@ static int cmd_show(int argc, char **argv)
 	if (parse_args(argc, argv, NULL, 0, &npos, &help) != EXIT_OK)
 		return EXIT_USAGE;
 	if (help) {
-		fputs(usage_text, stdout);
+		print_usage(stdout);
 		return EXIT_OK;
 	}
 	if (npos != 1)
@@ -507,7 +518,7 @@ static int cmd_check(int argc, char **argv)
 	if (parse_args(argc, argv, NULL, 0, &npos, &help) != EXIT_OK)
 		return EXIT_USAGE;
 	if (help) {
-		fputs(usage_text, stdout);
+		print_usage(stdout);
 		return EXIT_OK;
 	}
 	if (npos == 0)
@@ -549,7 +560,7 @@ static int same_file(const char *a, const char *b)
 /* Score a CSV table, one output record per data row. */
 /* How to read a table: the options score and prepost share. */
 struct reader {
-	const char *prefix, *map, *map_file, *missing;
+	const char *prefix, *map, *map_file, *missing, *value_labels;
 	char delimiter;
 };
 
@@ -579,6 +590,13 @@ static int configure_table(lm_table *table, const struct reader *r, lm_error *er
 	}
 	if (rc == LM_OK && r->map_file)
 		rc = lm_table_read_map(table, r->map_file, err);
+	if (rc == LM_OK && r->value_labels) {
+		if (strcmp(r->value_labels, "yes") != 0 && strcmp(r->value_labels, "no") != 0) {
+			fprintf(stderr, "libra: --value-labels takes yes or no, not '%s'\n", r->value_labels);
+			return LM_EINVAL;
+		}
+		rc = lm_table_set_value_labels(table, strcmp(r->value_labels, "yes") == 0);
+	}
 	for (const char *p = r->missing; rc == LM_OK && p && *p;) {
 		size_t len = strcspn(p, ",");
 		char token[256];
@@ -819,6 +837,7 @@ static int cmd_score(int argc, char **argv)
 		{"map", 0, &reader.map},
 		{"map-file", 0, &reader.map_file},
 		{"missing", 0, &reader.missing},
+		{"value-labels", 0, &reader.value_labels},
 	};
 	int npos = 0, help = 0, format = LM_FORMAT_CSV, status, rc;
 	char delimiter = 0;
@@ -830,7 +849,7 @@ static int cmd_score(int argc, char **argv)
 	if (parse_args(argc, argv, opts, sizeof opts / sizeof opts[0], &npos, &help) != EXIT_OK)
 		return EXIT_USAGE;
 	if (help) {
-		fputs(usage_text, stdout);
+		print_usage(stdout);
 		return EXIT_OK;
 	}
 	if (npos == 0)
@@ -992,6 +1011,7 @@ static int cmd_prepost(int argc, char **argv)
 		{"map", 0, &reader.map},
 		{"map-file", 0, &reader.map_file},
 		{"missing", 0, &reader.missing},
+		{"value-labels", 0, &reader.value_labels},
 		{"wave-column", 0, &wave_column},
 		{"pre-value", 0, &pre_value},
 		{"post-value", 0, &post_value},
@@ -1008,7 +1028,7 @@ static int cmd_prepost(int argc, char **argv)
 	if (parse_args(argc, argv, opts, sizeof opts / sizeof opts[0], &npos, &help) != EXIT_OK)
 		return EXIT_USAGE;
 	if (help) {
-		fputs(usage_text, stdout);
+		print_usage(stdout);
 		return EXIT_OK;
 	}
 	long_form = wave_column != NULL;
@@ -1182,7 +1202,7 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
-		fputs(usage_text, stdout);
+		print_usage(stdout);
 		return EXIT_OK;
 	}
 	if (strcmp(cmd, "list") == 0)
