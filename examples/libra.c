@@ -40,6 +40,11 @@ static const char usage_text[] =
 	"                             waves; change, reliable change, effect sizes, by group\n"
 	"  prepost INSTRUMENT DATA.csv --wave-column NAME --pre-value V --post-value V [...]\n"
 	"                             the same from one long table whose column NAME gives the wave\n"
+	"  report INSTRUMENT PRE.csv POST.csv -o OUT.html [--min-cell N] [--group-column NAME]\n"
+	"                             [and prepost's other options, or its long form]\n"
+	"                             a self-contained HTML report with charts, for reading and\n"
+	"                             printing; cells, groups and plots resting on fewer than N\n"
+	"                             respondents (default 5) are suppressed, and no ids are shown\n"
 	"  help                       show this help\n"
 	"\n"
 	"INSTRUMENT is a bundled id (see 'libra list') or the path of a YAML definition.\n";
@@ -71,6 +76,8 @@ static const char options_text[] =
 	"  --reliability R            prepost: the reliability for the RCI of every scale, 0 < R < 1\n"
 	"                             (default: the definition's norms, else Cronbach's alpha at pre)\n"
 	"  --rci-sd SD                prepost: the SD for the RCI, SD > 0 (default: SD of pre scores)\n"
+	"  --min-cell N               report: the fewest respondents a shown cell, group or plot may\n"
+	"                             rest on, N >= 1 (default 5)\n"
 	"  --wave-column NAME, --pre-value V, --post-value V\n"
 	"                             prepost, long form: the wave column and its pre and post values\n"
 	"  -h, --help                 show this help\n"
@@ -1183,6 +1190,162 @@ done:
 	return status;
 }
 
+/* The last component of a path: the report names its data files without their directories. */
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/*
+ * libra report: the same analysis as prepost, written as one self-contained
+ * HTML file. What it shows and suppresses is the library's (report.h).
+ */
+static int cmd_report(int argc, char **argv)
+{
+	const char *out = NULL, *id_column = NULL, *group_column = NULL, *on_duplicate = NULL,
+		   *reliability_arg = NULL, *rci_sd_arg = NULL, *delimiter_arg = NULL, *min_cell_arg = NULL,
+		   *wave_column = NULL, *pre_value = NULL, *post_value = NULL;
+	struct reader reader = {0};
+	const struct option_spec opts[] = {
+		{"output", 'o', &out},
+		{"id-column", 0, &id_column},
+		{"group-column", 0, &group_column},
+		{"on-duplicate", 0, &on_duplicate},
+		{"reliability", 0, &reliability_arg},
+		{"rci-sd", 0, &rci_sd_arg},
+		{"delimiter", 'd', &delimiter_arg},
+		{"min-cell", 0, &min_cell_arg},
+		{"prefix", 0, &reader.prefix},
+		{"map", 0, &reader.map},
+		{"map-file", 0, &reader.map_file},
+		{"missing", 0, &reader.missing},
+		{"wave-column", 0, &wave_column},
+		{"pre-value", 0, &pre_value},
+		{"post-value", 0, &post_value},
+	};
+	int npos = 0, help = 0, duplicates = LM_DUPLICATES_ERROR, status = EXIT_PROBLEMS, rc, long_form, n_inputs;
+	double reliability = NAN, rci_sd = NAN, min_cell = 0;
+	char delimiter = 0;
+	lm_instrument *inst = NULL;
+	lm_prepost *pp = NULL;
+	lm_report *report_ = NULL;
+	lm_error *err = NULL;
+
+	if (parse_args(argc, argv, opts, sizeof opts / sizeof opts[0], &npos, &help) != EXIT_OK)
+		return EXIT_USAGE;
+	if (help) {
+		fputs(usage_text, stdout);
+		return EXIT_OK;
+	}
+	long_form = wave_column != NULL;
+	n_inputs = long_form ? 1 : 2;
+	if (npos == 0)
+		return usage_error("report: missing INSTRUMENT", NULL);
+	if (long_form && (npos < 2 || !pre_value || !post_value))
+		return usage_error(npos < 2 ? "report: missing DATA.csv"
+					    : "report: --wave-column needs --pre-value and --post-value",
+				   NULL);
+	if (!long_form && (pre_value || post_value))
+		return usage_error("report: --pre-value and --post-value need --wave-column (the long form)", NULL);
+	if (!long_form && npos < 3)
+		return usage_error(npos == 2 ? "report: missing POST.csv" : "report: missing PRE.csv and POST.csv", NULL);
+	if (npos > 1 + n_inputs)
+		return usage_error("report: too many arguments; unexpected", argv[1 + n_inputs]);
+	for (int i = 1; i <= n_inputs; i++)
+		if (strcmp(argv[i], "-") == 0)
+			return usage_error("report reads named files, not standard input; unexpected", argv[i]);
+	if (!out || strcmp(out, "-") == 0)
+		return usage_error("report: needs -o OUT.html (a file)", NULL);
+	if (long_form && (wave_column[0] == '\0' || !usable_wave_value(pre_value) || !usable_wave_value(post_value) ||
+			  strcmp(pre_value, post_value) == 0))
+		return usage_error("report: --wave-column needs a name, and --pre-value and --post-value two different "
+				   "non-empty values without blanks around them",
+				   NULL);
+	if (on_duplicate) {
+		if (strcmp(on_duplicate, "error") == 0)
+			duplicates = LM_DUPLICATES_ERROR;
+		else if (strcmp(on_duplicate, "exclude") == 0)
+			duplicates = LM_DUPLICATES_EXCLUDE;
+		else
+			return usage_error("--on-duplicate must be error or exclude, not", on_duplicate);
+	}
+	if (reliability_arg && !(parse_decimal(reliability_arg, &reliability) && reliability > 0 && reliability < 1))
+		return usage_error("--reliability must be a decimal number between 0 and 1 (exclusive), like 0.85, not",
+				   reliability_arg);
+	if (rci_sd_arg && !(parse_decimal(rci_sd_arg, &rci_sd) && rci_sd > 0 && isfinite(rci_sd)))
+		return usage_error("--rci-sd must be a decimal number greater than 0, like 10.1, not", rci_sd_arg);
+	if (min_cell_arg && !(parse_decimal(min_cell_arg, &min_cell) && min_cell >= 1 && min_cell <= 1e9 &&
+			      min_cell == floor(min_cell) && !strchr(min_cell_arg, '.')))
+		return usage_error("--min-cell must be a whole number of at least 1, like 5, not", min_cell_arg);
+	if (delimiter_arg && !delimiter_of(delimiter_arg, &delimiter))
+		return usage_error("--delimiter must be one character (or 'tab'), not", delimiter_arg);
+	if (id_column && id_column[0] == '\0')
+		return usage_error("--id-column needs a column name", NULL);
+	if (group_column && group_column[0] == '\0')
+		return usage_error("--group-column needs a column name", NULL);
+	if (!check_not_input(out, (const char *const *)argv + 1, n_inputs, &status))
+		return status;
+
+	if (lm_error_new(&err) != LM_OK) {
+		fputs("libra: out of memory\n", stderr);
+		return EXIT_PROBLEMS;
+	}
+	rc = lm_instrument_load(&inst, argv[0], err);
+	if (rc == LM_OK)
+		rc = lm_prepost_new(&pp, inst);
+	if (rc == LM_OK && id_column)
+		rc = lm_prepost_set_id_column(pp, id_column);
+	if (rc == LM_OK && group_column)
+		rc = lm_prepost_set_group_column(pp, group_column);
+	if (rc == LM_OK)
+		rc = lm_prepost_set_duplicates(pp, duplicates);
+	if (rc == LM_OK && reliability_arg)
+		rc = lm_prepost_set_reliability(pp, reliability);
+	if (rc == LM_OK && rci_sd_arg)
+		rc = lm_prepost_set_rci_sd(pp, rci_sd);
+	if (rc == LM_OK) {
+		lm_table *like = NULL;
+		reader.delimiter = delimiter;
+		rc = lm_table_new(&like, inst);
+		if (rc == LM_OK)
+			rc = configure_table(like, &reader, err);
+		if (rc == LM_EINVAL && !lm_error_count(err)) {
+			lm_table_free(like);
+			status = usage_error("--delimiter cannot be a quote, CR or LF", NULL);
+			goto done;
+		}
+		if (rc == LM_OK)
+			rc = lm_prepost_set_table_options(pp, like);
+		lm_table_free(like);
+	}
+	if (rc == LM_OK)
+		rc = long_form ? lm_prepost_run_long_file(pp, argv[1], wave_column, pre_value, post_value, err)
+			       : lm_prepost_run_files(pp, argv[1], argv[2], err);
+	if (rc == LM_OK)
+		rc = lm_report_new(&report_, pp);
+	if (rc == LM_OK && min_cell_arg)
+		rc = lm_report_set_min_cell(report_, (unsigned long)min_cell);
+	if (rc == LM_OK)
+		rc = lm_report_set_source_names(report_, base_name(argv[1]), long_form ? NULL : base_name(argv[2]));
+	if (rc == LM_OK)
+		rc = lm_report_write_file(report_, out, err);
+	if (rc != LM_OK) {
+		report(err, rc);
+		fputs("libra: no output written\n", stderr);
+		goto done;
+	}
+	print_counts(pp, long_form, 0);
+	status = EXIT_OK;
+done:
+	lm_report_free(report_);
+	lm_prepost_free(pp);
+	lm_instrument_free(inst);
+	lm_error_free(err);
+	return status;
+}
+
 /* ---- main ------------------------------------------------------------------ */
 
 int main(int argc, char **argv)
@@ -1215,5 +1378,7 @@ int main(int argc, char **argv)
 		return cmd_score(argc - 2, argv + 2);
 	if (strcmp(cmd, "prepost") == 0)
 		return cmd_prepost(argc - 2, argv + 2);
+	if (strcmp(cmd, "report") == 0)
+		return cmd_report(argc - 2, argv + 2);
 	return usage_error(cmd[0] == '-' ? "unknown option" : "unknown command", cmd);
 }

@@ -922,6 +922,11 @@ int lm_prepost_run_long_file(lm_prepost *pp, const char *path, const char *wave_
 
 /* ---- results --------------------------------------------------------------------------- */
 
+const lm_instrument *lm_prepost_instrument(const lm_prepost *pp)
+{
+	return pp ? pp->inst : NULL;
+}
+
 unsigned long lm_prepost_count(const lm_prepost *pp, int which)
 {
 	return pp && which >= 0 && which <= LM_COUNT_REJECTED ? pp->counts[which] : 0;

@@ -19,5 +19,6 @@
 #include "writer.h"
 #include "stats.h"
 #include "prepost.h"
+#include "report.h"
 
 #endif

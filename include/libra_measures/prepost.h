@@ -110,6 +110,9 @@ LM_EXPORT LM_NODISCARD int lm_prepost_new(lm_prepost **out, const lm_instrument 
 /** Free an analysis. Accepts NULL. @since 0.1 */
 LM_EXPORT void lm_prepost_free(lm_prepost *pp);
 
+/** The instrument this analysis scores (borrowed; lives as long as the analysis). @since 0.1 */
+LM_EXPORT const lm_instrument *lm_prepost_instrument(const lm_prepost *pp);
+
 /** @name Options; set before running. Each returns LM_OK, LM_EINVAL or LM_ENOMEM.
  * @{ */
 /** Column holding respondent ids (copied); default "id". Ids are text: "007" and "7" differ. */
