@@ -21,6 +21,7 @@ struct lm_out {
 	int fd;         /* the temporary or spool file */
 	FILE *spool;    /* the tmpfile() behind fd, descriptor mode */
 	int out_fd;     /* descriptor mode: where commit copies to */
+	int own_out_fd; /* out_fd was opened here (a device or FIFO target) and is closed here */
 	char *buf;
 	size_t len;
 	int write_errno; /* first write error: sticky, reported by commit */

@@ -5,6 +5,9 @@
  * quoting; locale-independent numbers. Used by every writer, so no writer can
  * leave a partial file.
  */
+/* realpath() is XSI. */
+#define _XOPEN_SOURCE 700
+
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -263,6 +266,8 @@ void lm__out_free(struct lm_out *o)
 	if (!o)
 		return;
 	out_discard(o);
+	if (o->own_out_fd && o->out_fd >= 0)
+		close(o->out_fd);
 	free(o->buf);
 	free(o->path);
 	free(o);
@@ -320,19 +325,43 @@ int lm__out_open_file(struct lm_out **out, const char *path, lm_error *err)
 	*out = NULL;
 	if (!path || !*path)
 		return LM_EINVAL;
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/*
+		 * A device, FIFO or socket (/dev/null, /dev/stdout, a pipe): there is no
+		 * file to replace, and renaming over it would replace the device itself
+		 * (as root, /dev/null). Spool, and copy to it on commit, so it still
+		 * gets all or nothing.
+		 */
+		if (S_ISDIR(st.st_mode))
+			return lm__error(err, LM_EIO, path, 0, 0, "is a directory");
+		int fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			return lm__error(err, LM_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+		int r = lm__out_open_fd(out, fd, err);
+		if (r != LM_OK) {
+			close(fd);
+			return r;
+		}
+		(*out)->own_out_fd = 1;
+		return LM_OK;
+	}
+	/* Through a symbolic link, the file it points to is replaced, not the link. */
+	char *real = lstat(path, &st) == 0 && S_ISLNK(st.st_mode) ? realpath(path, NULL) : NULL;
 	struct lm_out *o = out_new();
-	if (!o || !(o->path = lm__strdup(path))) {
+	if (!o || !(o->path = lm__strdup(real ? real : path))) {
+		free(real);
 		lm__out_free(o);
 		return LM_ENOMEM;
 	}
+	free(real);
 	int r = create_temp(o, err);
 	if (r != LM_OK) {
 		lm__out_free(o);
 		return r;
 	}
 	/* Replacing a file keeps its permissions. */
-	struct stat st;
-	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+	if (stat(o->path, &st) == 0 && S_ISREG(st.st_mode))
 		(void)fchmod(o->fd, st.st_mode & 07777);
 	*out = o;
 	return LM_OK;

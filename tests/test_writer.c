@@ -691,6 +691,55 @@ static void test_csv_injection(void **state)
 	free(got);
 }
 
+/* Targets that are not regular files: a FIFO (like /dev/null or a pipe) is
+ * written to, never renamed over; a symbolic link keeps being a link and the
+ * file it points to is replaced. */
+static void test_special_targets(void **state)
+{
+	struct fx *fx = *state;
+	char fifo[160], real[160], link[160];
+	snprintf(fifo, sizeof(fifo), "%s/fifo", fx->dir);
+	snprintf(real, sizeof(real), "%s/real.csv", fx->dir);
+	snprintf(link, sizeof(link), "%s/link.csv", fx->dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	int rd = open(fifo, O_RDONLY | O_NONBLOCK); /* so that opening for writing does not block */
+	assert_true(rd >= 0);
+	lm_writer *w;
+	double v[3] = {1, 1, 1};
+	assert_int_equal(lm_scorer_score(fx->s, v, 3, NULL), LM_OK);
+	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_FORMAT_JSONL, fifo, fx->err), LM_OK);
+	assert_int_equal(lm_writer_write(w, 1, "a", 1, fx->s), LM_OK);
+	char buf[512];
+	assert_true(read(rd, buf, sizeof(buf)) <= 0); /* nothing before the commit */
+	assert_int_equal(lm_writer_commit(w, fx->err), LM_OK);
+	lm_writer_free(w);
+	ssize_t n = read(rd, buf, sizeof(buf) - 1);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_non_null(strstr(buf, "{\"row\":1,\"id\":\"a\""));
+	close(rd);
+	struct stat st;
+	assert_int_equal(lstat(fifo, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	unlink(fifo);
+
+	FILE *f = fopen(real, "w");
+	fputs("old\n", f);
+	fclose(f);
+	assert_int_equal(symlink(real, link), 0);
+	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_FORMAT_JSONL, link, fx->err), LM_OK);
+	assert_int_equal(lm_writer_write(w, 1, "b", 1, fx->s), LM_OK);
+	assert_int_equal(lm_writer_commit(w, fx->err), LM_OK);
+	lm_writer_free(w);
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	char *got = slurp(real);
+	assert_non_null(strstr(got, "\"id\":\"b\""));
+	free(got);
+	unlink(link);
+	unlink(real);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -707,6 +756,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fd_large, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rejects_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_special_targets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_csv_injection, setup, teardown),
 		cmocka_unit_test(test_format_number),
 		cmocka_unit_test_setup_teardown(test_format_number_locale, setup, teardown),
