@@ -1,0 +1,276 @@
+"""The C API of libra_measures, declared for ctypes.
+
+Every function this package calls is declared here with its exact argument
+and result types (tests/test_bindings.py checks them against the public
+headers), so that no call goes through ctypes' default int conversions.
+
+The library is found through the environment variable LIBRA_MEASURES_LIBRARY
+(the path of the shared library), else through the system loader, by soname.
+"""
+import ctypes
+import ctypes.util
+import os
+import sys
+from ctypes import (POINTER, Structure, c_char, c_char_p, c_double, c_int, c_long, c_size_t, c_ulong)
+
+# The soname major this module is written for (meson.build: soversion). A
+# library with another soname has a different ABI and is not loaded.
+SOVERSION = 0
+# The oldest library version with every function declared below.
+MIN_VERSION = (0, 1, 0)
+
+SIZE_MAX = c_size_t(-1).value
+
+
+# Opaque handles: distinct pointer types, so that passing a scorer where an
+# instrument is expected fails in Python instead of in C.
+class lm_error(Structure):
+    pass
+
+
+class lm_instrument(Structure):
+    pass
+
+
+class lm_item(Structure):
+    pass
+
+
+class lm_scale(Structure):
+    pass
+
+
+class lm_band(Structure):
+    pass
+
+
+class lm_rule(Structure):
+    pass
+
+
+class lm_scorer(Structure):
+    pass
+
+
+class lm_prepost(Structure):
+    pass
+
+
+P = POINTER
+_err = P(lm_error)
+_inst = P(lm_instrument)
+_item = P(lm_item)
+_scale = P(lm_scale)
+_band = P(lm_band)
+_rule = P(lm_rule)
+_scorer = P(lm_scorer)
+_pp = P(lm_prepost)
+
+# name: (result type, [argument types]), in header order.
+PROTOTYPES = {
+    # common.h, version.h
+    'lm_strerror': (c_char_p, [c_int]),
+    'lm_version_string': (c_char_p, []),
+    'lm_version_major': (c_int, []),
+    'lm_version_minor': (c_int, []),
+    'lm_version_patch': (c_int, []),
+    'lm_version_number': (c_int, []),
+    # error.h
+    'lm_error_new': (c_int, [P(_err)]),
+    'lm_error_free': (None, [_err]),
+    'lm_error_clear': (None, [_err]),
+    'lm_error_count': (c_size_t, [_err]),
+    'lm_error_total': (c_size_t, [_err]),
+    'lm_error_capacity': (c_size_t, []),
+    'lm_error_code': (c_int, [_err, c_size_t]),
+    'lm_error_message': (c_char_p, [_err, c_size_t]),
+    'lm_error_file': (c_char_p, [_err, c_size_t]),
+    'lm_error_line': (c_ulong, [_err, c_size_t]),
+    'lm_error_column': (c_ulong, [_err, c_size_t]),
+    'lm_error_text': (c_char_p, [_err, c_size_t]),
+    # load.h
+    'lm_instrument_load_file': (c_int, [P(_inst), c_char_p, _err]),
+    'lm_instrument_load_buffer': (c_int, [P(_inst), c_char_p, c_size_t, c_char_p, _err]),
+    'lm_instrument_load_builtin': (c_int, [P(_inst), c_char_p, _err]),
+    'lm_instrument_load': (c_int, [P(_inst), c_char_p, _err]),
+    'lm_builtin_count': (c_size_t, []),
+    'lm_builtin_id': (c_char_p, [c_size_t]),
+    'lm_builtin_yaml': (c_char_p, [c_size_t]),
+    # instrument.h
+    'lm_instrument_free': (None, [_inst]),
+    'lm_instrument_id': (c_char_p, [_inst]),
+    'lm_instrument_name': (c_char_p, [_inst]),
+    'lm_instrument_version': (c_char_p, [_inst]),
+    'lm_instrument_citation': (c_char_p, [_inst]),
+    'lm_instrument_terms': (c_char_p, [_inst]),
+    'lm_instrument_period': (c_char_p, [_inst]),
+    'lm_instrument_source': (c_char_p, [_inst]),
+    'lm_instrument_note_count': (c_size_t, [_inst]),
+    'lm_instrument_note': (c_char_p, [_inst, c_size_t]),
+    'lm_instrument_missing_code_count': (c_size_t, [_inst]),
+    'lm_instrument_missing_code_value': (c_double, [_inst, c_size_t]),
+    'lm_instrument_missing_code_label': (c_char_p, [_inst, c_size_t]),
+    'lm_instrument_item_count': (c_size_t, [_inst]),
+    'lm_instrument_item': (_item, [_inst, c_size_t]),
+    'lm_instrument_find_item': (c_int, [_inst, c_char_p, P(c_size_t)]),
+    'lm_item_id': (c_char_p, [_item]),
+    'lm_item_label': (c_char_p, [_item]),
+    'lm_item_text': (c_char_p, [_item]),
+    'lm_item_reversed': (c_int, [_item]),
+    'lm_item_scored': (c_int, [_item]),
+    'lm_item_response_count': (c_size_t, [_item]),
+    'lm_item_response_value': (c_double, [_item, c_size_t]),
+    'lm_item_response_label': (c_char_p, [_item, c_size_t]),
+    'lm_instrument_scale_count': (c_size_t, [_inst]),
+    'lm_instrument_scale': (_scale, [_inst, c_size_t]),
+    'lm_instrument_find_scale': (c_int, [_inst, c_char_p, P(c_size_t)]),
+    'lm_scale_id': (c_char_p, [_scale]),
+    'lm_scale_label': (c_char_p, [_scale]),
+    'lm_scale_method': (c_int, [_scale]),
+    'lm_scale_direction': (c_int, [_scale]),
+    'lm_scale_item_count': (c_size_t, [_scale]),
+    'lm_scale_item': (c_size_t, [_scale, c_size_t]),
+    'lm_scale_min_answered': (c_size_t, [_scale]),
+    'lm_scale_min': (c_double, [_scale]),
+    'lm_scale_max': (c_double, [_scale]),
+    'lm_scale_clinical_cutoff': (c_double, [_scale]),
+    'lm_scale_norm': (c_double, [_scale, c_int]),
+    'lm_scale_norm_source': (c_char_p, [_scale]),
+    'lm_scale_note_count': (c_size_t, [_scale]),
+    'lm_scale_note': (c_char_p, [_scale, c_size_t]),
+    'lm_scale_band_count': (c_size_t, [_scale]),
+    'lm_scale_band': (_band, [_scale, c_size_t]),
+    'lm_band_id': (c_char_p, [_band]),
+    'lm_band_label': (c_char_p, [_band]),
+    'lm_band_min': (c_double, [_band]),
+    'lm_band_max': (c_double, [_band]),
+    'lm_instrument_rule_count': (c_size_t, [_inst]),
+    'lm_instrument_rule': (_rule, [_inst, c_size_t]),
+    'lm_instrument_find_rule': (c_int, [_inst, c_char_p, P(c_size_t)]),
+    'lm_rule_id': (c_char_p, [_rule]),
+    'lm_rule_label': (c_char_p, [_rule]),
+    'lm_rule_combine': (c_int, [_rule]),
+    'lm_rule_condition_count': (c_size_t, [_rule]),
+    'lm_rule_condition_scale': (c_size_t, [_rule, c_size_t]),
+    'lm_rule_condition_value': (c_double, [_rule, c_size_t]),
+    'lm_rule_condition_count_required': (c_size_t, [_rule, c_size_t]),
+    # score.h
+    'lm_scorer_new': (c_int, [P(_scorer), _inst]),
+    'lm_scorer_free': (None, [_scorer]),
+    'lm_scorer_instrument': (_inst, [_scorer]),
+    'lm_scorer_clear': (None, [_scorer]),
+    'lm_scorer_set': (c_int, [_scorer, c_size_t, c_double, _err]),
+    'lm_scorer_set_text': (c_int, [_scorer, c_size_t, c_char_p, c_size_t, _err]),
+    'lm_scorer_run': (c_int, [_scorer]),
+    'lm_scorer_score': (c_int, [_scorer, P(c_double), c_size_t, _err]),
+    'lm_scorer_value_state': (c_int, [_scorer, c_size_t]),
+    'lm_scorer_value': (c_double, [_scorer, c_size_t]),
+    'lm_scorer_scale_score': (c_double, [_scorer, c_size_t]),
+    'lm_scorer_scale_answered': (c_size_t, [_scorer, c_size_t]),
+    'lm_scorer_scale_coded': (c_size_t, [_scorer, c_size_t]),
+    'lm_scorer_scale_status': (c_int, [_scorer, c_size_t]),
+    'lm_scorer_scale_band': (c_long, [_scorer, c_size_t]),
+    'lm_scorer_rule': (c_int, [_scorer, c_size_t]),
+    'lm_score_status_name': (c_char_p, [c_int]),
+    # writer.h (only the number formatting)
+    'lm_format_number': (c_size_t, [P(c_char), c_size_t, c_double]),
+    # prepost.h
+    'lm_prepost_new': (c_int, [P(_pp), _inst]),
+    'lm_prepost_free': (None, [_pp]),
+    'lm_prepost_set_id_column': (c_int, [_pp, c_char_p]),
+    'lm_prepost_set_group_column': (c_int, [_pp, c_char_p]),
+    'lm_prepost_set_duplicates': (c_int, [_pp, c_int]),
+    'lm_prepost_set_reliability': (c_int, [_pp, c_double]),
+    'lm_prepost_set_rci_sd': (c_int, [_pp, c_double]),
+    'lm_prepost_set_delimiter': (c_int, [_pp, c_char]),
+    'lm_prepost_run_files': (c_int, [_pp, c_char_p, c_char_p, _err]),
+    'lm_prepost_run_long_file': (c_int, [_pp, c_char_p, c_char_p, c_char_p, c_char_p, _err]),
+    'lm_prepost_count': (c_ulong, [_pp, c_int]),
+    'lm_prepost_stat': (c_double, [_pp, c_size_t, c_size_t, c_int]),
+    'lm_prepost_stat_reason': (c_char_p, [_pp, c_size_t, c_size_t, c_int]),
+    'lm_prepost_reliability_source': (c_int, [_pp, c_size_t]),
+    'lm_prepost_group_count': (c_size_t, [_pp]),
+    'lm_prepost_group_name': (c_char_p, [_pp, c_size_t]),
+    'lm_prepost_compare': (c_double, [_pp, c_size_t, c_int]),
+    'lm_prepost_compare_reason': (c_char_p, [_pp, c_size_t, c_int]),
+    'lm_prepost_respondent_count': (c_size_t, [_pp]),
+    'lm_prepost_respondent_id': (c_char_p, [_pp, c_size_t]),
+    'lm_prepost_respondent_group': (c_char_p, [_pp, c_size_t]),
+    'lm_prepost_respondent_score': (c_double, [_pp, c_size_t, c_size_t, c_int]),
+    'lm_prepost_respondent_band': (c_long, [_pp, c_size_t, c_size_t, c_int]),
+    'lm_prepost_respondent_rci': (c_double, [_pp, c_size_t, c_size_t]),
+    'lm_prepost_respondent_reliable': (c_int, [_pp, c_size_t, c_size_t]),
+    'lm_prepost_respondent_category': (c_int, [_pp, c_size_t, c_size_t]),
+    'lm_prepost_write_file': (c_int, [_pp, c_int, c_char_p, _err]),
+    'lm_prepost_write_fd': (c_int, [_pp, c_int, c_int, _err]),
+    'lm_reliable_name': (c_char_p, [c_int]),
+    'lm_category_name': (c_char_p, [c_int]),
+}
+
+# Enumerations, by value (the headers' enums; tests/test_bindings.py checks
+# them). A name's position is its value where the enum counts from 0.
+STATUS = {0: 'OK', -1: 'ERROR', -2: 'ENOMEM', -3: 'EINVAL', -4: 'EIO', -5: 'ESYNTAX',
+          -6: 'EDEFINITION', -7: 'ENOTFOUND', -8: 'EDATA', -9: 'ELIMIT'}
+METHODS = ('sum', 'mean', 'prorated_sum')                                 # enum lm_method
+DIRECTIONS = ('unspecified', 'higher_is_worse', 'higher_is_better')       # enum lm_direction
+COMBINE = ('all', 'any')                                                  # enum lm_combine
+NORMS = ('mean', 'sd', 'reliability', 'n')                                # enum lm_norm
+SCORE_STATUS = ('ok', 'prorated', 'insufficient')                         # enum lm_score_status
+RULE_VALUES = {0: False, 1: True, -1: None}                               # enum lm_rule_value
+DUPLICATES = ('error', 'exclude')                                         # enum lm_duplicates
+COUNTS = ('pre_rows', 'post_rows', 'pairs', 'pre_only', 'post_only', 'no_id',
+          'duplicate_id', 'other_wave', 'rejected')                       # enum lm_prepost_count
+STATS = ('pre_n', 'pre_mean', 'pre_sd', 'post_n', 'post_mean', 'post_sd',
+         'pre_alpha', 'pre_alpha_n', 'post_alpha', 'post_alpha_n',
+         'change_n', 'change_mean', 'change_sd', 'change_ci_low', 'change_ci_high',
+         't', 'df', 'p', 'dz', 'dav', 'rci_sd', 'rci_reliability', 'rci_sdiff',
+         'improved', 'deteriorated', 'unchanged', 'recovered')            # enum lm_prepost_stat
+COMPARE = ('difference', 'welch_t', 'df', 'p', 'hedges_g')                # enum lm_prepost_compare
+RELIABILITY_SOURCES = ('none', 'override', 'norms', 'alpha_pre')          # enum lm_reliability_source
+PREPOST_FORMATS = ('json', 'csv', 'summary')                              # enum lm_prepost_format
+
+
+def _default_names():
+    if sys.platform == 'darwin':
+        return ['liblibra_measures.%d.dylib' % SOVERSION]
+    if sys.platform == 'win32':
+        return ['libra_measures-%d.dll' % SOVERSION, 'liblibra_measures-%d.dll' % SOVERSION]
+    return ['liblibra_measures.so.%d' % SOVERSION]
+
+
+def load_library(path=None):
+    """Open the shared library: @p path, else $LIBRA_MEASURES_LIBRARY, else by soname."""
+    path = path or os.environ.get('LIBRA_MEASURES_LIBRARY')
+    if path:
+        candidates = [path]
+    else:
+        candidates = _default_names()
+        found = ctypes.util.find_library('libra_measures')
+        if found:
+            candidates.append(found)
+    problems = []
+    for name in candidates:
+        try:
+            lib = ctypes.CDLL(name)
+            break
+        except OSError as e:
+            problems.append(str(e))
+    else:
+        raise ImportError('libra_measures: cannot load the C library (set LIBRA_MEASURES_LIBRARY to its path): '
+                          + '; '.join(problems))
+    missing = []
+    for name, (restype, argtypes) in PROTOTYPES.items():
+        try:
+            fn = getattr(lib, name)
+        except AttributeError:
+            missing.append(name)
+            continue
+        fn.restype = restype
+        fn.argtypes = argtypes
+    if missing:
+        raise ImportError('libra_measures: %s lacks %s' % (getattr(lib, '_name', '?'), ', '.join(missing)))
+    have = (lib.lm_version_major(), lib.lm_version_minor(), lib.lm_version_patch())
+    if have[0] != MIN_VERSION[0] or have < MIN_VERSION:
+        raise ImportError('libra_measures: library version %s is not compatible with these bindings (need %d.%d.%d '
+                          'or later, same major)' % (lib.lm_version_string().decode(), *MIN_VERSION))
+    return lib
