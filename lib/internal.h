@@ -111,6 +111,48 @@ struct lm__builtin {
 extern const struct lm__builtin lm__builtins[];
 extern const size_t lm__n_builtins;
 
+/*
+ * score.c: the scorer, here so that the table reader's per-cell path can be
+ * inlined. The digit tables give, for each item and each one-digit value
+ * 0-9, what lm_scorer_set() would store: state (LM_VALUE_ANSWERED or
+ * LM_VALUE_CODED; LM_DIGIT_OTHER when the value is neither, left to
+ * lm_scorer_set() and its message) and the keyed value.
+ */
+#define LM_DIGIT_OTHER 0xFF
+struct lm_scorer {
+	const struct lm_instrument *inst;
+	/* per item */
+	double *raw;          /* the value given, NaN when blank */
+	double *keyed;        /* reverse-keyed value, NaN unless answered */
+	unsigned char *state; /* enum lm_value_state */
+	unsigned char *digit_state; /* [item * 10 + digit] */
+	double *digit_keyed;        /* [item * 10 + digit] */
+	/* per scale */
+	double *score;
+	size_t *answered, *coded;
+	int *status;
+	long *band;
+	/* per rule */
+	int *rule;
+};
+
+/* lm_scorer_set(s, item, d, NULL) for a digit d (0-9) and a valid item. */
+static inline int lm__scorer_set_digit(struct lm_scorer *s, size_t item, unsigned d)
+{
+	size_t k = item * 10 + d;
+	unsigned char st = s->digit_state[k];
+	if (st == LM_DIGIT_OTHER)
+		return lm_scorer_set(s, item, (double)d, NULL);
+	s->raw[item] = (double)d;
+	s->keyed[item] = s->digit_keyed[k];
+	s->state[item] = st;
+	return LM_OK;
+}
+
+/* lm_scorer_clear() and lm_scorer_run() without the checks and the exported-symbol call. */
+void lm__scorer_clear(struct lm_scorer *s);
+int lm__scorer_run(struct lm_scorer *s);
+
 /* instrument.c */
 struct lm_instrument *lm__instrument_new(void);
 void lm__instrument_ref(const struct lm_instrument *inst);

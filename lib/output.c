@@ -86,6 +86,15 @@ void lm__out_count(struct lm_out *o, unsigned long long v)
 /* A finite number as lm_format_number() writes it; anything else as null. */
 void lm__out_number(struct lm_out *o, double v)
 {
+	/* Whole non-negative numbers (the common case) as lm_format_number()
+	 * writes them, without the call; -0 is "0" in both. */
+	if (v >= 0 && v < 1e15) {
+		unsigned long long u = (unsigned long long)v;
+		if ((double)u == v) {
+			lm__out_count(o, u);
+			return;
+		}
+	}
 	char num[32];
 	size_t n = lm_format_number(num, sizeof(num), v);
 	if (n)

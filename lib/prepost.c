@@ -393,29 +393,33 @@ static int keep_row(lm_prepost *pp, struct wave *w, const lm_table *t, const lm_
 	 * leading zeros kept); only surrounding blanks are dropped. */
 	id += start;
 	id_len = trimmed - start;
-	size_t r = w->n;
+	size_t r = w->n, old_cap = w->cap;
 	if (!grow((void **)&w->id, &w->cap, r + 1, sizeof(*w->id)))
 		return 0;
 	size_t cap = w->cap;
-	void *p;
-	if (!(p = realloc(w->group, cap * sizeof(*w->group))))
-		return 0;
-	w->group = p;
-	if (!(p = realloc(w->row, cap * sizeof(*w->row))))
-		return 0;
-	w->row = p;
-	if (!(p = realloc(w->line, cap * sizeof(*w->line))))
-		return 0;
-	w->line = p;
-	if (!(p = realloc(w->dup, cap)))
-		return 0;
-	w->dup = p;
-	if (!(p = realloc(w->score, cap * ns * sizeof(*w->score))))
-		return 0;
-	w->score = p;
-	if (!(p = realloc(w->band, cap * ns)))
-		return 0;
-	w->band = p;
+	/* The other per-row arrays follow the ids' capacity, when it grew. An
+	 * allocation failure fails the whole read, so a partial growth is never used. */
+	if (cap != old_cap) {
+		void *p;
+		if (!(p = realloc(w->group, cap * sizeof(*w->group))))
+			return 0;
+		w->group = p;
+		if (!(p = realloc(w->row, cap * sizeof(*w->row))))
+			return 0;
+		w->row = p;
+		if (!(p = realloc(w->line, cap * sizeof(*w->line))))
+			return 0;
+		w->line = p;
+		if (!(p = realloc(w->dup, cap)))
+			return 0;
+		w->dup = p;
+		if (!(p = realloc(w->score, cap * ns * sizeof(*w->score))))
+			return 0;
+		w->score = p;
+		if (!(p = realloc(w->band, cap * ns)))
+			return 0;
+		w->band = p;
+	}
 
 	size_t off = text_add(&pp->text, id, id_len);
 	if (off == LM_NO_INDEX)
@@ -817,6 +821,13 @@ static int pair_up(lm_prepost *pp)
 		used[q] = 1;
 		pp->pre_row[pp->n_pairs] = r;
 		pp->post_row[pp->n_pairs++] = q;
+	}
+	/* The id indexes are not looked up again: give their memory back
+	 * before the per-pair results are allocated. */
+	for (int k = 0; k < 2; k++) {
+		free(pp->w[k].slots);
+		pp->w[k].slots = NULL;
+		pp->w[k].n_slots = 0;
 	}
 	unsigned long post_only = 0;
 	for (size_t q = 0; q < post->n; q++)

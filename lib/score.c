@@ -12,21 +12,6 @@
 
 #define LM_EPS 1e-9
 
-struct lm_scorer {
-	const struct lm_instrument *inst;
-	/* per item */
-	double *raw;          /* the value given, NaN when blank */
-	double *keyed;        /* reverse-keyed value, NaN unless answered */
-	unsigned char *state; /* enum lm_value_state */
-	/* per scale */
-	double *score;
-	size_t *answered, *coded;
-	int *status;
-	long *band;
-	/* per rule */
-	int *rule;
-};
-
 int lm_scorer_new(lm_scorer **out, const lm_instrument *inst)
 {
 	if (!out)
@@ -48,14 +33,34 @@ int lm_scorer_new(lm_scorer **out, const lm_instrument *inst)
 	s->status = malloc(ns * sizeof(*s->status));
 	s->band = malloc(ns * sizeof(*s->band));
 	s->rule = malloc(nr * sizeof(*s->rule));
+	s->digit_state = malloc(ni * 10);
+	s->digit_keyed = malloc(ni * 10 * sizeof(*s->digit_keyed));
 	if (!s->raw || !s->keyed || !s->state || !s->score || !s->answered || !s->coded || !s->status || !s->band ||
-	    !s->rule) {
+	    !s->rule || !s->digit_state || !s->digit_keyed) {
 		s->inst = NULL;
 		lm_scorer_free(s);
 		return LM_ENOMEM;
 	}
 	lm__instrument_ref(inst);
 	s->inst = inst;
+	/* What lm_scorer_set() stores for each one-digit value, looked up once. */
+	for (size_t i = 0; i < inst->n_items; i++) {
+		const struct lm_item *it = &inst->items[i];
+		for (unsigned d = 0; d < 10; d++) {
+			unsigned char st = LM_DIGIT_OTHER;
+			double keyed = NAN;
+			for (size_t k = 0; k < it->responses->n && st == LM_DIGIT_OTHER; k++)
+				if (it->responses->v[k].value == (double)d) {
+					st = LM_VALUE_ANSWERED;
+					keyed = lm__key(it, (double)d);
+				}
+			for (size_t k = 0; k < inst->n_missing && st == LM_DIGIT_OTHER; k++)
+				if (inst->missing[k].value == (double)d)
+					st = LM_VALUE_CODED;
+			s->digit_state[i * 10 + d] = st;
+			s->digit_keyed[i * 10 + d] = keyed;
+		}
+	}
 	lm_scorer_clear(s);
 	for (size_t i = 0; i < inst->n_scales; i++) {
 		s->score[i] = NAN;
@@ -81,6 +86,8 @@ void lm_scorer_free(lm_scorer *s)
 	free(s->status);
 	free(s->band);
 	free(s->rule);
+	free(s->digit_state);
+	free(s->digit_keyed);
 	lm_instrument_free(lm__instrument_mutable(s->inst));
 	free(s);
 }
@@ -92,13 +99,18 @@ const lm_instrument *lm_scorer_instrument(const lm_scorer *s)
 
 void lm_scorer_clear(lm_scorer *s)
 {
-	if (!s)
-		return;
-	for (size_t i = 0; i < s->inst->n_items; i++) {
-		s->raw[i] = NAN;
-		s->keyed[i] = NAN;
-		s->state[i] = LM_VALUE_BLANK;
-	}
+	if (s)
+		lm__scorer_clear(s);
+}
+
+void lm__scorer_clear(lm_scorer *s)
+{
+	/* Locals: the byte stores could otherwise make the compiler reload them. */
+	size_t n = s->inst->n_items;
+	double *raw = s->raw, *keyed = s->keyed;
+	for (size_t i = 0; i < n; i++)
+		raw[i] = keyed[i] = NAN;
+	memset(s->state, LM_VALUE_BLANK, n);
 }
 
 static void set_blank(lm_scorer *s, size_t item)
@@ -325,8 +337,11 @@ static int condition(const lm_scorer *s, const struct lm_condition *c)
 
 int lm_scorer_run(lm_scorer *s)
 {
-	if (!s)
-		return LM_EINVAL;
+	return s ? lm__scorer_run(s) : LM_EINVAL;
+}
+
+int lm__scorer_run(lm_scorer *s)
+{
 	const struct lm_instrument *inst = s->inst;
 	for (size_t i = 0; i < inst->n_scales; i++) {
 		const struct lm_scale *sc = &inst->scales[i];

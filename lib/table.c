@@ -1467,7 +1467,7 @@ int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 		t->rejected_for[LM_REJECT_FIELDS]++;
 		return lm__error(err, LM_EDATA, t->name, t->row_line, 0, "row %lu has %s", t->row, what);
 	}
-	lm_scorer_clear(scorer);
+	lm__scorer_clear(scorer);
 	int bad = 0;
 	const struct colmap *m = t->map, *mend = t->map + t->nmap;
 	/* Locals: the calls below could otherwise make the compiler reload them. */
@@ -1481,7 +1481,9 @@ int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 		 * the common case, taken without the text path. */
 		int r;
 		if (len == 1 && (unsigned char)(*s - '0') < 10)
-			r = lm_scorer_set(scorer, m->item, (double)(*s - '0'), NULL);
+			r = lm__scorer_set_digit(scorer, m->item, (unsigned char)(*s - '0'));
+		else if (len == 0)
+			continue; /* blank: left so by lm__scorer_clear(), as lm_scorer_set_text() would */
 		else if (t->n_missing_tokens && is_missing_token(t, s, len))
 			r = LM_OK; /* left blank by lm_scorer_clear() */
 		else
@@ -1499,7 +1501,7 @@ int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 		t->rejected_for[LM_REJECT_VALUE]++;
 		return LM_EDATA;
 	}
-	int r = lm_scorer_run(scorer);
+	int r = lm__scorer_run(scorer);
 	return r < 0 ? r : 1;
 }
 

@@ -120,28 +120,32 @@ static void write_csv(lm_writer *w, const char *id, size_t id_len, const lm_scor
 	struct lm_out *o = w->out;
 	if (id)
 		lm__out_csv_text(o, id, id_len, ',');
+	/* The scorer's results read in place (internal.h), not through the
+	 * exported accessors: this runs once per row. */
 	for (size_t i = 0; i < inst->n_scales; i++) {
 		const struct lm_scale *sc = &inst->scales[i];
-		int status = lm_scorer_scale_status(scorer, i);
-		double score = lm_scorer_scale_score(scorer, i);
+		int status = scorer->status[i];
+		double score = scorer->score[i];
 		lm__out_put_inline(o, ",", 1);
 		if (status != LM_SCORE_INSUFFICIENT && isfinite(score))
 			lm__out_number(o, score);
 		lm__out_put_inline(o, ",", 1);
-		lm__out_count(o, lm_scorer_scale_answered(scorer, i));
-		lm__out_put_inline(o, ",", 1);
-		const char *name = lm_score_status_name(status);
-		if (name)
-			lm__out_str_inline(o, name);
+		lm__out_count(o, scorer->answered[i]);
+		switch (status) {
+		case LM_SCORE_OK: lm__out_put_inline(o, ",ok", 3); break;
+		case LM_SCORE_PRORATED: lm__out_put_inline(o, ",prorated", 9); break;
+		case LM_SCORE_INSUFFICIENT: lm__out_put_inline(o, ",insufficient", 13); break;
+		default: lm__out_put_inline(o, ",", 1); break;
+		}
 		if (sc->n_bands) {
 			lm__out_put_inline(o, ",", 1);
-			const char *b = band_id(sc, lm_scorer_scale_band(scorer, i));
+			const char *b = band_id(sc, scorer->band[i]);
 			if (b)
 				lm__out_csv_field(o, b, strlen(b), ',');
 		}
 	}
 	for (size_t i = 0; i < inst->n_rules; i++) {
-		int v = lm_scorer_rule(scorer, i);
+		int v = scorer->rule[i];
 		if (v == LM_RULE_TRUE)
 			lm__out_put_inline(o, ",true", 5);
 		else if (v == LM_RULE_FALSE)
