@@ -571,12 +571,18 @@ struct reader {
 	char delimiter;
 };
 
-/* Apply --prefix, --map, --map-file, --missing to an unopened table. */
+/*
+ * Apply --delimiter, --prefix, --map, --map-file, --missing to an unopened
+ * table. A malformed option is said here and gives LM_EINVAL with no
+ * diagnostic in err: the caller then shows the usage.
+ */
 static int configure_table(lm_table *table, const struct reader *r, lm_error *err)
 {
 	int rc = LM_OK;
-	if (r->delimiter)
-		rc = lm_table_set_delimiter(table, r->delimiter);
+	if (r->delimiter && lm_table_set_delimiter(table, r->delimiter) != LM_OK) {
+		fputs("libra: --delimiter cannot be a quote, CR or LF\n", stderr);
+		return LM_EINVAL;
+	}
 	if (rc == LM_OK && r->prefix)
 		rc = lm_table_set_prefix(table, r->prefix);
 	/* ITEM=COLUMN,ITEM=COLUMN */
@@ -657,7 +663,9 @@ static int score_table(const lm_instrument *inst, lm_scorer *scorer, lm_error *e
 		rc = configure_table(table, reader, err);
 	if (rc == LM_EINVAL && !lm_error_count(err)) {
 		lm_table_free(table);
-		return usage_error("--delimiter cannot be a quote, CR or LF", NULL);
+		fputc('\n', stderr);
+		print_usage(stderr);
+		return EXIT_USAGE;
 	}
 	if (rc != LM_OK) {
 		report(err, rc);
@@ -998,6 +1006,39 @@ static void print_counts(const lm_prepost *pp, int long_form, int failed)
 	fputc('\n', stderr);
 }
 
+/*
+ * The options prepost and report share, applied to an analysis. LM_EINVAL
+ * with no diagnostic means a malformed reading option, already said (a
+ * usage error).
+ */
+static int configure_analysis(lm_prepost *pp, const lm_instrument *inst, const char *id_column,
+			      const char *group_column, int duplicates, const double *reliability, const double *rci_sd,
+			      const struct reader *reader, lm_error *err)
+{
+	int rc = LM_OK;
+	if (id_column)
+		rc = lm_prepost_set_id_column(pp, id_column);
+	if (rc == LM_OK && group_column)
+		rc = lm_prepost_set_group_column(pp, group_column);
+	if (rc == LM_OK)
+		rc = lm_prepost_set_duplicates(pp, duplicates);
+	if (rc == LM_OK && reliability)
+		rc = lm_prepost_set_reliability(pp, *reliability);
+	if (rc == LM_OK && rci_sd)
+		rc = lm_prepost_set_rci_sd(pp, *rci_sd);
+	if (rc != LM_OK)
+		return rc;
+	/* Both waves are read with the same options, given once as a table's. */
+	lm_table *like = NULL;
+	rc = lm_table_new(&like, inst);
+	if (rc == LM_OK)
+		rc = configure_table(like, reader, err);
+	if (rc == LM_OK)
+		rc = lm_prepost_set_table_options(pp, like);
+	lm_table_free(like);
+	return rc;
+}
+
 static int cmd_prepost(int argc, char **argv)
 {
 	const char *out = NULL, *format_name = NULL, *summary = NULL, *id_column = NULL, *group_column = NULL,
@@ -1119,31 +1160,15 @@ static int cmd_prepost(int argc, char **argv)
 	rc = lm_instrument_load(&inst, argv[0], err);
 	if (rc == LM_OK)
 		rc = lm_prepost_new(&pp, inst);
-	if (rc == LM_OK && id_column)
-		rc = lm_prepost_set_id_column(pp, id_column);
-	if (rc == LM_OK && group_column)
-		rc = lm_prepost_set_group_column(pp, group_column);
+	reader.delimiter = delimiter;
 	if (rc == LM_OK)
-		rc = lm_prepost_set_duplicates(pp, duplicates);
-	if (rc == LM_OK && reliability_arg)
-		rc = lm_prepost_set_reliability(pp, reliability);
-	if (rc == LM_OK && rci_sd_arg)
-		rc = lm_prepost_set_rci_sd(pp, rci_sd);
-	if (rc == LM_OK) {
-		/* Both waves are read with the same options, given once as a table's. */
-		lm_table *like = NULL;
-		reader.delimiter = delimiter;
-		rc = lm_table_new(&like, inst);
-		if (rc == LM_OK)
-			rc = configure_table(like, &reader, err);
-		if (rc == LM_EINVAL && !lm_error_count(err)) {
-			lm_table_free(like);
-			status = usage_error("--delimiter cannot be a quote, CR or LF", NULL);
-			goto done;
-		}
-		if (rc == LM_OK)
-			rc = lm_prepost_set_table_options(pp, like);
-		lm_table_free(like);
+		rc = configure_analysis(pp, inst, id_column, group_column, duplicates, reliability_arg ? &reliability : NULL,
+					rci_sd_arg ? &rci_sd : NULL, &reader, err);
+	if (rc == LM_EINVAL && !lm_error_count(err)) {
+		fputc('\n', stderr);
+		print_usage(stderr);
+		status = EXIT_USAGE;
+		goto done;
 	}
 	if (rc != LM_OK) {
 		report(err, rc);
@@ -1295,30 +1320,15 @@ static int cmd_report(int argc, char **argv)
 	rc = lm_instrument_load(&inst, argv[0], err);
 	if (rc == LM_OK)
 		rc = lm_prepost_new(&pp, inst);
-	if (rc == LM_OK && id_column)
-		rc = lm_prepost_set_id_column(pp, id_column);
-	if (rc == LM_OK && group_column)
-		rc = lm_prepost_set_group_column(pp, group_column);
+	reader.delimiter = delimiter;
 	if (rc == LM_OK)
-		rc = lm_prepost_set_duplicates(pp, duplicates);
-	if (rc == LM_OK && reliability_arg)
-		rc = lm_prepost_set_reliability(pp, reliability);
-	if (rc == LM_OK && rci_sd_arg)
-		rc = lm_prepost_set_rci_sd(pp, rci_sd);
-	if (rc == LM_OK) {
-		lm_table *like = NULL;
-		reader.delimiter = delimiter;
-		rc = lm_table_new(&like, inst);
-		if (rc == LM_OK)
-			rc = configure_table(like, &reader, err);
-		if (rc == LM_EINVAL && !lm_error_count(err)) {
-			lm_table_free(like);
-			status = usage_error("--delimiter cannot be a quote, CR or LF", NULL);
-			goto done;
-		}
-		if (rc == LM_OK)
-			rc = lm_prepost_set_table_options(pp, like);
-		lm_table_free(like);
+		rc = configure_analysis(pp, inst, id_column, group_column, duplicates, reliability_arg ? &reliability : NULL,
+					rci_sd_arg ? &rci_sd : NULL, &reader, err);
+	if (rc == LM_EINVAL && !lm_error_count(err)) {
+		fputc('\n', stderr);
+		print_usage(stderr);
+		status = EXIT_USAGE;
+		goto done;
 	}
 	if (rc == LM_OK)
 		rc = long_form ? lm_prepost_run_long_file(pp, argv[1], wave_column, pre_value, post_value, err)
