@@ -1039,35 +1039,101 @@ static int configure_analysis(lm_prepost *pp, const lm_instrument *inst, const c
 	return rc;
 }
 
+/* The options prepost and report share: as given, and as checked. */
+struct analysis_opts {
+	const char *id_column, *group_column, *on_duplicate, *reliability_arg, *rci_sd_arg, *delimiter_arg;
+	struct reader reader;
+	int duplicates;
+	double reliability, rci_sd;
+};
+
+/* Check the shared options and parse their values; EXIT_OK or EXIT_USAGE (said). */
+static int check_analysis_opts(struct analysis_opts *a)
+{
+	a->duplicates = LM_DUPLICATES_ERROR;
+	a->reliability = a->rci_sd = NAN;
+	if (a->on_duplicate) {
+		if (strcmp(a->on_duplicate, "error") == 0)
+			a->duplicates = LM_DUPLICATES_ERROR;
+		else if (strcmp(a->on_duplicate, "exclude") == 0)
+			a->duplicates = LM_DUPLICATES_EXCLUDE;
+		else
+			return usage_error("--on-duplicate must be error or exclude, not", a->on_duplicate);
+	}
+	if (a->reliability_arg &&
+	    !(parse_decimal(a->reliability_arg, &a->reliability) && a->reliability > 0 && a->reliability < 1))
+		return usage_error("--reliability must be a decimal number between 0 and 1 (exclusive), like 0.85, not",
+				   a->reliability_arg);
+	if (a->rci_sd_arg && !(parse_decimal(a->rci_sd_arg, &a->rci_sd) && a->rci_sd > 0 && isfinite(a->rci_sd)))
+		return usage_error("--rci-sd must be a decimal number greater than 0, like 10.1, not", a->rci_sd_arg);
+	if (a->delimiter_arg && !delimiter_of(a->delimiter_arg, &a->reader.delimiter))
+		return usage_error("--delimiter must be one character (or 'tab'), not", a->delimiter_arg);
+	if (a->id_column && a->id_column[0] == '\0')
+		return usage_error("--id-column needs a column name", NULL);
+	if (a->group_column && a->group_column[0] == '\0')
+		return usage_error("--group-column needs a column name", NULL);
+	return EXIT_OK;
+}
+
+/*
+ * Load INSTRUMENT and make an analysis configured by @p a. On failure the
+ * problem is reported, *status is set, and LM_ERROR returned; the caller
+ * frees what it got either way.
+ */
+static int open_analysis(const char *spec, const struct analysis_opts *a, lm_instrument **inst, lm_prepost **pp,
+			 lm_error **err, int *status)
+{
+	if (lm_error_new(err) != LM_OK) {
+		fputs("libra: out of memory\n", stderr);
+		*status = EXIT_PROBLEMS;
+		return LM_ERROR;
+	}
+	int rc = lm_instrument_load(inst, spec, *err);
+	if (rc == LM_OK)
+		rc = lm_prepost_new(pp, *inst);
+	if (rc == LM_OK)
+		rc = configure_analysis(*pp, *inst, a->id_column, a->group_column, a->duplicates,
+					a->reliability_arg ? &a->reliability : NULL, a->rci_sd_arg ? &a->rci_sd : NULL,
+					&a->reader, *err);
+	if (rc == LM_EINVAL && !lm_error_count(*err)) {
+		fputc('\n', stderr);
+		print_usage(stderr);
+		*status = EXIT_USAGE;
+		return LM_ERROR;
+	}
+	if (rc != LM_OK) {
+		report(*err, rc);
+		*status = EXIT_PROBLEMS;
+		return LM_ERROR;
+	}
+	return LM_OK;
+}
+
 static int cmd_prepost(int argc, char **argv)
 {
-	const char *out = NULL, *format_name = NULL, *summary = NULL, *id_column = NULL, *group_column = NULL,
-		   *on_duplicate = NULL, *reliability_arg = NULL, *rci_sd_arg = NULL, *delimiter_arg = NULL,
-		   *wave_column = NULL, *pre_value = NULL, *post_value = NULL;
-	struct reader reader = {0};
+	const char *out = NULL, *format_name = NULL, *summary = NULL, *wave_column = NULL, *pre_value = NULL, *post_value = NULL;
+	struct analysis_opts a = {0};
 	const struct option_spec opts[] = {
 		{"output", 'o', &out},
 		{"format", 'f', &format_name},
 		{"summary", 0, &summary},
-		{"id-column", 0, &id_column},
-		{"group-column", 0, &group_column},
-		{"on-duplicate", 0, &on_duplicate},
-		{"reliability", 0, &reliability_arg},
-		{"rci-sd", 0, &rci_sd_arg},
-		{"delimiter", 'd', &delimiter_arg},
-		{"prefix", 0, &reader.prefix},
-		{"map", 0, &reader.map},
-		{"map-file", 0, &reader.map_file},
-		{"missing", 0, &reader.missing},
-		{"value-labels", 0, &reader.value_labels},
+		{"id-column", 0, &a.id_column},
+		{"group-column", 0, &a.group_column},
+		{"on-duplicate", 0, &a.on_duplicate},
+		{"reliability", 0, &a.reliability_arg},
+		{"rci-sd", 0, &a.rci_sd_arg},
+		{"delimiter", 'd', &a.delimiter_arg},
+		{"prefix", 0, &a.reader.prefix},
+		{"map", 0, &a.reader.map},
+		{"map-file", 0, &a.reader.map_file},
+		{"missing", 0, &a.reader.missing},
+		{"value-labels", 0, &a.reader.value_labels},
 		{"wave-column", 0, &wave_column},
 		{"pre-value", 0, &pre_value},
 		{"post-value", 0, &post_value},
 	};
-	int npos = 0, help = 0, format = LM_PREPOST_JSON, duplicates = LM_DUPLICATES_ERROR, status = EXIT_PROBLEMS, rc;
+	int npos = 0, help = 0, format = LM_PREPOST_JSON, status = EXIT_PROBLEMS, rc;
 	int long_form, n_inputs;
-	double reliability = NAN, rci_sd = NAN;
-	char delimiter = 0;
 	const char *out_path, *summary_path;
 	lm_instrument *inst = NULL;
 	lm_prepost *pp = NULL;
@@ -1122,25 +1188,8 @@ static int cmd_prepost(int argc, char **argv)
 		else
 			return usage_error("--format must be json or csv, not", format_name);
 	}
-	if (on_duplicate) {
-		if (strcmp(on_duplicate, "error") == 0)
-			duplicates = LM_DUPLICATES_ERROR;
-		else if (strcmp(on_duplicate, "exclude") == 0)
-			duplicates = LM_DUPLICATES_EXCLUDE;
-		else
-			return usage_error("--on-duplicate must be error or exclude, not", on_duplicate);
-	}
-	if (reliability_arg && !(parse_decimal(reliability_arg, &reliability) && reliability > 0 && reliability < 1))
-		return usage_error("--reliability must be a decimal number between 0 and 1 (exclusive), like 0.85, not",
-				   reliability_arg);
-	if (rci_sd_arg && !(parse_decimal(rci_sd_arg, &rci_sd) && rci_sd > 0 && isfinite(rci_sd)))
-		return usage_error("--rci-sd must be a decimal number greater than 0, like 10.1, not", rci_sd_arg);
-	if (delimiter_arg && !delimiter_of(delimiter_arg, &delimiter))
-		return usage_error("--delimiter must be one character (or 'tab'), not", delimiter_arg);
-	if (id_column && id_column[0] == '\0')
-		return usage_error("--id-column needs a column name", NULL);
-	if (group_column && group_column[0] == '\0')
-		return usage_error("--group-column needs a column name", NULL);
+	if (check_analysis_opts(&a) != EXIT_OK)
+		return EXIT_USAGE;
 
 	/* Where each output goes: a path, or NULL for a descriptor. */
 	out_path = out && strcmp(out, "-") != 0 ? out : NULL;
@@ -1153,27 +1202,8 @@ static int cmd_prepost(int argc, char **argv)
 	    (summary_path && !check_not_input(summary_path, (const char *const *)argv + 1, n_inputs, &status)))
 		return status;
 
-	if (lm_error_new(&err) != LM_OK) {
-		fputs("libra: out of memory\n", stderr);
-		return EXIT_PROBLEMS;
-	}
-	rc = lm_instrument_load(&inst, argv[0], err);
-	if (rc == LM_OK)
-		rc = lm_prepost_new(&pp, inst);
-	reader.delimiter = delimiter;
-	if (rc == LM_OK)
-		rc = configure_analysis(pp, inst, id_column, group_column, duplicates, reliability_arg ? &reliability : NULL,
-					rci_sd_arg ? &rci_sd : NULL, &reader, err);
-	if (rc == LM_EINVAL && !lm_error_count(err)) {
-		fputc('\n', stderr);
-		print_usage(stderr);
-		status = EXIT_USAGE;
+	if (open_analysis(argv[0], &a, &inst, &pp, &err, &status) != LM_OK)
 		goto done;
-	}
-	if (rc != LM_OK) {
-		report(err, rc);
-		goto done;
-	}
 
 	rc = long_form ? lm_prepost_run_long_file(pp, argv[1], wave_column, pre_value, post_value, err)
 		       : lm_prepost_run_files(pp, argv[1], argv[2], err);
@@ -1229,30 +1259,28 @@ static const char *base_name(const char *path)
  */
 static int cmd_report(int argc, char **argv)
 {
-	const char *out = NULL, *id_column = NULL, *group_column = NULL, *on_duplicate = NULL,
-		   *reliability_arg = NULL, *rci_sd_arg = NULL, *delimiter_arg = NULL, *min_cell_arg = NULL,
-		   *wave_column = NULL, *pre_value = NULL, *post_value = NULL;
-	struct reader reader = {0};
+	const char *out = NULL, *min_cell_arg = NULL, *wave_column = NULL, *pre_value = NULL, *post_value = NULL;
+	struct analysis_opts a = {0};
 	const struct option_spec opts[] = {
 		{"output", 'o', &out},
-		{"id-column", 0, &id_column},
-		{"group-column", 0, &group_column},
-		{"on-duplicate", 0, &on_duplicate},
-		{"reliability", 0, &reliability_arg},
-		{"rci-sd", 0, &rci_sd_arg},
-		{"delimiter", 'd', &delimiter_arg},
+		{"id-column", 0, &a.id_column},
+		{"group-column", 0, &a.group_column},
+		{"on-duplicate", 0, &a.on_duplicate},
+		{"reliability", 0, &a.reliability_arg},
+		{"rci-sd", 0, &a.rci_sd_arg},
+		{"delimiter", 'd', &a.delimiter_arg},
 		{"min-cell", 0, &min_cell_arg},
-		{"prefix", 0, &reader.prefix},
-		{"map", 0, &reader.map},
-		{"map-file", 0, &reader.map_file},
-		{"missing", 0, &reader.missing},
+		{"prefix", 0, &a.reader.prefix},
+		{"map", 0, &a.reader.map},
+		{"map-file", 0, &a.reader.map_file},
+		{"missing", 0, &a.reader.missing},
+		{"value-labels", 0, &a.reader.value_labels},
 		{"wave-column", 0, &wave_column},
 		{"pre-value", 0, &pre_value},
 		{"post-value", 0, &post_value},
 	};
-	int npos = 0, help = 0, duplicates = LM_DUPLICATES_ERROR, status = EXIT_PROBLEMS, rc, long_form, n_inputs;
-	double reliability = NAN, rci_sd = NAN, min_cell = 0;
-	char delimiter = 0;
+	int npos = 0, help = 0, status = EXIT_PROBLEMS, rc, long_form, n_inputs;
+	double min_cell = 0;
 	lm_instrument *inst = NULL;
 	lm_prepost *pp = NULL;
 	lm_report *report_ = NULL;
@@ -1261,7 +1289,7 @@ static int cmd_report(int argc, char **argv)
 	if (parse_args(argc, argv, opts, sizeof opts / sizeof opts[0], &npos, &help) != EXIT_OK)
 		return EXIT_USAGE;
 	if (help) {
-		fputs(usage_text, stdout);
+		print_usage(stdout);
 		return EXIT_OK;
 	}
 	long_form = wave_column != NULL;
@@ -1288,50 +1316,17 @@ static int cmd_report(int argc, char **argv)
 		return usage_error("report: --wave-column needs a name, and --pre-value and --post-value two different "
 				   "non-empty values without blanks around them",
 				   NULL);
-	if (on_duplicate) {
-		if (strcmp(on_duplicate, "error") == 0)
-			duplicates = LM_DUPLICATES_ERROR;
-		else if (strcmp(on_duplicate, "exclude") == 0)
-			duplicates = LM_DUPLICATES_EXCLUDE;
-		else
-			return usage_error("--on-duplicate must be error or exclude, not", on_duplicate);
-	}
-	if (reliability_arg && !(parse_decimal(reliability_arg, &reliability) && reliability > 0 && reliability < 1))
-		return usage_error("--reliability must be a decimal number between 0 and 1 (exclusive), like 0.85, not",
-				   reliability_arg);
-	if (rci_sd_arg && !(parse_decimal(rci_sd_arg, &rci_sd) && rci_sd > 0 && isfinite(rci_sd)))
-		return usage_error("--rci-sd must be a decimal number greater than 0, like 10.1, not", rci_sd_arg);
+	if (check_analysis_opts(&a) != EXIT_OK)
+		return EXIT_USAGE;
 	if (min_cell_arg && !(parse_decimal(min_cell_arg, &min_cell) && min_cell >= 1 && min_cell <= 1e9 &&
 			      min_cell == floor(min_cell) && !strchr(min_cell_arg, '.')))
 		return usage_error("--min-cell must be a whole number of at least 1, like 5, not", min_cell_arg);
-	if (delimiter_arg && !delimiter_of(delimiter_arg, &delimiter))
-		return usage_error("--delimiter must be one character (or 'tab'), not", delimiter_arg);
-	if (id_column && id_column[0] == '\0')
-		return usage_error("--id-column needs a column name", NULL);
-	if (group_column && group_column[0] == '\0')
-		return usage_error("--group-column needs a column name", NULL);
 	if (!check_not_input(out, (const char *const *)argv + 1, n_inputs, &status))
 		return status;
 
-	if (lm_error_new(&err) != LM_OK) {
-		fputs("libra: out of memory\n", stderr);
-		return EXIT_PROBLEMS;
-	}
-	rc = lm_instrument_load(&inst, argv[0], err);
-	if (rc == LM_OK)
-		rc = lm_prepost_new(&pp, inst);
-	reader.delimiter = delimiter;
-	if (rc == LM_OK)
-		rc = configure_analysis(pp, inst, id_column, group_column, duplicates, reliability_arg ? &reliability : NULL,
-					rci_sd_arg ? &rci_sd : NULL, &reader, err);
-	if (rc == LM_EINVAL && !lm_error_count(err)) {
-		fputc('\n', stderr);
-		print_usage(stderr);
-		status = EXIT_USAGE;
+	if (open_analysis(argv[0], &a, &inst, &pp, &err, &status) != LM_OK)
 		goto done;
-	}
-	if (rc == LM_OK)
-		rc = long_form ? lm_prepost_run_long_file(pp, argv[1], wave_column, pre_value, post_value, err)
+	rc = long_form ? lm_prepost_run_long_file(pp, argv[1], wave_column, pre_value, post_value, err)
 			       : lm_prepost_run_files(pp, argv[1], argv[2], err);
 	if (rc == LM_OK)
 		rc = lm_report_new(&report_, pp);
