@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "reference.h"
+
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -50,89 +52,15 @@ static char *conformance_path(const char *name)
 	return path;
 }
 
-static char *read_text(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (f == NULL)
-		return NULL;
-	size_t cap = 1 << 16, len = 0;
-	char *buf = malloc(cap);
-	while (buf != NULL) {
-		len += fread(buf + len, 1, cap - len - 1, f);
-		if (len < cap - 1) {
-			buf[len] = '\0';
-			break;
-		}
-		char *grown = realloc(buf, cap *= 2);
-		if (grown == NULL)
-			free(buf);
-		buf = grown;
-	}
-	fclose(f);
-	return buf;
-}
-
-/* Next line of *cursor, NUL-terminated in place without its CR/LF; NULL at the end. */
-static char *next_line(char **cursor)
-{
-	char *line = *cursor;
-	if (line == NULL || *line == '\0')
-		return NULL;
-	char *nl = strchr(line, '\n');
-	if (nl != NULL) {
-		*nl = '\0';
-		*cursor = nl + 1;
-	} else {
-		*cursor = line + strlen(line);
-	}
-	size_t len = strlen(line);
-	if (len > 0 && line[len - 1] == '\r')
-		line[len - 1] = '\0';
-	return line;
-}
-
-/* Split a line on commas in place (the files have no quoting). */
-static size_t split_fields(char *line, char **fields, size_t max)
-{
-	size_t n = 0;
-	for (;;) {
-		assert_true(n < max);
-		fields[n++] = line;
-		char *comma = strchr(line, ',');
-		if (comma == NULL)
-			return n;
-		*comma = '\0';
-		line = comma + 1;
-	}
-}
-
-/* A number as R wrote it ("%.17g" or a plain integer), "NA", or blank (-> NaN),
- * read with strtod under the "C" locale whatever the process locale is. */
-static double parse_number(const char *s, const char *where)
-{
-	if (*s == '\0' || strcmp(s, "NA") == 0)
-		return NAN;
-	locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-	assert_true(c_locale != (locale_t)0);
-	locale_t old = uselocale(c_locale);
-	char *end;
-	double v = strtod(s, &end);
-	uselocale(old);
-	freelocale(c_locale);
-	if (*end != '\0' || end == s || !isfinite(v))
-		fail_msg("%s: not a number: \"%s\"", where, s);
-	return v;
-}
-
 static void load_expected(struct fixture *fx, const char *path)
 {
-	fx->expected_text = read_text(path);
+	fx->expected_text = ref_read_text(path);
 	if (fx->expected_text == NULL)
 		fail_msg("cannot read %s", path);
 	char *cursor = fx->expected_text, *fields[MAX_FIELDS];
-	char *line = next_line(&cursor);
+	char *line = ref_next_line(&cursor);
 	assert_non_null(line);
-	size_t nf = split_fields(line, fields, MAX_FIELDS);
+	size_t nf = ref_split_fields(line, fields, MAX_FIELDS);
 	/* Header: id, then one column per scale, every scale exactly once. */
 	assert_string_equal(fields[0], "id");
 	assert_int_equal(nf - 1, fx->n_scales);
@@ -147,14 +75,14 @@ static void load_expected(struct fixture *fx, const char *path)
 	fx->ids = malloc(cap * sizeof *fx->ids);
 	fx->expected = malloc(cap * fx->n_scales * sizeof *fx->expected);
 	assert_true(fx->ids != NULL && fx->expected != NULL);
-	while ((line = next_line(&cursor)) != NULL) {
+	while ((line = ref_next_line(&cursor)) != NULL) {
 		assert_true(fx->n_rows < cap);
-		size_t n = split_fields(line, fields, MAX_FIELDS);
+		size_t n = ref_split_fields(line, fields, MAX_FIELDS);
 		if (n != nf)
 			fail_msg("%s: data row %zu has %zu fields, not %zu", path, fx->n_rows + 1, n, nf);
 		fx->ids[fx->n_rows] = fields[0];
 		for (size_t k = 1; k < nf; k++)
-			fx->expected[fx->n_rows * fx->n_scales + col_scale[k]] = parse_number(fields[k], path);
+			fx->expected[fx->n_rows * fx->n_scales + col_scale[k]] = ref_number(fields[k], path, REF_NA | REF_BLANK);
 		fx->n_rows++;
 	}
 }
@@ -162,13 +90,13 @@ static void load_expected(struct fixture *fx, const char *path)
 /* data.csv parsed independently of the table reader, for lm_scorer_score(). */
 static void load_data(struct fixture *fx)
 {
-	char *text = read_text(fx->data_path);
+	char *text = ref_read_text(fx->data_path);
 	if (text == NULL)
 		fail_msg("cannot read %s", fx->data_path);
 	char *cursor = text, *fields[MAX_FIELDS];
-	char *line = next_line(&cursor);
+	char *line = ref_next_line(&cursor);
 	assert_non_null(line);
-	size_t nf = split_fields(line, fields, MAX_FIELDS);
+	size_t nf = ref_split_fields(line, fields, MAX_FIELDS);
 	assert_string_equal(fields[0], "id");
 	assert_int_equal(nf - 1, fx->n_items);
 	size_t col_item[MAX_FIELDS];
@@ -179,14 +107,14 @@ static void load_data(struct fixture *fx)
 	fx->values = malloc(fx->n_rows * fx->n_items * sizeof *fx->values);
 	assert_non_null(fx->values);
 	size_t row = 0;
-	while ((line = next_line(&cursor)) != NULL) {
+	while ((line = ref_next_line(&cursor)) != NULL) {
 		assert_true(row < fx->n_rows);
-		size_t n = split_fields(line, fields, MAX_FIELDS);
+		size_t n = ref_split_fields(line, fields, MAX_FIELDS);
 		assert_int_equal(n, nf);
 		/* The two files must describe the same respondents in the same order. */
 		assert_string_equal(fields[0], fx->ids[row]);
 		for (size_t k = 1; k < nf; k++)
-			fx->values[row * fx->n_items + col_item[k]] = parse_number(fields[k], fx->data_path);
+			fx->values[row * fx->n_items + col_item[k]] = ref_number(fields[k], fx->data_path, REF_NA | REF_BLANK);
 		row++;
 	}
 	assert_int_equal(row, fx->n_rows);

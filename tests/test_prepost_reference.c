@@ -20,6 +20,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "reference.h"
+
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -32,82 +34,6 @@
 #define MAX_FIELDS 16
 #define MAX_REPORTED 30
 #define ALL_PAIRS ((size_t)-1)
-
-/* ---- reading the reference ------------------------------------------------------ */
-
-static char *read_text(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (f == NULL)
-		return NULL;
-	size_t cap = 1 << 16, len = 0;
-	char *buf = malloc(cap);
-	while (buf != NULL) {
-		len += fread(buf + len, 1, cap - len - 1, f);
-		if (len < cap - 1) {
-			buf[len] = '\0';
-			break;
-		}
-		char *grown = realloc(buf, cap *= 2);
-		if (grown == NULL)
-			free(buf);
-		buf = grown;
-	}
-	fclose(f);
-	return buf;
-}
-
-/* Next line of *cursor, NUL-terminated in place without its CR/LF; NULL at the end. */
-static char *next_line(char **cursor)
-{
-	char *line = *cursor;
-	if (line == NULL || *line == '\0')
-		return NULL;
-	char *nl = strchr(line, '\n');
-	if (nl != NULL) {
-		*nl = '\0';
-		*cursor = nl + 1;
-	} else {
-		*cursor = line + strlen(line);
-	}
-	size_t len = strlen(line);
-	if (len > 0 && line[len - 1] == '\r')
-		line[len - 1] = '\0';
-	return line;
-}
-
-/* Split a line on commas in place (the reference files have no quoting). */
-static size_t split_fields(char *line, char **fields, size_t max)
-{
-	size_t n = 0;
-	for (;;) {
-		assert_true(n < max);
-		fields[n++] = line;
-		char *comma = strchr(line, ',');
-		if (comma == NULL)
-			return n;
-		*comma = '\0';
-		line = comma + 1;
-	}
-}
-
-/* A number as R wrote it ("%.17g"), or "NA" (-> NaN), read with strtod under
- * the "C" locale whatever the process locale is. */
-static double parse_number(const char *s, const char *where)
-{
-	if (strcmp(s, "NA") == 0)
-		return NAN;
-	locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-	assert_true(c_locale != (locale_t)0);
-	locale_t old = uselocale(c_locale);
-	char *end;
-	double v = strtod(s, &end);
-	uselocale(old);
-	freelocale(c_locale);
-	if (*end != '\0' || end == s || !isfinite(v))
-		fail_msg("%s: not a number: \"%s\"", where, s);
-	return v;
-}
 
 static char *reference_path(const char *name)
 {
@@ -143,18 +69,18 @@ struct fixture {
 
 static void load_summary(struct fixture *fx, const char *path)
 {
-	fx->summary_text = read_text(path);
+	fx->summary_text = ref_read_text(path);
 	if (fx->summary_text == NULL)
 		fail_msg("cannot read %s", path);
-	char *cursor = fx->summary_text, *f[MAX_FIELDS], *line = next_line(&cursor);
+	char *cursor = fx->summary_text, *f[MAX_FIELDS], *line = ref_next_line(&cursor);
 	assert_non_null(line);
 	assert_string_equal(line, "scale,group,stat,value");
 	size_t cap = 1024;
 	fx->summary = malloc(cap * sizeof *fx->summary);
 	assert_non_null(fx->summary);
-	while ((line = next_line(&cursor)) != NULL) {
+	while ((line = ref_next_line(&cursor)) != NULL) {
 		assert_true(fx->n_summary < cap);
-		if (split_fields(line, f, MAX_FIELDS) != 4)
+		if (ref_split_fields(line, f, MAX_FIELDS) != 4)
 			fail_msg("%s: row %zu has not 4 fields", path, fx->n_summary + 1);
 		fx->summary[fx->n_summary++] = (struct summary_row){f[0], f[1], f[2], f[3]};
 	}
@@ -162,23 +88,23 @@ static void load_summary(struct fixture *fx, const char *path)
 
 static void load_respondents(struct fixture *fx, const char *path)
 {
-	fx->respondents_text = read_text(path);
+	fx->respondents_text = ref_read_text(path);
 	if (fx->respondents_text == NULL)
 		fail_msg("cannot read %s", path);
-	char *cursor = fx->respondents_text, *f[MAX_FIELDS], *line = next_line(&cursor);
+	char *cursor = fx->respondents_text, *f[MAX_FIELDS], *line = ref_next_line(&cursor);
 	assert_non_null(line);
 	assert_string_equal(line, "id,group,scale,pre,post,change,rci,reliable,category,band_pre,band_post");
 	size_t cap = 4096;
 	fx->resp = malloc(cap * sizeof *fx->resp);
 	assert_non_null(fx->resp);
-	while ((line = next_line(&cursor)) != NULL) {
+	while ((line = ref_next_line(&cursor)) != NULL) {
 		assert_true(fx->n_resp < cap);
-		if (split_fields(line, f, MAX_FIELDS) != 11)
+		if (ref_split_fields(line, f, MAX_FIELDS) != 11)
 			fail_msg("%s: row %zu has not 11 fields", path, fx->n_resp + 1);
 		fx->resp[fx->n_resp++] = (struct respondent_row){
 			.id = f[0], .group = f[1], .scale = f[2],
-			.pre = parse_number(f[3], path), .post = parse_number(f[4], path),
-			.change = parse_number(f[5], path), .rci = parse_number(f[6], path),
+			.pre = ref_number(f[3], path, REF_NA), .post = ref_number(f[4], path, REF_NA),
+			.change = ref_number(f[5], path, REF_NA), .rci = ref_number(f[6], path, REF_NA),
 			.reliable = f[7], .category = f[8], .band_pre = f[9], .band_post = f[10]};
 	}
 }
@@ -418,7 +344,7 @@ static void test_counts_and_groups(void **state)
 		if (*r->scale != '\0')
 			continue;
 		if (strcmp(r->stat, "group_index") == 0) {
-			size_t g = (size_t)parse_number(r->value, "summary.csv");
+			size_t g = (size_t)ref_number(r->value, "summary.csv", REF_NA);
 			assert_true(g < lm_prepost_group_count(fx->pp));
 			assert_string_equal(lm_prepost_group_name(fx->pp, g), r->group);
 			seen_groups++;
@@ -427,7 +353,7 @@ static void test_counts_and_groups(void **state)
 		for (size_t k = 0; k < N_COUNTS; k++)
 			if (strcmp(r->stat, counts[k].name) == 0) {
 				compare(&t, K_COUNT, (double)lm_prepost_count(fx->pp, counts[k].which),
-					parse_number(r->value, "summary.csv"), r->stat);
+					ref_number(r->value, "summary.csv", REF_NA), r->stat);
 				seen_counts++;
 			}
 	}
@@ -472,7 +398,7 @@ static void test_summary_matches_r(void **state)
 			assert_true(g == ALL_PAIRS || stats[k].per_group);
 			seen[s][gi][k]++;
 			double got = lm_prepost_stat(pp, s, g, stats[k].which);
-			compare(&t, stats[k].kind, got, parse_number(r->value, what), what);
+			compare(&t, stats[k].kind, got, ref_number(r->value, what, REF_NA), what);
 			/* A NaN always comes with a reason, a number never does. */
 			const char *why = lm_prepost_stat_reason(pp, s, g, stats[k].which);
 			if (isnan(got) != (why != NULL))
@@ -485,7 +411,7 @@ static void test_summary_matches_r(void **state)
 			assert_true(g == ALL_PAIRS);
 			seen[s][0][N_STATS + k]++;
 			compare(&t, compares[k].kind, lm_prepost_compare(pp, s, compares[k].which),
-				parse_number(r->value, what), what);
+				ref_number(r->value, what, REF_NA), what);
 			assert_null(lm_prepost_compare_reason(pp, s, compares[k].which));
 		}
 		if (strcmp(r->stat, "reliability_source") == 0) {
@@ -641,7 +567,7 @@ static void test_long_form_equals_two_files(void **state)
 	double other = NAN;
 	for (size_t i = 0; i < fx->n_summary; i++)
 		if (strcmp(fx->summary[i].stat, "long_other_wave") == 0)
-			other = parse_number(fx->summary[i].value, "summary.csv");
+			other = ref_number(fx->summary[i].value, "summary.csv", REF_NA);
 	assert_true(other > 0);
 	assert_true((double)lm_prepost_count(b, LM_COUNT_OTHER_WAVE) == other);
 

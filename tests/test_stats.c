@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "reference.h"
+
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -36,63 +38,6 @@ struct grid {
 	size_t n;
 };
 
-static char *read_text(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (f == NULL)
-		return NULL;
-	size_t cap = 1 << 16, len = 0;
-	char *buf = malloc(cap);
-	while (buf != NULL) {
-		len += fread(buf + len, 1, cap - len - 1, f);
-		if (len < cap - 1) {
-			buf[len] = '\0';
-			break;
-		}
-		char *grown = realloc(buf, cap *= 2);
-		if (grown == NULL)
-			free(buf);
-		buf = grown;
-	}
-	fclose(f);
-	return buf;
-}
-
-/* Next line of *cursor, NUL-terminated in place without its CR/LF; NULL at the end. */
-static char *next_line(char **cursor)
-{
-	char *line = *cursor;
-	if (line == NULL || *line == '\0')
-		return NULL;
-	char *nl = strchr(line, '\n');
-	if (nl != NULL) {
-		*nl = '\0';
-		*cursor = nl + 1;
-	} else {
-		*cursor = line + strlen(line);
-	}
-	size_t len = strlen(line);
-	if (len > 0 && line[len - 1] == '\r')
-		line[len - 1] = '\0';
-	return line;
-}
-
-/* A number as R wrote it with "%.17g", read under the "C" locale whatever the
- * process locale is. */
-static double parse_number(const char *s, size_t line)
-{
-	locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-	assert_true(c_locale != (locale_t)0);
-	locale_t old = uselocale(c_locale);
-	char *end;
-	double v = strtod(s, &end);
-	uselocale(old);
-	freelocale(c_locale);
-	if (*end != '\0' || end == s || !isfinite(v))
-		fail_msg("pt.csv line %zu: not a number: \"%s\"", line, s);
-	return v;
-}
-
 static int setup(void **state)
 {
 	const char *root = getenv("LM_SOURCE_ROOT");
@@ -100,7 +45,7 @@ static int setup(void **state)
 		fail_msg("LM_SOURCE_ROOT is not set (tests/meson.build sets it)");
 	char path[4096];
 	snprintf(path, sizeof path, "%s/tests/reference/pt.csv", root);
-	char *text = read_text(path);
+	char *text = ref_read_text(path);
 	if (text == NULL)
 		fail_msg("cannot read %s", path);
 
@@ -109,11 +54,11 @@ static int setup(void **state)
 	size_t cap = 2048;
 	g->rows = malloc(cap * sizeof *g->rows);
 	assert_non_null(g->rows);
-	char *cursor = text, *line = next_line(&cursor);
+	char *cursor = text, *line = ref_next_line(&cursor);
 	assert_non_null(line);
 	assert_string_equal(line, "df,t,pt,qt975");
 	size_t lineno = 1;
-	while ((line = next_line(&cursor)) != NULL) {
+	while ((line = ref_next_line(&cursor)) != NULL) {
 		lineno++;
 		assert_true(g->n < cap);
 		char *f[4];
@@ -131,10 +76,12 @@ static int setup(void **state)
 		if (nf != 4)
 			fail_msg("%s line %zu: %zu fields, not 4", path, lineno, nf);
 		struct row *r = &g->rows[g->n++];
-		r->df = parse_number(f[0], lineno);
-		r->t = parse_number(f[1], lineno);
-		r->pt = parse_number(f[2], lineno);
-		r->qt975 = parse_number(f[3], lineno);
+		char where[40];
+		snprintf(where, sizeof(where), "pt.csv line %zu", lineno);
+		r->df = ref_number(f[0], where, 0);
+		r->t = ref_number(f[1], where, 0);
+		r->pt = ref_number(f[2], where, 0);
+		r->qt975 = ref_number(f[3], where, 0);
 	}
 	free(text);
 	*state = g;
