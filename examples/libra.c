@@ -631,9 +631,10 @@ static void print_reconciliation(const lm_table *table, unsigned long scored, un
 	fprintf(stderr, "rows read: %lu, scored: %lu (insufficient on some scale: %lu), rejected: %lu",
 		lm_table_rows_read(table), scored, insufficient, rejected);
 	if (rejected) {
-		static const char *const why[] = {"not a response", "wrong number of fields", "unclosed quote"};
+		static const char *const why[] = {"not a response", "wrong number of fields", "unclosed quote",
+						  "NUL byte or not UTF-8"};
 		const char *sep = " (";
-		for (int k = LM_REJECT_VALUE; k <= LM_REJECT_QUOTE; k++) {
+		for (int k = LM_REJECT_VALUE; k <= LM_REJECT_TEXT; k++) {
 			unsigned long n = lm_table_rows_rejected_for(table, k);
 			if (n) {
 				fprintf(stderr, "%s%s: %lu", sep, why[k], n);

@@ -12,8 +12,19 @@
 
 #include "internal.h"
 
-/* A definition larger than this is refused before parsing (LM_ELIMIT). */
+/*
+ * Limits on a definition, each refused with LM_ELIMIT and the place where it
+ * was exceeded (documented in load.h and doc/FORMAT.md). Real definitions are
+ * far inside them; they keep a hostile file from costing unbounded memory or
+ * time. Size is checked before parsing, depth and node count while libyaml
+ * reads events (before it builds a tree), list lengths and text lengths on
+ * the tree before the definition is interpreted.
+ */
 #define LM_DEFINITION_MAX_BYTES (1u << 20)
+#define LM_DEFINITION_MAX_DEPTH 16
+#define LM_DEFINITION_MAX_NODES 100000u
+#define LM_DEFINITION_MAX_ENTRIES 1000u
+#define LM_DEFINITION_MAX_TEXT 16384u
 
 struct ld {
 	const char *file;
@@ -95,44 +106,120 @@ static int is_null(const yaml_node_t *n)
 }
 
 /*
- * The format has no use for anchors and aliases, and an alias can make a
- * small file describe a huge tree. libyaml's loader turns an alias into a
- * second reference to the anchored node, so any node referenced twice (or a
- * root referenced at all) came from an alias.
+ * libyaml's complaint, where it was found. Reader errors (a NUL or another
+ * control byte, bytes that are not UTF-8) come with a byte offset rather than
+ * a line and column.
  */
-static int check_no_aliases(struct ld *ld)
+static int syntax_error(const yaml_parser_t *p, const char *text, size_t len, const char *file, lm_error *err)
 {
-	yaml_node_t *start = ld->doc->nodes.start, *top = ld->doc->nodes.top;
-	size_t n = (size_t)(top - start);
-	unsigned char *refs = alloc(ld, n, 1);
-	if (!refs)
-		return 0;
-	refs[0] = 1; /* the root */
-	int ok = 1;
-	for (yaml_node_t *p = start; p < top; p++) {
-		int kids[2];
-		if (p->type == YAML_SEQUENCE_NODE) {
-			for (yaml_node_item_t *it = p->data.sequence.items.start; it < p->data.sequence.items.top; it++)
-				if (refs[*it - 1]++) {
-					bad(ld, node(ld, *it), "anchors and aliases are not allowed in a definition");
-					ok = 0;
-				}
-		} else if (p->type == YAML_MAPPING_NODE) {
-			for (yaml_node_pair_t *pr = p->data.mapping.pairs.start; pr < p->data.mapping.pairs.top; pr++) {
-				kids[0] = pr->key;
-				kids[1] = pr->value;
-				for (int k = 0; k < 2; k++)
-					if (refs[kids[k] - 1]++) {
-						bad(ld, node(ld, kids[k]), "anchors and aliases are not allowed in a definition");
-						ok = 0;
-					}
-			}
+	if (p->error == YAML_MEMORY_ERROR)
+		return lm__error(err, LM_ENOMEM, file, 0, 0, "out of memory");
+	const char *problem = p->problem ? p->problem : "not well-formed YAML";
+	if (p->error == YAML_READER_ERROR) {
+		unsigned long line = 1, col = 1;
+		for (size_t i = 0; i < p->problem_offset && i < len; i++) {
+			col = text[i] == '\n' ? 1 : col + 1;
+			line += text[i] == '\n';
 		}
-		if (!ok)
-			break;
+		if (p->problem_value >= 0)
+			return lm__error(err, LM_ESYNTAX, file, line, col, "%s (byte 0x%02X): a definition must be UTF-8 text without control characters",
+					 problem, (unsigned)p->problem_value);
+		return lm__error(err, LM_ESYNTAX, file, line, col, "%s", problem);
 	}
-	free(refs);
-	return ok;
+	unsigned long line = p->problem_mark.line + 1, col = p->problem_mark.column + 1;
+	if (p->context)
+		return lm__error(err, LM_ESYNTAX, file, line, col, "%s %s", problem, p->context);
+	return lm__error(err, LM_ESYNTAX, file, line, col, "%s", problem);
+}
+
+/*
+ * Before libyaml builds a tree: a stream of events, counted. Deep nesting and
+ * a huge number of nodes are refused here, so the tree that is built later is
+ * bounded. Syntax errors are left for the loader to report.
+ */
+static int check_events(const char *file, const char *text, size_t len, lm_error *err)
+{
+	yaml_parser_t parser;
+	if (!yaml_parser_initialize(&parser))
+		return lm__error(err, LM_ENOMEM, file, 0, 0, "out of memory");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	unsigned depth = 0, nodes = 0, aliases = 0;
+	int code = LM_OK, done = 0;
+	while (!done && code == LM_OK) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(&parser, &ev)) {
+			if (parser.error == YAML_MEMORY_ERROR)
+				code = lm__error(err, LM_ENOMEM, file, 0, 0, "out of memory");
+			break;
+		}
+		yaml_mark_t m = ev.start_mark;
+		switch (ev.type) {
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (++depth > LM_DEFINITION_MAX_DEPTH)
+				code = lm__error(err, LM_ELIMIT, file, m.line + 1, m.column + 1,
+						 "lists and mappings are nested deeper than the limit of %d levels",
+						 LM_DEFINITION_MAX_DEPTH);
+			/* fall through */
+		case YAML_SCALAR_EVENT:
+		case YAML_ALIAS_EVENT:
+			/* The format has no use for aliases, and an alias can make a
+			 * small file describe a huge tree ("billion laughs"). */
+			if (ev.type == YAML_ALIAS_EVENT) {
+				lm__error(err, LM_EDEFINITION, file, m.line + 1, m.column + 1,
+					  "aliases (*%s) are not allowed in a definition; write the value out",
+					  (const char *)ev.data.alias.anchor);
+				aliases++;
+			}
+			if (code == LM_OK && ++nodes > LM_DEFINITION_MAX_NODES)
+				code = lm__error(err, LM_ELIMIT, file, m.line + 1, m.column + 1,
+						 "the definition holds more values (texts, lists, mappings) than the limit of %u",
+						 LM_DEFINITION_MAX_NODES);
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			depth--;
+			break;
+		case YAML_STREAM_END_EVENT:
+			done = 1;
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	return code == LM_OK && aliases ? LM_EDEFINITION : code;
+}
+
+/*
+ * On the tree, before it is interpreted: lists, mappings and texts longer
+ * than the limits are refused, so that nothing later costs more than their
+ * square. (With aliases refused, the tree has no shared nodes.)
+ */
+static int check_tree(struct ld *ld)
+{
+	int limited = 0;
+	for (yaml_node_t *p = ld->doc->nodes.start; p < ld->doc->nodes.top; p++) {
+		size_t entries = 0;
+		if (p->type == YAML_SCALAR_NODE && p->data.scalar.length > LM_DEFINITION_MAX_TEXT) {
+			lm__error(ld->err, LM_ELIMIT, ld->file, p->start_mark.line + 1, p->start_mark.column + 1,
+				  "a text of %zu bytes is longer than the limit of %u", p->data.scalar.length,
+				  LM_DEFINITION_MAX_TEXT);
+			limited = 1;
+		} else if (p->type == YAML_SEQUENCE_NODE) {
+			entries = (size_t)(p->data.sequence.items.top - p->data.sequence.items.start);
+		} else if (p->type == YAML_MAPPING_NODE) {
+			entries = (size_t)(p->data.mapping.pairs.top - p->data.mapping.pairs.start);
+		}
+		if (entries > LM_DEFINITION_MAX_ENTRIES) {
+			lm__error(ld->err, LM_ELIMIT, ld->file, p->start_mark.line + 1, p->start_mark.column + 1,
+				  "%s of %zu entries is longer than the limit of %u",
+				  p->type == YAML_SEQUENCE_NODE ? "a list" : "a mapping", entries, LM_DEFINITION_MAX_ENTRIES);
+			limited = 1;
+		}
+	}
+	return limited ? LM_ELIMIT : LM_OK;
 }
 
 /*
@@ -745,20 +832,19 @@ static int load(lm_instrument **out, const char *text, size_t len, const char *n
 		return lm__error(err, LM_ELIMIT, file, 0, 0, "definition is %zu bytes; the limit is %u", len,
 				 LM_DEFINITION_MAX_BYTES);
 
+	if (!text)
+		text = "";
+	int checked = check_events(file, text, len, err);
+	if (checked != LM_OK)
+		return checked;
+
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	if (!yaml_parser_initialize(&parser))
 		return lm__error(err, LM_ENOMEM, file, 0, 0, "out of memory");
-	yaml_parser_set_input_string(&parser, (const unsigned char *)(text ? text : ""), len);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &doc)) {
-		int code = parser.error == YAML_MEMORY_ERROR ? LM_ENOMEM : LM_ESYNTAX;
-		yaml_mark_t m = parser.problem_mark;
-		if (parser.context)
-			lm__error(err, code, file, m.line + 1, m.column + 1, "%s %s", parser.problem ? parser.problem : "error",
-				  parser.context);
-		else
-			lm__error(err, code, file, m.line + 1, m.column + 1, "%s",
-				  parser.problem ? parser.problem : "not well-formed YAML");
+		int code = syntax_error(&parser, text, len, file, err);
 		yaml_parser_delete(&parser);
 		return code;
 	}
@@ -780,14 +866,12 @@ static int load(lm_instrument **out, const char *text, size_t len, const char *n
 			code = more ? LM_EDEFINITION : LM_OK;
 			yaml_document_delete(&extra);
 		} else {
-			yaml_mark_t m = parser.problem_mark;
-			code = lm__error(err, parser.error == YAML_MEMORY_ERROR ? LM_ENOMEM : LM_ESYNTAX, file, m.line + 1,
-					 m.column + 1, "%s", parser.problem ? parser.problem : "not well-formed YAML");
+			code = syntax_error(&parser, text, len, file, err);
 		}
 		ld.inst = lm__instrument_new();
 		if (!ld.inst)
 			ld.nomem = 1;
-		else if (code == LM_OK && check_no_aliases(&ld))
+		else if (code == LM_OK && (code = check_tree(&ld)) == LM_OK)
 			parse_root(&ld, root);
 		/* Validate even after shape problems, so every problem is reported
 		 * at once; the validator skips parts that did not parse. */

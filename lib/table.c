@@ -22,6 +22,8 @@
 
 #define LM_TABLE_READ_SIZE (64 * 1024)
 #define LM_TABLE_RECORD_MAX (1024 * 1024)
+/* A header with more columns than this is refused (LM_ELIMIT). */
+#define LM_TABLE_COLUMNS_MAX 65536
 
 enum table_state {
 	TABLE_CLOSED = 0, /* not opened, or the last open failed */
@@ -70,7 +72,7 @@ struct lm_table {
 	/* Lines: the next unread line, and the line the current row started on. */
 	unsigned long line, row_line;
 	unsigned long row, rows_read, rows_rejected;
-	unsigned long rejected_for[3]; /* by enum lm_reject_reason */
+	unsigned long rejected_for[LM_REJECT_TEXT + 1]; /* by enum lm_reject_reason */
 	/* Empty lines seen before more data, each still to be reported as a row. */
 	unsigned long pending_blank, pending_line;
 
@@ -860,6 +862,9 @@ static int read_header(lm_table *t, lm_error *err)
 	/* Blank lines after the header are rows, reported by lm_table_next(). */
 	unsigned long header_line = t->row_line;
 	size_t ncols = t->nfields, ni = inst->n_items;
+	if (ncols > LM_TABLE_COLUMNS_MAX)
+		return lm__error(err, LM_ELIMIT, t->name, header_line, 0,
+				 "the header has %zu columns, more than the limit of %d", ncols, LM_TABLE_COLUMNS_MAX);
 	size_t *item_col = malloc((ni ? ni : 1) * sizeof(*item_col));
 	char **want = calloc(ni ? ni : 1, sizeof(*want));
 	struct colmap *map = calloc(ncols ? ncols : 1, sizeof(*map));
@@ -1313,6 +1318,71 @@ int lm_table_open_buffer(lm_table *table, const char *data, size_t len, const ch
 
 /* ---- rows ------------------------------------------------------------- */
 
+/*
+ * Whether @p s is text that can be written out as it is: no NUL byte and
+ * well-formed UTF-8 (no overlong forms, surrogates or code points past
+ * U+10FFFF). Otherwise says what is wrong, and at which byte, in @p why.
+ */
+static int is_text(const char *s, size_t len, char *why, size_t why_size)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i < len;) {
+		unsigned c = p[i];
+		if (c && c < 0x80) {
+			i++;
+			continue;
+		}
+		if (!c) {
+			snprintf(why, why_size, "holds a NUL byte (byte %zu)", i + 1);
+			return 0;
+		}
+		size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+		/* The second byte's range depends on the first (RFC 3629, section 4). */
+		unsigned lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+		unsigned hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+		int ok = n && i + n <= len && p[i + 1] >= lo && p[i + 1] <= hi;
+		for (size_t k = 2; ok && k < n; k++)
+			ok = p[i + k] >= 0x80 && p[i + k] <= 0xBF;
+		if (!ok) {
+			snprintf(why, why_size, "is not valid UTF-8 (byte %zu, 0x%02X); save the file as UTF-8", i + 1, c);
+			return 0;
+		}
+		i += n;
+	}
+	return 1;
+}
+
+static void add_problem(lm_table *t, const char *message);
+
+/* A value that goes into the outputs (the id, a required column) must be
+ * text; otherwise the row is rejected, saying so. Returns 0 or LM_EDATA. */
+static int check_text(lm_table *t, size_t col, const char *s, size_t len, lm_error *err)
+{
+	/* ASCII without NUL, the common case, eight bytes at a time: a byte
+	 * from 1 to 0x7F minus 1 keeps its top bit clear and borrows nothing. */
+	size_t i = 0;
+	for (uint64_t w; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		if (((w - 0x0101010101010101u) | w) & 0x8080808080808080u)
+			break;
+	}
+	while (i < len && (unsigned char)(s[i] - 1) < 0x7F)
+		i++;
+	char why[96];
+	if (i == len || is_text(s, len, why, sizeof(why)))
+		return 0;
+	const char *name = t->header[col];
+	char *problem = malloc(strlen(name) + strlen(why) + 16);
+	if (problem) {
+		sprintf(problem, "column \"%s\": the value %s", name, why);
+		add_problem(t, problem);
+		free(problem);
+	}
+	lm__error(err, LM_EDATA, t->name, t->row_line, col + 1, "row %lu, column \"%s\": the value %s", t->row, name,
+		  why);
+	return LM_EDATA;
+}
+
 static int set_id(lm_table *t)
 {
 	t->has_id = t->id_col != LM_NO_INDEX;
@@ -1467,6 +1537,14 @@ int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 		t->rejected_for[LM_REJECT_FIELDS]++;
 		return lm__error(err, LM_EDATA, t->name, t->row_line, 0, "row %lu has %s", t->row, what);
 	}
+	int bad_text = 0;
+	if (t->has_id)
+		bad_text |= check_text(t, t->id_col, t->id, t->id_len, err);
+	for (size_t e = 0; e < t->n_extra; e++) {
+		size_t len;
+		const char *s = field(t, t->extra[e].col, &len);
+		bad_text |= check_text(t, t->extra[e].col, s, len, err);
+	}
 	lm__scorer_clear(scorer);
 	int bad = 0;
 	const struct colmap *m = t->map, *mend = t->map + t->nmap;
@@ -1496,9 +1574,9 @@ int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 		if (report_cell(t, m, s, len, err) == LM_ENOMEM)
 			return LM_ENOMEM;
 	}
-	if (bad) {
+	if (bad || bad_text) {
 		t->rows_rejected++;
-		t->rejected_for[LM_REJECT_VALUE]++;
+		t->rejected_for[bad_text ? LM_REJECT_TEXT : LM_REJECT_VALUE]++;
 		return LM_EDATA;
 	}
 	int r = lm__scorer_run(scorer);
@@ -1712,7 +1790,7 @@ int lm_table_read_map(lm_table *table, const char *path, lm_error *err)
 
 unsigned long lm_table_rows_rejected_for(const lm_table *table, int reason)
 {
-	return table && reason >= 0 && reason <= LM_REJECT_QUOTE ? table->rejected_for[reason] : 0;
+	return table && reason >= 0 && reason <= LM_REJECT_TEXT ? table->rejected_for[reason] : 0;
 }
 
 /*

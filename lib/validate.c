@@ -9,8 +9,12 @@
 
 #include "internal.h"
 
-/* The reachable-score check is skipped above this many (count, sum) states. */
+/* The reachable-score check is skipped above this many (count, sum) states
+ * for a scale, and once the steps of all scales' programmes would pass
+ * LM_REACH_MAX_STEPS, so a hostile definition cannot make loading slow. The
+ * ordinary checks of bands against the scale's range still apply. */
 #define LM_REACH_MAX_STATES 4000000u
+#define LM_REACH_MAX_STEPS 1e9
 /* Scores are compared with bounds with this much slack for rounding. */
 #define LM_EPS 1e-9
 
@@ -18,6 +22,7 @@ struct v {
 	const char *file;
 	lm_error *err;
 	int failed, nomem;
+	double steps_left; /* of the reachable-score programmes, over all scales */
 };
 
 static void bad(struct v *v, struct lm_loc l, const char *fmt, ...) LM_PRINTF(3, 4);
@@ -161,9 +166,13 @@ static double *reachable_scores(struct v *v, const struct lm_instrument *inst, c
 	}
 	for (size_t k = 0; k < n; k++)
 		span += inst->items[s->items[k]].responses->max - g;
-	size_t width = (size_t)span + 1;
-	if ((double)(n + 1) * (double)width > LM_REACH_MAX_STATES)
+	size_t width = (size_t)span + 1, options = 0;
+	for (size_t k = 0; k < n; k++)
+		options += inst->items[s->items[k]].responses->n;
+	double states = (double)(n + 1) * (double)width, steps = states * (double)options;
+	if (states > LM_REACH_MAX_STATES || steps > v->steps_left)
 		return NULL;
+	v->steps_left -= steps;
 	unsigned char *reach = calloc((n + 1) * width, 1);
 	if (!reach) {
 		v->nomem = v->failed = 1;
@@ -248,10 +257,17 @@ static void check_bands(struct v *v, const struct lm_instrument *inst, const str
 		return;
 	size_t gaps = 0;
 	for (size_t i = 0; i < n; i++) {
-		size_t b = 0;
-		while (b < s->n_bands && !(scores[i] >= s->bands[b].min - LM_EPS && scores[i] <= s->bands[b].max + LM_EPS))
-			b++;
-		if (b < s->n_bands)
+		/* The bands are in order and do not overlap here: the last one
+		 * starting at or below the score is the only one that can hold it. */
+		size_t lo = 0, hi = s->n_bands;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (s->bands[mid].min - LM_EPS <= scores[i])
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo > 0 && scores[i] <= s->bands[lo - 1].max + LM_EPS)
 			continue;
 		if (gaps++ < 3)
 			bad(v, s->loc, "scale '%s' can score %.10g, which falls in no band (bands must cover every possible score%s)",
@@ -294,7 +310,7 @@ static void check_rules(struct v *v, const struct lm_instrument *inst)
 
 int lm__validate(struct lm_instrument *inst, const char *file, lm_error *err)
 {
-	struct v v = {.file = file, .err = err};
+	struct v v = {.file = file, .err = err, .steps_left = LM_REACH_MAX_STEPS};
 	for (size_t s = 0; s < inst->n_sets; s++) {
 		const struct lm_response_set *rs = &inst->sets[s];
 		check_responses(&v, rs->v, rs->n, rs->loc, rs->id ? rs->id : "responses");

@@ -290,6 +290,25 @@ static void test_load_errors(void **state)
 	free(huge);
 	lm_error_clear(err);
 
+	/* More values than the limit (100,000), in lists short enough each:
+	 * refused while libyaml reads events, before it builds a tree. */
+	size_t cap = 64 + 101 * 1000 * 8;
+	char *many = malloc(cap);
+	assert_non_null(many);
+	size_t used = (size_t)sprintf(many, "notes:\n");
+	for (int list = 0; list < 101; list++) {
+		used += (size_t)sprintf(many + used, "- [");
+		for (int k = 0; k < 990; k++)
+			used += (size_t)sprintf(many + used, "%sa", k ? "," : "");
+		used += (size_t)sprintf(many + used, "]\n");
+	}
+	assert_true(used < cap);
+	assert_int_equal(lm_instrument_load_buffer(&inst, many, used, "many.yaml", err), LM_ELIMIT);
+	assert_int_equal(lm_error_count(err), 1);
+	assert_non_null(strstr(lm_error_text(err, 0), "more values (texts, lists, mappings) than the limit of 100000"));
+	free(many);
+	lm_error_clear(err);
+
 	assert_int_equal(lm_instrument_load_buffer(NULL, "", 0, NULL, err), LM_EINVAL);
 	assert_int_equal(lm_instrument_load_file(&inst, NULL, NULL), LM_EINVAL);
 	lm_error_free(err);

@@ -820,6 +820,116 @@ static void test_random_round_trip(void **state)
 	free(raw.s);
 }
 
+/* ---- text that goes into the outputs ----------------------------------- */
+
+/* An id (or a required column) must be UTF-8 text without NUL bytes: it is
+ * written into CSV and JSON as it is. Anything else rejects the row, saying
+ * which byte; values of items are checked as responses instead. */
+static void test_text_checks(void **state)
+{
+	struct fx *fx = *state;
+	static const struct {
+		const char *id;
+		size_t len;
+		const char *why; /* NULL: accepted */
+	} cases[] = {
+		{"plain", 5, NULL},
+		{"\xC3\xA9t\xC3\xA9", 5, NULL},              /* été */
+		{"\xE2\x82\xAC", 3, NULL},                   /* the euro sign */
+		{"\xF0\x9F\x98\x80", 4, NULL},               /* U+1F600 */
+		{"\xF4\x8F\xBF\xBF", 4, NULL},               /* U+10FFFF, the last code point */
+		{"a\0b", 3, "holds a NUL byte (byte 2)"},
+		{"caf\xE9", 4, "is not valid UTF-8 (byte 4, 0xE9)"}, /* Latin-1 */
+		{"\xC0\x80", 2, "is not valid UTF-8 (byte 1, 0xC0)"}, /* overlong NUL */
+		{"\xE0\x80\xAF", 3, "is not valid UTF-8 (byte 1, 0xE0)"}, /* overlong '/' */
+		{"\xED\xA0\x80", 3, "is not valid UTF-8 (byte 1, 0xED)"}, /* a surrogate */
+		{"\xF4\x90\x80\x80", 4, "is not valid UTF-8 (byte 1, 0xF4)"}, /* past U+10FFFF */
+		{"ab\xE2\x82", 4, "is not valid UTF-8 (byte 3, 0xE2)"}, /* cut short */
+		{"\x80", 1, "is not valid UTF-8 (byte 1, 0x80)"}, /* a lone continuation byte */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct str b = {0};
+		str_add(&b, "id,t_1,t_2,t_3\n", 15);
+		str_add(&b, cases[i].id, cases[i].len);
+		str_add(&b, ",1,2,3\nnext,1,1,1\n", 18);
+		lm_error_clear(fx->err);
+		assert_int_equal(lm_table_open_buffer(fx->t, b.s, b.len, "data.csv", fx->err), LM_OK);
+		int r = lm_table_next(fx->t, fx->s, fx->err);
+		if (!cases[i].why) {
+			assert_int_equal(r, 1);
+			assert_int_equal(lm_error_count(fx->err), 0);
+		} else {
+			assert_int_equal(r, LM_EDATA);
+			assert_int_equal(lm_error_count(fx->err), 1);
+			assert_int_equal(lm_error_line(fx->err, 0), 2);
+			assert_int_equal(lm_error_column(fx->err, 0), 1);
+			assert_non_null(strstr(lm_error_message(fx->err, 0), cases[i].why));
+			assert_non_null(strstr(lm_table_row_problem(fx->t), cases[i].why));
+			assert_int_equal(lm_table_rows_rejected_for(fx->t, LM_REJECT_TEXT), 1);
+			assert_int_equal(lm_table_rows_rejected_for(fx->t, LM_REJECT_VALUE), 0);
+		}
+		/* The id is still given as it was read, and reading goes on. */
+		size_t len;
+		const char *id = lm_table_row_id(fx->t, &len);
+		assert_int_equal(len, cases[i].len);
+		assert_memory_equal(id, cases[i].id, len);
+		assert_int_equal(lm_table_next(fx->t, fx->s, fx->err), 1);
+		assert_int_equal(lm_table_next(fx->t, fx->s, fx->err), 0);
+		free(b.s);
+	}
+
+	/* A bad id and a bad value in one row: both said; the row counts once. */
+	lm_error_clear(fx->err);
+	const char both[] = "id,t_1,t_2,t_3\n\xFF,9,1,1\n";
+	assert_int_equal(lm_table_open_buffer(fx->t, both, sizeof(both) - 1, "data.csv", fx->err), LM_OK);
+	assert_int_equal(lm_table_next(fx->t, fx->s, fx->err), LM_EDATA);
+	assert_int_equal(lm_error_count(fx->err), 2);
+	assert_int_equal(lm_table_rows_rejected(fx->t), 1);
+	assert_int_equal(lm_table_rows_rejected_for(fx->t, LM_REJECT_TEXT), 1);
+
+	/* A required column (a group, say) is held to the same rule. */
+	lm_table *t;
+	size_t group;
+	assert_int_equal(lm_table_new(&t, fx->inst), LM_OK);
+	assert_int_equal(lm_table_require_column(t, "group", &group), LM_OK);
+	lm_error_clear(fx->err);
+	const char grouped[] = "id,group,t_1,t_2,t_3\nA,caf\xE9,1,1,1\nB,caf\xC3\xA9,1,1,1\n";
+	assert_int_equal(lm_table_open_buffer(t, grouped, sizeof(grouped) - 1, "data.csv", fx->err), LM_OK);
+	assert_int_equal(lm_table_next(t, fx->s, fx->err), LM_EDATA);
+	assert_string_equal(lm_error_text(fx->err, 0),
+			    "data.csv:2:2: row 1, column \"group\": the value is not valid UTF-8 (byte 4, 0xE9); "
+			    "save the file as UTF-8");
+	assert_int_equal(lm_table_next(t, fx->s, fx->err), 1);
+	lm_table_free(t);
+}
+
+/* A header of more than 65,536 columns is refused; that many is read. */
+static void test_column_limit(void **state)
+{
+	struct fx *fx = *state;
+	for (size_t extra = 65533; extra <= 65534; extra++) {
+		struct str b = {0};
+		str_add(&b, "t_1,t_2,t_3", 11);
+		for (size_t c = 0; c < extra; c++)
+			str_add(&b, ",x", 2);
+		str_add(&b, "\n1,1,1", 6);
+		for (size_t c = 0; c < extra; c++)
+			str_add(&b, ",", 1);
+		str_add(&b, "\n", 1);
+		lm_error_clear(fx->err);
+		int r = lm_table_open_buffer(fx->t, b.s, b.len, "data.csv", fx->err);
+		if (extra == 65533) {
+			assert_int_equal(r, LM_OK);
+			assert_int_equal(lm_table_next(fx->t, fx->s, fx->err), 1);
+		} else {
+			assert_int_equal(r, LM_ELIMIT);
+			assert_string_equal(lm_error_text(fx->err, 0),
+					    "data.csv:1: the header has 65537 columns, more than the limit of 65536");
+		}
+		free(b.s);
+	}
+}
+
 /* ---- data-driven cases ------------------------------------------------ */
 
 /*
@@ -1044,6 +1154,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_long_record, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sources_agree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_text_checks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_column_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_data_cases, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_file_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_arguments, setup, teardown),

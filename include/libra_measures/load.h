@@ -5,6 +5,12 @@
  * Loading validates strictly and reports every problem it finds at once,
  * each with its file, line and column, into the optional lm_error.
  *
+ * Limits (LM_ELIMIT, with the place; doc/FORMAT.md): a definition is at most
+ * 1 MiB, nests lists and mappings at most 16 deep, holds at most 100,000
+ * values, at most 1,000 entries in one list or mapping, and texts of at most
+ * 16 KiB. It must be UTF-8 without control characters (else LM_ESYNTAX), and
+ * aliases are refused (LM_EDEFINITION).
+ *
  * Thread safety: every function here may be called from any thread.
  */
 #ifndef LIBRA_MEASURES_LOAD_H

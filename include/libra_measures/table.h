@@ -7,6 +7,13 @@
  * of the file the row starts on and COL the 1-based field number; the
  * message names the data row and the column.
  *
+ * Limits (LM_ELIMIT, with the place): a record (a row, with any quoted line
+ * breaks) is at most 1 MiB, and so is any field; a header has at most 65,536
+ * columns. The id and any required column must be UTF-8 text without NUL
+ * bytes, or the row is rejected (LM_REJECT_TEXT); item cells that are no
+ * response are rejected as such whatever bytes they hold. Memory does not
+ * grow with the number of rows.
+ *
  * SPSS (.sav, .zsav, .por) and Stata (.dta) files are read too when the
  * library is built with ReadStat (lm_table_has_readstat()): see
  * lm_table_open_file().
@@ -246,7 +253,9 @@ LM_EXPORT unsigned long lm_table_rows_rejected(const lm_table *table);
 enum lm_reject_reason {
 	LM_REJECT_VALUE = 0,  /**< a cell is not one of its item's responses */
 	LM_REJECT_FIELDS = 1, /**< the row has a different number of fields than the header */
-	LM_REJECT_QUOTE = 2   /**< a quoted field is not closed before the end of the file */
+	LM_REJECT_QUOTE = 2,  /**< a quoted field is not closed before the end of the file */
+	LM_REJECT_TEXT = 3    /**< the id (or a column asked for with lm_table_require_column()) holds a NUL
+				   byte or is not valid UTF-8 */
 };
 
 /** Data rows rejected so far for @p reason (an lm_reject_reason). @since 0.1 */
