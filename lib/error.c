@@ -15,7 +15,12 @@ struct diag {
 	char *file;    /* NULL when the problem has no file */
 	char *message;
 	char *text;    /* "FILE:LINE:COL: message" */
+	int lost;      /* the strings are the static LOST text, not owned */
 };
+
+/* What stands in for a diagnostic that could not be kept for want of memory:
+ * a problem is never dropped without a trace. */
+static char LOST[] = "out of memory: a diagnostic could not be kept";
 
 struct lm_error {
 	size_t count, total;
@@ -52,6 +57,8 @@ void lm_error_clear(lm_error *err)
 	if (!err)
 		return;
 	for (size_t i = 0; i < err->count; i++) {
+		if (err->d[i].lost)
+			continue;
 		free(err->d[i].file);
 		free(err->d[i].message);
 		free(err->d[i].text);
@@ -159,12 +166,11 @@ int lm__verror(lm_error *err, int code, const char *file, unsigned long line, un
 	else
 		d->text = format("%s: %s", file, d->message ? d->message : "");
 	if (!d->message || !d->text || (file && !d->file)) {
-		/* Out of memory while reporting: keep the count, drop the entry. */
+		/* Out of memory while reporting: the entry says so instead. */
 		free(d->message);
 		free(d->file);
 		free(d->text);
-		memset(d, 0, sizeof(*d));
-		return code;
+		*d = (struct diag){.code = LM_ENOMEM, .message = LOST, .text = LOST, .lost = 1};
 	}
 	err->count++;
 	return code;

@@ -112,7 +112,10 @@ static int is_null(const yaml_node_t *n)
  */
 static int syntax_error(const yaml_parser_t *p, const char *text, size_t len, const char *file, lm_error *err)
 {
-	if (p->error == YAML_MEMORY_ERROR)
+	/* libyaml 0.2.5's loader fails without setting an error when copying a
+	 * tag fails (yaml_strdup in yaml_parser_load_scalar and the like): a
+	 * failure with no error is a failed allocation too. */
+	if (p->error == YAML_MEMORY_ERROR || p->error == YAML_NO_ERROR)
 		return lm__error(err, LM_ENOMEM, file, 0, 0, "out of memory");
 	const char *problem = p->problem ? p->problem : "not well-formed YAML";
 	if (p->error == YAML_READER_ERROR) {
@@ -133,48 +136,82 @@ static int syntax_error(const yaml_parser_t *p, const char *text, size_t len, co
 }
 
 /*
- * Before libyaml builds a tree: a stream of events, counted. Deep nesting and
- * a huge number of nodes are refused here, so the tree that is built later is
- * bounded. Syntax errors are left for the loader to report.
+ * The tree of a definition, built here from libyaml's events rather than by
+ * yaml_parser_load(), for three reasons: deep nesting and a huge number of
+ * values are refused as they are read, before they cost memory; aliases are
+ * reported where they are written; and libyaml 0.2.5's loader leaks when an
+ * allocation fails (the item stack of a list whose node cannot be pushed),
+ * while its document functions used here do not. Returns LM_OK with a
+ * document (without a root when the stream is empty) for the caller to
+ * delete, or an error with no document.
  */
-static int check_events(const char *file, const char *text, size_t len, lm_error *err)
+static int read_document(yaml_document_t *doc, const char *file, const char *text, size_t len, lm_error *err)
 {
 	yaml_parser_t parser;
 	if (!yaml_parser_initialize(&parser))
 		return lm__error(err, LM_ENOMEM, file, 0, 0, "out of memory");
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	unsigned depth = 0, nodes = 0, aliases = 0;
-	int code = LM_OK, done = 0;
+	if (!yaml_document_initialize(doc, NULL, NULL, NULL, 1, 1)) {
+		yaml_parser_delete(&parser);
+		return lm__error(err, LM_ENOMEM, file, 0, 0, "out of memory");
+	}
+	struct {
+		int node, key; /* an open list or mapping; a mapping's key waiting for its value */
+	} open[LM_DEFINITION_MAX_DEPTH + 1];
+	unsigned depth = 0, nodes = 0, documents = 0;
+	int code = LM_OK, invalid = 0, done = 0;
 	while (!done && code == LM_OK) {
 		yaml_event_t ev;
 		if (!yaml_parser_parse(&parser, &ev)) {
-			if (parser.error == YAML_MEMORY_ERROR)
-				code = lm__error(err, LM_ENOMEM, file, 0, 0, "out of memory");
+			code = syntax_error(&parser, text, len, file, err);
 			break;
 		}
 		yaml_mark_t m = ev.start_mark;
+		int node = 0;
 		switch (ev.type) {
-		case YAML_SEQUENCE_START_EVENT:
-		case YAML_MAPPING_START_EVENT:
-			if (++depth > LM_DEFINITION_MAX_DEPTH)
-				code = lm__error(err, LM_ELIMIT, file, m.line + 1, m.column + 1,
-						 "lists and mappings are nested deeper than the limit of %d levels",
-						 LM_DEFINITION_MAX_DEPTH);
-			/* fall through */
-		case YAML_SCALAR_EVENT:
+		case YAML_DOCUMENT_START_EVENT:
+			if (documents++) {
+				/* Anything after the first document is a mistake worth reporting. */
+				lm__error(err, LM_EDEFINITION, file, m.line + 1, m.column + 1,
+					  "a definition file holds one YAML document; this is a second one");
+				invalid = done = 1;
+			}
+			break;
 		case YAML_ALIAS_EVENT:
 			/* The format has no use for aliases, and an alias can make a
 			 * small file describe a huge tree ("billion laughs"). */
-			if (ev.type == YAML_ALIAS_EVENT) {
+			lm__error(err, LM_EDEFINITION, file, m.line + 1, m.column + 1,
+				  "aliases (*%s) are not allowed in a definition; write the value out",
+				  (const char *)ev.data.alias.anchor);
+			invalid = 1;
+			break;
+		case YAML_SCALAR_EVENT:
+			if (memchr(ev.data.scalar.value, '\0', ev.data.scalar.length)) {
 				lm__error(err, LM_EDEFINITION, file, m.line + 1, m.column + 1,
-					  "aliases (*%s) are not allowed in a definition; write the value out",
-					  (const char *)ev.data.alias.anchor);
-				aliases++;
+					  "a text holds a NUL character (\\0)");
+				invalid = 1;
 			}
-			if (code == LM_OK && ++nodes > LM_DEFINITION_MAX_NODES)
+			if (!invalid && !(node = yaml_document_add_scalar(doc, NULL, ev.data.scalar.value,
+									   (int)ev.data.scalar.length,
+									   ev.data.scalar.style)))
+				code = lm__error(err, LM_ENOMEM, file, 0, 0, "out of memory");
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (depth == LM_DEFINITION_MAX_DEPTH) {
 				code = lm__error(err, LM_ELIMIT, file, m.line + 1, m.column + 1,
-						 "the definition holds more values (texts, lists, mappings) than the limit of %u",
-						 LM_DEFINITION_MAX_NODES);
+						 "lists and mappings are nested deeper than the limit of %d levels",
+						 LM_DEFINITION_MAX_DEPTH);
+				break;
+			}
+			if (!invalid) {
+				node = ev.type == YAML_SEQUENCE_START_EVENT
+					       ? yaml_document_add_sequence(doc, NULL, ev.data.sequence_start.style)
+					       : yaml_document_add_mapping(doc, NULL, ev.data.mapping_start.style);
+				if (!node)
+					code = lm__error(err, LM_ENOMEM, file, 0, 0, "out of memory");
+			}
+			depth++;
 			break;
 		case YAML_SEQUENCE_END_EVENT:
 		case YAML_MAPPING_END_EVENT:
@@ -186,10 +223,43 @@ static int check_events(const char *file, const char *text, size_t len, lm_error
 		default:
 			break;
 		}
+		if (code == LM_OK && (ev.type == YAML_SCALAR_EVENT || ev.type == YAML_ALIAS_EVENT ||
+				      ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) &&
+		    ++nodes > LM_DEFINITION_MAX_NODES)
+			code = lm__error(err, LM_ELIMIT, file, m.line + 1, m.column + 1,
+					 "the definition holds more values (texts, lists, mappings) than the limit of %u",
+					 LM_DEFINITION_MAX_NODES);
+		if (code == LM_OK && node) {
+			/* libyaml's document functions leave the marks empty. */
+			doc->nodes.start[node - 1].start_mark = m;
+			doc->nodes.start[node - 1].end_mark = ev.end_mark;
+			/* Attach to the list or mapping it is in (the first node is the root). */
+			unsigned up = ev.type == YAML_SCALAR_EVENT ? depth : depth - 1;
+			int ok = 1;
+			if (up > 0) {
+				yaml_node_t *parent = &doc->nodes.start[open[up - 1].node - 1];
+				if (parent->type == YAML_SEQUENCE_NODE)
+					ok = yaml_document_append_sequence_item(doc, open[up - 1].node, node);
+				else if (!open[up - 1].key)
+					open[up - 1].key = node;
+				else {
+					ok = yaml_document_append_mapping_pair(doc, open[up - 1].node, open[up - 1].key, node);
+					open[up - 1].key = 0;
+				}
+			}
+			if (!ok)
+				code = lm__error(err, LM_ENOMEM, file, 0, 0, "out of memory");
+			else if (ev.type != YAML_SCALAR_EVENT)
+				open[depth - 1].node = node, open[depth - 1].key = 0;
+		}
 		yaml_event_delete(&ev);
 	}
 	yaml_parser_delete(&parser);
-	return code == LM_OK && aliases ? LM_EDEFINITION : code;
+	if (code == LM_OK && invalid)
+		code = LM_EDEFINITION;
+	if (code != LM_OK)
+		yaml_document_delete(doc);
+	return code;
 }
 
 /*
@@ -834,40 +904,17 @@ static int load(lm_instrument **out, const char *text, size_t len, const char *n
 
 	if (!text)
 		text = "";
-	int checked = check_events(file, text, len, err);
-	if (checked != LM_OK)
-		return checked;
-
-	yaml_parser_t parser;
 	yaml_document_t doc;
-	if (!yaml_parser_initialize(&parser))
-		return lm__error(err, LM_ENOMEM, file, 0, 0, "out of memory");
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		int code = syntax_error(&parser, text, len, file, err);
-		yaml_parser_delete(&parser);
+	int code = read_document(&doc, file, text, len, err);
+	if (code != LM_OK)
 		return code;
-	}
 
 	struct ld ld = {.file = file, .doc = &doc, .err = err};
 	yaml_node_t *root = yaml_document_get_root_node(&doc);
-	int code = LM_OK;
 	if (!root) {
 		lm__error(err, LM_EDEFINITION, file, 1, 1, "the definition is empty");
 		code = LM_EDEFINITION;
 	} else {
-		/* Anything left over after the first document is a mistake worth reporting. */
-		yaml_document_t extra;
-		if (yaml_parser_load(&parser, &extra)) {
-			yaml_node_t *more = yaml_document_get_root_node(&extra);
-			if (more)
-				lm__error(err, LM_EDEFINITION, file, more->start_mark.line + 1, more->start_mark.column + 1,
-					  "a definition file holds one YAML document; this is a second one");
-			code = more ? LM_EDEFINITION : LM_OK;
-			yaml_document_delete(&extra);
-		} else {
-			code = syntax_error(&parser, text, len, file, err);
-		}
 		ld.inst = lm__instrument_new();
 		if (!ld.inst)
 			ld.nomem = 1;
@@ -875,15 +922,17 @@ static int load(lm_instrument **out, const char *text, size_t len, const char *n
 			parse_root(&ld, root);
 		/* Validate even after shape problems, so every problem is reported
 		 * at once; the validator skips parts that did not parse. */
-		if (ld.inst && !ld.nomem && code == LM_OK && lm__validate(ld.inst, file, err) != LM_OK)
-			ld.failed = 1;
+		int checked = LM_OK;
+		if (ld.inst && !ld.nomem && code == LM_OK)
+			checked = lm__validate(ld.inst, file, err);
 		if (ld.nomem)
 			code = lm__error(err, LM_ENOMEM, file, 0, 0, "out of memory");
-		else if (ld.failed)
+		else if (checked == LM_ENOMEM)
+			code = LM_ENOMEM; /* (said by the validator) */
+		else if (ld.failed || checked != LM_OK)
 			code = LM_EDEFINITION;
 	}
 	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
 
 	if (code == LM_OK) {
 		ld.inst->source = lm__strdup(source ? source : file);

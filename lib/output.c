@@ -430,19 +430,24 @@ static int copy_spool(struct lm_out *o, lm_error *err)
 	return LM_OK;
 }
 
-/* After a rename, make the directory entry durable too (best effort). */
+/* After a rename, make the directory entry durable too (best effort; the
+ * output is in place already, so this allocates nothing that could fail). */
 static void sync_dir(const char *path)
 {
 	const char *slash = strrchr(path, '/');
-	char *dir = slash ? lm__strndup(path, slash == path ? 1 : (size_t)(slash - path)) : lm__strdup(".");
-	if (!dir)
+	char dir[4096] = ".";
+	size_t n = slash ? (slash == path ? 1 : (size_t)(slash - path)) : 0;
+	if (n >= sizeof(dir))
 		return;
+	if (n) {
+		memcpy(dir, path, n);
+		dir[n] = '\0';
+	}
 	int fd = open(dir, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
 		(void)fsync(fd);
 		close(fd);
 	}
-	free(dir);
 }
 
 int lm__out_commit(struct lm_out *o, lm_error *err)

@@ -869,14 +869,17 @@ static int read_header(lm_table *t, lm_error *err)
 	char **want = calloc(ni ? ni : 1, sizeof(*want));
 	struct colmap *map = calloc(ncols ? ncols : 1, sizeof(*map));
 	int status = item_col && want && map ? LM_OK : LM_ENOMEM;
+	/* Once an allocation fails, only LM_ENOMEM is said: no column is then
+	 * known to be missing. */
+	int nomem = status == LM_ENOMEM;
 	for (size_t i = 0; status == LM_OK && i < ni; i++) {
 		item_col[i] = LM_NO_INDEX;
 		if (!(want[i] = wanted_column(t, i)))
-			status = LM_ENOMEM;
+			status = LM_ENOMEM, nomem = 1;
 	}
 	const char *want_id = t->id_request ? t->id_request : "id";
 	size_t id_col = LM_NO_INDEX, nmap = 0;
-	for (size_t c = 0; status != LM_ENOMEM && c < ncols; c++) {
+	for (size_t c = 0; !nomem && c < ncols; c++) {
 		size_t len;
 		const char *s = field(t, c, &len);
 		trim(&s, &len);
@@ -914,11 +917,11 @@ static int read_header(lm_table *t, lm_error *err)
 		map[nmap].col = c;
 		map[nmap].item = item;
 		if (!(map[nmap++].name = lm__strdup(want[item])))
-			status = LM_ENOMEM;
+			status = LM_ENOMEM, nomem = 1;
 	}
 	struct sbuf missing = {0};
 	size_t n_missing = 0;
-	for (size_t i = 0; status != LM_ENOMEM && i < ni; i++) {
+	for (size_t i = 0; !nomem && i < ni; i++) {
 		if (item_col[i] != LM_NO_INDEX || !inst->items[i].scored)
 			continue;
 		if (n_missing++)
@@ -930,14 +933,15 @@ static int read_header(lm_table *t, lm_error *err)
 			sb_str(&missing, "\")");
 		}
 	}
-	if (n_missing && !missing.oom)
+	nomem |= missing.oom;
+	if (n_missing && !nomem)
 		status = lm__error(err, LM_EDATA, t->name, header_line, 0, "no column for item%s %s",
 				   n_missing > 1 ? "s" : "", missing.s);
 	free(missing.s);
-	if (t->id_request && id_col == LM_NO_INDEX)
+	if (t->id_request && id_col == LM_NO_INDEX && !nomem)
 		status = lm__error(err, LM_EDATA, t->name, header_line, 0, "id column \"%s\" is not in the header",
 				   t->id_request);
-	for (size_t e = 0; e < t->n_extra; e++) {
+	for (size_t e = 0; e < t->n_extra && !nomem; e++) {
 		t->extra[e].col = LM_NO_INDEX;
 		for (size_t c = 0; c < ncols; c++) {
 			size_t len;
@@ -956,7 +960,7 @@ static int read_header(lm_table *t, lm_error *err)
 			status = lm__error(err, LM_EDATA, t->name, header_line, 0, "column \"%s\" is not in the header",
 					   t->extra[e].name);
 	}
-	if (missing.oom)
+	if (nomem)
 		status = LM_ENOMEM;
 	for (size_t i = 0; want && i < ni; i++)
 		free(want[i]);
@@ -1352,10 +1356,11 @@ static int is_text(const char *s, size_t len, char *why, size_t why_size)
 	return 1;
 }
 
-static void add_problem(lm_table *t, const char *message);
+static int add_problemf(lm_table *t, const char *fmt, ...) LM_PRINTF(2, 3);
 
 /* A value that goes into the outputs (the id, a required column) must be
- * text; otherwise the row is rejected, saying so. Returns 0 or LM_EDATA. */
+ * text; otherwise the row is rejected, saying so. Returns 0, LM_EDATA or
+ * LM_ENOMEM. */
 static int check_text(lm_table *t, size_t col, const char *s, size_t len, lm_error *err)
 {
 	/* ASCII without NUL, the common case, eight bytes at a time: a byte
@@ -1372,12 +1377,8 @@ static int check_text(lm_table *t, size_t col, const char *s, size_t len, lm_err
 	if (i == len || is_text(s, len, why, sizeof(why)))
 		return 0;
 	const char *name = t->header[col];
-	char *problem = malloc(strlen(name) + strlen(why) + 16);
-	if (problem) {
-		sprintf(problem, "column \"%s\": the value %s", name, why);
-		add_problem(t, problem);
-		free(problem);
-	}
+	if (add_problemf(t, "column \"%s\": the value %s", name, why) != LM_OK)
+		return LM_ENOMEM;
 	lm__error(err, LM_EDATA, t->name, t->row_line, col + 1, "row %lu, column \"%s\": the value %s", t->row, name,
 		  why);
 	return LM_EDATA;
@@ -1409,8 +1410,9 @@ static int set_id(lm_table *t)
 	return LM_OK;
 }
 
-/* Append to the current row's problem text (lm_table_row_problem()). */
-static void add_problem(lm_table *t, const char *message)
+/* Append to the current row's problem text (lm_table_row_problem()).
+ * Returns LM_OK or LM_ENOMEM: a rejected row is never left unexplained. */
+static int add_problem(lm_table *t, const char *message)
 {
 	size_t n = strlen(message), need = t->problem_len + n + 3;
 	if (need > t->problem_cap) {
@@ -1419,7 +1421,7 @@ static void add_problem(lm_table *t, const char *message)
 			cap *= 2;
 		char *p = realloc(t->problem, cap);
 		if (!p)
-			return; /* the diagnostic itself still goes to the lm_error */
+			return LM_ENOMEM;
 		t->problem = p;
 		t->problem_cap = cap;
 	}
@@ -1429,6 +1431,24 @@ static void add_problem(lm_table *t, const char *message)
 	}
 	memcpy(t->problem + t->problem_len, message, n + 1);
 	t->problem_len += n;
+	return LM_OK;
+}
+
+static int add_problemf(lm_table *t, const char *fmt, ...) LM_PRINTF(2, 3);
+static int add_problemf(lm_table *t, const char *fmt, ...)
+{
+	va_list ap, ap2;
+	va_start(ap, fmt);
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	char *s = n < 0 ? NULL : malloc((size_t)n + 1);
+	if (s)
+		vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	int r = s ? add_problem(t, s) : LM_ENOMEM;
+	free(s);
+	return r;
 }
 
 static int is_missing_token(const lm_table *t, const char *s, size_t len)
@@ -1445,11 +1465,9 @@ static int report_cell(lm_table *t, const struct colmap *m, const char *s, size_
 	char *message = lm__bad_value_message(t->inst, m->item, s, len);
 	if (!message)
 		return LM_ENOMEM;
-	char *problem = malloc(strlen(m->name) + strlen(message) + 16);
-	if (problem) {
-		sprintf(problem, "column \"%s\": %s", m->name, message);
-		add_problem(t, problem);
-		free(problem);
+	if (add_problemf(t, "column \"%s\": %s", m->name, message) != LM_OK) {
+		free(message);
+		return LM_ENOMEM;
 	}
 	lm__error(err, LM_EDATA, t->name, t->row_line, m->col + 1, "row %lu, column \"%s\": %s", t->row, m->name,
 		  message);
@@ -1467,7 +1485,8 @@ static int reject_unclosed(lm_table *t, size_t field, lm_error *err)
 	t->rejected_for[LM_REJECT_QUOTE]++;
 	if (set_id(t) != LM_OK)
 		return LM_ENOMEM;
-	add_problem(t, "quoted field not closed before the end of the file");
+	if (add_problem(t, "quoted field not closed before the end of the file") != LM_OK)
+		return LM_ENOMEM;
 	return lm__error(err, LM_EDATA, t->name, t->row_line, field,
 			 "row %lu: quoted field not closed before the end of the file", t->row);
 }
@@ -1533,18 +1552,21 @@ int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 		char what[96];
 		snprintf(what, sizeof(what), "%zu field%s, header has %zu", t->nfields, t->nfields == 1 ? "" : "s",
 			 t->ncols);
-		add_problem(t, what);
+		if (add_problem(t, what) != LM_OK)
+			return LM_ENOMEM;
 		t->rejected_for[LM_REJECT_FIELDS]++;
 		return lm__error(err, LM_EDATA, t->name, t->row_line, 0, "row %lu has %s", t->row, what);
 	}
-	int bad_text = 0;
-	if (t->has_id)
-		bad_text |= check_text(t, t->id_col, t->id, t->id_len, err);
-	for (size_t e = 0; e < t->n_extra; e++) {
+	int bad_text = t->has_id ? check_text(t, t->id_col, t->id, t->id_len, err) : 0;
+	for (size_t e = 0; e < t->n_extra && bad_text != LM_ENOMEM; e++) {
 		size_t len;
 		const char *s = field(t, t->extra[e].col, &len);
-		bad_text |= check_text(t, t->extra[e].col, s, len, err);
+		int r = check_text(t, t->extra[e].col, s, len, err);
+		if (r)
+			bad_text = r;
 	}
+	if (bad_text == LM_ENOMEM)
+		return LM_ENOMEM;
 	lm__scorer_clear(scorer);
 	int bad = 0;
 	const struct colmap *m = t->map, *mend = t->map + t->nmap;

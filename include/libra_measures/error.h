@@ -16,7 +16,8 @@ extern "C" {
  * (NULL allowed) and appends one diagnostic per problem it finds.
  *
  * At most lm_error_capacity() diagnostics are kept; lm_error_total() counts
- * all of them, kept or not.
+ * all of them, kept or not. A diagnostic that cannot be kept for want of
+ * memory is replaced by one with code LM_ENOMEM and no file, saying so.
  *
  * Thread safety: an lm_error is used by one thread at a time.
  */
