@@ -328,6 +328,9 @@ static void test_free_accepts_null(void **state)
 
 /* ---- the cases from tests/data --------------------------------------------- */
 
+/* The names made for the cases, freed after the run. */
+static char *case_names[256];
+
 static size_t add_cases(struct CMUnitTest *tests, size_t n, size_t cap, const char *kind)
 {
 	char dir[4096];
@@ -341,6 +344,7 @@ static size_t add_cases(struct CMUnitTest *tests, size_t n, size_t cap, const ch
 			char *name = malloc(strlen(kind) + strlen(names[i]->d_name) + 2);
 			sprintf(path, "%s/%s", dir, names[i]->d_name);
 			sprintf(name, "%s/%s", kind, names[i]->d_name);
+			case_names[n] = name;
 			tests[n++] = (struct CMUnitTest){name, run_case, NULL, NULL, path};
 		}
 		free(names[i]);
@@ -364,11 +368,17 @@ int main(void)
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_free_accepts_null),
 	};
-	enum { CAP = 256 };
+	enum { CAP = sizeof(case_names) / sizeof(case_names[0]) };
 	struct CMUnitTest tests[CAP];
 	size_t n = sizeof(fixed) / sizeof(fixed[0]);
 	memcpy(tests, fixed, sizeof(fixed));
+	size_t n_fixed = n;
 	n = add_cases(tests, n, CAP, "valid");
 	n = add_cases(tests, n, CAP, "invalid");
-	return _cmocka_run_group_tests("load", tests, n, NULL, NULL);
+	int failed = _cmocka_run_group_tests("load", tests, n, NULL, NULL);
+	for (size_t i = n_fixed; i < n; i++) {
+		free(case_names[i]);
+		free(tests[i].initial_state);
+	}
+	return failed;
 }

@@ -480,7 +480,7 @@ static void check_fields(struct fx *fx, const char *path, int labels)
 			assert_non_null(s);
 			const char *w = want[labels][r][k];
 			if (len != strlen(w) || memcmp(s, w, len) != 0)
-				print_error("row %d field %zu: [%.*s], want [%s]\n", r + 1, k, (int)len, s, w);
+				print_error("row %d field %zu: [%.*s], want [%s]\n", r + 1, k, (int)len, s, w ? w : "(none)");
 			assert_int_equal(len, strlen(w));
 			assert_memory_equal(s, w, len);
 		}

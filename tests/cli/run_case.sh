@@ -53,7 +53,8 @@ if [ -f "$case_dir/env" ]; then
 	done <"$case_dir/env"
 fi
 
-env ${run_env[@]+"${run_env[@]}"} "$libra" "${args[@]}" <"$stdin" >"$out_dir.stdout" 2>"$out_dir.stderr"
+# LM_CLI_WRAPPER: a command to run libra under (valgrind, in `meson test --setup valgrind`).
+env ${run_env[@]+"${run_env[@]}"} ${LM_CLI_WRAPPER-} "$libra" "${args[@]}" <"$stdin" >"$out_dir.stdout" 2>"$out_dir.stderr"
 status=$?
 
 # A file's exact content (command substitution alone would drop trailing newlines).
