@@ -60,10 +60,19 @@ struct conv {
 	char message[256]; /* ReadStat's first error message */
 };
 
+/* An SPSS or Stata file is read whole, as CSV text: at most this much of it
+ * (LM_ELIMIT beyond; a CSV export is streamed instead). */
+#define LM_READSTAT_TEXT_MAX ((size_t)1 << 30)
+
 static int grow(struct conv *c, size_t more)
 {
 	if (c->len + more + 1 <= c->cap)
 		return 0;
+	if (c->len + more + 1 > LM_READSTAT_TEXT_MAX) {
+		if (c->status == LM_OK)
+			c->status = LM_ELIMIT;
+		return -1;
+	}
 	size_t cap = c->cap ? c->cap : 4096;
 	while (cap < c->len + more + 1) {
 		if (cap > SIZE_MAX / 2)
@@ -480,6 +489,11 @@ int lm__readstat_to_csv(const char *path, int format, int labels, const double *
 			break;
 		}
 	}
+	if (status == LM_ELIMIT)
+		lm__error(err, status, path, 0, 0,
+			  "its values come to more than 1 GiB as text, the limit for %s files (export it as CSV, which is "
+			  "read as a stream)",
+			  format_name(format));
 	if (status == LM_EIO || status == LM_EDATA) {
 		const char *why = c.message[0] ? c.message : readstat_error_message(rs);
 		lm__error(err, status, path, 0, 0, "cannot read as %s: %s", format_name(format), why);
