@@ -183,6 +183,10 @@ int lm__validate(struct lm_instrument *inst, const char *file, lm_error *err);
  * Returns 1 and sets *out on success, 0 if the text is not such a number. */
 int lm__parse_decimal(const char *s, size_t len, double *out);
 
+/* number.c: snprintf(out, 24, "%.15g", v) in the C locale, for 1e-4 <= |v| < 1e15 (where %.15g
+ * writes no exponent); returns the length. Returns 0 (out untouched) for any other v. */
+size_t lm__format_g15(char *out, double v);
+
 /* Case-insensitive (ASCII) comparison of a text, trimmed of white space, with a label. */
 int lm__label_equal(const char *text, size_t len, const char *label);
 

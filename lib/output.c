@@ -95,10 +95,12 @@ void lm__out_number(struct lm_out *o, double v)
 			return;
 		}
 	}
-	char num[32];
-	size_t n = lm_format_number(num, sizeof(num), v);
+	/* Straight into the buffer: 32 bytes always hold a number and its NUL. */
+	if (LM_OUT_BUFSIZE - o->len < 32)
+		out_flush(o);
+	size_t n = lm_format_number(o->buf + o->len, 32, v);
 	if (n)
-		lm__out_put_inline(o, num, n);
+		o->len += n;
 	else
 		lm__out_put_inline(o, "null", 4);
 }

@@ -4,9 +4,16 @@
  * and per-scale summaries overall and by group.
  *
  * Each wave is read once as a stream; what is kept per row is its id, its
- * group, and per scale its score and band. Cronbach's alpha is accumulated
+ * group (pre wave, with a group column), its row and line numbers (32 bits:
+ * a wave of more than 2^32 - 2 rows or lines is refused with LM_ELIMIT), and
+ * per scale its score (a float while every score is exactly one) and band:
+ * 37 bytes for the four scales of the STSS, plus the id's text. The ids are
+ * indexed once a wave is read, one wave at a time. Per pair only the two row
+ * indexes are kept: the RCI, reliable change and category of a pair are
+ * recomputed from the scores when asked for. Cronbach's alpha is accumulated
  * while reading (running moments of the keyed items of complete rows).
  */
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,6 +25,9 @@
 #include "stats-priv.h"
 
 #define RCI_CRITICAL 1.96
+
+/* Rows kept per wave, and row and line numbers, are 32-bit; (uint32_t)-1 is reserved. */
+#define MAX_ROWS 0xFFFFFFFEu
 
 /* ---- growing storage ---------------------------------------------------------- */
 
@@ -66,12 +76,19 @@ struct wave {
 	const char *name;        /* file name for diagnostics */
 	size_t n, cap;           /* rows kept */
 	size_t *id;              /* offsets into pp->text */
-	unsigned *group;         /* group index + 1, 0 = none */
-	unsigned long *row, *line;
+	unsigned *group;         /* group index + 1, 0 = none; pre wave with a group column only */
+	uint32_t *row, *line;    /* data row and line numbers, for duplicate reports */
 	unsigned char *dup;      /* id occurs more than once in this wave */
-	double *score;           /* n * n_scales */
+	/* n * n_scales scores: floats while every score is exactly a float (sums
+	 * of whole item values are), doubles (wide) from the first that is not. */
+	void *score;
+	int wide;
 	signed char *band;       /* n * n_scales */
-	size_t *slots, n_slots;  /* open-addressing hash of ids: row index + 1 */
+	/* Open-addressing hash of ids, built once the wave is read (index_wave):
+	 * (32 bits of the id's hash << 32) | (row index + 1), 0 = empty. The
+	 * stored hash spares most comparisons of ids. */
+	uint64_t *slots;
+	size_t n_slots;
 	unsigned long rows, no_id, dup_rows, other;
 	/* Cronbach's alpha: per scale, moments of each keyed item and of the total, complete rows only */
 	struct lm_moments **item_m, *total_m;
@@ -98,11 +115,10 @@ struct lm_prepost {
 	size_t n_groups, cap_groups;
 	unsigned long counts[LM_COUNT_REJECTED + 1];
 
-	/* pairs, in pre order */
+	/* pairs, in pre order: row indexes into w[0] and w[1] */
 	size_t n_pairs;
-	size_t *pre_row, *post_row;
-	double *rci;        /* n_pairs * n_scales */
-	signed char *reliable, *category;
+	uint32_t *pre_row, *post_row;
+	double *sdiff; /* per scale, the RCI's denominator (NaN when there is none) */
 
 	/* per scale: summaries for all (index 0) and each group (1..n_groups) */
 	struct summary *sum;
@@ -111,56 +127,128 @@ struct lm_prepost {
 	const char **cmp_reason;
 };
 
+static inline double score_at(const struct wave *w, size_t k)
+{
+	return w->wide ? ((const double *)w->score)[k] : (double)((const float *)w->score)[k];
+}
+
+static int fits_float(double v)
+{
+	return isnan(v) || (fabs(v) <= FLT_MAX && (double)(float)v == v);
+}
+
+/* Turn the first `used` scores into doubles (at the first score that is not
+ * a float: with means, in the first rows). Returns 0 when out of memory. */
+static int widen(struct wave *w, size_t ns, size_t used)
+{
+	double *d = malloc((w->cap ? w->cap : 1) * ns * sizeof(*d));
+	if (!d)
+		return 0;
+	const float *f = w->score;
+	for (size_t i = 0; i < used; i++)
+		d[i] = (double)f[i];
+	free(w->score);
+	w->score = d;
+	w->wide = 1;
+	return 1;
+}
+
 /* ---- ids ------------------------------------------------------------------------ */
 
-static uint64_t hash(const char *s, size_t n)
+/* FNV-1a, folded to 32 bits. */
+static uint32_t hash(const char *s, size_t n)
 {
 	uint64_t h = 1469598103934665603ull;
 	for (size_t i = 0; i < n; i++) {
 		h ^= (unsigned char)s[i];
 		h *= 1099511628211ull;
 	}
-	return h;
+	return (uint32_t)(h ^ (h >> 32));
 }
 
-/* Index of the row with this id, or LM_NO_INDEX; *slot gets where it is or would go. */
-static size_t lookup(const struct lm_prepost *pp, const struct wave *w, const char *id, size_t n, size_t *slot)
+/* The index is far larger than the caches: ids are hashed in batches, and
+ * their slots fetched ahead, so that the memory accesses overlap. */
+#define BATCH 16
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
+/* Index of the row with this id (of hash h), or LM_NO_INDEX; *slot gets where it is or would go. */
+static size_t lookup(const struct lm_prepost *pp, const struct wave *w, const char *id, size_t n, uint32_t h,
+		     size_t *slot)
 {
-	size_t mask = w->n_slots - 1, i = (size_t)hash(id, n) & mask;
+	size_t mask = w->n_slots - 1, i = h & mask;
 	for (;; i = (i + 1) & mask) {
-		size_t r = w->slots[i];
-		if (!r) {
+		uint64_t e = w->slots[i];
+		if (!e) {
 			if (slot)
 				*slot = i;
 			return LM_NO_INDEX;
 		}
-		const char *other = pp->text.p + w->id[r - 1];
-		if (strlen(other) == n && memcmp(other, id, n) == 0) {
+		if ((uint32_t)(e >> 32) != h)
+			continue;
+		size_t r = (size_t)(uint32_t)e - 1;
+		const char *other = pp->text.p + w->id[r];
+		if (memcmp(other, id, n) == 0 && other[n] == '\0') {
 			if (slot)
 				*slot = i;
-			return r - 1;
+			return r;
 		}
 	}
 }
 
-static int rehash(struct lm_prepost *pp, struct wave *w)
+/*
+ * Index the ids of a wave that has been read, in row order, at a load of at
+ * most one half (sized once: no rehashing, and no index is held while
+ * reading). The first row of an id is indexed; it is marked dup = 1 when its
+ * id occurs again, and the later rows dup = 2. Returns 0 when out of memory.
+ */
+static int index_wave(const lm_prepost *pp, struct wave *w)
 {
-	size_t n_slots = w->n_slots ? w->n_slots * 2 : 1024;
-	size_t *slots = calloc(n_slots, sizeof(*slots));
-	if (!slots)
-		return 0;
-	free(w->slots);
-	w->slots = slots;
-	w->n_slots = n_slots;
-	for (size_t r = 0; r < w->n; r++) {
-		if (w->dup[r] == 2) /* later rows of a duplicate id are not in the index */
-			continue;
-		size_t slot;
-		const char *id = pp->text.p + w->id[r];
-		lookup(pp, w, id, strlen(id), &slot);
-		w->slots[slot] = r + 1;
+	size_t n_slots = 1024;
+	while (n_slots < 2 * w->n)
+		n_slots *= 2;
+	if (w->slots && w->n_slots == n_slots) {
+		/* Memory handed over from the other wave's index: already mapped, so
+		 * clearing it is cheaper than faulting in new pages. */
+		memset(w->slots, 0, n_slots * sizeof(*w->slots));
+	} else {
+		free(w->slots);
+		w->slots = calloc(n_slots, sizeof(*w->slots));
+		w->n_slots = w->slots ? n_slots : 0;
+		if (!w->slots)
+			return 0;
+	}
+	size_t mask = n_slots - 1;
+	for (size_t r0 = 0; r0 < w->n; r0 += BATCH) {
+		size_t nb = w->n - r0 < BATCH ? w->n - r0 : BATCH, len[BATCH];
+		uint32_t h[BATCH];
+		for (size_t b = 0; b < nb; b++) {
+			len[b] = strlen(pp->text.p + w->id[r0 + b]);
+			h[b] = hash(pp->text.p + w->id[r0 + b], len[b]);
+			PREFETCH(&w->slots[h[b] & mask]);
+		}
+		for (size_t b = 0; b < nb; b++) {
+			size_t r = r0 + b, slot;
+			size_t first = lookup(pp, w, pp->text.p + w->id[r], len[b], h[b], &slot);
+			if (first != LM_NO_INDEX) {
+				w->dup[first] = 1;
+				w->dup[r] = 2;
+			} else {
+				w->slots[slot] = (uint64_t)h[b] << 32 | (uint64_t)(r + 1);
+			}
+		}
 	}
 	return 1;
+}
+
+static void unindex_wave(struct wave *w)
+{
+	free(w->slots);
+	w->slots = NULL;
+	w->n_slots = 0;
 }
 
 static unsigned intern_group(struct lm_prepost *pp, const char *s, size_t n)
@@ -234,16 +322,13 @@ static void results_free(lm_prepost *pp)
 	pp->n_groups = pp->cap_groups = 0;
 	free(pp->pre_row);
 	free(pp->post_row);
-	free(pp->rci);
-	free(pp->reliable);
-	free(pp->category);
+	free(pp->sdiff);
 	free(pp->sum);
 	free(pp->rel_source);
 	free(pp->cmp_v);
 	free(pp->cmp_reason);
 	pp->pre_row = pp->post_row = NULL;
-	pp->rci = NULL;
-	pp->reliable = pp->category = NULL;
+	pp->sdiff = NULL;
 	pp->sum = NULL;
 	pp->rel_source = NULL;
 	pp->cmp_v = NULL;
@@ -353,28 +438,38 @@ static int wave_init(lm_prepost *pp, struct wave *w, const char *name)
 	for (size_t s = 0; s < ns; s++)
 		if (!(w->item_m[s] = calloc(pp->inst->scales[s].n_items, sizeof(**w->item_m))))
 			return 0;
-	return rehash(pp, w);
+	return 1;
 }
 
-/* Alpha's running moments: the keyed items of a scale, when all are answered. */
+/* lm__moments_add(), inlined: the same operations, so the same results. */
+static inline void moments_add(struct lm_moments *m, double x)
+{
+	m->n++;
+	double d = x - m->mean;
+	m->mean += d / (double)m->n;
+	m->m2 += d * (x - m->mean);
+}
+
+/* Alpha's running moments: the keyed items of a scale, when all are answered
+ * (the scorer's keyed value of an answered item is lm__key() of its value). */
 static void add_alpha(const lm_prepost *pp, struct wave *w, const lm_scorer *sc)
 {
 	for (size_t s = 0; s < pp->inst->n_scales; s++) {
 		const struct lm_scale *scale = &pp->inst->scales[s];
-		if (lm_scorer_scale_answered(sc, s) != scale->n_items)
+		if (sc->answered[s] != scale->n_items)
 			continue;
 		double total = 0;
+		struct lm_moments *m = w->item_m[s];
 		for (size_t k = 0; k < scale->n_items; k++) {
-			size_t item = scale->items[k];
-			double v = lm__key(&pp->inst->items[item], lm_scorer_value(sc, item));
-			lm__moments_add(&w->item_m[s][k], v);
+			double v = sc->keyed[scale->items[k]];
+			moments_add(&m[k], v);
 			total += v;
 		}
-		lm__moments_add(&w->total_m[s], total);
+		moments_add(&w->total_m[s], total);
 	}
 }
 
-/* Keep one scored row. Returns 0 when out of memory. */
+/* Keep one scored row. Returns LM_OK, LM_ENOMEM, or LM_ELIMIT past MAX_ROWS. */
 static int keep_row(lm_prepost *pp, struct wave *w, const lm_table *t, const lm_scorer *sc, size_t group_col)
 {
 	size_t ns = pp->inst->n_scales;
@@ -387,50 +482,55 @@ static int keep_row(lm_prepost *pp, struct wave *w, const lm_table *t, const lm_
 		trimmed--;
 	if (trimmed == start) {
 		w->no_id++;
-		return 1;
+		return LM_OK;
 	}
 	/* Ids are text, compared exactly as written (no trimming of inner spaces,
 	 * leading zeros kept); only surrounding blanks are dropped. */
 	id += start;
 	id_len = trimmed - start;
 	size_t r = w->n, old_cap = w->cap;
+	unsigned long row = lm_table_row(t), line = lm_table_line(t);
+	if (r >= MAX_ROWS || row > MAX_ROWS || line > MAX_ROWS)
+		return LM_ELIMIT;
 	if (!grow((void **)&w->id, &w->cap, r + 1, sizeof(*w->id)))
-		return 0;
+		return LM_ENOMEM;
 	size_t cap = w->cap;
 	/* The other per-row arrays follow the ids' capacity, when it grew. An
 	 * allocation failure fails the whole read, so a partial growth is never used. */
 	if (cap != old_cap) {
 		void *p;
-		if (!(p = realloc(w->group, cap * sizeof(*w->group))))
-			return 0;
-		w->group = p;
+		if (group_col != LM_NO_INDEX && w == &pp->w[0]) {
+			if (!(p = realloc(w->group, cap * sizeof(*w->group))))
+				return LM_ENOMEM;
+			w->group = p;
+		}
 		if (!(p = realloc(w->row, cap * sizeof(*w->row))))
-			return 0;
+			return LM_ENOMEM;
 		w->row = p;
 		if (!(p = realloc(w->line, cap * sizeof(*w->line))))
-			return 0;
+			return LM_ENOMEM;
 		w->line = p;
 		if (!(p = realloc(w->dup, cap)))
-			return 0;
+			return LM_ENOMEM;
 		w->dup = p;
-		if (!(p = realloc(w->score, cap * ns * sizeof(*w->score))))
-			return 0;
+		if (!(p = realloc(w->score, cap * ns * (w->wide ? sizeof(double) : sizeof(float)))))
+			return LM_ENOMEM;
 		w->score = p;
 		if (!(p = realloc(w->band, cap * ns)))
-			return 0;
+			return LM_ENOMEM;
 		w->band = p;
 	}
 
 	size_t off = text_add(&pp->text, id, id_len);
 	if (off == LM_NO_INDEX)
-		return 0;
+		return LM_ENOMEM;
 	w->id[r] = off;
-	w->row[r] = lm_table_row(t);
-	w->line[r] = lm_table_line(t);
+	w->row[r] = (uint32_t)row;
+	w->line[r] = (uint32_t)line;
 	w->dup[r] = 0;
-	w->group[r] = 0;
 	/* The group is the pre row's; groups are numbered in order of first appearance there. */
 	if (group_col != LM_NO_INDEX && w == &pp->w[0]) {
+		w->group[r] = 0;
 		size_t glen;
 		const char *g = lm_table_column_value(t, group_col, &glen);
 		while (glen && (*g == ' ' || *g == '\t'))
@@ -438,24 +538,20 @@ static int keep_row(lm_prepost *pp, struct wave *w, const lm_table *t, const lm_
 		while (glen && (g[glen - 1] == ' ' || g[glen - 1] == '\t'))
 			glen--;
 		if (glen && !(w->group[r] = intern_group(pp, g, glen)))
-			return 0;
+			return LM_ENOMEM;
 	}
 	for (size_t s = 0; s < ns; s++) {
-		w->score[r * ns + s] = lm_scorer_scale_score(sc, s);
-		w->band[r * ns + s] = (signed char)lm_scorer_scale_band(sc, s);
+		double v = sc->score[s];
+		if (!w->wide && !fits_float(v) && !widen(w, ns, r * ns + s))
+			return LM_ENOMEM;
+		if (w->wide)
+			((double *)w->score)[r * ns + s] = v;
+		else
+			((float *)w->score)[r * ns + s] = (float)v;
+		w->band[r * ns + s] = (signed char)sc->band[s];
 	}
-	size_t slot;
-	size_t first = lookup(pp, w, pp->text.p + off, id_len, &slot);
 	w->n++;
-	if (first != LM_NO_INDEX) {
-		w->dup[first] = w->dup[first] ? w->dup[first] : 1;
-		w->dup[r] = 2;
-		return 1;
-	}
-	w->slots[slot] = r + 1;
-	if (w->n * 2 > w->n_slots && !rehash(pp, w))
-		return 0;
-	return 1;
+	return LM_OK;
 }
 
 /*
@@ -521,8 +617,13 @@ static int read_table(lm_prepost *pp, const char *path, struct wave *into, const
 			continue;
 		}
 		w->rows++;
-		if (!keep_row(pp, w, t, sc, group_col))
+		int kept = keep_row(pp, w, t, sc, group_col);
+		if (kept == LM_ENOMEM)
 			rc = lm__error(err, LM_ENOMEM, path, 0, 0, "out of memory");
+		else if (kept == LM_ELIMIT)
+			rc = lm__error(err, LM_ELIMIT, path, lm_table_line(t), 0,
+				       "more than %lu rows or lines in a wave: pre/post analysis keeps 32-bit row numbers",
+				       (unsigned long)MAX_ROWS);
 		else
 			add_alpha(pp, w, sc);
 	}
@@ -576,7 +677,8 @@ static void change_stats(const lm_prepost *pp, size_t s, unsigned g, struct summ
 	for (size_t i = 0; i < pp->n_pairs; i++) {
 		if (g && pp->w[0].group[pp->pre_row[i]] != g)
 			continue;
-		double a = pp->w[0].score[pp->pre_row[i] * ns + s], b = pp->w[1].score[pp->post_row[i] * ns + s];
+		double a = score_at(&pp->w[0], (size_t)pp->pre_row[i] * ns + s);
+		double b = score_at(&pp->w[1], (size_t)pp->post_row[i] * ns + s);
 		if (isnan(a) || isnan(b))
 			continue;
 		lm__moments_add(&pre, a);
@@ -628,11 +730,47 @@ static int is_clinical(const struct lm_scale *s, double score)
 	return s->direction == LM_DIRECTION_HIGHER_IS_WORSE ? score >= s->cutoff : score <= s->cutoff;
 }
 
-/* RCI, reliable change and category of every pair on scale s; counts into sum[0]. */
+/* A pair's change on one scale. */
+struct change {
+	double rci;
+	int reliable, category;
+};
+
+/* The RCI, reliable change and category of a pair with scores a and b on a scale with this S_diff. */
+static inline struct change change_of(const struct lm_scale *scale, double a, double b, double sdiff)
+{
+	struct change c = {NAN, LM_RELIABLE_UNKNOWN, LM_CATEGORY_UNKNOWN};
+	if (isnan(a) || isnan(b) || !(sdiff > 0))
+		return c;
+	c.rci = (b - a) / sdiff;
+	if (scale->direction == LM_DIRECTION_UNSPECIFIED)
+		return c;
+	int hiw = scale->direction == LM_DIRECTION_HIGHER_IS_WORSE;
+	int better = hiw ? c.rci < -RCI_CRITICAL : c.rci > RCI_CRITICAL;
+	int worse = hiw ? c.rci > RCI_CRITICAL : c.rci < -RCI_CRITICAL;
+	c.reliable = better ? LM_RELIABLE_IMPROVED : worse ? LM_RELIABLE_DETERIORATED : LM_RELIABLE_NONE;
+	if (isnan(scale->cutoff))
+		return c;
+	if (better && is_clinical(scale, a) && !is_clinical(scale, b))
+		c.category = LM_CATEGORY_RECOVERED;
+	else
+		c.category = better ? LM_CATEGORY_IMPROVED : worse ? LM_CATEGORY_DETERIORATED : LM_CATEGORY_UNCHANGED;
+	return c;
+}
+
+/* The same for pair i on scale s. */
+static struct change pair_change(const lm_prepost *pp, size_t i, size_t s)
+{
+	size_t ns = pp->inst->n_scales;
+	double a = score_at(&pp->w[0], (size_t)pp->pre_row[i] * ns + s);
+	double b = score_at(&pp->w[1], (size_t)pp->post_row[i] * ns + s);
+	return change_of(&pp->inst->scales[s], a, b, pp->sdiff[s]);
+}
+
+/* S_diff of scale s, and the counts of reliable change into sum[0]. */
 static void reliable_change(lm_prepost *pp, size_t s)
 {
 	const struct lm_scale *scale = &pp->inst->scales[s];
-	size_t ns = pp->inst->n_scales;
 	struct summary *all = &pp->sum[s * (pp->n_groups + 1)];
 
 	double r = pp->reliability;
@@ -652,6 +790,7 @@ static void reliable_change(lm_prepost *pp, size_t s)
 	pp->rel_source[s] = source;
 	double sd = isnan(pp->rci_sd) ? all->v[LM_STAT_PRE_SD] : pp->rci_sd;
 	double sdiff = sqrt(2.0) * sd * sqrt(1 - r);
+	pp->sdiff[s] = sdiff;
 	const char *why = source == LM_RELIABILITY_NONE
 				  ? "no reliability: none in the definition's norms, and alpha at pre could not be computed"
 				  : "no SD of pre scores (fewer than 2 pairs with both scores)";
@@ -662,33 +801,14 @@ static void reliable_change(lm_prepost *pp, size_t s)
 	int directed = scale->direction != LM_DIRECTION_UNSPECIFIED;
 	int has_cutoff = !isnan(scale->cutoff);
 	unsigned long improved = 0, deteriorated = 0, unchanged = 0, recovered = 0;
-	for (size_t i = 0; i < pp->n_pairs; i++) {
-		double a = pp->w[0].score[pp->pre_row[i] * ns + s], b = pp->w[1].score[pp->post_row[i] * ns + s];
-		size_t k = i * ns + s;
-		pp->rci[k] = NAN;
-		pp->reliable[k] = LM_RELIABLE_UNKNOWN;
-		pp->category[k] = LM_CATEGORY_UNKNOWN;
-		if (isnan(a) || isnan(b) || !(sdiff > 0))
-			continue;
-		double rci = (b - a) / sdiff;
-		pp->rci[k] = rci;
-		if (!directed)
-			continue;
-		int better = scale->direction == LM_DIRECTION_HIGHER_IS_WORSE ? rci < -RCI_CRITICAL : rci > RCI_CRITICAL;
-		int worse = scale->direction == LM_DIRECTION_HIGHER_IS_WORSE ? rci > RCI_CRITICAL : rci < -RCI_CRITICAL;
-		pp->reliable[k] = better ? LM_RELIABLE_IMPROVED : worse ? LM_RELIABLE_DETERIORATED : LM_RELIABLE_NONE;
-		improved += better;
-		deteriorated += worse;
-		unchanged += !better && !worse;
-		if (!has_cutoff)
-			continue;
-		if (better && is_clinical(scale, a) && !is_clinical(scale, b)) {
-			pp->category[k] = LM_CATEGORY_RECOVERED;
-			recovered++;
-		} else {
-			pp->category[k] = better ? LM_CATEGORY_IMPROVED : worse ? LM_CATEGORY_DETERIORATED : LM_CATEGORY_UNCHANGED;
+	if (directed && sdiff > 0)
+		for (size_t i = 0; i < pp->n_pairs; i++) {
+			struct change c = pair_change(pp, i, s);
+			improved += c.reliable == LM_RELIABLE_IMPROVED;
+			deteriorated += c.reliable == LM_RELIABLE_DETERIORATED;
+			unchanged += c.reliable == LM_RELIABLE_NONE;
+			recovered += c.category == LM_CATEGORY_RECOVERED;
 		}
-	}
 	const char *no_rci = !directed ? "the scale has no direction, so improvement is undefined" : why;
 	int have = directed && sdiff > 0;
 	put(all, LM_STAT_IMPROVED, have ? (double)improved : NAN, no_rci);
@@ -772,7 +892,8 @@ static long duplicates(lm_prepost *pp, struct wave *w, const char *wave_name, lm
 	for (size_t r = 0; r < w->n; r++)
 		if (w->dup[r]) {
 			const char *id = pp->text.p + w->id[r];
-			refs[k].first = lookup(pp, w, id, strlen(id), NULL); /* later rows are not indexed */
+			size_t len = strlen(id);
+			refs[k].first = lookup(pp, w, id, len, hash(id, len), NULL); /* later rows are not indexed */
 			refs[k++].row = r;
 		}
 	qsort(refs, n, sizeof(*refs), cmp_dup);
@@ -785,7 +906,7 @@ static long duplicates(lm_prepost *pp, struct wave *w, const char *wave_name, lm
 		size_t used = 0;
 		for (size_t q = i; q < j && q < i + 20; q++)
 			used += (size_t)snprintf(rows + used, sizeof(rows) - used, "%s%lu (line %lu)", q > i ? ", " : "",
-						 w->row[refs[q].row], w->line[refs[q].row]);
+						 (unsigned long)w->row[refs[q].row], (unsigned long)w->line[refs[q].row]);
 		if (j - i > 20)
 			snprintf(rows + used, sizeof(rows) - used, " and %zu more", j - i - 20);
 		size_t first = refs[i].first;
@@ -801,6 +922,7 @@ static long duplicates(lm_prepost *pp, struct wave *w, const char *wave_name, lm
 static int pair_up(lm_prepost *pp)
 {
 	struct wave *pre = &pp->w[0], *post = &pp->w[1];
+	/* Both waves are at most MAX_ROWS rows (keep_row), so the indexes fit. */
 	pp->pre_row = malloc((pre->n ? pre->n : 1) * sizeof(*pp->pre_row));
 	pp->post_row = malloc((pre->n ? pre->n : 1) * sizeof(*pp->post_row));
 	unsigned char *used = calloc(post->n ? post->n : 1, 1);
@@ -809,26 +931,31 @@ static int pair_up(lm_prepost *pp)
 		return 0;
 	}
 	unsigned long pre_only = 0;
-	for (size_t r = 0; r < pre->n; r++) {
-		if (pre->dup[r])
-			continue;
-		const char *id = pp->text.p + pre->id[r];
-		size_t q = lookup(pp, post, id, strlen(id), NULL);
-		if (q == LM_NO_INDEX || post->dup[q]) {
-			pre_only++;
-			continue;
+	size_t mask = post->n_slots - 1;
+	for (size_t r0 = 0; r0 < pre->n; r0 += BATCH) {
+		size_t nb = pre->n - r0 < BATCH ? pre->n - r0 : BATCH, len[BATCH];
+		uint32_t h[BATCH];
+		for (size_t b = 0; b < nb; b++) {
+			len[b] = strlen(pp->text.p + pre->id[r0 + b]);
+			h[b] = hash(pp->text.p + pre->id[r0 + b], len[b]);
+			PREFETCH(&post->slots[h[b] & mask]);
 		}
-		used[q] = 1;
-		pp->pre_row[pp->n_pairs] = r;
-		pp->post_row[pp->n_pairs++] = q;
+		for (size_t b = 0; b < nb; b++) {
+			size_t r = r0 + b;
+			if (pre->dup[r])
+				continue;
+			size_t q = lookup(pp, post, pp->text.p + pre->id[r], len[b], h[b], NULL);
+			if (q == LM_NO_INDEX || post->dup[q]) {
+				pre_only++;
+				continue;
+			}
+			used[q] = 1;
+			pp->pre_row[pp->n_pairs] = (uint32_t)r;
+			pp->post_row[pp->n_pairs++] = (uint32_t)q;
+		}
 	}
-	/* The id indexes are not looked up again: give their memory back
-	 * before the per-pair results are allocated. */
-	for (int k = 0; k < 2; k++) {
-		free(pp->w[k].slots);
-		pp->w[k].slots = NULL;
-		pp->w[k].n_slots = 0;
-	}
+	/* The post index is not looked up again: give its memory back. */
+	unindex_wave(post);
 	unsigned long post_only = 0;
 	for (size_t q = 0; q < post->n; q++)
 		post_only += !post->dup[q] && !used[q];
@@ -844,15 +971,12 @@ static int analyse(lm_prepost *pp, lm_error *err)
 	size_t ns = pp->inst->n_scales, ng = pp->n_groups;
 	if (!pair_up(pp))
 		return lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
-	size_t np = pp->n_pairs ? pp->n_pairs : 1;
-	pp->rci = malloc(np * ns * sizeof(*pp->rci));
-	pp->reliable = malloc(np * ns);
-	pp->category = malloc(np * ns);
+	pp->sdiff = malloc(ns * sizeof(*pp->sdiff));
 	pp->sum = calloc(ns * (ng + 1), sizeof(*pp->sum));
 	pp->rel_source = calloc(ns, sizeof(*pp->rel_source));
 	pp->cmp_v = malloc(ns * 5 * sizeof(*pp->cmp_v));
 	pp->cmp_reason = malloc(ns * 5 * sizeof(*pp->cmp_reason));
-	if (!pp->rci || !pp->reliable || !pp->category || !pp->sum || !pp->rel_source || !pp->cmp_v || !pp->cmp_reason)
+	if (!pp->sdiff || !pp->sum || !pp->rel_source || !pp->cmp_v || !pp->cmp_reason)
 		return lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
 	for (size_t s = 0; s < ns; s++) {
 		const struct lm_scale *scale = &pp->inst->scales[s];
@@ -891,9 +1015,20 @@ static int finish(lm_prepost *pp, int read_pre, int read_post, lm_error *err)
 	pp->counts[LM_COUNT_PRE_ROWS] = pp->w[0].rows;
 	pp->counts[LM_COUNT_POST_ROWS] = pp->w[1].rows;
 	pp->counts[LM_COUNT_NO_ID] = pp->w[0].no_id + pp->w[1].no_id;
-	/* Under LM_DUPLICATES_EXCLUDE duplicates are counted, not reported as errors. */
+	/* Under LM_DUPLICATES_EXCLUDE duplicates are counted, not reported as errors.
+	 * One id index at a time: the pre wave's serves only its duplicates; the
+	 * post wave's also the pairing. */
 	lm_error *dup_err = pp->duplicates == LM_DUPLICATES_ERROR ? err : NULL;
-	long d0 = duplicates(pp, &pp->w[0], "pre", dup_err), d1 = duplicates(pp, &pp->w[1], "post", dup_err);
+	long d0 = -1, d1 = -1;
+	if (index_wave(pp, &pp->w[0]))
+		d0 = duplicates(pp, &pp->w[0], "pre", dup_err);
+	unindex_wave(&pp->w[1]);
+	pp->w[1].slots = pp->w[0].slots; /* for index_wave() to reuse */
+	pp->w[1].n_slots = pp->w[0].n_slots;
+	pp->w[0].slots = NULL;
+	pp->w[0].n_slots = 0;
+	if (d0 >= 0 && index_wave(pp, &pp->w[1]))
+		d1 = duplicates(pp, &pp->w[1], "post", dup_err);
 	if (d0 < 0 || d1 < 0)
 		return lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
 	pp->counts[LM_COUNT_DUPLICATE_ID] = (unsigned long)(d0 + d1);
@@ -1024,7 +1159,7 @@ double lm_prepost_respondent_score(const lm_prepost *pp, size_t r, size_t scale,
 	if (!pair_ok(pp, r, scale) || (wave != 0 && wave != 1))
 		return NAN;
 	size_t row = wave ? pp->post_row[r] : pp->pre_row[r];
-	return pp->w[wave].score[row * pp->inst->n_scales + scale];
+	return score_at(&pp->w[wave], row * pp->inst->n_scales + scale);
 }
 
 long lm_prepost_respondent_band(const lm_prepost *pp, size_t r, size_t scale, int wave)
@@ -1037,17 +1172,17 @@ long lm_prepost_respondent_band(const lm_prepost *pp, size_t r, size_t scale, in
 
 double lm_prepost_respondent_rci(const lm_prepost *pp, size_t r, size_t scale)
 {
-	return pair_ok(pp, r, scale) ? pp->rci[r * pp->inst->n_scales + scale] : NAN;
+	return pair_ok(pp, r, scale) ? pair_change(pp, r, scale).rci : NAN;
 }
 
 int lm_prepost_respondent_reliable(const lm_prepost *pp, size_t r, size_t scale)
 {
-	return pair_ok(pp, r, scale) ? pp->reliable[r * pp->inst->n_scales + scale] : LM_RELIABLE_UNKNOWN;
+	return pair_ok(pp, r, scale) ? pair_change(pp, r, scale).reliable : LM_RELIABLE_UNKNOWN;
 }
 
 int lm_prepost_respondent_category(const lm_prepost *pp, size_t r, size_t scale)
 {
-	return pair_ok(pp, r, scale) ? pp->category[r * pp->inst->n_scales + scale] : LM_CATEGORY_UNKNOWN;
+	return pair_ok(pp, r, scale) ? pair_change(pp, r, scale).category : LM_CATEGORY_UNKNOWN;
 }
 
 const char *lm_reliable_name(int reliable)
@@ -1318,6 +1453,7 @@ static void write_json(const lm_prepost *pp, struct lm_out *o)
 		for (size_t s = 0; s < ns; s++) {
 			const struct lm_scale *scale = &inst->scales[s];
 			double a = lm_prepost_respondent_score(pp, i, s, 0), b = lm_prepost_respondent_score(pp, i, s, 1);
+			struct change c = pair_change(pp, i, s);
 			json_key(o, scale->id, s == 0);
 			lm__out_put(o, "{", 1);
 			json_key(o, "pre", 1);
@@ -1327,11 +1463,11 @@ static void write_json(const lm_prepost *pp, struct lm_out *o)
 			json_key(o, "change", 0);
 			lm__out_number(o, b - a);
 			json_key(o, "rci", 0);
-			lm__out_number(o, lm_prepost_respondent_rci(pp, i, s));
+			lm__out_number(o, c.rci);
 			json_key(o, "reliable", 0);
-			json_str(o, lm_reliable_name(lm_prepost_respondent_reliable(pp, i, s)));
+			json_str(o, lm_reliable_name(c.reliable));
 			json_key(o, "category", 0);
-			json_str(o, lm_category_name(lm_prepost_respondent_category(pp, i, s)));
+			json_str(o, lm_category_name(c.category));
 			json_key(o, "band_pre", 0);
 			json_str(o, band_id(scale, lm_prepost_respondent_band(pp, i, s, 0)));
 			json_key(o, "band_post", 0);
@@ -1365,34 +1501,40 @@ static void write_csv(const lm_prepost *pp, struct lm_out *o)
 			lm__out_str(o, cols[c]);
 		}
 	lm__out_put(o, "\n", 1);
+	size_t ns = inst->n_scales;
 	for (size_t i = 0; i < pp->n_pairs; i++) {
-		csv_text(o, lm_prepost_respondent_id(pp, i));
+		size_t pre = (size_t)pp->pre_row[i] * ns, post = (size_t)pp->post_row[i] * ns;
+		csv_text(o, pp->text.p + pp->w[0].id[pp->pre_row[i]]);
 		if (pp->group_column) {
-			lm__out_put(o, ",", 1);
+			lm__out_put_inline(o, ",", 1);
 			csv_text(o, lm_prepost_respondent_group(pp, i));
 		}
-		for (size_t s = 0; s < inst->n_scales; s++) {
+		for (size_t s = 0; s < ns; s++) {
 			const struct lm_scale *scale = &inst->scales[s];
-			double a = lm_prepost_respondent_score(pp, i, s, 0), b = lm_prepost_respondent_score(pp, i, s, 1);
-			double v[4] = {a, b, b - a, lm_prepost_respondent_rci(pp, i, s)};
-			char num[32];
+			double a = score_at(&pp->w[0], pre + s), b = score_at(&pp->w[1], post + s);
+			struct change c = change_of(scale, a, b, pp->sdiff[s]);
+			double v[4] = {a, b, b - a, c.rci};
 			for (int k = 0; k < 4; k++) {
-				lm__out_put(o, ",", 1);
+				lm__out_put_inline(o, ",", 1);
 				if (isfinite(v[k]))
-					lm__out_put(o, num, lm_format_number(num, sizeof(num), v[k]));
+					lm__out_number(o, v[k]);
 			}
-			lm__out_put(o, ",", 1);
-			csv_text(o, lm_reliable_name(lm_prepost_respondent_reliable(pp, i, s)));
-			lm__out_put(o, ",", 1);
-			csv_text(o, lm_category_name(lm_prepost_respondent_category(pp, i, s)));
+			/* The names are constants: no quoting or formula guard is needed. */
+			const char *rel = lm_reliable_name(c.reliable), *cat = lm_category_name(c.category);
+			lm__out_put_inline(o, ",", 1);
+			if (rel)
+				lm__out_str_inline(o, rel);
+			lm__out_put_inline(o, ",", 1);
+			if (cat)
+				lm__out_str_inline(o, cat);
 			if (scale->n_bands) {
-				lm__out_put(o, ",", 1);
-				csv_text(o, band_id(scale, lm_prepost_respondent_band(pp, i, s, 0)));
-				lm__out_put(o, ",", 1);
-				csv_text(o, band_id(scale, lm_prepost_respondent_band(pp, i, s, 1)));
+				lm__out_put_inline(o, ",", 1);
+				csv_text(o, band_id(scale, pp->w[0].band[pre + s]));
+				lm__out_put_inline(o, ",", 1);
+				csv_text(o, band_id(scale, pp->w[1].band[post + s]));
 			}
 		}
-		lm__out_put(o, "\n", 1);
+		lm__out_put_inline(o, "\n", 1);
 	}
 }
 

@@ -50,6 +50,15 @@ size_t lm_format_number(char *buf, size_t size, double value)
 		return k;
 	}
 	char tmp[64];
+	/* Fractions (means, SDs, change statistics) without printf when %.15g
+	 * would write no exponent; the rest, rare in results, through printf. */
+	size_t fast = lm__format_g15(tmp, value);
+	if (fast) {
+		if (fast + 1 > size)
+			return 0;
+		memcpy(buf, tmp, fast + 1);
+		return fast;
+	}
 	int n = snprintf(tmp, sizeof(tmp), "%.15g", value);
 	if (n <= 0 || (size_t)n >= sizeof(tmp))
 		return 0;

@@ -1,11 +1,15 @@
 /*
- * White-box tests of the locale-independent number parser (lib/number.c).
+ * White-box tests of the locale-independent number parser and of the
+ * printf-free %.15g (lib/number.c).
  */
+#include <float.h>
 #include <locale.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,12 +83,145 @@ static void test_labels(void **state)
 	assert_false(lm__label_equal("Very often x", 12, "Very often"));
 }
 
+/* ---- %.15g without printf ---------------------------------------------------- */
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+
+static uint64_t rnd(void) /* splitmix64 */
+{
+	uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+static double unit(void) /* [0, 1) */
+{
+	return (double)(rnd() >> 11) / 9007199254740992.0;
+}
+
+static unsigned long n_checked, n_fast;
+
+/*
+ * lm_format_number(v) must be snprintf("%.15g") in the C locale, byte for
+ * byte (except "-0", written "0"), and lm__format_g15() must take exactly
+ * the numbers %.15g writes without an exponent in 1e-4 <= |v| < 1e15.
+ */
+static void check_g15(double v)
+{
+	char want[64], got[32], fast[32];
+	snprintf(want, sizeof(want), "%.15g", v);
+	size_t n = lm_format_number(got, sizeof(got), v);
+	const char *expect = strcmp(want, "-0") ? want : "0";
+	if (n != strlen(expect) || strcmp(got, expect) != 0) {
+		print_message("# %a: lm_format_number gives \"%s\", %%.15g \"%s\"\n", v, got, expect);
+		fail();
+	}
+	size_t f = lm__format_g15(fast, v);
+	double a = fabs(v);
+	int should = a >= 1e-4 && a < 1e15 && !strchr(want, 'e');
+	if ((f != 0) != should || (f && (f != strlen(want) || strcmp(fast, want) != 0))) {
+		print_message("# %a: lm__format_g15 gives %zu \"%s\", %%.15g \"%s\"\n", v, f, f ? fast : "", want);
+		fail();
+	}
+	n_checked++;
+	n_fast += f != 0;
+}
+
+static void check_g15_around(double v, int ulps)
+{
+	double lo = v, hi = v;
+	check_g15(v);
+	check_g15(-v);
+	for (int i = 0; i < ulps; i++) {
+		lo = nextafter(lo, -INFINITY);
+		hi = nextafter(hi, INFINITY);
+		check_g15(lo);
+		check_g15(hi);
+		check_g15(-lo);
+		check_g15(-hi);
+	}
+}
+
+static double parse_strtod(const char *s)
+{
+	return strtod(s, NULL); /* the C locale: main() does not call setlocale */
+}
+
+static void test_format_g15(void **state)
+{
+	(void)state;
+	setlocale(LC_ALL, "C");
+	/* Specials and edges. */
+	static const double special[] = {0.0, -0.0, 1.0, -1.0, 0.5, 1e-4, 1e-5, 9.99999999999999e-5, 1e15, 1e16,
+					 999999999999999.0, 999999999999999.4, 999999999999999.5, 999999999999999.6,
+					 99999999999999.95, 0.1, 0.2, 0.3, 0.1 + 0.2, 1.0 / 3, 2.0 / 3, DBL_MIN, DBL_MAX,
+					 DBL_TRUE_MIN, DBL_EPSILON, 4.94e-324, 123456.789, 0.000123456789012345678,
+					 0.00099999999999999995, 0.0001000000000000001, 12345678901234.25,
+					 12345678901234.75, 1234567890123.125, 0.5000000000000005};
+	for (size_t i = 0; i < sizeof(special) / sizeof(special[0]); i++) {
+		check_g15(special[i]);
+		check_g15(-special[i]);
+	}
+	/* Powers of ten and the values that round up to them, with their neighbours. */
+	char text[64];
+	for (int j = -8; j <= 17; j++) {
+		snprintf(text, sizeof(text), "1e%d", j);
+		check_g15_around(parse_strtod(text), 40);
+		snprintf(text, sizeof(text), "9.999999999999995e%d", j - 1);
+		check_g15_around(parse_strtod(text), 40);
+		snprintf(text, sizeof(text), "9.99999999999999e%d", j - 1);
+		check_g15_around(parse_strtod(text), 40);
+	}
+	/* Halfway between two 15-digit decimals, and a few ulps either side. */
+	for (int i = 0; i < 100000; i++) {
+		uint64_t d = 100000000000000ull + rnd() % 900000000000000ull;
+		int e = (int)(rnd() % 24) - 7;
+		snprintf(text, sizeof(text), "%llu5e%d", (unsigned long long)d, e - 15);
+		check_g15_around(parse_strtod(text), 2);
+	}
+	/* Dyadic fractions n / 2^k: exact ties at the 16th digit. */
+	for (int i = 0; i < 300000; i++) {
+		uint64_t n = rnd() >> (11 + rnd() % 53);
+		check_g15(ldexp((double)n, -(int)(rnd() % 72)) * (rnd() & 1 ? -1 : 1));
+	}
+	/* Decimals n / 10^k, as parsed from data and definitions. */
+	for (int i = 0; i < 300000; i++) {
+		uint64_t n = rnd() % 100000000000000000ull >> (rnd() % 50);
+		snprintf(text, sizeof(text), "%llue-%d", (unsigned long long)n, (int)(rnd() % 21));
+		check_g15(parse_strtod(text));
+	}
+	/* Reliable change indices: whole changes over an S_diff; and means. */
+	for (int i = 0; i < 300000; i++) {
+		double sdiff = 0.05 + unit() * 30;
+		check_g15((double)((int)(rnd() % 241) - 120) / sdiff);
+		check_g15((double)(rnd() % 100000) / (double)(1 + rnd() % 99999));
+	}
+	/* Log-uniform magnitudes from 1e-7 to 1e17, either sign. */
+	for (int i = 0; i < 1000000; i++) {
+		double v = pow(10, -7 + 24 * unit());
+		check_g15(rnd() & 1 ? -v : v);
+	}
+	/* Any bit pattern that is a finite double. */
+	for (int i = 0; i < 200000; i++) {
+		uint64_t b = rnd();
+		double v;
+		memcpy(&v, &b, sizeof(v));
+		if (isfinite(v))
+			check_g15(v);
+	}
+	print_message("# %%.15g: %lu numbers compared, %lu without printf\n", n_checked, n_fast);
+	/* The printf-free path must be the common one, or the test proves little. */
+	assert_true(n_fast > n_checked / 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_parse_under_decimal_comma),
 		cmocka_unit_test(test_labels),
+		cmocka_unit_test(test_format_g15),
 	};
 	return cmocka_run_group_tests_name("number", tests, NULL, NULL);
 }

@@ -425,6 +425,64 @@ static void test_outputs(void **state)
 	assert_int_equal(lm_prepost_write_file(fx->pp, 9, out, NULL), LM_EINVAL);
 }
 
+/*
+ * Scores are kept as floats while each is one exactly, as doubles from the
+ * first that is not: a mean scale whose first 3000 pre rows have whole means
+ * and later rows thirds, and a post wave of whole means only. Every score
+ * must come back exactly, and the change and RCI from them.
+ */
+static void test_scores_kept_exactly(void **state)
+{
+	struct fx *fx = *state;
+	static const char mean_yaml[] =
+		"format: 1\nid: pm\nname: PM\nversion: '1'\n"
+		"responses: [{value: 1, label: a}, {value: 2, label: b}, {value: 3, label: c}, {value: 4, label: d}]\n"
+		"items: [{id: m_1, label: x}, {id: m_2, label: y}, {id: m_3, label: z}]\n"
+		"scales:\n"
+		"  - {id: mean, label: M, items: [m_1, m_2, m_3], method: mean, direction: higher_is_worse,\n"
+		"     norms: {reliability: 0.7}}\n";
+	lm_instrument *inst;
+	lm_prepost *pp;
+	assert_int_equal(lm_instrument_load_buffer(&inst, mean_yaml, sizeof(mean_yaml) - 1, "pm.yaml", NULL), LM_OK);
+	assert_int_equal(lm_prepost_new(&pp, inst), LM_OK);
+	enum { N = 5000, WHOLE = 3000 };
+	FILE *a = fopen(fx->pre, "w"), *b = fopen(fx->post, "w");
+	assert_non_null(a);
+	assert_non_null(b);
+	fputs("id,m_1,m_2,m_3\n", a);
+	fputs("id,m_1,m_2,m_3\n", b);
+	for (int i = 0; i < N; i++) {
+		int x = 1 + i % 4, y = i < WHOLE ? x : 1 + (i / 4) % 4, z = i < WHOLE ? x : 1 + (i / 16) % 4;
+		fprintf(a, "r%d,%d,%d,%d\n", i, x, y, z);
+		fprintf(b, "r%d,%d,%d,%d\n", i, 1 + i % 3, 1 + i % 3, 1 + i % 3);
+	}
+	fclose(a);
+	fclose(b);
+	lm_error_clear(fx->err);
+	int rc = lm_prepost_run_files(pp, fx->pre, fx->post, fx->err);
+	if (rc != LM_OK)
+		dump(fx);
+	assert_int_equal(rc, LM_OK);
+	assert_int_equal(lm_prepost_respondent_count(pp), N);
+	double sdiff = lm_prepost_stat(pp, 0, (size_t)-1, LM_STAT_RCI_SDIFF);
+	assert_true(sdiff > 0);
+	int fractional = 0;
+	for (int i = 0; i < N; i++) {
+		int x = 1 + i % 4, y = i < WHOLE ? x : 1 + (i / 4) % 4, z = i < WHOLE ? x : 1 + (i / 16) % 4;
+		double pre = ((double)x + y + z) / 3, post = (double)(1 + i % 3);
+		char id[16];
+		snprintf(id, sizeof(id), "r%d", i);
+		assert_string_equal(lm_prepost_respondent_id(pp, (size_t)i), id);
+		assert_true(lm_prepost_respondent_score(pp, (size_t)i, 0, 0) == pre);
+		assert_true(lm_prepost_respondent_score(pp, (size_t)i, 0, 1) == post);
+		assert_true(lm_prepost_respondent_rci(pp, (size_t)i, 0) == (post - pre) / sdiff);
+		fractional += pre != floor(pre);
+	}
+	assert_true(fractional > 1000);
+	lm_prepost_free(pp);
+	lm_instrument_free(inst);
+}
+
 static void test_invalid_arguments(void **state)
 {
 	struct fx *fx = *state;
@@ -458,6 +516,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_values_in_both_waves, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outputs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_arguments, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scores_kept_exactly, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("prepost", tests, NULL, NULL);
 }

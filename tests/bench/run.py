@@ -3,6 +3,7 @@
 
     tests/bench/run.py [--big] [--reps N] [--readme]      (from the source root,
                                                            after `meson compile -C build`)
+    tests/bench/run.py --only prepost [--pairs N] [--libra PATH]
 
 Generates STSS (17 items) and ProQOL 5 (30 items, 5 reverse-keyed) files of
 1e5 and 1e6 respondents (1e7 too with --big) with 2 % blank cells, and on the
@@ -162,6 +163,9 @@ def main():
     ap.add_argument("--reps", type=int, default=5, help="timed runs per command (default 5)")
     ap.add_argument("--peer-reps", type=int, default=3, help="timed runs per R/pandas command (default 3)")
     ap.add_argument("--no-peers", action="store_true", help="time libra and wc -l only")
+    ap.add_argument("--only", choices=["prepost"],
+                    help="prepost: time only `libra prepost` and `libra score` on its two files"
+                         " (no wc -l, no peers, no other sizes)")
     ap.add_argument("--workdir", help="where the data go (default: a temporary directory, removed after)")
     ap.add_argument("--out", default=None, help="also write the markdown table to this file")
     ap.add_argument("--readme", action="store_true", help="replace the table in README.md")
@@ -170,6 +174,10 @@ def main():
     sizes = [int(float(s)) for s in a.sizes.split(",") if s]
     if a.big and 10**7 not in sizes:
         sizes.append(10**7)
+    if a.only == "prepost":
+        if a.readme:
+            sys.exit("--only prepost measures one row of the table: not for --readme")
+        sizes, a.no_peers = [], True
     pairs = int(float(a.pairs))
     libra = os.path.abspath(a.libra)
     if not os.access(libra, os.X_OK):
