@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Run the libFuzzer targets (tests/fuzz/README.md).
+#
+# usage: tests/fuzz/run.sh BUILD_DIR SECONDS [TARGET...]
+#
+# BUILD_DIR is a build configured with -Dfuzzing=true (clang), e.g.
+#   CC=clang meson setup build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false
+# Each TARGET (default: fuzz_load fuzz_table fuzz_score) runs for SECONDS,
+# one after the other, from a scratch copy of its seed corpus and kept crash
+# inputs (the committed corpus is never modified). Prints per target the
+# seconds run, executions, coverage and whether it crashed; exits 1 when any
+# target crashed (the crash input's path is printed), 2 on a usage error.
+#
+# The scratch directory is $FUZZ_WORK if set (kept), else a temporary one,
+# removed unless a target crashed. Extra libFuzzer flags: $FUZZ_FLAGS.
+set -uo pipefail
+
+if [ $# -lt 2 ] || ! [[ $2 =~ ^[0-9]+$ ]]; then
+	echo "usage: $0 BUILD_DIR SECONDS [TARGET...]" >&2
+	exit 2
+fi
+build=$1
+seconds=$2
+shift 2
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_load fuzz_table fuzz_score)
+here=$(cd "$(dirname "$0")" && pwd)
+
+for t in "${targets[@]}"; do
+	if [ ! -x "$build/tests/fuzz/$t" ]; then
+		echo "$0: no $build/tests/fuzz/$t: build with -Dfuzzing=true (CC=clang) and ninja -C $build" >&2
+		exit 2
+	fi
+done
+
+if [ -n "${FUZZ_WORK:-}" ]; then
+	work=$FUZZ_WORK
+	keep=1
+	mkdir -p "$work"
+else
+	work=$(mktemp -d "${TMPDIR:-/tmp}/libra-fuzz.XXXXXX")
+	keep=0
+fi
+
+# UB is a crash, not a message; leaks are checked after every input.
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1:print_stacktrace=1}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}
+
+crashed=0
+for t in "${targets[@]}"; do
+	dir=$work/$t
+	rm -rf "$dir"
+	mkdir -p "$dir/corpus" "$dir/artifacts"
+	cp "$here/corpus/$t"/* "$dir/corpus/"
+	find "$here/crashes/$t" -maxdepth 1 -type f ! -name 'README*' ! -name '.*' -exec cp {} "$dir/corpus/" \;
+	flags=(-max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 -timeout=30
+		-print_final_stats=1 -artifact_prefix="$dir/artifacts/")
+	[ -f "$here/$t.dict" ] && flags+=(-dict="$here/$t.dict")
+	start=$(date +%s)
+	# shellcheck disable=SC2086
+	"$build/tests/fuzz/$t" "${flags[@]}" ${FUZZ_FLAGS:-} "$dir/corpus" >"$dir/log" 2>&1
+	rc=$?
+	elapsed=$(($(date +%s) - start))
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/log" | tail -n 1)
+	cov=$(grep -o 'cov: [0-9]* ft: [0-9]* corp: [0-9]*/[^ ]*' "$dir/log" | tail -n 1)
+	artifacts=$(find "$dir/artifacts" -type f | sort)
+	if [ $rc -eq 0 ] && [ -z "$artifacts" ]; then
+		echo "$t: ${elapsed} s, ${execs:-?} executions, ${cov:-no coverage line}: no crash"
+	else
+		crashed=1
+		echo "$t: ${elapsed} s, ${execs:-?} executions, ${cov:-no coverage line}: CRASH (exit $rc)"
+		for a in $artifacts; do
+			echo "  input: $a"
+		done
+		echo "  log: $dir/log"
+		grep -m 3 -E 'ERROR: |SUMMARY: |runtime error' "$dir/log" | sed 's/^/  /'
+	fi
+done
+
+if [ $crashed -eq 0 ] && [ $keep -eq 0 ]; then
+	rm -rf "$work"
+else
+	echo "scratch directory: $work"
+fi
+exit $crashed
