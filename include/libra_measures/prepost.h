@@ -139,7 +139,9 @@ LM_EXPORT LM_NODISCARD int lm_prepost_set_table_options(lm_prepost *pp, const lm
 /**
  * Run on two tables, one per wave. Every problem (bad values, missing
  * columns, duplicate ids under LM_DUPLICATES_ERROR) is reported at once.
- * @return LM_OK, LM_EDATA, LM_EIO, LM_ENOMEM or LM_EINVAL.
+ * Both waves are kept in memory (about 120 bytes a pair for a four-scale
+ * instrument); a wave of more than 2^32 - 2 rows or lines is refused.
+ * @return LM_OK, LM_EDATA, LM_EIO, LM_ENOMEM, LM_ELIMIT or LM_EINVAL.
  * @since 0.1
  */
 LM_EXPORT LM_NODISCARD int lm_prepost_run_files(lm_prepost *pp, const char *pre_path, const char *post_path,
