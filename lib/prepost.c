@@ -200,6 +200,21 @@ static size_t lookup(const struct lm_prepost *pp, const struct wave *w, const ch
 }
 
 /*
+ * The lengths and hashes of the ids of rows r0 .. r0 + nb - 1 of @p w, with
+ * the slots they will be looked up in (the index of @p in) fetched ahead.
+ */
+static void hash_batch(const lm_prepost *pp, const struct wave *w, size_t r0, size_t nb, const struct wave *in,
+		       size_t *len, uint32_t *h)
+{
+	size_t mask = in->n_slots - 1;
+	for (size_t b = 0; b < nb; b++) {
+		len[b] = strlen(pp->text.p + w->id[r0 + b]);
+		h[b] = hash(pp->text.p + w->id[r0 + b], len[b]);
+		PREFETCH(&in->slots[h[b] & mask]);
+	}
+}
+
+/*
  * Index the ids of a wave that has been read, in row order, at a load of at
  * most one half (sized once: no rehashing, and no index is held while
  * reading). The first row of an id is indexed; it is marked dup = 1 when its
@@ -221,15 +236,10 @@ static int index_wave(const lm_prepost *pp, struct wave *w)
 		if (!w->slots)
 			return 0;
 	}
-	size_t mask = n_slots - 1;
 	for (size_t r0 = 0; r0 < w->n; r0 += BATCH) {
 		size_t nb = w->n - r0 < BATCH ? w->n - r0 : BATCH, len[BATCH];
 		uint32_t h[BATCH];
-		for (size_t b = 0; b < nb; b++) {
-			len[b] = strlen(pp->text.p + w->id[r0 + b]);
-			h[b] = hash(pp->text.p + w->id[r0 + b], len[b]);
-			PREFETCH(&w->slots[h[b] & mask]);
-		}
+		hash_batch(pp, w, r0, nb, w, len, h);
 		for (size_t b = 0; b < nb; b++) {
 			size_t r = r0 + b, slot;
 			size_t first = lookup(pp, w, pp->text.p + w->id[r], len[b], h[b], &slot);
@@ -931,15 +941,10 @@ static int pair_up(lm_prepost *pp)
 		return 0;
 	}
 	unsigned long pre_only = 0;
-	size_t mask = post->n_slots - 1;
 	for (size_t r0 = 0; r0 < pre->n; r0 += BATCH) {
 		size_t nb = pre->n - r0 < BATCH ? pre->n - r0 : BATCH, len[BATCH];
 		uint32_t h[BATCH];
-		for (size_t b = 0; b < nb; b++) {
-			len[b] = strlen(pp->text.p + pre->id[r0 + b]);
-			h[b] = hash(pp->text.p + pre->id[r0 + b], len[b]);
-			PREFETCH(&post->slots[h[b] & mask]);
-		}
+		hash_batch(pp, pre, r0, nb, post, len, h);
 		for (size_t b = 0; b < nb; b++) {
 			size_t r = r0 + b;
 			if (pre->dup[r])
