@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "libra_measures/libra_measures.h"
 
@@ -113,20 +114,37 @@ extern const size_t lm__n_builtins;
 
 /*
  * score.c: the scorer, here so that the table reader's per-cell path can be
- * inlined. The digit tables give, for each item and each one-digit value
- * 0-9, what lm_scorer_set() would store: state (LM_VALUE_ANSWERED or
- * LM_VALUE_CODED; LM_DIGIT_OTHER when the value is neither, left to
- * lm_scorer_set() and its message) and the keyed value.
+ * inlined. Everything about a value an item can take (blank, one of the
+ * responses of its set, one of the missing codes) is looked up in value
+ * tables built once: the missing codes, then one row per (response set,
+ * reverse keying) in use, its blank and its responses. Per item the scorer
+ * keeps only where in the tables the item's current value is, so setting a
+ * value is one store, and scoring a scale adds one packed entry per item.
  */
-#define LM_DIGIT_OTHER 0xFF
+#define LM_DIGIT_OTHER UINT32_MAX
+
+/* A packed table entry: the keyed value (integral instruments; else 0) in
+ * the high 32 bits, 1 in bits 16-31 when answered, 1 in bits 0-15 when coded.
+ * A scale's entries add up without carries: a scale has at most 1,000 items,
+ * keyed values of integral instruments are at most 2^17 in magnitude. */
+#define LM_PACK(keyed, answered, coded) ((int64_t)(keyed) * 4294967296 + (int64_t)(answered) * 65536 + (coded))
+
 struct lm_scorer {
 	const struct lm_instrument *inst;
 	/* per item */
-	double *raw;          /* the value given, NaN when blank */
-	double *keyed;        /* reverse-keyed value, NaN unless answered */
-	unsigned char *state; /* enum lm_value_state */
-	unsigned char *digit_state; /* [item * 10 + digit] */
-	double *digit_keyed;        /* [item * 10 + digit] */
+	uint32_t *at;       /* the entry of the item's value in the value tables */
+	uint32_t *blank_at; /* the entry of its blank: the first of its row */
+	uint32_t *digit_at; /* [item * 10 + d]: the entry of one-digit value d, or LM_DIGIT_OTHER */
+	/* value tables */
+	double *raw_tab;          /* the value; NaN for blank */
+	double *keyed_tab;        /* the keyed value; NaN unless a response */
+	unsigned char *state_tab; /* enum lm_value_state */
+	int64_t *packed_tab;      /* LM_PACK() */
+	int integral;             /* every keyed value is a whole number within 2^17: sums in packed_tab */
+	size_t n_entries;         /* of each table */
+	/* Per condition of every rule, in order, a table of 65536 when answered, plus 1
+	 * when the keyed value meets the condition: NULL when too large (LM_COND_TABLES_MAX). */
+	int32_t *cond_tab;
 	/* per scale */
 	double *score;
 	size_t *answered, *coded;
@@ -136,17 +154,21 @@ struct lm_scorer {
 	int *rule;
 };
 
-/* lm_scorer_set(s, item, d, NULL) for a digit d (0-9) and a valid item. */
+/* Set a one-digit value d (0-9) of a valid item as lm_scorer_set() would,
+ * when it is a response or a missing code: returns 1 then, else 0 (nothing set). */
 static inline int lm__scorer_set_digit(struct lm_scorer *s, size_t item, unsigned d)
 {
-	size_t k = item * 10 + d;
-	unsigned char st = s->digit_state[k];
-	if (st == LM_DIGIT_OTHER)
-		return lm_scorer_set(s, item, (double)d, NULL);
-	s->raw[item] = (double)d;
-	s->keyed[item] = s->digit_keyed[k];
-	s->state[item] = st;
-	return LM_OK;
+	uint32_t e = s->digit_at[item * 10 + d];
+	if (e == LM_DIGIT_OTHER)
+		return 0;
+	s->at[item] = e;
+	return 1;
+}
+
+/* The keyed value of an item (NaN unless answered). */
+static inline double lm__scorer_keyed(const struct lm_scorer *s, size_t item)
+{
+	return s->keyed_tab[s->at[item]];
 }
 
 /* lm_scorer_clear() and lm_scorer_run() without the checks and the exported-symbol call. */

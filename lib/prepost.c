@@ -471,7 +471,7 @@ static void add_alpha(const lm_prepost *pp, struct wave *w, const lm_scorer *sc)
 		double total = 0;
 		struct lm_moments *m = w->item_m[s];
 		for (size_t k = 0; k < scale->n_items; k++) {
-			double v = sc->keyed[scale->items[k]];
+			double v = lm__scorer_keyed(sc, scale->items[k]);
 			moments_add(&m[k], v);
 			total += v;
 		}

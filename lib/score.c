@@ -4,6 +4,7 @@
  * allocates nothing.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,105 @@
 #include "internal.h"
 
 #define LM_EPS 1e-9
+/* Condition tables larger than this many entries are not built (conditions are then counted item by item). */
+#define LM_COND_TABLES_MAX (1u << 20)
+
+/* Whether every keyed value of @p rs is a whole number small enough for LM_PACK(). */
+static int integral_set(const struct lm_response_set *rs)
+{
+	for (size_t k = 0; k < rs->n; k++) {
+		double v = rs->v[k].value, r = rs->min + rs->max - v;
+		if (!(fabs(v) <= 65536 && fabs(r) <= 131072 && v == (double)(long)v && r == (double)(long)r))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * The value tables: first the instrument's m missing codes (the same for
+ * every item), then one row per (response set, reverse keying) in use: its
+ * blank, then its n responses. Returns LM_OK or LM_ENOMEM.
+ */
+static int build_tables(lm_scorer *s)
+{
+	const struct lm_instrument *inst = s->inst;
+	size_t nsets = inst->n_sets, nm = inst->n_missing, total = nm;
+	size_t *first = malloc((2 * nsets + 1) * sizeof(*first)); /* row of each (set, reversed), or LM_NO_INDEX */
+	if (!first)
+		return LM_ENOMEM;
+	for (size_t k = 0; k < 2 * nsets; k++)
+		first[k] = LM_NO_INDEX;
+	s->integral = 1;
+	for (size_t i = 0; i < inst->n_items; i++) {
+		const struct lm_item *it = &inst->items[i];
+		size_t key = (size_t)(it->responses - inst->sets) * 2 + (it->reversed != 0);
+		if (first[key] == LM_NO_INDEX) {
+			first[key] = total;
+			total += 1 + it->responses->n;
+			s->integral &= integral_set(it->responses);
+		}
+		s->blank_at[i] = (uint32_t)first[key];
+	}
+	free(first);
+	size_t n = total ? total : 1;
+	s->raw_tab = malloc(n * sizeof(*s->raw_tab));
+	s->keyed_tab = malloc(n * sizeof(*s->keyed_tab));
+	s->state_tab = malloc(n);
+	s->packed_tab = malloc(n * sizeof(*s->packed_tab));
+	if (!s->raw_tab || !s->keyed_tab || !s->state_tab || !s->packed_tab)
+		return LM_ENOMEM;
+	for (size_t m = 0; m < nm; m++) {
+		s->raw_tab[m] = inst->missing[m].value;
+		s->keyed_tab[m] = NAN;
+		s->state_tab[m] = LM_VALUE_CODED;
+		s->packed_tab[m] = LM_PACK(0, 0, 1);
+	}
+	for (size_t i = 0; i < inst->n_items; i++) {
+		const struct lm_item *it = &inst->items[i];
+		const struct lm_response_set *rs = it->responses;
+		size_t r = s->blank_at[i];
+		/* Rows are shared: writing one again writes the same values. */
+		s->raw_tab[r] = s->keyed_tab[r] = NAN;
+		s->state_tab[r] = LM_VALUE_BLANK;
+		s->packed_tab[r] = 0;
+		for (size_t k = 0; k < rs->n; k++) {
+			double keyed = lm__key(it, rs->v[k].value);
+			s->raw_tab[r + 1 + k] = rs->v[k].value;
+			s->keyed_tab[r + 1 + k] = keyed;
+			s->state_tab[r + 1 + k] = LM_VALUE_ANSWERED;
+			s->packed_tab[r + 1 + k] = LM_PACK(s->integral ? (long)keyed : 0, 1, 0);
+		}
+	}
+	s->n_entries = n;
+	size_t nconds = 0;
+	for (size_t r = 0; r < inst->n_rules; r++)
+		nconds += inst->rules[r].n_conds;
+	if (nconds && nconds <= LM_COND_TABLES_MAX / n) {
+		int32_t *ct = s->cond_tab = malloc(nconds * n * sizeof(*s->cond_tab));
+		if (!ct)
+			return LM_ENOMEM;
+		for (size_t r = 0; r < inst->n_rules; r++)
+			for (size_t c = 0; c < inst->rules[r].n_conds; c++, ct += n)
+				for (size_t e = 0; e < total; e++) {
+					int answered = s->state_tab[e] == LM_VALUE_ANSWERED;
+					ct[e] = answered * 65536 + (answered && s->keyed_tab[e] >= inst->rules[r].conds[c].value);
+				}
+	}
+	return LM_OK;
+}
+
+/* The entry lm_scorer_set() gives @p value for @p item, or LM_DIGIT_OTHER. */
+static uint32_t entry_of(const lm_scorer *s, size_t item, double value)
+{
+	const struct lm_response_set *rs = s->inst->items[item].responses;
+	for (size_t k = 0; k < rs->n; k++)
+		if (rs->v[k].value == value)
+			return s->blank_at[item] + 1 + (uint32_t)k;
+	for (size_t m = 0; m < s->inst->n_missing; m++)
+		if (s->inst->missing[m].value == value)
+			return (uint32_t)m;
+	return LM_DIGIT_OTHER;
+}
 
 int lm_scorer_new(lm_scorer **out, const lm_instrument *inst)
 {
@@ -24,43 +124,27 @@ int lm_scorer_new(lm_scorer **out, const lm_instrument *inst)
 	lm_scorer *s = calloc(1, sizeof(*s));
 	if (!s)
 		return LM_ENOMEM;
-	s->raw = malloc(ni * sizeof(*s->raw));
-	s->keyed = malloc(ni * sizeof(*s->keyed));
-	s->state = malloc(ni);
+	s->inst = inst;
+	s->at = malloc(ni * sizeof(*s->at));
+	s->blank_at = malloc(ni * sizeof(*s->blank_at));
+	s->digit_at = malloc(ni * 10 * sizeof(*s->digit_at));
 	s->score = malloc(ns * sizeof(*s->score));
 	s->answered = calloc(ns, sizeof(*s->answered));
 	s->coded = calloc(ns, sizeof(*s->coded));
 	s->status = malloc(ns * sizeof(*s->status));
 	s->band = malloc(ns * sizeof(*s->band));
 	s->rule = malloc(nr * sizeof(*s->rule));
-	s->digit_state = malloc(ni * 10);
-	s->digit_keyed = malloc(ni * 10 * sizeof(*s->digit_keyed));
-	if (!s->raw || !s->keyed || !s->state || !s->score || !s->answered || !s->coded || !s->status || !s->band ||
-	    !s->rule || !s->digit_state || !s->digit_keyed) {
+	if (!s->at || !s->blank_at || !s->digit_at || !s->score || !s->answered || !s->coded || !s->status ||
+	    !s->band || !s->rule || build_tables(s) != LM_OK) {
 		s->inst = NULL;
 		lm_scorer_free(s);
 		return LM_ENOMEM;
 	}
 	lm__instrument_ref(inst);
-	s->inst = inst;
-	/* What lm_scorer_set() stores for each one-digit value, looked up once. */
-	for (size_t i = 0; i < inst->n_items; i++) {
-		const struct lm_item *it = &inst->items[i];
-		for (unsigned d = 0; d < 10; d++) {
-			unsigned char st = LM_DIGIT_OTHER;
-			double keyed = NAN;
-			for (size_t k = 0; k < it->responses->n && st == LM_DIGIT_OTHER; k++)
-				if (it->responses->v[k].value == (double)d) {
-					st = LM_VALUE_ANSWERED;
-					keyed = lm__key(it, (double)d);
-				}
-			for (size_t k = 0; k < inst->n_missing && st == LM_DIGIT_OTHER; k++)
-				if (inst->missing[k].value == (double)d)
-					st = LM_VALUE_CODED;
-			s->digit_state[i * 10 + d] = st;
-			s->digit_keyed[i * 10 + d] = keyed;
-		}
-	}
+	/* The entry of each one-digit value, looked up once for the table reader. */
+	for (size_t i = 0; i < inst->n_items; i++)
+		for (unsigned d = 0; d < 10; d++)
+			s->digit_at[i * 10 + d] = entry_of(s, i, (double)d);
 	lm_scorer_clear(s);
 	for (size_t i = 0; i < inst->n_scales; i++) {
 		s->score[i] = NAN;
@@ -77,18 +161,22 @@ void lm_scorer_free(lm_scorer *s)
 {
 	if (!s)
 		return;
-	free(s->raw);
-	free(s->keyed);
-	free(s->state);
+	free(s->at);
+	free(s->blank_at);
+	free(s->digit_at);
+	free(s->raw_tab);
+	free(s->keyed_tab);
+	free(s->state_tab);
+	free(s->packed_tab);
+	free(s->cond_tab);
 	free(s->score);
 	free(s->answered);
 	free(s->coded);
 	free(s->status);
 	free(s->band);
 	free(s->rule);
-	free(s->digit_state);
-	free(s->digit_keyed);
-	lm_instrument_free(lm__instrument_mutable(s->inst));
+	if (s->inst)
+		lm_instrument_free(lm__instrument_mutable(s->inst));
 	free(s);
 }
 
@@ -105,19 +193,12 @@ void lm_scorer_clear(lm_scorer *s)
 
 void lm__scorer_clear(lm_scorer *s)
 {
-	/* Locals: the byte stores could otherwise make the compiler reload them. */
-	size_t n = s->inst->n_items;
-	double *raw = s->raw, *keyed = s->keyed;
-	for (size_t i = 0; i < n; i++)
-		raw[i] = keyed[i] = NAN;
-	memset(s->state, LM_VALUE_BLANK, n);
+	memcpy(s->at, s->blank_at, s->inst->n_items * sizeof(*s->at));
 }
 
 static void set_blank(lm_scorer *s, size_t item)
 {
-	s->raw[item] = NAN;
-	s->keyed[item] = NAN;
-	s->state[item] = LM_VALUE_BLANK;
+	s->at[item] = s->blank_at[item];
 }
 
 /* ---- the one wording of a value that is not a response ----------------- */
@@ -258,22 +339,11 @@ int lm_scorer_set(lm_scorer *s, size_t item, double value, lm_error *err)
 		set_blank(s, item);
 		return LM_OK;
 	}
-	const struct lm_item *it = &s->inst->items[item];
-	const struct lm_response_set *rs = it->responses;
-	for (size_t k = 0; k < rs->n; k++)
-		if (rs->v[k].value == value) {
-			s->raw[item] = value;
-			s->keyed[item] = lm__key(it, value);
-			s->state[item] = LM_VALUE_ANSWERED;
-			return LM_OK;
-		}
-	for (size_t k = 0; k < s->inst->n_missing; k++)
-		if (s->inst->missing[k].value == value) {
-			s->raw[item] = value;
-			s->keyed[item] = NAN;
-			s->state[item] = LM_VALUE_CODED;
-			return LM_OK;
-		}
+	uint32_t e = entry_of(s, item, value);
+	if (e != LM_DIGIT_OTHER) {
+		s->at[item] = e;
+		return LM_OK;
+	}
 	set_blank(s, item);
 	char num[32];
 	size_t n = lm_format_number(num, sizeof(num), value);
@@ -316,17 +386,29 @@ static long find_band(const struct lm_scale *sc, double score)
 	return -1;
 }
 
-/* Three-valued: true once enough items count, false once too few can. */
-static int condition(const lm_scorer *s, const struct lm_condition *c)
+/* Three-valued: true once enough items count, false once too few can. The
+ * condition is the @p index th of the instrument (for its table). */
+static int condition(const lm_scorer *s, const struct lm_condition *c, size_t index)
 {
 	const struct lm_scale *sc = &s->inst->scales[c->scale];
+	const size_t *items = sc->items, n = sc->n_items;
+	const uint32_t *at = s->at;
 	size_t yes = 0, open = 0;
-	for (size_t k = 0; k < sc->n_items; k++) {
-		size_t i = sc->items[k];
-		if (s->state[i] != LM_VALUE_ANSWERED)
-			open++;
-		else if (s->keyed[i] >= c->value)
-			yes++;
+	if (s->cond_tab) {
+		const int32_t *ct = s->cond_tab + index * s->n_entries;
+		uint32_t t = 0;
+		for (size_t k = 0; k < n; k++)
+			t += (uint32_t)ct[at[items[k]]];
+		yes = t & 0xFFFFu;
+		open = n - (t >> 16);
+	} else {
+		for (size_t k = 0; k < n; k++) {
+			uint32_t e = at[items[k]];
+			if (s->state_tab[e] != LM_VALUE_ANSWERED)
+				open++;
+			else if (s->keyed_tab[e] >= c->value)
+				yes++;
+		}
 	}
 	if (yes >= c->count)
 		return LM_RULE_TRUE;
@@ -343,17 +425,33 @@ int lm_scorer_run(lm_scorer *s)
 int lm__scorer_run(lm_scorer *s)
 {
 	const struct lm_instrument *inst = s->inst;
+	const uint32_t *at = s->at;
+	const int64_t *packed = s->packed_tab;
 	for (size_t i = 0; i < inst->n_scales; i++) {
 		const struct lm_scale *sc = &inst->scales[i];
-		double sum = 0;
-		size_t answered = 0, coded = 0;
-		for (size_t k = 0; k < sc->n_items; k++) {
-			size_t item = sc->items[k];
-			if (s->state[item] == LM_VALUE_ANSWERED) {
-				sum += s->keyed[item];
-				answered++;
-			} else if (s->state[item] == LM_VALUE_CODED) {
-				coded++;
+		const size_t *items = sc->items, n = sc->n_items;
+		/* Two sums, so that the additions do not wait on each other. */
+		int64_t t = 0, t2 = 0;
+		size_t k = 0;
+		for (; k + 2 <= n; k += 2) {
+			t += packed[at[items[k]]];
+			t2 += packed[at[items[k + 1]]];
+		}
+		if (k < n)
+			t += packed[at[items[k]]];
+		t += t2;
+		uint64_t low = (uint64_t)t & 0xFFFFFFFFu;
+		size_t answered = (size_t)(low >> 16), coded = (size_t)(low & 0xFFFFu);
+		double sum;
+		if (s->integral) {
+			sum = (double)((t - (int64_t)low) / 4294967296);
+		} else {
+			/* In item order, as the sum of the answered keyed values. */
+			sum = 0;
+			for (size_t j = 0; j < n; j++) {
+				uint32_t e = at[items[j]];
+				if (s->state_tab[e] == LM_VALUE_ANSWERED)
+					sum += s->keyed_tab[e];
 			}
 		}
 		s->answered[i] = answered;
@@ -367,18 +465,18 @@ int lm__scorer_run(lm_scorer *s)
 		switch (sc->method) {
 		case LM_METHOD_SUM: s->score[i] = sum; break;
 		case LM_METHOD_MEAN: s->score[i] = sum / (double)answered; break;
-		default: s->score[i] = sum / (double)answered * (double)sc->n_items; break;
+		default: s->score[i] = sum / (double)answered * (double)n; break;
 		}
-		s->status[i] = answered == sc->n_items ? LM_SCORE_OK : LM_SCORE_PRORATED;
+		s->status[i] = answered == n ? LM_SCORE_OK : LM_SCORE_PRORATED;
 		s->band[i] = find_band(sc, s->score[i]);
 	}
-	for (size_t r = 0; r < inst->n_rules; r++) {
+	for (size_t r = 0, index = 0; r < inst->n_rules; index += inst->rules[r].n_conds, r++) {
 		const struct lm_rule *rule = &inst->rules[r];
 		int all = rule->combine == LM_COMBINE_ALL;
 		/* all: start true, any false decides; any: start false, any true decides. */
 		int result = all ? LM_RULE_TRUE : LM_RULE_FALSE;
 		for (size_t k = 0; k < rule->n_conds; k++) {
-			int c = condition(s, &rule->conds[k]);
+			int c = condition(s, &rule->conds[k], index + k);
 			if (c == (all ? LM_RULE_FALSE : LM_RULE_TRUE)) {
 				result = c;
 				break;
@@ -420,12 +518,12 @@ int lm_scorer_score(lm_scorer *s, const double *values, size_t n, lm_error *err)
 
 int lm_scorer_value_state(const lm_scorer *s, size_t item)
 {
-	return s && item < s->inst->n_items ? s->state[item] : LM_EINVAL;
+	return s && item < s->inst->n_items ? s->state_tab[s->at[item]] : LM_EINVAL;
 }
 
 double lm_scorer_value(const lm_scorer *s, size_t item)
 {
-	return s && item < s->inst->n_items ? s->raw[item] : NAN;
+	return s && item < s->inst->n_items ? s->raw_tab[s->at[item]] : NAN;
 }
 
 double lm_scorer_scale_score(const lm_scorer *s, size_t scale)

@@ -1574,15 +1574,18 @@ int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 	const int32_t *ends = t->ends;
 	const char *base = t->base;
 	for (; m < mend; m++) {
-		int32_t a = ends[(ptrdiff_t)m->col - 1] + 1;
-		const char *s = base + a;
-		size_t len = (size_t)(ends[m->col] - a);
+		int32_t before = ends[(ptrdiff_t)m->col - 1], end = ends[m->col];
 		/* A one-digit cell is what lm_scorer_set_text() would parse it as:
 		 * the common case, taken without the text path. */
+		if (end - before == 2) {
+			unsigned d = (unsigned char)base[end - 1] - (unsigned)'0';
+			if (d < 10 && lm__scorer_set_digit(scorer, m->item, d))
+				continue; /* else the text path reports it */
+		}
+		const char *s = base + before + 1;
+		size_t len = (size_t)(end - before - 1);
 		int r;
-		if (len == 1 && (unsigned char)(*s - '0') < 10)
-			r = lm__scorer_set_digit(scorer, m->item, (unsigned char)(*s - '0'));
-		else if (len == 0)
+		if (len == 0)
 			continue; /* blank: left so by lm__scorer_clear(), as lm_scorer_set_text() would */
 		else if (t->n_missing_tokens && is_missing_token(t, s, len))
 			r = LM_OK; /* left blank by lm_scorer_clear() */

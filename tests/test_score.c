@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -229,6 +230,181 @@ static void test_rules_three_valued(void **state)
 	assert_int_equal(lm_scorer_rule(fx->s, ALL2), LM_RULE_UNKNOWN);
 }
 
+/*
+ * The scorer keeps sums in packed integer tables when every keyed value is a
+ * small whole number, adds doubles otherwise, and counts conditions through
+ * tables unless they would be too large. Each way must give what a plain
+ * reading of the definition gives: checked here against such a reading on
+ * random respondents, for whole, fractional and large response values and
+ * for more conditions than the tables are built for.
+ */
+#define P_ITEMS 6
+static const int p_reversed[P_ITEMS] = {0, 1, 0, 0, 1, 0};
+static const struct {
+	const char *id, *method;
+	int items[P_ITEMS], n, min_answered;
+} p_scales[] = {
+	{"s_sum", "sum", {0, 1, 2}, 3, 3},
+	{"s_mean", "mean", {1, 2, 3, 4}, 4, 2},
+	{"s_pro", "prorated_sum", {0, 1, 2, 3, 4, 5}, 6, 4},
+};
+#define P_SCALES 3
+
+struct p_def {
+	const double *values;
+	size_t n_values;
+	size_t n_conds; /* per rule; two rules (all, any) */
+	size_t span;    /* respondents answer with the first span values, thresholds among them */
+};
+
+/* A threshold above the lowest value (values are in increasing order). */
+static double p_threshold(const struct p_def *d, size_t c)
+{
+	return d->values[1 + (c * 7) % (d->span - 1)];
+}
+
+static char *p_yaml(const struct p_def *d)
+{
+	size_t cap = 4096 + d->n_values * 64 + d->n_conds * 160, len = 0;
+	char *y = malloc(cap);
+	assert_non_null(y);
+#define P_PUT(...) (len += (size_t)snprintf(y + len, cap - len, __VA_ARGS__))
+	P_PUT("format: 1\nid: paths\nname: Paths\nversion: '1'\nresponses:\n");
+	for (size_t k = 0; k < d->n_values; k++)
+		P_PUT("  - {value: %.17g, label: r%zu}\n", d->values[k], k);
+	P_PUT("missing_codes: [{value: -99, label: Declined}, {value: 99999, label: Unknown}]\nitems:\n");
+	for (int i = 0; i < P_ITEMS; i++)
+		P_PUT("  - {id: i%d, label: item %d, reverse: %s}\n", i, i, p_reversed[i] ? "true" : "false");
+	P_PUT("scales:\n");
+	for (int sc = 0; sc < P_SCALES; sc++) {
+		P_PUT("  - {id: %s, label: %s, method: %s, min_answered: %d, items: [", p_scales[sc].id, p_scales[sc].id,
+		      p_scales[sc].method, p_scales[sc].min_answered);
+		for (int k = 0; k < p_scales[sc].n; k++)
+			P_PUT("%si%d", k ? ", " : "", p_scales[sc].items[k]);
+		P_PUT("]}\n");
+	}
+	P_PUT("rules:\n");
+	for (int r = 0; r < 2; r++) {
+		P_PUT("  - id: rule%d\n    label: rule %d\n    combine: %s\n    conditions:\n", r, r, r ? "any" : "all");
+		for (size_t c = 0; c < d->n_conds; c++)
+			P_PUT("      - {scale: %s, value_at_least: %.17g, count_at_least: %zu}\n", p_scales[c % P_SCALES].id,
+			      p_threshold(d, c + (size_t)r), 1 + c % 3);
+	}
+#undef P_PUT
+	assert_true(len < cap);
+	return y;
+}
+
+static void p_check(const struct p_def *d)
+{
+	char *y = p_yaml(d);
+	lm_instrument *inst;
+	lm_error *err;
+	assert_int_equal(lm_error_new(&err), LM_OK);
+	int rc = lm_instrument_load_buffer(&inst, y, strlen(y), "paths.yaml", err);
+	if (rc != LM_OK)
+		fail_msg("%s", lm_error_message(err, 0));
+	free(y);
+	lm_scorer *s;
+	assert_int_equal(lm_scorer_new(&s, inst), LM_OK);
+	double lo = d->values[0], hi = d->values[0];
+	for (size_t k = 1; k < d->n_values; k++) {
+		lo = fmin(lo, d->values[k]);
+		hi = fmax(hi, d->values[k]);
+	}
+	unsigned long x = 12345;
+	for (int resp = 0; resp < 3000; resp++) {
+		double v[P_ITEMS], keyed[P_ITEMS];
+		int state[P_ITEMS];
+		for (int i = 0; i < P_ITEMS; i++) {
+			x = x * 6364136223846793005u + 1442695040888963407u;
+			unsigned pick = (unsigned)(x >> 33) % (unsigned)(d->span + 3);
+			v[i] = pick == 0 ? NAN : pick == 1 ? -99 : pick == 2 ? 99999 : d->values[pick - 3];
+			state[i] = pick == 0 ? LM_VALUE_BLANK : pick <= 2 ? LM_VALUE_CODED : LM_VALUE_ANSWERED;
+			keyed[i] = p_reversed[i] ? lo + hi - v[i] : v[i];
+		}
+		assert_int_equal(lm_scorer_score(s, v, P_ITEMS, NULL), LM_OK);
+		for (int i = 0; i < P_ITEMS; i++) {
+			assert_int_equal(lm_scorer_value_state(s, (size_t)i), state[i]);
+			if (state[i] != LM_VALUE_BLANK)
+				assert_true(lm_scorer_value(s, (size_t)i) == v[i]);
+		}
+		for (int sc = 0; sc < P_SCALES; sc++) {
+			double sum = 0;
+			size_t answered = 0, coded = 0, n = (size_t)p_scales[sc].n;
+			for (size_t k = 0; k < n; k++) {
+				int i = p_scales[sc].items[k];
+				if (state[i] == LM_VALUE_ANSWERED) {
+					sum += keyed[i];
+					answered++;
+				}
+				coded += state[i] == LM_VALUE_CODED;
+			}
+			assert_int_equal(lm_scorer_scale_answered(s, (size_t)sc), answered);
+			assert_int_equal(lm_scorer_scale_coded(s, (size_t)sc), coded);
+			if (answered < (size_t)p_scales[sc].min_answered) {
+				assert_int_equal(lm_scorer_scale_status(s, (size_t)sc), LM_SCORE_INSUFFICIENT);
+				continue;
+			}
+			double want = sc == 0 ? sum : sc == 1 ? sum / (double)answered : sum / (double)answered * (double)n;
+			assert_int_equal(lm_scorer_scale_status(s, (size_t)sc),
+					 answered == n ? LM_SCORE_OK : LM_SCORE_PRORATED);
+			if (lm_scorer_scale_score(s, (size_t)sc) != want)
+				fail_msg("respondent %d, scale %s: %.17g, expected %.17g", resp, p_scales[sc].id,
+					 lm_scorer_scale_score(s, (size_t)sc), want);
+		}
+		for (int r = 0; r < 2; r++) {
+			int all = r == 0, result = all ? LM_RULE_TRUE : LM_RULE_FALSE;
+			for (size_t c = 0; c < d->n_conds; c++) {
+				const int sc = (int)(c % P_SCALES);
+				double value = p_threshold(d, c + (size_t)r);
+				size_t yes = 0, open = 0, count = 1 + c % 3;
+				for (int k = 0; k < p_scales[sc].n; k++) {
+					int i = p_scales[sc].items[k];
+					if (state[i] != LM_VALUE_ANSWERED)
+						open++;
+					else if (keyed[i] >= value)
+						yes++;
+				}
+				int cv = yes >= count ? LM_RULE_TRUE : yes + open < count ? LM_RULE_FALSE : LM_RULE_UNKNOWN;
+				if (cv == (all ? LM_RULE_FALSE : LM_RULE_TRUE)) {
+					result = cv;
+					break;
+				}
+				if (cv == LM_RULE_UNKNOWN)
+					result = LM_RULE_UNKNOWN;
+			}
+			assert_int_equal(lm_scorer_rule(s, (size_t)r), result);
+		}
+	}
+	lm_scorer_free(s);
+	lm_instrument_free(inst);
+	lm_error_free(err);
+}
+
+static void test_paths_agree(void **state)
+{
+	(void)state;
+	static const double whole[] = {1, 2, 3, 4, 5};
+	static const double negative[] = {-3, -1, 0, 2, 6};
+	static const double fractional[] = {0.5, 1.25, 2, 3.75, 4.1};
+	static const double large[] = {10, 20000, 70000, 131072}; /* beyond the packed tables' 2^16 */
+	static double many[1000];
+	for (size_t k = 0; k < 1000; k++)
+		many[k] = (double)k;
+	const struct p_def defs[] = {
+		{whole, 5, 4, 5},
+		{negative, 5, 5, 5},
+		{fractional, 5, 4, 5},
+		{large, 4, 3, 4},
+		/* 2 x 600 conditions over 2 x (1,000 + 1) entries: more than the condition tables are
+		 * built for; answers among the lowest values, so that conditions are met or missed often */
+		{many, 1000, 600, 6},
+	};
+	for (size_t k = 0; k < sizeof(defs) / sizeof(defs[0]); k++)
+		p_check(&defs[k]);
+}
+
 static void test_lifetimes(void **state)
 {
 	(void)state;
@@ -277,6 +453,7 @@ int main(void)
 		cmocka_unit_test(test_bad_values_all_reported),
 		cmocka_unit_test(test_text_cells),
 		cmocka_unit_test(test_rules_three_valued),
+		cmocka_unit_test(test_paths_agree),
 		cmocka_unit_test(test_lifetimes),
 		cmocka_unit_test(test_invalid_arguments),
 	};
