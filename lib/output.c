@@ -72,44 +72,64 @@ void lm__out_put_slow(struct lm_out *o, const char *s, size_t n)
 	o->len = n;
 }
 
-void lm__out_count(struct lm_out *o, unsigned long long v)
+void lm__out_flush_for_room(struct lm_out *o)
 {
-	char tmp[24];
-	size_t n = 0;
-	do {
-		tmp[sizeof(tmp) - 1 - n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	lm__out_put_inline(o, tmp + sizeof(tmp) - n, n);
+	out_flush(o);
 }
 
-/* A finite number as lm_format_number() writes it; anything else as null. */
-void lm__out_number(struct lm_out *o, double v)
+void lm__out_count(struct lm_out *o, unsigned long long v)
+{
+	lm__out_commit_room(o, lm__put_count(lm__out_room(o, 20), v));
+}
+
+char *lm__put_number(char *p, double v)
 {
 	/* Whole non-negative numbers (the common case) as lm_format_number()
 	 * writes them, without the call; -0 is "0" in both. */
 	if (v >= 0 && v < 1e15) {
 		unsigned long long u = (unsigned long long)v;
-		if ((double)u == v) {
-			lm__out_count(o, u);
-			return;
-		}
+		if ((double)u == v)
+			return lm__put_count(p, u);
 	}
-	/* Straight into the buffer: 32 bytes always hold a number and its NUL. */
-	if (LM_OUT_BUFSIZE - o->len < 32)
-		out_flush(o);
-	size_t n = lm_format_number(o->buf + o->len, 32, v);
-	if (n)
-		o->len += n;
-	else
+	/* LM_OUT_NUMBER_MAX bytes always hold a number and its NUL. */
+	return p + lm_format_number(p, LM_OUT_NUMBER_MAX, v);
+}
+
+/* A finite number as lm_format_number() writes it; anything else as null. */
+void lm__out_number(struct lm_out *o, double v)
+{
+	if (!isfinite(v)) {
 		lm__out_put_inline(o, "null", 4);
+		return;
+	}
+	lm__out_commit_room(o, lm__put_number(lm__out_room(o, LM_OUT_NUMBER_MAX), v));
+}
+
+size_t lm__csv_plain(const char *s, size_t n, char delimiter)
+{
+	/* Eight bytes at a time: a byte equal to c makes (x ^ c*ones) have a zero
+	 * byte, which (v - ones) & ~v & highs flags (exactly, for the first one). */
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	const uint64_t d = ones * (unsigned char)delimiter, q = ones * '"', cr = ones * '\r', lf = ones * '\n';
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x, a, b, c, e;
+		memcpy(&x, s + i, 8);
+		a = x ^ d;
+		b = x ^ q;
+		c = x ^ cr;
+		e = x ^ lf;
+		if ((((a - ones) & ~a) | ((b - ones) & ~b) | ((c - ones) & ~c) | ((e - ones) & ~e)) & highs)
+			break;
+	}
+	while (i < n && s[i] != delimiter && s[i] != '"' && s[i] != '\r' && s[i] != '\n')
+		i++;
+	return i;
 }
 
 void lm__out_csv_field(struct lm_out *o, const char *s, size_t n, char delimiter)
 {
-	size_t i = 0;
-	while (i < n && s[i] != delimiter && s[i] != '"' && s[i] != '\r' && s[i] != '\n')
-		i++;
+	size_t i = lm__csv_plain(s, n, delimiter);
 	if (i == n) {
 		lm__out_put_inline(o, s, n);
 		return;
@@ -138,9 +158,7 @@ void lm__out_csv_text(struct lm_out *o, const char *s, size_t n, char delimiter)
 	if (n && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') &&
 	    !lm__parse_decimal(s, n, &v)) {
 		/* Quote the whole field when it needs quoting, apostrophe inside. */
-		size_t i = 0;
-		while (i < n && s[i] != delimiter && s[i] != '"' && s[i] != '\r' && s[i] != '\n')
-			i++;
+		size_t i = lm__csv_plain(s, n, delimiter);
 		if (i == n) {
 			lm__out_put_inline(o, "'", 1);
 			lm__out_put_inline(o, s, n);

@@ -89,6 +89,14 @@ struct lm_writer {
 	int format;
 	struct lm_out *out;
 	unsigned long records;
+	/* CSV: ",BAND" for every band of every scale (scale i's from band_first[i]),
+	 * written as they are, and the most any scale's fields take. */
+	struct band_field {
+		char *text;
+		size_t len;
+	} *band_field;
+	size_t n_band_fields, *band_first;
+	size_t scale_room;
 };
 
 static void write_csv_header(lm_writer *w)
@@ -123,46 +131,105 @@ static const char *band_id(const struct lm_scale *sc, long band)
 	return band >= 0 && (size_t)band < sc->n_bands ? sc->bands[band].id : NULL;
 }
 
+/* What a status or a rule value writes, padded so that one fixed-size copy writes it. */
+struct piece {
+	char text[16];
+	size_t len;
+};
+static const struct piece status_piece[] = {
+	[LM_SCORE_OK] = {",ok", 3},
+	[LM_SCORE_PRORATED] = {",prorated", 9},
+	[LM_SCORE_INSUFFICIENT] = {",insufficient", 13},
+};
+static const struct piece rule_piece[] = {{",", 1}, {",false", 6}, {",true", 5}}; /* by LM_RULE_* + 1 */
+
+/*
+ * One row. Each scale's fields are written straight into the output buffer
+ * after one check for room (w->scale_room): this runs once per respondent.
+ * The scorer's results are read in place (internal.h), not through the
+ * exported accessors.
+ */
 static void write_csv(lm_writer *w, const char *id, size_t id_len, const lm_scorer *scorer)
 {
 	const struct lm_instrument *inst = w->inst;
 	struct lm_out *o = w->out;
 	if (id)
 		lm__out_csv_text(o, id, id_len, ',');
-	/* The scorer's results read in place (internal.h), not through the
-	 * exported accessors: this runs once per row. */
 	for (size_t i = 0; i < inst->n_scales; i++) {
-		const struct lm_scale *sc = &inst->scales[i];
 		int status = scorer->status[i];
 		double score = scorer->score[i];
-		lm__out_put_inline(o, ",", 1);
+		char *p = lm__out_room(o, w->scale_room);
+		*p++ = ',';
 		if (status != LM_SCORE_INSUFFICIENT && isfinite(score))
-			lm__out_number(o, score);
-		lm__out_put_inline(o, ",", 1);
-		lm__out_count(o, scorer->answered[i]);
-		switch (status) {
-		case LM_SCORE_OK: lm__out_put_inline(o, ",ok", 3); break;
-		case LM_SCORE_PRORATED: lm__out_put_inline(o, ",prorated", 9); break;
-		case LM_SCORE_INSUFFICIENT: lm__out_put_inline(o, ",insufficient", 13); break;
-		default: lm__out_put_inline(o, ",", 1); break;
+			p = lm__put_number(p, score);
+		*p++ = ',';
+		p = lm__put_count(p, scorer->answered[i]);
+		memcpy(p, status_piece[status].text, sizeof(status_piece[status].text));
+		p += status_piece[status].len;
+		if (inst->scales[i].n_bands) {
+			long b = scorer->band[i];
+			if (b >= 0 && (size_t)b < inst->scales[i].n_bands) {
+				const struct band_field *f = &w->band_field[w->band_first[i] + (size_t)b];
+				memcpy(p, f->text, f->len);
+				p += f->len;
+			} else {
+				*p++ = ',';
+			}
 		}
-		if (sc->n_bands) {
-			lm__out_put_inline(o, ",", 1);
-			const char *b = band_id(sc, scorer->band[i]);
-			if (b)
-				lm__out_csv_field(o, b, strlen(b), ',');
-		}
+		lm__out_commit_room(o, p);
 	}
+	char *p = lm__out_room(o, inst->n_rules * 16 + 1);
 	for (size_t i = 0; i < inst->n_rules; i++) {
 		int v = scorer->rule[i];
-		if (v == LM_RULE_TRUE)
-			lm__out_put_inline(o, ",true", 5);
-		else if (v == LM_RULE_FALSE)
-			lm__out_put_inline(o, ",false", 6);
-		else
-			lm__out_put_inline(o, ",", 1);
+		const struct piece *r = &rule_piece[v == LM_RULE_TRUE ? 2 : v == LM_RULE_FALSE ? 1 : 0];
+		memcpy(p, r->text, sizeof(r->text));
+		p += r->len;
 	}
-	lm__out_put_inline(o, "\n", 1);
+	*p++ = '\n';
+	lm__out_commit_room(o, p);
+}
+
+/* The band fields and the room a scale's fields need. LM_OK or LM_ENOMEM. */
+static int prepare_csv(lm_writer *w)
+{
+	const struct lm_instrument *inst = w->inst;
+	size_t nbands = 0, longest = 0;
+	w->band_first = malloc((inst->n_scales + 1) * sizeof(*w->band_first));
+	if (!w->band_first)
+		return LM_ENOMEM;
+	for (size_t i = 0; i < inst->n_scales; i++) {
+		w->band_first[i] = nbands;
+		nbands += inst->scales[i].n_bands;
+	}
+	w->band_field = calloc(nbands + 1, sizeof(*w->band_field));
+	if (!w->band_field)
+		return LM_ENOMEM;
+	w->n_band_fields = nbands;
+	for (size_t i = 0; i < inst->n_scales; i++)
+		for (size_t b = 0; b < inst->scales[i].n_bands; b++) {
+			/* Ids are letters, digits, '_', '.' and '-' (load.c): never quoted in CSV. */
+			const char *id = inst->scales[i].bands[b].id;
+			size_t len = 1 + strlen(id);
+			char *t = malloc(len + 1);
+			if (!t)
+				return LM_ENOMEM;
+			t[0] = ',';
+			memcpy(t + 1, id, len);
+			w->band_field[w->band_first[i] + b] = (struct band_field){t, len};
+			if (len > longest)
+				longest = len;
+		}
+	/* ,SCORE,ANSWERED then the status piece (copied whole) and a band field. */
+	w->scale_room = 1 + LM_OUT_NUMBER_MAX + 1 + 20 + sizeof(status_piece[0].text) + (longest > 1 ? longest : 1);
+	return LM_OK;
+}
+
+static void free_csv(lm_writer *w)
+{
+	for (size_t k = 0; k < w->n_band_fields; k++)
+		free(w->band_field[k].text);
+	free(w->band_field);
+	free(w->band_first);
 }
 
 static void write_jsonl(lm_writer *w, unsigned long row, const char *id, size_t id_len, const lm_scorer *scorer)
@@ -239,6 +306,10 @@ static int writer_start(lm_writer **out, const lm_instrument *inst, int format, 
 	w->inst = inst;
 	w->format = format;
 	w->out = o;
+	if (format == LM_FORMAT_CSV && prepare_csv(w) != LM_OK) {
+		lm_writer_free(w);
+		return LM_ENOMEM;
+	}
 	/* A header write error is sticky and reported by the commit. */
 	if (format == LM_FORMAT_CSV)
 		write_csv_header(w);
@@ -288,6 +359,7 @@ void lm_writer_free(lm_writer *writer)
 	if (!writer)
 		return;
 	lm__out_free(writer->out);
+	free_csv(writer);
 	lm_instrument_free(lm__instrument_mutable(writer->inst));
 	free(writer);
 }
