@@ -656,6 +656,7 @@ static int score_table(const lm_instrument *inst, lm_scorer *scorer, lm_error *e
 	lm_writer *writer = NULL;
 	lm_rejects *rejects = NULL;
 	unsigned long rejected, insufficient = 0;
+	size_t n_scales = lm_instrument_scale_count(inst);
 
 	rc = lm_table_new(&table, inst);
 	if (rc == LM_OK && id_column)
@@ -705,7 +706,7 @@ static int score_table(const lm_instrument *inst, lm_scorer *scorer, lm_error *e
 		}
 		/* Rows after a rejected one are still written, though never committed,
 		 * so that "scored" counts every row that passed. */
-		for (size_t k = 0; k < lm_instrument_scale_count(inst); k++)
+		for (size_t k = 0; k < n_scales; k++)
 			if (lm_scorer_scale_status(scorer, k) == LM_SCORE_INSUFFICIENT) {
 				insufficient++;
 				break;
