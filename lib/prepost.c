@@ -1489,6 +1489,17 @@ static void csv_text(struct lm_out *o, const char *s)
 	lm__out_csv_text(o, s ? s : "", s ? strlen(s) : 0, ',');
 }
 
+/* ",TEXT" for text that needs no quoting, or "," for NULL. */
+static void put_field(struct lm_out *o, const char *text)
+{
+	size_t n = text ? strlen(text) : 0;
+	char *p = lm__out_room(o, n + 1);
+	*p = ',';
+	if (n)
+		memcpy(p + 1, text, n);
+	lm__out_commit_room(o, p + 1 + n);
+}
+
 static void write_csv(const lm_prepost *pp, struct lm_out *o)
 {
 	const struct lm_instrument *inst = pp->inst;
@@ -1519,24 +1530,21 @@ static void write_csv(const lm_prepost *pp, struct lm_out *o)
 			double a = score_at(&pp->w[0], pre + s), b = score_at(&pp->w[1], post + s);
 			struct change c = change_of(scale, a, b, pp->sdiff[s]);
 			double v[4] = {a, b, b - a, c.rci};
+			/* Straight into the output buffer: this runs for every scale of every pair. */
+			char *p = lm__out_room(o, 4 * (1 + LM_OUT_NUMBER_MAX));
 			for (int k = 0; k < 4; k++) {
-				lm__out_put_inline(o, ",", 1);
+				*p++ = ',';
 				if (isfinite(v[k]))
-					lm__out_number(o, v[k]);
+					p = lm__put_number(p, v[k]);
 			}
-			/* The names are constants: no quoting or formula guard is needed. */
-			const char *rel = lm_reliable_name(c.reliable), *cat = lm_category_name(c.category);
-			lm__out_put_inline(o, ",", 1);
-			if (rel)
-				lm__out_str_inline(o, rel);
-			lm__out_put_inline(o, ",", 1);
-			if (cat)
-				lm__out_str_inline(o, cat);
+			lm__out_commit_room(o, p);
+			/* The names are constants and band ids are ids (letters, digits, '_',
+			 * '.', '-'): no quoting or formula guard is needed. */
+			put_field(o, lm_reliable_name(c.reliable));
+			put_field(o, lm_category_name(c.category));
 			if (scale->n_bands) {
-				lm__out_put_inline(o, ",", 1);
-				csv_text(o, band_id(scale, pp->w[0].band[pre + s]));
-				lm__out_put_inline(o, ",", 1);
-				csv_text(o, band_id(scale, pp->w[1].band[post + s]));
+				put_field(o, band_id(scale, pp->w[0].band[pre + s]));
+				put_field(o, band_id(scale, pp->w[1].band[post + s]));
 			}
 		}
 		lm__out_put_inline(o, "\n", 1);

@@ -10,7 +10,8 @@ Generates STSS (17 items) and ProQOL 5 (30 items, 5 reverse-keyed) files of
 same files, in one run, times `wc -l` (the floor of reading the file),
 `libra score`, R (read.csv + psych::scoreItems) and pandas (read_csv +
 vectorised sums); `libra prepost` on 1e6 STSS pairs. Every command runs once
-to warm the page cache, then --reps times; the table gives the median wall
+to warm the page cache, then --reps times (each after a sync(), so that no
+earlier write-back competes with it); the table gives the median wall
 time, rows/s, MB/s and the peak RSS, and the ratio of each peer to libra.
 Peers' scores are checked against libra's (every scale, every row, NA where a
 scale has a blank item); a mismatch fails the run. A peer that is not
@@ -87,7 +88,12 @@ def run_once(cmd, stdout=subprocess.DEVNULL):
 def measure(cmd, reps, warm=True):
     if warm:
         run_once(cmd)  # warm the page cache and the interpreter's files
-    runs = [run_once(cmd) for _ in range(reps)]
+    runs = []
+    for _ in range(reps):
+        # Data still being written back (generated files, a peer's output,
+        # the last run's) would compete with the disk writes of the run timed.
+        os.sync()
+        runs.append(run_once(cmd))
     return statistics.median(w for w, _ in runs), max(r for _, r in runs)
 
 
@@ -264,7 +270,7 @@ def main():
 
     head = [
         "Machine: %s. Date: %s. Command: `%s` (median of %d runs, %d for R and pandas,"
-        " after one warm-up run%s; files in the page cache; 2 %% blank cells)." % (
+        " after one warm-up run%s; files in the page cache, dirty pages synced before each run; 2 %% blank cells)." % (
             machine(), datetime.date.today().isoformat(),
             " ".join(["tests/bench/run.py"] + [shlex.quote(x) for x in sys.argv[1:]]), a.reps, a.peer_reps,
             "; R and pandas once, without warm-up, at 1e7 rows" if 10**7 in sizes else ""),
