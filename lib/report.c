@@ -154,6 +154,20 @@ static void px(struct lm_out *o, double v)
 	exact(o, round(v * 10) / 10);
 }
 
+/* `x="X" y="Y" width="W" height="H"`: a rectangle's place and size. */
+static void xywh(struct lm_out *o, double x, double y, double w, double h)
+{
+	put(o, "x=\"");
+	px(o, x);
+	put(o, "\" y=\"");
+	px(o, y);
+	put(o, "\" width=\"");
+	px(o, w);
+	put(o, "\" height=\"");
+	px(o, h);
+	put(o, "\"");
+}
+
 /* A JSON pointer (RFC 6901) to a value of the lm_prepost JSON document. */
 struct key {
 	char s[1024];
@@ -738,15 +752,9 @@ static void bands_chart(struct scale_ctx *c, const struct bands *b)
 			if (!n)
 				continue;
 			double segw = width * (double)n / (double)total;
-			put(o, "<rect stroke=\"#fff\" stroke-width=\"1\" x=\"");
-			px(o, x);
-			put(o, "\" y=\"");
-			px(o, y);
-			put(o, "\" width=\"");
-			px(o, segw);
-			put(o, "\" height=\"");
-			px(o, barh);
-			put(o, "\" fill=\"url(#");
+			put(o, "<rect stroke=\"#fff\" stroke-width=\"1\" ");
+			xywh(o, x, y, segw, barh);
+			put(o, " fill=\"url(#");
 			if (is_sup) {
 				put(o, "supp");
 			} else {
@@ -873,23 +881,11 @@ static void jt_plot(struct scale_ctx *c)
 	put(o, " The counts per change category are in the table beside it.</desc>\n");
 	put(o, "<defs><clipPath id=\"jtclip");
 	ulong_out(o, c->s);
-	put(o, "\"><rect x=\"");
-	px(o, l);
-	put(o, "\" y=\"");
-	px(o, t);
-	put(o, "\" width=\"");
-	px(o, side);
-	put(o, "\" height=\"");
-	px(o, side);
-	put(o, "\"/></clipPath></defs>\n<rect fill=\"#fff\" stroke=\"#333\" x=\"");
-	px(o, l);
-	put(o, "\" y=\"");
-	px(o, t);
-	put(o, "\" width=\"");
-	px(o, side);
-	put(o, "\" height=\"");
-	px(o, side);
-	put(o, "\"/>\n<g clip-path=\"url(#jtclip");
+	put(o, "\"><rect ");
+	xywh(o, l, t, side, side);
+	put(o, "/></clipPath></defs>\n<rect fill=\"#fff\" stroke=\"#333\" ");
+	xywh(o, l, t, side, side);
+	put(o, "/>\n<g clip-path=\"url(#jtclip");
 	ulong_out(o, c->s);
 	put(o, ")\">");
 	if (isfinite(sdiff) && sdiff > 0) {
