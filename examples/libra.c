@@ -35,7 +35,7 @@ static const char usage_text[] =
 	"                             [--id-column NAME] [--group-column NAME]\n"
 	"                             [--on-duplicate error|exclude] [--reliability R]\n"
 	"                             [--rci-sd SD] [--delimiter C] [--prefix P] [--map ...]\n"
-	"                             [--map-file F] [--missing T,...]\n"
+	"                             [--map-file F] [--missing T,...] [--threads N]\n"
 	"                             pre/post change: pair respondents by id across two\n"
 	"                             waves; change, reliable change, effect sizes, by group\n"
 	"  prepost INSTRUMENT DATA.csv --wave-column NAME --pre-value V --post-value V [...]\n"
@@ -76,6 +76,8 @@ static const char options_text[] =
 	"  --reliability R            prepost: the reliability for the RCI of every scale, 0 < R < 1\n"
 	"                             (default: the definition's norms, else Cronbach's alpha at pre)\n"
 	"  --rci-sd SD                prepost: the SD for the RCI, SD > 0 (default: SD of pre scores)\n"
+	"  --threads N                prepost, report: 1 reads PRE and POST one after the other, 2\n"
+	"                             at the same time (default 2 when the machine has 2 CPUs or more)\n"
 	"  --min-cell N               report: the fewest respondents a shown cell, group or plot may\n"
 	"                             rest on, N >= 1 (default 5)\n"
 	"  --wave-column NAME, --pre-value V, --post-value V\n"
@@ -1044,9 +1046,11 @@ static int configure_analysis(lm_prepost *pp, const lm_instrument *inst, const c
 /* The options prepost and report share: as given, and as checked. */
 struct analysis_opts {
 	const char *id_column, *group_column, *on_duplicate, *reliability_arg, *rci_sd_arg, *delimiter_arg;
+	const char *threads_arg;
 	struct reader reader;
 	int duplicates;
 	double reliability, rci_sd;
+	unsigned threads;
 };
 
 /* Check the shared options and parse their values; EXIT_OK or EXIT_USAGE (said). */
@@ -1074,6 +1078,16 @@ static int check_analysis_opts(struct analysis_opts *a)
 		return usage_error("--id-column needs a column name", NULL);
 	if (a->group_column && a->group_column[0] == '\0')
 		return usage_error("--group-column needs a column name", NULL);
+	double threads = 0;
+	if (a->threads_arg && !(parse_decimal(a->threads_arg, &threads) && threads >= 1 && threads <= 1024 &&
+				threads == floor(threads) && !strchr(a->threads_arg, '.')))
+		return usage_error("--threads must be a whole number from 1 to 1024, like 2, not", a->threads_arg);
+	if (a->threads_arg) {
+		a->threads = (unsigned)threads;
+	} else {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		a->threads = cpus >= 2 ? 2 : 1;
+	}
 	return EXIT_OK;
 }
 
@@ -1097,6 +1111,8 @@ static int open_analysis(const char *spec, const struct analysis_opts *a, lm_ins
 		rc = configure_analysis(*pp, *inst, a->id_column, a->group_column, a->duplicates,
 					a->reliability_arg ? &a->reliability : NULL, a->rci_sd_arg ? &a->rci_sd : NULL,
 					&a->reader, *err);
+	if (rc == LM_OK)
+		rc = lm_prepost_set_threads(*pp, a->threads);
 	if (rc == LM_EINVAL && !lm_error_count(*err)) {
 		fputc('\n', stderr);
 		print_usage(stderr);
@@ -1124,6 +1140,7 @@ static int cmd_prepost(int argc, char **argv)
 		{"on-duplicate", 0, &a.on_duplicate},
 		{"reliability", 0, &a.reliability_arg},
 		{"rci-sd", 0, &a.rci_sd_arg},
+		{"threads", 0, &a.threads_arg},
 		{"delimiter", 'd', &a.delimiter_arg},
 		{"prefix", 0, &a.reader.prefix},
 		{"map", 0, &a.reader.map},
@@ -1270,6 +1287,7 @@ static int cmd_report(int argc, char **argv)
 		{"on-duplicate", 0, &a.on_duplicate},
 		{"reliability", 0, &a.reliability_arg},
 		{"rci-sd", 0, &a.rci_sd_arg},
+		{"threads", 0, &a.threads_arg},
 		{"delimiter", 'd', &a.delimiter_arg},
 		{"min-cell", 0, &min_cell_arg},
 		{"prefix", 0, &a.reader.prefix},

@@ -185,6 +185,24 @@ int lm__error(lm_error *err, int code, const char *file, unsigned long line, uns
 	return code;
 }
 
+void lm__error_move(lm_error *dst, lm_error *src)
+{
+	if (!dst || !src || dst == src)
+		return;
+	for (size_t i = 0; i < src->count; i++) {
+		if (dst->count < LM_ERROR_CAPACITY) {
+			dst->d[dst->count++] = src->d[i];
+		} else if (!src->d[i].lost) {
+			free(src->d[i].file);
+			free(src->d[i].message);
+			free(src->d[i].text);
+		}
+	}
+	dst->total += src->total;
+	src->count = 0;
+	src->total = 0;
+}
+
 char *lm__strndup(const char *s, size_t n)
 {
 	char *p = malloc(n + 1);

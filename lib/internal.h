@@ -191,6 +191,9 @@ int lm__error(lm_error *err, int code, const char *file, unsigned long line, uns
 	      ...) LM_PRINTF(6, 7);
 int lm__verror(lm_error *err, int code, const char *file, unsigned long line, unsigned long col, const char *fmt,
 	       va_list ap) LM_PRINTF(6, 0);
+/* error.c: append src's diagnostics to dst, in order, as if they had been
+ * reported to dst (past the capacity only counted), and empty src. */
+void lm__error_move(lm_error *dst, lm_error *src);
 
 /* score.c: the message for a value that is not one of an item's responses (caller frees; NULL if OOM). */
 char *lm__bad_value_message(const struct lm_instrument *inst, size_t item, const char *text, size_t len);

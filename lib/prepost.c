@@ -12,9 +12,17 @@
  * indexes are kept: the RCI, reliable change and category of a pair are
  * recomputed from the scores when asked for. Cronbach's alpha is accumulated
  * while reading (running moments of the keyed items of complete rows).
+ *
+ * The two files of lm_prepost_run_files() are independent until they are
+ * paired: with lm_prepost_set_threads() > 1 the post file is read on a
+ * second thread, joined before the run goes on. Each wave then has its own
+ * table, scorer, id text and diagnostics; the post file's diagnostics are
+ * appended after the pre file's, so the results and the report are the same
+ * as when the files are read one after the other.
  */
 #include <float.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,7 +83,8 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
 struct wave {
 	const char *name;        /* file name for diagnostics */
 	size_t n, cap;           /* rows kept */
-	size_t *id;              /* offsets into pp->text */
+	struct text text;        /* the ids, each followed by a NUL */
+	size_t *id;              /* offsets into text */
 	unsigned *group;         /* group index + 1, 0 = none; pre wave with a group column only */
 	uint32_t *row, *line;    /* data row and line numbers, for duplicate reports */
 	unsigned char *dup;      /* id occurs more than once in this wave */
@@ -106,12 +115,13 @@ struct lm_prepost {
 	int duplicates;
 	double reliability, rci_sd;
 	char delimiter;
+	unsigned threads;  /* lm_prepost_set_threads() */
 	int long_form; /* the last run read one long file */
 	int done;
 
-	struct text text;
+	struct text group_text; /* the group names, each followed by a NUL */
 	struct wave w[2];
-	size_t *groups; /* offsets of group names in text */
+	size_t *groups; /* offsets of group names in group_text */
 	size_t n_groups, cap_groups;
 	unsigned long counts[LM_COUNT_REJECTED + 1];
 
@@ -190,7 +200,7 @@ static size_t lookup(const struct lm_prepost *pp, const struct wave *w, const ch
 		if ((uint32_t)(e >> 32) != h)
 			continue;
 		size_t r = (size_t)(uint32_t)e - 1;
-		const char *other = pp->text.p + w->id[r];
+		const char *other = w->text.p + w->id[r];
 		if (memcmp(other, id, n) == 0 && other[n] == '\0') {
 			if (slot)
 				*slot = i;
@@ -208,8 +218,8 @@ static void hash_batch(const lm_prepost *pp, const struct wave *w, size_t r0, si
 {
 	size_t mask = in->n_slots - 1;
 	for (size_t b = 0; b < nb; b++) {
-		len[b] = strlen(pp->text.p + w->id[r0 + b]);
-		h[b] = hash(pp->text.p + w->id[r0 + b], len[b]);
+		len[b] = strlen(w->text.p + w->id[r0 + b]);
+		h[b] = hash(w->text.p + w->id[r0 + b], len[b]);
 		PREFETCH(&in->slots[h[b] & mask]);
 	}
 }
@@ -242,7 +252,7 @@ static int index_wave(const lm_prepost *pp, struct wave *w)
 		hash_batch(pp, w, r0, nb, w, len, h);
 		for (size_t b = 0; b < nb; b++) {
 			size_t r = r0 + b, slot;
-			size_t first = lookup(pp, w, pp->text.p + w->id[r], len[b], h[b], &slot);
+			size_t first = lookup(pp, w, w->text.p + w->id[r], len[b], h[b], &slot);
 			if (first != LM_NO_INDEX) {
 				w->dup[first] = 1;
 				w->dup[r] = 2;
@@ -264,13 +274,13 @@ static void unindex_wave(struct wave *w)
 static unsigned intern_group(struct lm_prepost *pp, const char *s, size_t n)
 {
 	for (size_t g = 0; g < pp->n_groups; g++) {
-		const char *name = pp->text.p + pp->groups[g];
+		const char *name = pp->group_text.p + pp->groups[g];
 		if (strlen(name) == n && memcmp(name, s, n) == 0)
 			return (unsigned)g + 1;
 	}
 	if (!grow((void **)&pp->groups, &pp->cap_groups, pp->n_groups + 1, sizeof(*pp->groups)))
 		return 0;
-	size_t off = text_add(&pp->text, s, n);
+	size_t off = text_add(&pp->group_text, s, n);
 	if (off == LM_NO_INDEX)
 		return 0;
 	pp->groups[pp->n_groups++] = off;
@@ -299,12 +309,14 @@ int lm_prepost_new(lm_prepost **out, const lm_instrument *inst)
 	pp->reliability = NAN;
 	pp->rci_sd = NAN;
 	pp->delimiter = 0; /* detected, unless set here or by lm_prepost_set_table_options() */
+	pp->threads = 1;
 	*out = pp;
 	return LM_OK;
 }
 
 static void wave_free(struct wave *w, size_t n_scales)
 {
+	free(w->text.p);
 	free(w->id);
 	free(w->group);
 	free(w->row);
@@ -325,8 +337,8 @@ static void results_free(lm_prepost *pp)
 {
 	for (int k = 0; k < 2; k++)
 		wave_free(&pp->w[k], pp->inst->n_scales);
-	free(pp->text.p);
-	memset(&pp->text, 0, sizeof(pp->text));
+	free(pp->group_text.p);
+	memset(&pp->group_text, 0, sizeof(pp->group_text));
 	free(pp->groups);
 	pp->groups = NULL;
 	pp->n_groups = pp->cap_groups = 0;
@@ -435,6 +447,14 @@ int lm_prepost_set_delimiter(lm_prepost *pp, char delimiter)
 	return LM_OK;
 }
 
+int lm_prepost_set_threads(lm_prepost *pp, unsigned threads)
+{
+	if (!pp || threads < 1)
+		return LM_EINVAL;
+	pp->threads = threads;
+	return LM_OK;
+}
+
 /* ---- reading a wave ------------------------------------------------------------------ */
 
 static int wave_init(lm_prepost *pp, struct wave *w, const char *name)
@@ -531,7 +551,7 @@ static int keep_row(lm_prepost *pp, struct wave *w, const lm_table *t, const lm_
 		w->band = p;
 	}
 
-	size_t off = text_add(&pp->text, id, id_len);
+	size_t off = text_add(&w->text, id, id_len);
 	if (off == LM_NO_INDEX)
 		return LM_ENOMEM;
 	w->id[r] = off;
@@ -564,13 +584,31 @@ static int keep_row(lm_prepost *pp, struct wave *w, const lm_table *t, const lm_
 	return LM_OK;
 }
 
+/* One table to read (read_table()), and what reading it found. */
+struct read_job {
+	lm_prepost *pp;
+	const char *path;
+	struct wave *into;         /* the wave of every row (two-file form), or NULL: */
+	const char *wave_column;   /* the column that says which (long form), */
+	const char *const *values; /* with its pre and post values */
+	lm_error *err;
+	unsigned long rejected, other_wave;
+	int rc;
+};
+
 /*
  * Read one table into waves: the whole table into `into` (two-file form), or
- * by the wave column into pp->w[0] / pp->w[1] (long form).
+ * by the wave column into pp->w[0] / pp->w[1] (long form). Writes only the
+ * job, its waves and (pre wave only) the group names, so that the two files
+ * of a run can be read at the same time.
  */
-static int read_table(lm_prepost *pp, const char *path, struct wave *into, const char *wave_column,
-		      const char *const values[2], lm_error *err)
+static int read_table(struct read_job *job)
 {
+	lm_prepost *pp = job->pp;
+	const char *path = job->path, *wave_column = job->wave_column;
+	const char *const *values = job->values;
+	struct wave *into = job->into;
+	lm_error *err = job->err;
 	lm_table *t = NULL;
 	lm_scorer *sc = NULL;
 	size_t group_col = LM_NO_INDEX, wave_col = LM_NO_INDEX;
@@ -615,15 +653,15 @@ static int read_table(lm_prepost *pp, const char *path, struct wave *into, const
 		 * so that duplicate ids among them are reported in the same run. */
 		if (r == LM_EDATA) {
 			bad_rows = 1;
-			pp->counts[LM_COUNT_REJECTED]++;
+			job->rejected++;
 			if (w)
 				w->rows++;
 			else
-				pp->counts[LM_COUNT_OTHER_WAVE]++;
+				job->other_wave++;
 			continue;
 		}
 		if (!w) {
-			pp->counts[LM_COUNT_OTHER_WAVE]++;
+			job->other_wave++;
 			continue;
 		}
 		w->rows++;
@@ -641,7 +679,46 @@ static int read_table(lm_prepost *pp, const char *path, struct wave *into, const
 		rc = LM_EDATA;
 	lm_scorer_free(sc);
 	lm_table_free(t);
-	return rc;
+	return job->rc = rc;
+}
+
+static void *read_table_thread(void *job)
+{
+	read_table(job);
+	return NULL;
+}
+
+/*
+ * Read the jobs' tables: one after the other, or with more than one thread
+ * allowed, the second on a thread of its own with its own diagnostics,
+ * appended to the first's when it is done. Where no thread can be started
+ * the second is read after the first, as with one thread.
+ */
+static void read_tables(lm_prepost *pp, struct read_job *jobs, size_t n, lm_error *err)
+{
+	pthread_t thread;
+	lm_error *own = NULL;
+	int started = 0;
+	if (n == 2 && pp->threads > 1 && (!err || lm_error_new(&own) == LM_OK)) {
+		jobs[1].err = own;
+		started = pthread_create(&thread, NULL, read_table_thread, &jobs[1]) == 0;
+		if (!started) {
+			lm_error_free(own);
+			own = NULL;
+			jobs[1].err = err;
+		}
+	}
+	for (size_t k = 0; k < n; k++) {
+		if (k == 1 && started) {
+			pthread_join(thread, NULL);
+			lm__error_move(err, own);
+			lm_error_free(own);
+		} else {
+			read_table(&jobs[k]);
+		}
+		pp->counts[LM_COUNT_REJECTED] += jobs[k].rejected;
+		pp->counts[LM_COUNT_OTHER_WAVE] += jobs[k].other_wave;
+	}
 }
 
 /* ---- statistics --------------------------------------------------------------------- */
@@ -901,7 +978,7 @@ static long duplicates(lm_prepost *pp, struct wave *w, const char *wave_name, lm
 	size_t k = 0;
 	for (size_t r = 0; r < w->n; r++)
 		if (w->dup[r]) {
-			const char *id = pp->text.p + w->id[r];
+			const char *id = w->text.p + w->id[r];
 			size_t len = strlen(id);
 			refs[k].first = lookup(pp, w, id, len, hash(id, len), NULL); /* later rows are not indexed */
 			refs[k++].row = r;
@@ -922,7 +999,7 @@ static long duplicates(lm_prepost *pp, struct wave *w, const char *wave_name, lm
 		size_t first = refs[i].first;
 		lm__error(err, LM_EDATA, w->name, w->line[first], 0,
 			  "id \"%s\" occurs %zu times in the %s wave, at data rows %s; fix the data, or leave them unpaired with --on-duplicate exclude",
-			  pp->text.p + w->id[first], j - i, wave_name, rows);
+			  w->text.p + w->id[first], j - i, wave_name, rows);
 		i = j;
 	}
 	free(refs);
@@ -949,7 +1026,7 @@ static int pair_up(lm_prepost *pp)
 			size_t r = r0 + b;
 			if (pre->dup[r])
 				continue;
-			size_t q = lookup(pp, post, pp->text.p + pre->id[r], len[b], h[b], NULL);
+			size_t q = lookup(pp, post, pre->text.p + pre->id[r], len[b], h[b], NULL);
 			if (q == LM_NO_INDEX || post->dup[q]) {
 				pre_only++;
 				continue;
@@ -1051,9 +1128,10 @@ int lm_prepost_run_files(lm_prepost *pp, const char *pre_path, const char *post_
 		return lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
 	/* Read both waves even when the first has problems, so all are reported. */
 	pp->long_form = 0;
-	int a = read_table(pp, pre_path, &pp->w[0], NULL, NULL, err);
-	int b = read_table(pp, post_path, &pp->w[1], NULL, NULL, err);
-	return finish(pp, a, b, err);
+	struct read_job jobs[2] = {{.pp = pp, .path = pre_path, .into = &pp->w[0], .err = err},
+				   {.pp = pp, .path = post_path, .into = &pp->w[1], .err = err}};
+	read_tables(pp, jobs, 2, err);
+	return finish(pp, jobs[0].rc, jobs[1].rc, err);
 }
 
 int lm_prepost_run_long_file(lm_prepost *pp, const char *path, const char *wave_column, const char *pre_value,
@@ -1067,8 +1145,9 @@ int lm_prepost_run_long_file(lm_prepost *pp, const char *path, const char *wave_
 		return lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
 	const char *const values[2] = {pre_value, post_value};
 	pp->long_form = 1;
-	int rc = read_table(pp, path, NULL, wave_column, values, err);
-	return finish(pp, rc, LM_OK, err);
+	struct read_job job = {.pp = pp, .path = path, .wave_column = wave_column, .values = values, .err = err};
+	read_tables(pp, &job, 1, err);
+	return finish(pp, job.rc, LM_OK, err);
 }
 
 /* ---- results --------------------------------------------------------------------------- */
@@ -1119,7 +1198,7 @@ size_t lm_prepost_group_count(const lm_prepost *pp)
 
 const char *lm_prepost_group_name(const lm_prepost *pp, size_t g)
 {
-	return pp && pp->done && g < pp->n_groups ? pp->text.p + pp->groups[g] : NULL;
+	return pp && pp->done && g < pp->n_groups ? pp->group_text.p + pp->groups[g] : NULL;
 }
 
 double lm_prepost_compare(const lm_prepost *pp, size_t scale, int which)
@@ -1148,7 +1227,7 @@ static int pair_ok(const lm_prepost *pp, size_t r, size_t scale)
 
 const char *lm_prepost_respondent_id(const lm_prepost *pp, size_t r)
 {
-	return pair_ok(pp, r, 0) ? pp->text.p + pp->w[0].id[pp->pre_row[r]] : NULL;
+	return pair_ok(pp, r, 0) ? pp->w[0].text.p + pp->w[0].id[pp->pre_row[r]] : NULL;
 }
 
 const char *lm_prepost_respondent_group(const lm_prepost *pp, size_t r)
@@ -1156,7 +1235,7 @@ const char *lm_prepost_respondent_group(const lm_prepost *pp, size_t r)
 	if (!pair_ok(pp, r, 0) || !pp->group_column)
 		return NULL;
 	unsigned g = pp->w[0].group[pp->pre_row[r]];
-	return g ? pp->text.p + pp->groups[g - 1] : "";
+	return g ? pp->group_text.p + pp->groups[g - 1] : "";
 }
 
 double lm_prepost_respondent_score(const lm_prepost *pp, size_t r, size_t scale, int wave)
@@ -1338,7 +1417,7 @@ static void json_groups(const lm_prepost *pp, struct lm_out *o, size_t s)
 	lm__out_put(o, "{", 1);
 	for (size_t g = 0; g < ng; g++) {
 		const struct summary *sum = &pp->sum[s * (ng + 1) + g + 1];
-		json_key(o, pp->text.p + pp->groups[g], g == 0);
+		json_key(o, pp->group_text.p + pp->groups[g], g == 0);
 		lm__out_put(o, "{", 1);
 		json_key(o, "n", 1);
 		lm__out_number(o, sum->v[LM_STAT_CHANGE_N]);
@@ -1353,7 +1432,7 @@ static void json_groups(const lm_prepost *pp, struct lm_out *o, size_t s)
 	for (size_t g = 0; g < ng && g < 2; g++) {
 		if (g)
 			lm__out_put(o, ",", 1);
-		json_str(o, pp->text.p + pp->groups[g]);
+		json_str(o, pp->group_text.p + pp->groups[g]);
 	}
 	lm__out_put(o, "]", 1);
 	static const char *const keys[] = {"difference", "welch_t", "df", "p", "hedges_g"};
@@ -1520,7 +1599,7 @@ static void write_csv(const lm_prepost *pp, struct lm_out *o)
 	size_t ns = inst->n_scales;
 	for (size_t i = 0; i < pp->n_pairs; i++) {
 		size_t pre = (size_t)pp->pre_row[i] * ns, post = (size_t)pp->post_row[i] * ns;
-		csv_text(o, pp->text.p + pp->w[0].id[pp->pre_row[i]]);
+		csv_text(o, pp->w[0].text.p + pp->w[0].id[pp->pre_row[i]]);
 		if (pp->group_column) {
 			lm__out_put_inline(o, ",", 1);
 			csv_text(o, lm_prepost_respondent_group(pp, i));
@@ -1647,7 +1726,7 @@ static void write_summary(const lm_prepost *pp, struct lm_out *o)
 		for (size_t g = 0; g < ng; g++) {
 			const struct summary *gs = &pp->sum[s * (ng + 1) + g + 1];
 			lm__out_str(o, "  group ");
-			lm__out_str(o, pp->text.p + pp->groups[g]);
+			lm__out_str(o, pp->group_text.p + pp->groups[g]);
 			lm__out_str(o, ": n ");
 			text_value(o, gs, LM_STAT_CHANGE_N);
 			lm__out_str(o, ", change ");
@@ -1666,9 +1745,9 @@ static void write_summary(const lm_prepost *pp, struct lm_out *o)
 				c.why[map[k]] = pp->cmp_reason[s * 5 + (size_t)k];
 			}
 			lm__out_str(o, "  difference in change (");
-			lm__out_str(o, pp->text.p + pp->groups[0]);
+			lm__out_str(o, pp->group_text.p + pp->groups[0]);
 			lm__out_str(o, " - ");
-			lm__out_str(o, pp->text.p + pp->groups[1]);
+			lm__out_str(o, pp->group_text.p + pp->groups[1]);
 			lm__out_str(o, ") ");
 			text_value(o, &c, LM_STAT_CHANGE_MEAN);
 			lm__out_str(o, "; Welch t ");

@@ -57,6 +57,16 @@ static int setup(void **state)
 	return 0;
 }
 
+/* The same tests with the post file read on a second thread: every result,
+ * count and diagnostic (in the same order) must be the same. */
+static int setup_threads(void **state)
+{
+	if (setup(state) != 0)
+		return -1;
+	struct fx *fx = *state;
+	return lm_prepost_set_threads(fx->pp, 2) == LM_OK ? 0 : -1;
+}
+
 static int teardown(void **state)
 {
 	struct fx *fx = *state;
@@ -175,6 +185,33 @@ static void test_problems_reported_together(void **state)
 	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_REJECTED), 1);
 	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_DUPLICATE_ID), 4);
 	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PAIRS), 0);
+}
+
+static void test_many_problems_in_both_waves(void **state)
+{
+	struct fx *fx = *state;
+	/* 80 bad rows in each wave: the first 100 kept, the pre file's first,
+	 * then the post file's in row order; every one counted. */
+	char pre[4096] = "id,p_1,p_2,p_3\n", post[4096] = "id,p_1,p_2,p_3\n";
+	for (int i = 0; i < 80; i++) {
+		snprintf(pre + strlen(pre), sizeof(pre) - strlen(pre), "a%d,1,9,1\n", i);
+		snprintf(post + strlen(post), sizeof(post) - strlen(post), "b%d,1,1,0\n", i);
+	}
+	assert_int_equal(run(fx, pre, post), LM_EDATA);
+	assert_int_equal(lm_error_count(fx->err), lm_error_capacity());
+	assert_int_equal(lm_error_total(fx->err), 160);
+	char where[64];
+	for (size_t i = 0; i < lm_error_count(fx->err); i++) {
+		if (i < 80)
+			snprintf(where, sizeof(where), "pre.csv:%zu:3: row %zu,", i + 2, i + 1);
+		else
+			snprintf(where, sizeof(where), "post.csv:%zu:4: row %zu,", i - 78, i - 79);
+		if (!strstr(lm_error_text(fx->err, i), where))
+			fail_msg("diagnostic %zu is '%s', not at %s", i, lm_error_text(fx->err, i), where);
+	}
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_REJECTED), 160);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PRE_ROWS), 80);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_POST_ROWS), 80);
 }
 
 static void test_many_duplicates(void **state)
@@ -493,30 +530,36 @@ static void test_invalid_arguments(void **state)
 	assert_int_equal(lm_prepost_set_duplicates(fx->pp, 7), LM_EINVAL);
 	assert_int_equal(lm_prepost_set_id_column(fx->pp, ""), LM_EINVAL);
 	assert_int_equal(lm_prepost_set_delimiter(fx->pp, '"'), LM_EINVAL);
+	assert_int_equal(lm_prepost_set_threads(fx->pp, 0), LM_EINVAL);
+	assert_int_equal(lm_prepost_set_threads(NULL, 2), LM_EINVAL);
 	assert_int_equal(lm_prepost_run_files(fx->pp, NULL, "x", NULL), LM_EINVAL);
 	assert_int_equal(lm_prepost_count(NULL, LM_COUNT_PAIRS), 0);
 	assert_true(isnan(lm_prepost_stat(NULL, 0, (size_t)-1, LM_STAT_T)));
 	lm_prepost_free(NULL);
 }
 
+/* Each test twice: on the caller's thread, and with two threads. */
+#define BOTH(f) cmocka_unit_test_setup_teardown(f, setup, teardown), {#f " (2 threads)", f, setup_threads, teardown, NULL}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_pairing_counts, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_duplicates_are_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_problems_reported_together, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_many_duplicates, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_duplicates_excluded, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_empty_overlap, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_too_few_and_flat, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_paired_t_by_hand, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reliable_change_and_categories, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_groups, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_long_form, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_values_in_both_waves, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_outputs, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_invalid_arguments, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_scores_kept_exactly, setup, teardown),
+		BOTH(test_pairing_counts),
+		BOTH(test_duplicates_are_errors),
+		BOTH(test_problems_reported_together),
+		BOTH(test_many_problems_in_both_waves),
+		BOTH(test_many_duplicates),
+		BOTH(test_duplicates_excluded),
+		BOTH(test_empty_overlap),
+		BOTH(test_too_few_and_flat),
+		BOTH(test_paired_t_by_hand),
+		BOTH(test_reliable_change_and_categories),
+		BOTH(test_groups),
+		BOTH(test_long_form),
+		BOTH(test_bad_values_in_both_waves),
+		BOTH(test_outputs),
+		BOTH(test_invalid_arguments),
+		BOTH(test_scores_kept_exactly),
 	};
 	return cmocka_run_group_tests_name("prepost", tests, NULL, NULL);
 }

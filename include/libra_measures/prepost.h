@@ -134,6 +134,17 @@ LM_EXPORT LM_NODISCARD int lm_prepost_set_delimiter(lm_prepost *pp, char delimit
  * id column stays this analysis's own (lm_prepost_set_id_column()).
  */
 LM_EXPORT LM_NODISCARD int lm_prepost_set_table_options(lm_prepost *pp, const lm_table *like);
+/**
+ * Threads a run may use, at least 1 (the default: everything on the
+ * caller's thread). With 2 or more, lm_prepost_run_files() reads the post
+ * file on a second thread while the caller's reads the pre file, and joins
+ * it before returning; no more than two are used. Results, counts and
+ * diagnostics (the pre file's first) are the same as with one thread. If no
+ * thread can be started the files are read one after the other. The long
+ * form (one file) always reads on the caller's thread.
+ * @since 0.2
+ */
+LM_EXPORT LM_NODISCARD int lm_prepost_set_threads(lm_prepost *pp, unsigned threads);
 /** @} */
 
 /**

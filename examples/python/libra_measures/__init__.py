@@ -446,11 +446,13 @@ class Instrument(_Owned):
             s.close()
 
     def prepost(self, pre, post=None, *, id_column='id', group_column=None, on_duplicate='error',
-                reliability=None, rci_sd=None, delimiter=None, wave_column=None, pre_value=None, post_value=None):
+                reliability=None, rci_sd=None, delimiter=None, wave_column=None, pre_value=None, post_value=None,
+                threads=1):
         """Pre/post change analysis of two CSV files (PRE, POST), or of one long
         table (PRE) whose WAVE_COLUMN holds PRE_VALUE or POST_VALUE. Returns a
         PrePost; raises LibraError with every problem in the data (and the row
-        counts, as .counts)."""
+        counts, as .counts). THREADS=2 reads the two files at the same time
+        (lm_prepost_set_threads(); the results are the same)."""
         if wave_column is None:
             if post is None:
                 raise TypeError('prepost() needs a post file, or wave_column for one long table')
@@ -458,6 +460,8 @@ class Instrument(_Owned):
             raise TypeError('the long form takes one file, wave_column, pre_value and post_value')
         if on_duplicate not in _capi.DUPLICATES:
             raise ValueError('on_duplicate must be one of %s' % ', '.join(_capi.DUPLICATES))
+        if not isinstance(threads, int) or isinstance(threads, bool) or not 1 <= threads <= 1024:
+            raise ValueError('threads must be a whole number from 1 to 1024')
         d = None
         if delimiter is not None:  # None: the library's default (detected, or ',')
             d = delimiter.encode() if isinstance(delimiter, str) else bytes(delimiter)
@@ -473,7 +477,8 @@ class Instrument(_Owned):
         try:
             p = pp._ptr
             options = [(_lib.lm_prepost_set_id_column, id_column.encode(), 'id_column'),
-                       (_lib.lm_prepost_set_duplicates, _capi.DUPLICATES.index(on_duplicate), 'on_duplicate')]
+                       (_lib.lm_prepost_set_duplicates, _capi.DUPLICATES.index(on_duplicate), 'on_duplicate'),
+                       (_lib.lm_prepost_set_threads, threads, 'threads')]
             if d is not None:
                 options.append((_lib.lm_prepost_set_delimiter, d, 'delimiter'))
             if group_column is not None:

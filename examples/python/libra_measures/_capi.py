@@ -11,7 +11,7 @@ import ctypes
 import ctypes.util
 import os
 import sys
-from ctypes import (POINTER, Structure, c_char, c_char_p, c_double, c_int, c_long, c_size_t, c_ulong)
+from ctypes import (POINTER, Structure, c_char, c_char_p, c_double, c_int, c_long, c_size_t, c_uint, c_ulong)
 
 # The soname major this module is written for (meson.build: soversion). A
 # library with another soname has a different ABI and is not loaded.
@@ -183,6 +183,7 @@ PROTOTYPES = {
     'lm_prepost_set_reliability': (c_int, [_pp, c_double]),
     'lm_prepost_set_rci_sd': (c_int, [_pp, c_double]),
     'lm_prepost_set_delimiter': (c_int, [_pp, c_char]),
+    'lm_prepost_set_threads': (c_int, [_pp, c_uint]),
     'lm_prepost_run_files': (c_int, [_pp, c_char_p, c_char_p, _err]),
     'lm_prepost_run_long_file': (c_int, [_pp, c_char_p, c_char_p, c_char_p, c_char_p, _err]),
     'lm_prepost_count': (c_ulong, [_pp, c_int]),

@@ -105,6 +105,26 @@ class PrePostEqualsCli(unittest.TestCase):
     def test_without_groups(self):
         self.run_both('stss', [PRE, POST])
 
+    def test_threads(self):
+        # Both thread counts against the command line, whose default is 2
+        # on a machine with 2 CPUs; an id twice in each wave, reported alike.
+        for threads in (1, 2):
+            self.run_both('stss', [PRE, POST], ['--group-column', 'group', '--threads', str(threads)],
+                          group_column='group', threads=threads)
+        d = os.path.join(CASES, 'prepost-duplicate-ids')
+        for threads in (1, 2):
+            with lm.Instrument.builtin('stss') as stss:
+                with self.assertRaises(lm.LibraError) as caught:
+                    stss.prepost(d + '/pre.csv', d + '/post.csv', threads=threads)
+                if threads == 1:
+                    first = str(caught.exception)
+                else:
+                    self.assertEqual(str(caught.exception), first)
+        with lm.Instrument.builtin('stss') as stss:
+            for bad in (0, -1, 1.5, True):
+                with self.assertRaises(ValueError):
+                    stss.prepost(PRE, POST, threads=bad)
+
     def test_overrides(self):
         d = os.path.join(CASES, 'prepost-reliability')
         self.run_both('stss', [d + '/pre.csv', d + '/post.csv'], ['--reliability', '0.75', '--rci-sd', '4'],
