@@ -956,6 +956,12 @@ static int parse_decimal(const char *s, double *out)
 	return 1;
 }
 
+/* A whole number from lo to hi written without a point, like "5". */
+static int parse_whole(const char *s, double lo, double hi, double *out)
+{
+	return parse_decimal(s, out) && *out >= lo && *out <= hi && *out == floor(*out) && !strchr(s, '.');
+}
+
 /* Whether a wave value could ever match: the library trims the cells it compares with it. */
 static int usable_wave_value(const char *v)
 {
@@ -1079,8 +1085,7 @@ static int check_analysis_opts(struct analysis_opts *a)
 	if (a->group_column && a->group_column[0] == '\0')
 		return usage_error("--group-column needs a column name", NULL);
 	double threads = 0;
-	if (a->threads_arg && !(parse_decimal(a->threads_arg, &threads) && threads >= 1 && threads <= 1024 &&
-				threads == floor(threads) && !strchr(a->threads_arg, '.')))
+	if (a->threads_arg && !parse_whole(a->threads_arg, 1, 1024, &threads))
 		return usage_error("--threads must be a whole number from 1 to 1024, like 2, not", a->threads_arg);
 	if (a->threads_arg) {
 		a->threads = (unsigned)threads;
@@ -1338,8 +1343,7 @@ static int cmd_report(int argc, char **argv)
 				   NULL);
 	if (check_analysis_opts(&a) != EXIT_OK)
 		return EXIT_USAGE;
-	if (min_cell_arg && !(parse_decimal(min_cell_arg, &min_cell) && min_cell >= 1 && min_cell <= 1e9 &&
-			      min_cell == floor(min_cell) && !strchr(min_cell_arg, '.')))
+	if (min_cell_arg && !parse_whole(min_cell_arg, 1, 1e9, &min_cell))
 		return usage_error("--min-cell must be a whole number of at least 1, like 5, not", min_cell_arg);
 	if (!check_not_input(out, (const char *const *)argv + 1, n_inputs, &status))
 		return status;
