@@ -43,8 +43,9 @@ static const char usage_text[] =
 	"  report INSTRUMENT PRE.csv POST.csv -o OUT.html [--min-cell N] [--group-column NAME]\n"
 	"                             [and prepost's other options, or its long form]\n"
 	"                             a self-contained HTML report with charts, for reading and\n"
-	"                             printing; cells, groups and plots resting on fewer than N\n"
-	"                             respondents (default 5) are suppressed, and no ids are shown\n"
+	"                             printing; cells and groups of fewer than N respondents\n"
+	"                             (default 5) are hidden, and others so that none can be worked\n"
+	"                             out; charts show counts, never a single pair; no ids\n"
 	"  help                       show this help\n"
 	"\n"
 	"INSTRUMENT is a bundled id (see 'libra list') or the path of a YAML definition.\n";

@@ -1,13 +1,12 @@
 /*
  * libra_measures — the readable pre/post report: one self-contained HTML
  * file (inline CSS and SVG only) built from the public lm_prepost_* results,
- * with small cells suppressed and no respondent ids.
+ * with small cells hidden and no respondent ids.
  *
- * Suppression: a count, band cell or group resting on fewer than min_cell
- * respondents is primary-suppressed; where a line of cells (a wave's bands,
- * a row or column of the transition table, the change categories, the groups
- * of a scale) would then have exactly one suppressed cell, the smallest other
- * is suppressed too, so that it cannot be had by subtraction.
+ * What is hidden is decided per scale by lib/report-cells.c and
+ * lib/disclosure.c (primary and complementary suppression); this file only
+ * writes what they allow, and says in words why the rest is hidden. No
+ * chart shows a single pair: the pre/post plot draws counts per cell.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 
 #include "internal.h"
 #include "output-priv.h"
+#include "report-priv.h"
 
 #define RCI_CRITICAL 1.96
 
@@ -256,20 +256,38 @@ static void stat(struct lm_out *o, const struct key *k, double v, const char *wh
 	put(o, "</span>");
 }
 
-static void suppressed(struct lm_out *o, unsigned long min_cell)
+/*
+ * A hidden number: in words why, never its value. data-hidden names the
+ * rule (small / complement); data-hidden-key, where the JSON has the number,
+ * its place there (the key is the same for every analysis, so it tells
+ * nothing about the data).
+ */
+static void hidden(struct lm_out *o, const struct key *k, int state, unsigned long min_cell)
 {
-	put(o, "<span class=\"sup\">suppressed (&lt; ");
-	ulong_out(o, min_cell);
-	put(o, ")</span>");
+	put(o, "<span class=\"sup\" data-hidden=\"");
+	put(o, state == LM__CELL_SMALL ? "small\"" : "complement\"");
+	if (k && !k->bad) {
+		put(o, " data-hidden-key=\"");
+		esc(o, k->s);
+		put(o, "\"");
+	}
+	if (state == LM__CELL_SMALL) {
+		put(o, ">hidden: fewer than ");
+		ulong_out(o, min_cell);
+	} else {
+		put(o, ">hidden so that a smaller cell cannot be worked out");
+	}
+	put(o, "</span>");
 }
 
-/* A count, or "suppressed": then its number is written nowhere. */
-static void count(struct lm_out *o, const struct key *k, unsigned long n, int sup, unsigned long min_cell)
+/* An item of a disclosure table: its count, or why it is hidden. */
+static void cell(struct lm_out *o, const struct key *k, const struct lm__dtable *t, size_t item, unsigned long min_cell)
 {
-	if (sup)
-		suppressed(o, min_cell);
+	int state = lm__dtable_state(t, item);
+	if (state != LM__CELL_SHOWN)
+		hidden(o, k, state, min_cell);
 	else
-		stat(o, k, (double)n, NULL, K_COUNT);
+		stat(o, k, (double)lm__dtable_count(t, item), NULL, K_COUNT);
 }
 
 /* A statistic of the whole analysis or of group g (-1: all pairs). */
@@ -281,51 +299,6 @@ static double st(const lm_report *r, size_t s, size_t g, int which)
 static const char *why(const lm_report *r, size_t s, size_t g, int which)
 {
 	return lm_prepost_stat_reason(r->pp, s, g, which);
-}
-
-/* ---- suppression ------------------------------------------------------------------- */
-
-/* Primary suppression: 0 < n < min_cell. */
-static void primary(const unsigned long *n, unsigned char *sup, size_t count_, unsigned long min_cell)
-{
-	for (size_t i = 0; i < count_; i++)
-		sup[i] = n[i] > 0 && n[i] < min_cell;
-}
-
-/*
- * Secondary suppression on one line of cells: with exactly one suppressed
- * cell, suppress another too, the smallest non-zero one if there is one.
- * Returns 1 if it did.
- */
-static int secondary_line(unsigned long *const *n, unsigned char *const *sup, size_t len)
-{
-	size_t n_sup = 0, best = LM_NO_INDEX;
-	for (size_t i = 0; i < len; i++) {
-		if (*sup[i]) {
-			n_sup++;
-			continue;
-		}
-		if (best == LM_NO_INDEX || (*n[best] == 0 && *n[i] > 0) || (*n[i] > 0 && *n[i] < *n[best]))
-			best = i;
-	}
-	if (n_sup != 1 || best == LM_NO_INDEX)
-		return 0;
-	*sup[best] = 1;
-	return 1;
-}
-
-/* The same over cells stride apart in one array; at most 64 cells. */
-static int secondary(unsigned long *n, unsigned char *sup, size_t first, size_t stride, size_t len)
-{
-	unsigned long *pn[64];
-	unsigned char *ps[64];
-	if (len > 64)
-		len = 64;
-	for (size_t i = 0; i < len; i++) {
-		pn[i] = &n[first + i * stride];
-		ps[i] = &sup[first + i * stride];
-	}
-	return secondary_line(pn, ps, len);
 }
 
 /* ---- style and shared SVG definitions ------------------------------------------------ */
@@ -464,9 +437,14 @@ struct scale_ctx {
 	size_t s;
 	const struct lm_scale *scale;
 	size_t ng;
-	unsigned char *gsup; /* per group: suppressed on this scale */
-	int all_sup;         /* the whole scale rests on too few pairs */
+	const struct lm__scale_cells *cells; /* what is shown and what is hidden */
 };
+
+/* Whether group g is shown on this scale. */
+static int gshown(const struct scale_ctx *c, size_t g)
+{
+	return lm__dtable_state(c->cells->groups, c->cells->group_item[g]) == LM__CELL_SHOWN;
+}
 
 /* Mean ± t(.975, n-1) * sd / sqrt(n) of a wave; NaN when not computable. */
 static void mean_ci(double mean, double sd, double n, double *lo, double *hi)
@@ -505,12 +483,6 @@ static void means_row(struct scale_ctx *c, size_t g)
 	else
 		esc(o, gname);
 	put(o, "</th>");
-	if (!overall && c->gsup[g]) {
-		put(o, "<td colspan=\"5\">");
-		suppressed(o, c->r->min_cell);
-		put(o, "</td></tr>\n");
-		return;
-	}
 	struct key kn = overall ? scale_key(sid, "change", "n", NULL) : scale_key(sid, "groups", gname, "n");
 	put(o, "<td>");
 	stat(o, &kn, st(c->r, c->s, g, LM_STAT_CHANGE_N), NULL, K_COUNT);
@@ -552,6 +524,41 @@ static void means_row(struct scale_ctx *c, size_t g)
 	put(o, "</td></tr>\n");
 }
 
+/*
+ * The groups not shown, as one unnamed row: how many, and why. Their
+ * numbers together could be had from the overall row minus the groups
+ * shown, which is why they rest on at least min_cell pairs together; the
+ * row itself shows none of them.
+ */
+static void other_groups_row(struct scale_ctx *c)
+{
+	struct lm_out *o = c->o;
+	unsigned long small = 0, complement = 0;
+	for (size_t g = 0; g < c->ng; g++) {
+		int state = lm__dtable_state(c->cells->groups, c->cells->group_item[g]);
+		small += state == LM__CELL_SMALL;
+		complement += state == LM__CELL_COMPLEMENT;
+	}
+	if (!small && !complement)
+		return;
+	put(o, "<tr><th scope=\"row\">Other groups</th><td colspan=\"5\" class=\"lab\"><span class=\"sup\">not "
+	       "shown or named: ");
+	if (small) {
+		ulong_out(o, small);
+		put(o, small == 1 ? " group has" : " groups have");
+		put(o, " fewer than ");
+		ulong_out(o, c->r->min_cell);
+		put(o, " pairs");
+	}
+	if (complement) {
+		put(o, small ? "; " : "");
+		ulong_out(o, complement);
+		put(o, complement == 1 ? " group is" : " groups are");
+		put(o, " hidden so that a smaller group cannot be worked out from the others and all pairs");
+	}
+	put(o, "</span></td></tr>\n");
+}
+
 /* Dot-and-whisker chart of pre and post means with 95 % CIs, per shown group. */
 static void means_chart(struct scale_ctx *c)
 {
@@ -559,7 +566,7 @@ static void means_chart(struct scale_ctx *c)
 	size_t rows[64], nr = 0;
 	rows[nr++] = LM_NO_INDEX;
 	for (size_t g = 0; g < c->ng && nr < 64; g++)
-		if (!c->gsup[g])
+		if (gshown(c, g))
 			rows[nr++] = g;
 	double lo = c->scale->min, hi = c->scale->max;
 	if (!(hi > lo))
@@ -643,99 +650,36 @@ static void means_chart(struct scale_ctx *c)
 	put(o, "</svg>\n");
 }
 
-/* Band counts over all pairs, per wave and per pre x post transition, with their suppression. */
-struct bands {
-	size_t nb;
-	unsigned long *n[2], *trans;
-	unsigned char *sup[2], *tsup;
-};
+/* ---- counts: bands, the pre x post grid, change categories ----------------------------- */
 
-static int bands_count(struct scale_ctx *c, struct bands *b)
+/*
+ * Stacked bars of the band counts at each wave, over the pairs with both
+ * scores. The hidden counts form one hatched segment: its width is the
+ * number of pairs minus the counts shown, which a reader has anyway.
+ */
+static void bands_chart(struct scale_ctx *c)
 {
-	size_t nb = c->scale->n_bands, np = lm_prepost_respondent_count(c->r->pp);
-	b->nb = nb;
-	b->n[0] = calloc(nb, sizeof(unsigned long));
-	b->n[1] = calloc(nb, sizeof(unsigned long));
-	b->trans = calloc(nb * nb, sizeof(unsigned long));
-	b->sup[0] = calloc(nb, 1);
-	b->sup[1] = calloc(nb, 1);
-	b->tsup = calloc(nb * nb, 1);
-	if (!b->n[0] || !b->n[1] || !b->trans || !b->sup[0] || !b->sup[1] || !b->tsup)
-		return 0;
-	for (size_t i = 0; i < np; i++) {
-		long x = lm_prepost_respondent_band(c->r->pp, i, c->s, 0);
-		long y = lm_prepost_respondent_band(c->r->pp, i, c->s, 1);
-		if (x >= 0 && (size_t)x < nb)
-			b->n[0][x]++;
-		if (y >= 0 && (size_t)y < nb)
-			b->n[1][y]++;
-		if (x >= 0 && y >= 0 && (size_t)x < nb && (size_t)y < nb)
-			b->trans[(size_t)x * nb + (size_t)y]++;
-	}
-	unsigned long m = c->r->min_cell;
-	for (int w = 0; w < 2; w++)
-		primary(b->n[w], b->sup[w], nb, m);
-	primary(b->trans, b->tsup, nb * nb, m);
-	/*
-	 * The band counts are the margins of the transition table: a row of
-	 * transitions is a line together with its pre count, a column with its
-	 * post count, so that neither can be had from the other.
-	 */
-	unsigned long *pn[65];
-	unsigned char *ps[65];
-	for (int changed = 1; changed;) {
-		changed = 0;
-		for (int w = 0; w < 2; w++)
-			changed |= secondary(b->n[w], b->sup[w], 0, 1, nb);
-		for (size_t i = 0; i < nb && nb <= 64; i++) {
-			for (int w = 0; w < 2; w++) {
-				for (size_t j = 0; j < nb; j++) {
-					size_t cell = w ? j * nb + i : i * nb + j;
-					pn[j] = &b->trans[cell];
-					ps[j] = &b->tsup[cell];
-				}
-				pn[nb] = &b->n[w][i];
-				ps[nb] = &b->sup[w][i];
-				changed |= secondary_line(pn, ps, nb + 1);
-			}
-		}
-	}
-	return 1;
-}
-
-static void bands_free(struct bands *b)
-{
-	free(b->n[0]);
-	free(b->n[1]);
-	free(b->trans);
-	free(b->sup[0]);
-	free(b->sup[1]);
-	free(b->tsup);
-}
-
-static void bands_chart(struct scale_ctx *c, const struct bands *b)
-{
+	const struct lm__scale_cells *k = c->cells;
 	struct lm_out *o = c->o;
-	size_t nb = b->nb;
+	size_t nb = k->nc;
+	unsigned long total = k->total;
 	double left = 60, width = 540, barh = 34, top = 10;
 	double h = top + 2 * (barh + 14) + 22 * (double)((nb + 3) / 3) + 16;
 	svg_open(o, "bands", c->s, 640, h);
 	esc(o, c->scale->label);
-	put(o, ": respondents in each band before and after");
+	put(o, ": pairs in each band before and after");
 	svg_desc(o, "bands", c->s);
 	put(o, "Two stacked bars, pre and post, each divided into the bands from ");
 	esc(o, lm_band_label(&c->scale->bands[0]));
 	put(o, " to ");
 	esc(o, lm_band_label(&c->scale->bands[nb - 1]));
-	put(o, "; segment widths are shares of the respondents with a band at that wave, and suppressed cells are "
+	put(o, "; segment widths are shares of the pairs with a score at both waves, and the hidden counts are "
 	       "shown together as one hatched segment. The counts are in the table below.</desc>\n");
 	for (int w = 0; w < 2; w++) {
-		unsigned long total = 0, sup_total = 0;
-		for (size_t k = 0; k < nb; k++) {
-			total += b->n[w][k];
-			if (b->sup[w][k])
-				sup_total += b->n[w][k];
-		}
+		unsigned long shown_total = 0;
+		for (size_t b = 0; b < nb; b++)
+			if (lm__dtable_state(k->counts, k->margin[w][b]) == LM__CELL_SHOWN)
+				shown_total += lm__dtable_count(k->counts, k->margin[w][b]);
 		double y = top + (double)w * (barh + 14);
 		svg_text(o, left - 8, y + barh / 2 + 4, "end", NULL);
 		put(o, w ? "Post" : "Pre");
@@ -746,9 +690,11 @@ static void bands_chart(struct scale_ctx *c, const struct bands *b)
 			continue;
 		}
 		double x = left;
-		for (size_t k = 0; k <= nb; k++) {
-			int is_sup = k == nb;
-			unsigned long n = is_sup ? sup_total : b->sup[w][k] ? 0 : b->n[w][k];
+		for (size_t b = 0; b <= nb; b++) {
+			int is_sup = b == nb;
+			unsigned long n = is_sup ? total - shown_total
+				: lm__dtable_state(k->counts, k->margin[w][b]) == LM__CELL_SHOWN
+					? lm__dtable_count(k->counts, k->margin[w][b]) : 0;
 			if (!n)
 				continue;
 			double segw = width * (double)n / (double)total;
@@ -758,17 +704,16 @@ static void bands_chart(struct scale_ctx *c, const struct bands *b)
 			if (is_sup) {
 				put(o, "supp");
 			} else {
-				char num[32];
 				put(o, "band");
-				lm__out_put(o, num, lm_format_number(num, sizeof(num), (double)(k % N_PALETTE)));
+				ulong_out(o, b % N_PALETTE);
 			}
 			put(o, ")\"/>");
 			if (segw >= 28) {
-				int dark = !is_sup && palette_dark[k % N_PALETTE];
+				int dark = !is_sup && palette_dark[b % N_PALETTE];
 				svg_text(o, x + segw / 2, y + barh / 2 + 4, "middle",
 					 dark ? " style=\"fill:#fff;font-weight:600\"" : " style=\"font-weight:600\"");
 				if (is_sup)
-					put(o, "supp.");
+					put(o, "hidden");
 				else
 					ulong_out(o, n);
 				put(o, "</text>");
@@ -779,41 +724,43 @@ static void bands_chart(struct scale_ctx *c, const struct bands *b)
 	}
 	/* Legend: swatch (colour and pattern) and label. */
 	double ly = top + 2 * (barh + 14) + 4;
-	for (size_t k = 0; k <= nb; k++) {
-		double lx = left + (double)(k % 3) * 180, yy = ly + (double)(k / 3) * 22;
-		char num[32];
+	for (size_t b = 0; b <= nb; b++) {
+		double lx = left + (double)(b % 3) * 180, yy = ly + (double)(b / 3) * 22;
 		put(o, "<rect width=\"16\" height=\"16\" stroke=\"#333\" x=\"");
 		px(o, lx);
 		put(o, "\" y=\"");
 		px(o, yy);
 		put(o, "\" fill=\"url(#");
-		if (k == nb) {
+		if (b == nb) {
 			put(o, "supp");
 		} else {
 			put(o, "band");
-			lm__out_put(o, num, lm_format_number(num, sizeof(num), (double)(k % N_PALETTE)));
+			ulong_out(o, b % N_PALETTE);
 		}
 		put(o, ")\"/>");
 		svg_text(o, lx + 22, yy + 12, "start", NULL);
-		if (k == nb)
-			put(o, "suppressed cells");
+		if (b == nb)
+			put(o, "hidden counts");
 		else
-			esc(o, lm_band_label(&c->scale->bands[k]));
+			esc(o, lm_band_label(&c->scale->bands[b]));
 		put(o, "</text>\n");
 	}
 	put(o, "</svg>\n");
 }
 
-static void bands_tables(struct scale_ctx *c, const struct bands *b)
+static void bands_tables(struct scale_ctx *c)
 {
+	const struct lm__scale_cells *k = c->cells;
 	struct lm_out *o = c->o;
-	size_t nb = b->nb;
+	size_t nb = k->nc;
 	const char *sid = c->scale->id;
 	unsigned long m = c->r->min_cell;
-	put(o, "<table><caption>Respondents in each band</caption><tr><th scope=\"col\">Band</th>"
-	       "<th scope=\"col\">Score range</th><th scope=\"col\">Pre</th><th scope=\"col\">Post</th></tr>\n");
-	for (size_t k = 0; k < nb; k++) {
-		const struct lm_band *band = &c->scale->bands[k];
+	/* Over the pairs with both scores (the JSON counts every pair with a score at that wave): no data-key. */
+	put(o, "<table><caption>Pairs in each band (pairs with a score at both waves)</caption><tr>"
+	       "<th scope=\"col\">Band</th><th scope=\"col\">Score range</th><th scope=\"col\">Pre</th>"
+	       "<th scope=\"col\">Post</th></tr>\n");
+	for (size_t b = 0; b < nb; b++) {
+		const struct lm_band *band = &c->scale->bands[b];
 		put(o, "<tr><th scope=\"row\">");
 		esc(o, band->label);
 		put(o, "</th><td>");
@@ -822,9 +769,8 @@ static void bands_tables(struct scale_ctx *c, const struct bands *b)
 		shown(o, band->max, 2);
 		put(o, "</td>");
 		for (int w = 0; w < 2; w++) {
-			struct key k2 = scale_key(sid, "bands", w ? "post" : "pre", band->id);
 			put(o, "<td>");
-			count(o, &k2, b->n[w][k], b->sup[w][k], m);
+			cell(o, NULL, k->counts, k->margin[w][b], m);
 			put(o, "</td>");
 		}
 		put(o, "</tr>\n");
@@ -832,9 +778,9 @@ static void bands_tables(struct scale_ctx *c, const struct bands *b)
 	put(o, "</table>\n");
 	put(o, "<table><caption>Band transitions: rows are the band before, columns the band after</caption>"
 	       "<tr><th scope=\"col\">Pre \\ Post</th>");
-	for (size_t k = 0; k < nb; k++) {
+	for (size_t b = 0; b < nb; b++) {
 		put(o, "<th scope=\"col\">");
-		esc(o, c->scale->bands[k].label);
+		esc(o, c->scale->bands[b].label);
 		put(o, "</th>");
 	}
 	put(o, "</tr>\n");
@@ -848,7 +794,7 @@ static void bands_tables(struct scale_ctx *c, const struct bands *b)
 			struct key k2 = scale_key(sid, "bands", "transitions", idx);
 			key_push(&k2, "n");
 			put(o, "<td>");
-			count(o, &k2, b->trans[i * nb + j], b->tsup[i * nb + j], m);
+			cell(o, &k2, k->counts, k->cell_item[i * nb + j], m);
 			put(o, "</td>");
 		}
 		put(o, "</tr>\n");
@@ -856,29 +802,52 @@ static void bands_tables(struct scale_ctx *c, const struct bands *b)
 	put(o, "</table>\n");
 }
 
-/* Jacobson–Truax plot: pre against post, no-change line, reliable-change band, cut-off. */
-static void jt_plot(struct scale_ctx *c)
+/*
+ * The Jacobson–Truax plane as a grid of counts: pre score across, post
+ * score up, one cell per pair of bands (or fifths of the score range), with
+ * the no-change line, the band of changes too small to be reliable and the
+ * clinical cut-off over it. A cell shows the same number as the table of
+ * the same cells, or the same reason for hiding it; nothing is drawn per
+ * pair, so no pair's scores can be read off.
+ */
+static void jt_grid(struct scale_ctx *c)
 {
+	const struct lm__scale_cells *k = c->cells;
 	struct lm_out *o = c->o;
 	double lo = c->scale->min, hi = c->scale->max;
 	double sdiff = st(c->r, c->s, LM_NO_INDEX, LM_STAT_RCI_SDIFF), cut = c->scale->cutoff;
 	if (!(hi > lo))
 		return;
+	size_t nc = k->nc;
+	unsigned long most = 0;
+	for (size_t i = 0; i < nc * nc; i++)
+		if (lm__dtable_state(k->counts, k->cell_item[i]) == LM__CELL_SHOWN &&
+		    lm__dtable_count(k->counts, k->cell_item[i]) > most)
+			most = lm__dtable_count(k->counts, k->cell_item[i]);
 	double l = 60, t = 16, side = 380, w = l + side + 20, h = t + side + 50;
 #define PX(v) (l + ((v) - lo) / (hi - lo) * side)
 #define PY(v) (t + side - ((v) - lo) / (hi - lo) * side)
 	svg_open(o, "jt", c->s, w, h);
 	esc(o, c->scale->label);
-	put(o, ": each pair's score before (across) and after (up)");
+	put(o, ": pairs by score before (across) and after (up)");
 	svg_desc(o, "jt", c->s);
-	put(o, "A scatter plot of pre score against post score, one unlabelled point per pair with both scores. "
-	       "Points on the diagonal line did not change; points below it decreased, above it increased.");
+	put(o, k->bands ? "A grid of pre score against post score with one cell for each band before and each band "
+			  "after"
+			: "A grid of pre score against post score with one cell for each fifth of the score range "
+			  "before and after");
+	put(o, "; each cell shows how many pairs fall in it, darker for more. No point stands for a single pair. "
+	       "A cell with fewer than ");
+	ulong_out(o, c->r->min_cell);
+	put(o, " pairs shows \"&lt;");
+	ulong_out(o, c->r->min_cell);
+	put(o, "\" and no count; a cell marked with a cross is hidden so that a smaller cell cannot be worked out. "
+	       "Cells on the diagonal line did not change; below it scores fell, above it they rose.");
 	if (isfinite(sdiff))
 		put(o, " The shaded band around the line holds changes too small to be reliable (Jacobson and Truax "
 		       "reliable change index within \xc2\xb1" "1.96).");
 	if (isfinite(cut))
 		put(o, " Dashed lines mark the clinical cut-off on both axes.");
-	put(o, " The counts per change category are in the table beside it.</desc>\n");
+	put(o, " The counts per change category are in the table below it.</desc>\n");
 	put(o, "<defs><clipPath id=\"jtclip");
 	ulong_out(o, c->s);
 	put(o, "\"><rect ");
@@ -887,10 +856,30 @@ static void jt_plot(struct scale_ctx *c)
 	xywh(o, l, t, side, side);
 	put(o, "/>\n<g clip-path=\"url(#jtclip");
 	ulong_out(o, c->s);
-	put(o, ")\">");
+	put(o, ")\">\n");
+	for (size_t i = 0; i < nc; i++) {
+		for (size_t j = 0; j < nc; j++) {
+			size_t item = k->cell_item[i * nc + j];
+			int state = lm__dtable_state(k->counts, item);
+			unsigned long n = state == LM__CELL_SHOWN ? lm__dtable_count(k->counts, item) : 0;
+			double x0 = PX(k->edge[i]), x1 = PX(k->edge[i + 1]), y0 = PY(k->edge[j + 1]), y1 = PY(k->edge[j]);
+			put(o, "<rect stroke=\"#bbb\" ");
+			xywh(o, x0, y0, x1 - x0, y1 - y0);
+			if (state != LM__CELL_SHOWN) {
+				put(o, " fill=\"url(#supp)\"/>");
+			} else if (n == 0) {
+				put(o, " fill=\"#fff\"/>");
+			} else {
+				put(o, " fill=\"#0072B2\" fill-opacity=\"");
+				exact(o, round((0.1 + 0.6 * (double)n / (double)most) * 100) / 100);
+				put(o, "\"/>");
+			}
+		}
+	}
+	put(o, "\n");
 	if (isfinite(sdiff) && sdiff > 0) {
 		double d = RCI_CRITICAL * sdiff, span = hi - lo;
-		put(o, "<polygon fill=\"#56B4E9\" fill-opacity=\".25\" stroke=\"#56B4E9\" stroke-dasharray=\"2 2\" points=\"");
+		put(o, "<polygon fill=\"#56B4E9\" fill-opacity=\".2\" stroke=\"#56B4E9\" stroke-dasharray=\"2 2\" points=\"");
 		px(o, PX(lo - span));
 		put(o, ",");
 		px(o, PY(lo - span + d));
@@ -913,20 +902,31 @@ static void jt_plot(struct scale_ctx *c)
 		svg_line(o, PX(cut), PY(lo), PX(cut), PY(hi), "stroke=\"#D55E00\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"");
 		svg_line(o, PX(lo), PY(cut), PX(hi), PY(cut), "stroke=\"#D55E00\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"");
 	}
-	put(o, "\n");
-	size_t np = lm_prepost_respondent_count(c->r->pp);
-	for (size_t i = 0; i < np; i++) {
-		double a = lm_prepost_respondent_score(c->r->pp, i, c->s, 0);
-		double b = lm_prepost_respondent_score(c->r->pp, i, c->s, 1);
-		if (!isfinite(a) || !isfinite(b))
-			continue;
-		put(o, "<circle r=\"4\" fill=\"#000\" fill-opacity=\".45\" cx=\"");
-		px(o, PX(a));
-		put(o, "\" cy=\"");
-		px(o, PY(b));
-		put(o, "\"/>");
-	}
 	put(o, "</g>\n");
+	/* Labels where they fit: the count, "<N", or a cross. */
+	for (size_t i = 0; i < nc; i++) {
+		for (size_t j = 0; j < nc; j++) {
+			size_t item = k->cell_item[i * nc + j];
+			int state = lm__dtable_state(k->counts, item);
+			unsigned long n = state == LM__CELL_SHOWN ? lm__dtable_count(k->counts, item) : 0;
+			double x0 = PX(k->edge[i]), x1 = PX(k->edge[i + 1]), y0 = PY(k->edge[j + 1]), y1 = PY(k->edge[j]);
+			if ((state == LM__CELL_SHOWN && n == 0) || x1 - x0 < 22 || y1 - y0 < 14)
+				continue;
+			int light = state == LM__CELL_SHOWN && (0.1 + 0.6 * (double)n / (double)most) > 0.45;
+			svg_text(o, (x0 + x1) / 2, (y0 + y1) / 2 + 4, "middle",
+				 light ? " style=\"fill:#fff;font-weight:600\"" : " style=\"font-weight:600\"");
+			if (state == LM__CELL_SMALL) {
+				put(o, "&lt;");
+				ulong_out(o, c->r->min_cell);
+			} else if (state == LM__CELL_COMPLEMENT) {
+				put(o, "\xc3\x97");
+			} else {
+				ulong_out(o, n);
+			}
+			put(o, "</text>");
+		}
+	}
+	put(o, "\n");
 	double step = tick_step(lo, hi);
 	for (double v = ceil(lo / step) * step; v <= hi + 1e-9; v += step) {
 		svg_text(o, PX(v), t + side + 16, "middle", NULL);
@@ -948,33 +948,25 @@ static void jt_plot(struct scale_ctx *c)
 
 static void categories_table(struct scale_ctx *c)
 {
+	const struct lm__scale_cells *cells = c->cells;
 	struct lm_out *o = c->o;
 	const char *sid = c->scale->id;
-	static const int which[] = {LM_STAT_IMPROVED, LM_STAT_UNCHANGED, LM_STAT_DETERIORATED};
-	static const char *const keys[] = {"improved", "unchanged", "deteriorated"};
-	static const char *const names[] = {"Reliably improved", "No reliable change", "Reliably deteriorated"};
-	unsigned long n[4];
-	unsigned char sup[4];
-	double v[4];
-	for (int k = 0; k < 3; k++) {
-		v[k] = st(c->r, c->s, LM_NO_INDEX, which[k]);
-		n[k] = isfinite(v[k]) ? (unsigned long)v[k] : 0;
-	}
-	v[3] = st(c->r, c->s, LM_NO_INDEX, LM_STAT_RECOVERED);
-	n[3] = isfinite(v[3]) ? (unsigned long)v[3] : 0;
-	primary(n, sup, 4, c->r->min_cell);
-	secondary(n, sup, 0, 1, 3);
+	/* In the order of LM__CAT_*. */
+	static const int which[] = {LM_STAT_IMPROVED, LM_STAT_UNCHANGED, LM_STAT_DETERIORATED, LM_STAT_RECOVERED};
+	static const char *const keys[] = {"improved", "unchanged", "deteriorated", "recovered"};
+	static const char *const names[] = {"Reliably improved", "No reliable change", "Reliably deteriorated",
+					    "of whom recovered (crossed the cut-off)"};
 	put(o, "<table><caption>Reliable change (Jacobson &amp; Truax 1991)</caption>"
 	       "<tr><th scope=\"col\">Category</th><th scope=\"col\">Pairs</th></tr>\n");
-	for (int k = 0; k < 4; k++) {
+	for (int k = 0; k < LM__N_CAT; k++) {
 		put(o, "<tr><th scope=\"row\">");
-		put(o, k < 3 ? names[k] : "of whom recovered (crossed the cut-off)");
+		put(o, names[k]);
 		put(o, "</th><td>");
-		struct key kk = scale_key(sid, "rci", k < 3 ? keys[k] : "recovered", NULL);
-		if (!isfinite(v[k]))
-			stat(o, NULL, v[k], why(c->r, c->s, LM_NO_INDEX, k < 3 ? which[k] : LM_STAT_RECOVERED), K_COUNT);
+		struct key kk = scale_key(sid, "rci", keys[k], NULL);
+		if (cells->cat[k] == LM_NO_INDEX)
+			stat(o, NULL, NAN, why(c->r, c->s, LM_NO_INDEX, which[k]), K_COUNT);
 		else
-			count(o, &kk, n[k], sup[k], c->r->min_cell);
+			cell(o, &kk, cells->counts, cells->cat[k], c->r->min_cell);
 		put(o, "</td></tr>\n");
 	}
 	put(o, "</table>\n<p class=\"note\">Reliability ");
@@ -1113,8 +1105,9 @@ static void comparison(struct scale_ctx *c)
 	const char *sid = c->scale->id;
 	if (c->ng != 2)
 		return;
-	if (c->gsup[0] || c->gsup[1]) {
-		put(o, "<p class=\"note\">The comparison between the groups is not shown: a group is too small.</p>\n");
+	if (!gshown(c, 0) || !gshown(c, 1)) {
+		put(o, "<p class=\"note\">The comparison between the two groups is not shown: a group is hidden "
+		       "(see above).</p>\n");
 		return;
 	}
 	static const char *const keys[] = {"difference", "welch_t", "df", "p", "hedges_g"};
@@ -1137,38 +1130,24 @@ static void comparison(struct scale_ctx *c)
 	put(o, "</table>\n");
 }
 
-static int write_scale(const lm_report *r, struct lm_out *o, size_t s)
+/* Whether scale s rests on enough pairs to show anything. */
+static int scale_shown(const lm_report *r, size_t s)
 {
-	struct scale_ctx c = {r, o, s, &r->inst->scales[s], lm_prepost_group_count(r->pp), NULL, 0};
-	c.gsup = calloc(c.ng + 1, 1);
-	if (!c.gsup)
-		return 0;
-	unsigned long *gn = calloc(c.ng + 1, sizeof(unsigned long));
-	if (!gn) {
-		free(c.gsup);
-		return 0;
-	}
-	for (size_t g = 0; g < c.ng; g++) {
-		double n = st(r, s, g, LM_STAT_CHANGE_N);
-		gn[g] = isfinite(n) ? (unsigned long)n : 0;
-		c.gsup[g] = gn[g] < r->min_cell; /* an empty group too: it says nothing */
-	}
-	secondary(gn, c.gsup, 0, 1, c.ng);
-	free(gn);
 	double n_all = st(r, s, LM_NO_INDEX, LM_STAT_CHANGE_N);
-	c.all_sup = !(isfinite(n_all) && n_all >= (double)r->min_cell);
+	return isfinite(n_all) && n_all >= (double)r->min_cell;
+}
 
+static void write_scale(const lm_report *r, struct lm_out *o, size_t s, const struct lm__scale_cells *cells)
+{
+	struct scale_ctx c = {r, o, s, &r->inst->scales[s], lm_prepost_group_count(r->pp), cells};
 	put(o, "<section class=\"scale\"><h2>");
 	esc(o, c.scale->label);
 	put(o, "</h2>\n");
-	if (c.all_sup) {
+	if (!scale_shown(r, s)) {
 		put(o, "<p>Fewer than ");
 		ulong_out(o, r->min_cell);
-		put(o, " pairs have a score at both waves on this scale: its results are ");
-		suppressed(o, r->min_cell);
-		put(o, ".</p></section>\n");
-		free(c.gsup);
-		return 1;
+		put(o, " pairs have a score at both waves on this scale: its results are not shown.</p></section>\n");
+		return;
 	}
 	words(&c);
 	put(o, "<h3>Mean scores before and after</h3>\n<figure>");
@@ -1178,32 +1157,29 @@ static int write_scale(const lm_report *r, struct lm_out *o, size_t s)
 	       "<th scope=\"col\">Post</th><th scope=\"col\">Change (95 % CI)</th><th scope=\"col\">p</th></tr>\n");
 	means_row(&c, LM_NO_INDEX);
 	for (size_t g = 0; g < c.ng; g++)
-		means_row(&c, g);
+		if (gshown(&c, g))
+			means_row(&c, g);
+	other_groups_row(&c);
 	put(o, "</table>\n");
 	comparison(&c);
 	change_table(&c);
-
-	if (c.scale->n_bands) {
-		struct bands b = {0, {NULL, NULL}, NULL, {NULL, NULL}, NULL};
-		if (!bands_count(&c, &b)) {
-			bands_free(&b);
-			free(c.gsup);
-			return 0;
-		}
+	if (cells->bands) {
 		put(o, "<h3>Bands before and after</h3>\n<figure>");
-		bands_chart(&c, &b);
+		bands_chart(&c);
 		put(o, "</figure>\n");
-		bands_tables(&c, &b);
-		bands_free(&b);
+		bands_tables(&c);
 	}
-	put(o, "<h3>Reliable change for each person</h3>\n<figure>");
-	jt_plot(&c);
-	put(o, "<figcaption>Each point is one pair (no names or ids). Below the diagonal: lower after than "
-	       "before.</figcaption></figure>\n");
+	put(o, "<h3>Reliable change</h3>\n<figure>");
+	jt_grid(&c);
+	put(o, "<figcaption>Pairs counted in cells of pre score (across) by post score (up); no point stands for "
+	       "one person. &#8220;&lt;");
+	ulong_out(o, r->min_cell);
+	put(o, "&#8221;: fewer than ");
+	ulong_out(o, r->min_cell);
+	put(o, " pairs, count hidden; &#8220;\xc3\x97&#8221;: hidden so that a smaller cell cannot be worked out. "
+	       "Below the diagonal: lower after than before.</figcaption></figure>\n");
 	categories_table(&c);
 	put(o, "</section>\n");
-	free(c.gsup);
-	return 1;
 }
 
 /* ---- the document -------------------------------------------------------------------- */
@@ -1229,7 +1205,7 @@ static void count_item(struct lm_out *o, const lm_report *r, const char *label, 
 	stat(o, &k, (double)lm_prepost_count(r->pp, which), NULL, K_COUNT);
 }
 
-static int write_html(const lm_report *r, struct lm_out *o)
+static void write_html(const lm_report *r, struct lm_out *o, const struct lm__scale_cells *cells)
 {
 	const struct lm_instrument *inst = r->inst;
 	put(o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
@@ -1281,17 +1257,37 @@ static int write_html(const lm_report *r, struct lm_out *o)
 		count_item(o, r, "other wave", "other_wave", LM_COUNT_OTHER_WAVE);
 	}
 	put(o, "</dd>\n");
-	if (lm_prepost_group_count(r->pp)) {
+	size_t ng = lm_prepost_group_count(r->pp), unnamed = 0;
+	if (ng) {
+		/* A group is named only where it is shown: on some scale with enough pairs. */
 		put(o, "<dt>Groups</dt><dd>");
-		for (size_t g = 0; g < lm_prepost_group_count(r->pp); g++) {
-			put(o, g ? ", " : "");
+		int first = 1;
+		for (size_t g = 0; g < ng; g++) {
+			int named = 0;
+			for (size_t s = 0; s < inst->n_scales && !named; s++)
+				named = scale_shown(r, s) &&
+					lm__dtable_state(cells[s].groups, cells[s].group_item[g]) == LM__CELL_SHOWN;
+			if (!named) {
+				unnamed++;
+				continue;
+			}
+			put(o, first ? "" : ", ");
 			esc(o, lm_prepost_group_name(r->pp, g));
+			first = 0;
+		}
+		if (unnamed) {
+			put(o, first ? "" : "; ");
+			ulong_out(o, unnamed);
+			put(o, unnamed == 1 ? " other group is" : " other groups are");
+			put(o, " not named: hidden on every scale");
 		}
 		put(o, "</dd>\n");
 	}
-	put(o, "<dt>Privacy</dt><dd>cells, groups and plots resting on fewer than ");
+	put(o, "<dt>Privacy</dt><dd>no number rests on fewer than ");
 	ulong_out(o, r->min_cell);
-	put(o, " respondents are suppressed; no respondent ids appear in this report</dd>\n");
+	put(o, " pairs: smaller counts and groups are hidden, and so are others where needed so that a hidden "
+	       "number cannot be worked out by adding or subtracting the numbers shown; no chart shows a single "
+	       "pair, and no respondent id appears in this report</dd>\n");
 	put(o, "<dt>Made with</dt><dd>libra_measures ");
 	put(o, lm_version_string());
 	put(o, "</dd>\n</dl>\n");
@@ -1302,10 +1298,24 @@ static int write_html(const lm_report *r, struct lm_out *o)
 	       "range of values compatible with the data. Reliable change follows Jacobson &amp; Truax (1991).</p>\n");
 	put(o, "</header>\n<main>\n");
 	for (size_t s = 0; s < inst->n_scales; s++)
-		if (!write_scale(r, o, s))
-			return 0;
+		write_scale(r, o, s, &cells[s]);
 	put(o, "</main>\n</body></html>\n");
-	return 1;
+}
+
+/* Decide what is hidden on every scale first: the header names only groups shown somewhere. */
+static int write_all(const lm_report *r, struct lm_out *o)
+{
+	size_t ns = r->inst->n_scales;
+	struct lm__scale_cells *cells = calloc(ns ? ns : 1, sizeof(*cells));
+	int ok = cells != NULL;
+	for (size_t s = 0; s < ns && ok; s++)
+		ok = !scale_shown(r, s) || lm__scale_cells_build(&cells[s], r->pp, s, r->min_cell);
+	if (ok)
+		write_html(r, o, cells);
+	for (size_t s = 0; cells && s < ns; s++)
+		lm__scale_cells_free(&cells[s]);
+	free(cells);
+	return ok;
 }
 
 static int check(const lm_report *r, lm_error *err)
@@ -1321,7 +1331,7 @@ static int check(const lm_report *r, lm_error *err)
 static int write_to(const lm_report *r, struct lm_out *o, lm_error *err)
 {
 	int rc;
-	if (!write_html(r, o))
+	if (!write_all(r, o))
 		rc = lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory while writing the report");
 	else
 		rc = lm__out_commit(o, err);

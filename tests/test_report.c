@@ -1,8 +1,10 @@
 /*
  * Tests of the HTML pre/post report: every number it shows equals the JSON
- * of the same analysis, no respondent id appears, small cells are suppressed
- * at the boundary (4 vs 5) with their numbers written nowhere, group names
- * are escaped, and nothing outside the file is referenced.
+ * of the same analysis, no respondent id appears, small cells are hidden at
+ * the boundary (4 vs 5) with their numbers written nowhere, no pair can be
+ * read off the reliable-change figure, no hidden group can be had by
+ * differencing, hidden cells say truly why, group names are escaped, and
+ * nothing outside the file is referenced.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -363,19 +365,24 @@ static void test_suppression_boundary(void **state)
 	assert_non_null(strstr(h, "data-key=\"/scales/total/groups/g5/n\" data-value=\"5\""));
 	assert_null(strstr(h, "/groups/g4a/"));
 	assert_null(strstr(h, "/groups/g4b/"));
-	assert_non_null(strstr(h, "data-key=\"/scales/total/bands/pre/low\" data-value=\"5\""));
-	assert_non_null(strstr(h, "data-key=\"/scales/total/bands/pre/high\" data-value=\"8\""));
-	/* post low is 4: suppressed; post high (9) with it, or 4 would be 13 - 9. */
-	assert_null(strstr(h, "/bands/post/low\""));
-	assert_null(strstr(h, "/bands/post/high\""));
-	assert_non_null(strstr(h, "suppressed (&lt; 5)"));
+	/* The two groups of 4 are hidden and not named; together they are 8, so the 5 may stay. */
+	assert_null(strstr(h, "g4a"));
+	assert_null(strstr(h, "g4b"));
+	assert_non_null(strstr(h, "2 groups have fewer than 5 pairs"));
+	/* Bands over the 13 pairs: pre low 5 and high 8 shown; post low 4 hidden, and post high (9) with it,
+	 * or 4 would be 13 - 9. */
+	assert_non_null(strstr(h, "<td>3\xe2\x80\x93" "9</td><td><span class=\"num\" data-value=\"5\">5</span></td>"
+				  "<td><span class=\"sup\" data-hidden=\"small\">hidden: fewer than 5</span></td>"));
+	assert_non_null(strstr(h, "<td>10\xe2\x80\x93" "15</td><td><span class=\"num\" data-value=\"8\">8</span></td>"
+				  "<td><span class=\"sup\" data-hidden=\"complement\">hidden so that a smaller cell cannot be "
+				  "worked out</span></td>"));
 	/* Three groups: no comparison. Nothing in the report that the JSON does not say. */
 	assert_null(strstr(h, "/groups/comparison/"));
 	assert_int_equal(lm_prepost_write_file(fx->pp, LM_PREPOST_JSON, fx->json, fx->err), LM_OK);
 	char *json = slurp(fx->json);
 	assert_true(compare_with_json(h, json) > 10);
 	free(json);
-	/* The scatter plot is drawn with 13 pairs. */
+	/* The reliable-change grid is drawn with 13 pairs. */
 	assert_non_null(strstr(h, "jtclip0"));
 	/* To a descriptor: the same document. */
 	FILE *f = tmpfile();
@@ -397,7 +404,7 @@ static void test_too_few_pairs(void **state)
 	assert_null(strstr(fx->text, "jtclip"));
 	assert_null(strstr(fx->text, "<circle r=\"4\""));
 	assert_null(strstr(fx->text, "data-key=\"/scales"));
-	assert_non_null(strstr(fx->text, "suppressed (&lt; 5)"));
+	assert_non_null(strstr(fx->text, "Fewer than 5 pairs have a score at both waves on this scale"));
 	check_self_contained(fx->text, 0);
 }
 
@@ -419,6 +426,10 @@ static void test_comparison_hidden_with_small_group(void **state)
 	assert_null(strstr(fx->text, "/groups/small/"));
 	assert_null(strstr(fx->text, "/groups/big/"));
 	assert_non_null(strstr(fx->text, "data-key=\"/scales/total/change/n\" data-value=\"13\""));
+	assert_null(strstr(fx->text, ">small<"));
+	assert_null(strstr(fx->text, ">big<"));
+	assert_null(strstr(fx->text, "small, big"));
+	assert_non_null(strstr(fx->text, "1 group has fewer than 5 pairs; 1 group is hidden so that a smaller group"));
 
 	free(fx->text);
 	assert_int_equal(lm_report_set_min_cell(fx->r, 4), LM_OK);
@@ -426,7 +437,8 @@ static void test_comparison_hidden_with_small_group(void **state)
 	fx->text = slurp(fx->html);
 	assert_non_null(strstr(fx->text, "data-key=\"/scales/total/groups/small/n\" data-value=\"4\""));
 	assert_non_null(strstr(fx->text, "/groups/comparison/welch_t\""));
-	assert_null(strstr(fx->text, "suppressed (&lt; 4)"));
+	assert_null(strstr(fx->text, "data-hidden=\"small\""));
+	assert_null(strstr(fx->text, "Other groups"));
 }
 
 static void test_hostile_group_name(void **state)
@@ -450,6 +462,239 @@ static void test_hostile_group_name(void **state)
 	assert_int_equal(lm_prepost_write_file(fx->pp, LM_PREPOST_JSON, fx->json, fx->err), LM_OK);
 	char *json = slurp(fx->json);
 	assert_true(compare_with_json(fx->text, json) > 20);
+	free(json);
+}
+
+/* The number after @p attr="... in @p p (before @p end), or NAN. */
+static double attr_num(const char *p, const char *end, const char *attr)
+{
+	char pat[64];
+	snprintf(pat, sizeof(pat), " %s=\"", attr);
+	const char *a = strstr(p, pat);
+	if (!a || a > end)
+		return NAN;
+	return strtod(a + strlen(pat), NULL);
+}
+
+/* The Jacobson–Truax figure of scale 0: from "<svg" to "</svg>". */
+static const char *jt_figure(const char *html, const char **end)
+{
+	const char *p = strstr(html, "aria-labelledby=\"jt0-t jt0-d\"");
+	assert_non_null(p);
+	*end = strstr(p, "</svg>");
+	assert_non_null(*end);
+	return p;
+}
+
+/*
+ * The attacker of the old scatter plot: every circle in the figure, mapped
+ * back through the plot frame to (pre, post) on the scale's 3-15 range.
+ * Returns how many of the true pairs it finds exactly (to 0.05 points).
+ */
+static size_t recover_pairs(const char *html, size_t n, const int *pre, const int *post)
+{
+	const char *end, *p = jt_figure(html, &end);
+	const char *frame = strstr(p, "<rect fill=\"#fff\" stroke=\"#333\"");
+	if (!frame || frame > end)
+		return 0;
+	double x = attr_num(frame, end, "x"), y = attr_num(frame, end, "y");
+	double w = attr_num(frame, end, "width"), h = attr_num(frame, end, "height");
+	unsigned char used[64] = {0};
+	size_t found = 0;
+	for (const char *c = p; (c = strstr(c, "<circle")) != NULL && c < end; c++) {
+		double a = 3 + (attr_num(c, end, "cx") - x) / w * 12, b = 3 + (y + h - attr_num(c, end, "cy")) / h * 12;
+		for (size_t i = 0; i < n && i < 64; i++)
+			if (!used[i] && fabs(a - pre[i]) < 0.05 && fabs(b - post[i]) < 0.05) {
+				used[i] = 1;
+				found++;
+				break;
+			}
+	}
+	return found;
+}
+
+static void test_no_pair_in_the_plot(void **state)
+{
+	struct fx *fx = *state;
+	/* 13 pairs with distinct (pre, post) scores, one group. */
+	const char *group[13];
+	int pre[13], post[13];
+	for (int i = 0; i < 13; i++) {
+		group[i] = "all";
+		pre[i] = 3 + i % 13;
+		post[i] = 3 + (i * 5) % 13;
+	}
+	put_waves(fx, 13, group, pre, post);
+	run_pp(fx, 0);
+	/* Before: a circle per pair, and every pair came back. Now none can. */
+	assert_int_equal(recover_pairs(fx->text, 13, pre, post), 0);
+	const char *end, *p = jt_figure(fx->text, &end);
+	for (const char *c = p; (c = strstr(c, "<circle")) != NULL && c < end; c++)
+		fail_msg("the reliable-change figure draws a point");
+	/* Every count written in the figure rests on at least 5 pairs; smaller ones say "<5". */
+	size_t labels = 0, small = 0;
+	for (const char *t = p; (t = strstr(t, "style=\"")) != NULL && t < end; t++) {
+		const char *txt = strchr(t, '>');
+		assert_non_null(txt);
+		txt++;
+		if (strncmp(txt, "&lt;5<", 6) == 0) {
+			small++;
+			continue;
+		}
+		if (strncmp(txt, "\xc3\x97<", 3) == 0)
+			continue;
+		char *stop;
+		double v = strtod(txt, &stop);
+		assert_true(stop != txt && *stop == '<');
+		if (v < 5)
+			fail_msg("the figure shows a count of %g", v);
+		labels++;
+	}
+	assert_true(small > 0);
+	/* The figure's cells are the band transitions; their counts agree with the table's. */
+	assert_non_null(strstr(fx->text, "one cell for each band before and each band after"));
+	check_self_contained(fx->text, 1);
+	(void)labels;
+}
+
+/*
+ * Groups of 30, 8, 1 and 1: the two ones are hidden, and so must the 8 be,
+ * or all pairs minus 30 and 8 gives the two ones' sums exactly. The reader
+ * here adds and subtracts every group row shown.
+ */
+static void test_no_differencing(void **state)
+{
+	struct fx *fx = *state;
+	const char *group[40];
+	int pre[40], post[40];
+	for (int i = 0; i < 40; i++) {
+		group[i] = i < 30 ? "big" : i < 38 ? "grp-of-8" : i == 38 ? "lonely-one" : "lonely-two";
+		pre[i] = 4 + (i * 7) % 11;
+		post[i] = 3 + (i * 3) % 12;
+	}
+	put_waves(fx, 40, group, pre, post);
+	run_pp(fx, 0);
+	const char *h = fx->text;
+	/* The reader: n and n x mean (the sum of pre scores) of all pairs, minus every group row shown. */
+	double n_all = NAN, sum_all = NAN, n_rest, sum_rest;
+	const char *row = strstr(h, "<tr><th scope=\"row\">All pairs</th>");
+	assert_non_null(row);
+	n_all = attr_num(row, row + 2000, "data-value");
+	const char *m = strstr(row, "data-key=\"/scales/total/pre/mean\"");
+	assert_non_null(m);
+	sum_all = n_all * attr_num(m, m + 100, "data-value");
+	n_rest = n_all;
+	sum_rest = sum_all;
+	size_t shown = 0;
+	for (const char *g = h; (g = strstr(g, "data-key=\"/scales/total/groups/")) != NULL; g++) {
+		const char *slash = strchr(g + strlen("data-key=\"/scales/total/groups/"), '/');
+		if (strncmp(slash, "/n\"", 3) != 0)
+			continue;
+		double n = strtod(strstr(g, "data-value=\"") + 12, NULL);
+		const char *tr = strstr(g, "</tr>");
+		/* The row's pre mean: the first number after its n. */
+		const char *mm = strstr(g, "</td><td><span class=\"num\" data-value=\"");
+		assert_true(mm && mm < tr);
+		double mean = strtod(mm + strlen("</td><td><span class=\"num\" data-value=\""), NULL);
+		n_rest -= n;
+		sum_rest -= n * mean;
+		shown++;
+	}
+	/* What is left rests on 10 pairs, not on the two ones. */
+	if (n_rest > 0 && n_rest < 5)
+		fail_msg("all pairs minus the groups shown leaves %g pairs with pre sum %g", n_rest, sum_rest);
+	assert_int_equal(shown, 1); /* only the 30 */
+	assert_true(fabs(n_rest - 10) < 1e-9);
+	/* The hidden groups are not named anywhere, and the reasons are true. */
+	assert_null(strstr(h, "lonely"));
+	assert_null(strstr(h, "grp-of-8"));
+	assert_non_null(strstr(h, "2 groups have fewer than 5 pairs; 1 group is hidden so that a smaller group cannot be "
+				  "worked out"));
+	assert_int_equal(lm_prepost_write_file(fx->pp, LM_PREPOST_JSON, fx->json, fx->err), LM_OK);
+	char *json = slurp(fx->json);
+	assert_true(compare_with_json(h, json) > 20);
+	free(json);
+}
+
+/*
+ * The shipped example: every hidden cell with a place in the JSON says why
+ * truly. "fewer than 5" only where the count is 1 to 4; a cell hidden to
+ * protect another says so, whatever its count (9, 7 and 6 among them).
+ */
+static void test_reasons_are_true(void **state)
+{
+	struct fx *fx = *state;
+	const char *root = getenv("LM_SOURCE_ROOT");
+	char pre[1024], post[1024];
+	assert_non_null(root);
+	snprintf(pre, sizeof(pre), "%s/examples/data/stss_pre.csv", root);
+	snprintf(post, sizeof(post), "%s/examples/data/stss_post.csv", root);
+	assert_int_equal(lm_instrument_load(&fx->inst, "stss", fx->err), LM_OK);
+	assert_int_equal(lm_prepost_new(&fx->pp, fx->inst), LM_OK);
+	assert_int_equal(lm_prepost_set_group_column(fx->pp, "group"), LM_OK);
+	assert_int_equal(lm_prepost_run_files(fx->pp, pre, post, fx->err), LM_OK);
+	assert_int_equal(lm_prepost_write_file(fx->pp, LM_PREPOST_JSON, fx->json, fx->err), LM_OK);
+	assert_int_equal(lm_report_new(&fx->r, fx->pp), LM_OK);
+	assert_int_equal(lm_report_write_file(fx->r, fx->html, fx->err), LM_OK);
+	fx->text = slurp(fx->html);
+	char *json = slurp(fx->json);
+	/*
+	 * By place, as a reader sees it: each scale's change categories. A cell
+	 * that says "fewer than 5" (or "< 5") must hold fewer than 5; before,
+	 * 9, 7 and 6 improved pairs were all said to be "< 5".
+	 */
+	static const char *const rows[] = {"Reliably improved", "No reliable change", "Reliably deteriorated"};
+	static const char *const keys[] = {"improved", "unchanged", "deteriorated"};
+	const char *sec = fx->text;
+	for (size_t sc = 0; sc < lm_instrument_scale_count(fx->inst); sc++) {
+		sec = strstr(sec, "<section class=\"scale\">");
+		assert_non_null(sec);
+		sec++;
+		const char *sec_end = strstr(sec, "</section>");
+		for (int k = 0; k < 3; k++) {
+			char th[128], key[256];
+			snprintf(th, sizeof(th), "<tr><th scope=\"row\">%s</th><td>", rows[k]);
+			const char *td = strstr(sec, th);
+			assert_true(td && td < sec_end);
+			td += strlen(th);
+			snprintf(key, sizeof(key), "/scales/%s/rci/%s", lm_scale_id(lm_instrument_scale(fx->inst, sc)), keys[k]);
+			double n = strtod(resolve(json, key), NULL);
+			const char *td_end = strstr(td, "</td>");
+			int says_small = 0;
+			for (const char *q = td; q < td_end; q++)
+				says_small |= strncmp(q, "fewer than 5", 12) == 0 || strncmp(q, "&lt; 5", 6) == 0;
+			if (says_small && !(n >= 1 && n < 5))
+				fail_msg("%s is %g but the report says fewer than 5", key, n);
+		}
+	}
+	size_t small = 0, complement = 0, complement_big = 0;
+	for (const char *p = fx->text; (p = strstr(p, "data-hidden=\"")) != NULL; p++) {
+		int is_small = strncmp(p + 13, "small\"", 6) == 0;
+		const char *k = strstr(p, "data-hidden-key=\""), *close = strchr(p, '>');
+		assert_non_null(close);
+		if (!k || k > close)
+			continue;
+		char key[512];
+		k += strlen("data-hidden-key=\"");
+		unescape(k, (size_t)(strchr(k, '"') - k), key, sizeof(key));
+		const char *v = resolve(json, key);
+		assert_non_null(v);
+		double n = strtod(v, NULL);
+		if (is_small) {
+			if (!(n >= 1 && n < 5))
+				fail_msg("%s is %g but the report says fewer than 5", key, n);
+			assert_true(strncmp(close, ">hidden: fewer than 5<", 22) == 0);
+			small++;
+		} else {
+			assert_true(strncmp(close, ">hidden so that a smaller cell cannot be worked out<", 52) == 0);
+			complement++;
+			complement_big += n >= 5;
+		}
+	}
+	assert_true(small > 0);
+	assert_true(complement_big > 0);
+	(void)complement;
+	assert_null(strstr(fx->text, "&lt; 5)"));
 	free(json);
 }
 
@@ -481,6 +726,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_too_few_pairs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_comparison_hidden_with_small_group, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_group_name, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_pair_in_the_plot, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_differencing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reasons_are_true, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_arguments, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,9 +4,12 @@
  * means, band distributions and transitions, a Jacobson–Truax plot, change
  * categories, the paired test and effect sizes in words, and alpha per wave.
  *
- * Privacy: every count, group or band cell below the minimum cell size is
- * shown as "suppressed" and its number is written nowhere in the file; no
- * respondent id is ever written.
+ * Privacy: every count, group or cell resting on fewer respondents than the
+ * minimum cell size is hidden (its number is written nowhere in the file),
+ * and so are others where needed so that no hidden number can be worked out
+ * by adding or subtracting the numbers shown (complementary suppression);
+ * each hidden number says why. Charts show counts per cell, never a single
+ * pair; no respondent id is ever written. doc/PREPOST.md states the rules.
  *
  * Use: run an lm_prepost, then lm_report_new(), the setters,
  * lm_report_write_file(), lm_report_free().
@@ -44,7 +47,8 @@ LM_EXPORT void lm_report_free(lm_report *r);
 
 /**
  * Smallest number of respondents a shown cell, group or plot may rest on
- * (default 5, at least 1). Fewer are shown as "suppressed (< N)".
+ * (default 5, at least 1). Fewer are shown as "hidden: fewer than N"; a
+ * number hidden only to protect another says so.
  * @return LM_OK or LM_EINVAL.
  * @since 0.1
  */

@@ -1,0 +1,171 @@
+/*
+ * libra_measures — the numbers the report publishes on one scale, laid out
+ * as disclosure-control tables so that one mechanism (lib/disclosure.c)
+ * decides what is hidden: the group rows under the overall row, and the
+ * pre x post cells, band counts and change categories under the number of
+ * pairs. doc/PREPOST.md ("The report: what it hides") states the rules.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report-priv.h"
+
+#define N_FIFTHS 5
+#define N_ATOM_CAT 5 /* recovered, improved (not recovered), unchanged, deteriorated, none */
+
+void lm__scale_cells_free(struct lm__scale_cells *c)
+{
+	lm__dtable_free(c->groups);
+	lm__dtable_free(c->counts);
+	free(c->group_item);
+	free(c->edge);
+	free(c->cell_item);
+	free(c->margin[0]);
+	free(c->margin[1]);
+	memset(c, 0, sizeof(*c));
+}
+
+static int build_groups(struct lm__scale_cells *c, const lm_prepost *pp, size_t s, unsigned long min_cell)
+{
+	size_t ng = c->ng = lm_prepost_group_count(pp);
+	c->groups = lm__dtable_new(ng + 1, min_cell);
+	c->group_item = calloc(ng ? ng : 1, sizeof(size_t));
+	size_t *all = malloc((ng + 1) * sizeof(size_t));
+	if (!c->groups || !c->group_item || !all) {
+		free(all);
+		return 0;
+	}
+	double n_all = lm_prepost_stat(pp, s, LM_NO_INDEX, LM_STAT_CHANGE_N);
+	unsigned long total = isfinite(n_all) ? (unsigned long)n_all : 0, grouped = 0;
+	for (size_t g = 0; g < ng; g++) {
+		double n = lm_prepost_stat(pp, s, g, LM_STAT_CHANGE_N);
+		unsigned long k = isfinite(n) ? (unsigned long)n : 0;
+		lm__dtable_add(c->groups, g, k);
+		grouped += k;
+		all[g] = g;
+	}
+	/* The pairs without a group: in the overall row, in no group's. */
+	lm__dtable_add(c->groups, ng, total > grouped ? total - grouped : 0);
+	all[ng] = ng;
+	int ok = lm__dtable_item(c->groups, all, ng + 1, 1) != LM_NO_INDEX;
+	for (size_t g = 0; g < ng && ok; g++)
+		ok = (c->group_item[g] = lm__dtable_item(c->groups, &g, 1, 0)) != LM_NO_INDEX;
+	free(all);
+	return ok && lm__dtable_protect(c->groups) == LM_OK;
+}
+
+/* The cell of a score: its band, or its fifth of the range. */
+static long cell_of(const struct lm__scale_cells *c, const lm_prepost *pp, size_t r, size_t s, int wave, double x)
+{
+	if (c->bands)
+		return lm_prepost_respondent_band(pp, r, s, wave);
+	if (!(c->edge[c->nc] > c->edge[0]))
+		return 0;
+	long k = (long)floor((x - c->edge[0]) / (c->edge[c->nc] - c->edge[0]) * (double)c->nc);
+	return k < 0 ? 0 : k >= (long)c->nc ? (long)c->nc - 1 : k;
+}
+
+/* The atom category of a pair: 0 recovered, 1 improved otherwise, 2 unchanged, 3 deteriorated, 4 none. */
+static size_t category_of(const lm_prepost *pp, size_t r, size_t s, int recovered)
+{
+	if (recovered) {
+		int k = lm_prepost_respondent_category(pp, r, s);
+		return k >= LM_CATEGORY_RECOVERED && k <= LM_CATEGORY_DETERIORATED ? (size_t)k : 4;
+	}
+	switch (lm_prepost_respondent_reliable(pp, r, s)) {
+	case LM_RELIABLE_IMPROVED: return 1;
+	case LM_RELIABLE_NONE: return 2;
+	case LM_RELIABLE_DETERIORATED: return 3;
+	default: return 4;
+	}
+}
+
+static int build_counts(struct lm__scale_cells *c, const lm_prepost *pp, size_t s, unsigned long min_cell)
+{
+	const struct lm_scale *scale = &lm_prepost_instrument(pp)->scales[s];
+	size_t np = lm_prepost_respondent_count(pp);
+	/* Bands make the grid when every pair with both scores has a band at both waves. */
+	c->bands = scale->n_bands > 0;
+	for (size_t r = 0; r < np && c->bands; r++) {
+		double a = lm_prepost_respondent_score(pp, r, s, 0), b = lm_prepost_respondent_score(pp, r, s, 1);
+		if (isfinite(a) && isfinite(b))
+			c->bands = lm_prepost_respondent_band(pp, r, s, 0) >= 0 && lm_prepost_respondent_band(pp, r, s, 1) >= 0;
+	}
+	size_t nc = c->nc = c->bands ? scale->n_bands : N_FIFTHS;
+	c->edge = malloc((nc + 1) * sizeof(double));
+	c->cell_item = malloc(nc * nc * sizeof(size_t));
+	if (!c->edge || !c->cell_item)
+		return 0;
+	for (size_t k = 0; k <= nc; k++) {
+		if (!c->bands)
+			c->edge[k] = scale->min + (scale->max - scale->min) * (double)k / (double)nc;
+		else if (k == 0)
+			c->edge[k] = scale->min;
+		else if (k == nc)
+			c->edge[k] = scale->max;
+		else /* between one band's last score and the next one's first */
+			c->edge[k] = (scale->bands[k - 1].max + scale->bands[k].min) / 2;
+	}
+	int has_rci = isfinite(lm_prepost_stat(pp, s, LM_NO_INDEX, LM_STAT_IMPROVED));
+	int has_rec = has_rci && isfinite(lm_prepost_stat(pp, s, LM_NO_INDEX, LM_STAT_RECOVERED));
+	size_t na = nc * nc * N_ATOM_CAT;
+	c->counts = lm__dtable_new(na, min_cell);
+	size_t *list = malloc(na * sizeof(size_t));
+	if (!c->counts || !list) {
+		free(list);
+		return 0;
+	}
+	for (size_t r = 0; r < np; r++) {
+		double a = lm_prepost_respondent_score(pp, r, s, 0), b = lm_prepost_respondent_score(pp, r, s, 1);
+		if (!isfinite(a) || !isfinite(b))
+			continue;
+		long x = cell_of(c, pp, r, s, 0, a), y = cell_of(c, pp, r, s, 1, b);
+		lm__dtable_add(c->counts, ((size_t)x * nc + (size_t)y) * N_ATOM_CAT + category_of(pp, r, s, has_rec), 1);
+		c->total++;
+	}
+	int ok = 1;
+	for (size_t k = 0; k < na; k++)
+		list[k] = k;
+	ok = lm__dtable_item(c->counts, list, na, 1) != LM_NO_INDEX;
+	for (size_t i = 0; i < nc * nc && ok; i++) {
+		for (size_t k = 0; k < N_ATOM_CAT; k++)
+			list[k] = i * N_ATOM_CAT + k;
+		ok = (c->cell_item[i] = lm__dtable_item(c->counts, list, N_ATOM_CAT, 0)) != LM_NO_INDEX;
+	}
+	for (int w = 0; w < 2 && ok && c->bands; w++) {
+		if (!(c->margin[w] = malloc(nc * sizeof(size_t)))) {
+			ok = 0;
+			break;
+		}
+		for (size_t i = 0; i < nc && ok; i++) {
+			size_t n = 0;
+			for (size_t j = 0; j < nc; j++)
+				for (size_t k = 0; k < N_ATOM_CAT; k++)
+					list[n++] = ((w ? j * nc + i : i * nc + j)) * N_ATOM_CAT + k;
+			ok = (c->margin[w][i] = lm__dtable_item(c->counts, list, n, 0)) != LM_NO_INDEX;
+		}
+	}
+	/* Improved includes recovered; the others are one atom category each. */
+	static const size_t first[LM__N_CAT] = {0, 2, 3, 0}, last[LM__N_CAT] = {1, 2, 3, 0};
+	for (int k = 0; k < LM__N_CAT; k++) {
+		c->cat[k] = LM_NO_INDEX;
+		if (!ok || !has_rci || (k == LM__CAT_RECOVERED && !has_rec))
+			continue;
+		size_t n = 0;
+		for (size_t i = 0; i < nc * nc; i++)
+			for (size_t a = first[k]; a <= last[k]; a++)
+				list[n++] = i * N_ATOM_CAT + a;
+		ok = (c->cat[k] = lm__dtable_item(c->counts, list, n, 0)) != LM_NO_INDEX;
+	}
+	free(list);
+	return ok && lm__dtable_protect(c->counts) == LM_OK;
+}
+
+int lm__scale_cells_build(struct lm__scale_cells *c, const lm_prepost *pp, size_t s, unsigned long min_cell)
+{
+	memset(c, 0, sizeof(*c));
+	for (int k = 0; k < LM__N_CAT; k++)
+		c->cat[k] = LM_NO_INDEX;
+	return build_groups(c, pp, s, min_cell) && build_counts(c, pp, s, min_cell);
+}

@@ -1,0 +1,47 @@
+/*
+ * libra_measures — what the report publishes on one scale, as tables of
+ * disclosure control (lib/disclosure-priv.h), and which of it is hidden.
+ * Private to lib/report.c and lib/report-cells.c.
+ */
+#ifndef LM_REPORT_PRIV_H
+#define LM_REPORT_PRIV_H
+
+#include <stddef.h>
+
+#include "disclosure-priv.h"
+#include "internal.h"
+
+/* Change categories as items of the counts table. */
+enum { LM__CAT_IMPROVED, LM__CAT_UNCHANGED, LM__CAT_DETERIORATED, LM__CAT_RECOVERED, LM__N_CAT };
+
+struct lm__scale_cells {
+	/*
+	 * Groups: atoms are the groups and the pairs in no group; items the
+	 * overall row (always shown) and one per group. Every statistic of a
+	 * row (n, means, SDs, CIs, p) rests on the same pairs.
+	 */
+	size_t ng;
+	struct lm__dtable *groups;
+	size_t *group_item; /* ng */
+
+	/*
+	 * Counts over the pairs with a score at both waves: atoms are (pre
+	 * cell, post cell, change category); items the cells of the pre x
+	 * post grid, with bands also the pre and post band counts, the
+	 * category counts, and their total (always shown).
+	 */
+	int bands;      /* the grid is the scale's bands (else equal fifths of the range) */
+	size_t nc;      /* cells per axis */
+	double *edge;   /* nc + 1 boundaries on the score axis */
+	unsigned long total;
+	struct lm__dtable *counts;
+	size_t *cell_item;   /* nc * nc, pre-major */
+	size_t *margin[2];   /* nc each with bands, else NULL */
+	size_t cat[LM__N_CAT]; /* LM_NO_INDEX when not computed */
+};
+
+/* Build and protect the tables of scale @p s. 0 when out of memory. */
+int lm__scale_cells_build(struct lm__scale_cells *c, const lm_prepost *pp, size_t s, unsigned long min_cell);
+void lm__scale_cells_free(struct lm__scale_cells *c);
+
+#endif
