@@ -48,6 +48,9 @@ void lm__dtable_add(struct lm__dtable *t, size_t atom, unsigned long n);
  */
 size_t lm__dtable_item(struct lm__dtable *t, const size_t *atoms, size_t n, int fixed);
 
+/* Hide an item whatever its count (before lm__dtable_protect(); it then reads as complementary). */
+void lm__dtable_hide(struct lm__dtable *t, size_t item);
+
 /*
  * Decide every item's state. LM_OK; LM_ENOMEM; LM_EINVAL when the fixed
  * items alone give a small union away (every other item is then hidden).

@@ -27,7 +27,7 @@ struct lm__dtable {
 	unsigned long min_cell;
 	unsigned long *atom_n;
 	unsigned char *member; /* n_items rows of n_atoms */
-	unsigned char *fixed, *state;
+	unsigned char *fixed, *state, *forced;
 	unsigned long *count;
 };
 
@@ -54,6 +54,7 @@ void lm__dtable_free(struct lm__dtable *t)
 	free(t->member);
 	free(t->fixed);
 	free(t->state);
+	free(t->forced);
 	free(t->count);
 	free(t);
 }
@@ -79,6 +80,9 @@ size_t lm__dtable_item(struct lm__dtable *t, const size_t *atoms, size_t n, int 
 		if (!(s = realloc(t->state, cap)))
 			return LM_NO_INDEX;
 		t->state = s;
+		if (!(s = realloc(t->forced, cap)))
+			return LM_NO_INDEX;
+		t->forced = s;
 		unsigned long *c = realloc(t->count, cap * sizeof(*c));
 		if (!c)
 			return LM_NO_INDEX;
@@ -93,8 +97,15 @@ size_t lm__dtable_item(struct lm__dtable *t, const size_t *atoms, size_t n, int 
 			row[atoms[k]] = 1;
 	t->fixed[i] = fixed != 0;
 	t->state[i] = LM__CELL_SHOWN;
+	t->forced[i] = 0;
 	t->count[i] = 0;
 	return i;
+}
+
+void lm__dtable_hide(struct lm__dtable *t, size_t item)
+{
+	if (item < t->n_items && !t->fixed[item])
+		t->forced[item] = 1;
 }
 
 static unsigned long item_count(const struct lm__dtable *t, size_t i)
@@ -488,8 +499,10 @@ int lm__dtable_protect(struct lm__dtable *t)
 {
 	for (size_t i = 0; i < t->n_items; i++) {
 		t->count[i] = item_count(t, i);
-		t->state[i] = !t->fixed[i] && t->count[i] > 0 && t->count[i] < t->min_cell ? LM__CELL_SMALL
-											   : LM__CELL_SHOWN;
+		t->state[i] = t->fixed[i]				      ? LM__CELL_SHOWN
+			      : t->count[i] > 0 && t->count[i] < t->min_cell ? LM__CELL_SMALL
+			      : t->forced[i]				      ? LM__CELL_COMPLEMENT
+									      : LM__CELL_SHOWN;
 	}
 	size_t *cand = malloc((t->n_items ? t->n_items : 1) * sizeof(size_t));
 	unsigned char *in_u = malloc(t->n_atoms ? t->n_atoms : 1);

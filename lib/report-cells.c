@@ -26,7 +26,8 @@ void lm__scale_cells_free(struct lm__scale_cells *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static int build_groups(struct lm__scale_cells *c, const lm_prepost *pp, size_t s, unsigned long min_cell)
+static int build_groups(struct lm__scale_cells *c, const lm_prepost *pp, size_t s, unsigned long min_cell,
+			const unsigned char *hide_group)
 {
 	size_t ng = c->ng = lm_prepost_group_count(pp);
 	c->groups = lm__dtable_new(ng + 1, min_cell);
@@ -49,8 +50,11 @@ static int build_groups(struct lm__scale_cells *c, const lm_prepost *pp, size_t 
 	lm__dtable_add(c->groups, ng, total > grouped ? total - grouped : 0);
 	all[ng] = ng;
 	int ok = lm__dtable_item(c->groups, all, ng + 1, 1) != LM_NO_INDEX;
-	for (size_t g = 0; g < ng && ok; g++)
+	for (size_t g = 0; g < ng && ok; g++) {
 		ok = (c->group_item[g] = lm__dtable_item(c->groups, &g, 1, 0)) != LM_NO_INDEX;
+		if (ok && hide_group && hide_group[g])
+			lm__dtable_hide(c->groups, c->group_item[g]);
+	}
 	free(all);
 	return ok && lm__dtable_protect(c->groups) == LM_OK;
 }
@@ -162,10 +166,11 @@ static int build_counts(struct lm__scale_cells *c, const lm_prepost *pp, size_t 
 	return ok && lm__dtable_protect(c->counts) == LM_OK;
 }
 
-int lm__scale_cells_build(struct lm__scale_cells *c, const lm_prepost *pp, size_t s, unsigned long min_cell)
+int lm__scale_cells_build(struct lm__scale_cells *c, const lm_prepost *pp, size_t s, unsigned long min_cell,
+			  const unsigned char *hide_group)
 {
 	memset(c, 0, sizeof(*c));
 	for (int k = 0; k < LM__N_CAT; k++)
 		c->cat[k] = LM_NO_INDEX;
-	return build_groups(c, pp, s, min_cell) && build_counts(c, pp, s, min_cell);
+	return build_groups(c, pp, s, min_cell, hide_group) && build_counts(c, pp, s, min_cell);
 }

@@ -40,8 +40,12 @@ struct lm__scale_cells {
 	size_t cat[LM__N_CAT]; /* LM_NO_INDEX when not computed */
 };
 
-/* Build and protect the tables of scale @p s. 0 when out of memory. */
-int lm__scale_cells_build(struct lm__scale_cells *c, const lm_prepost *pp, size_t s, unsigned long min_cell);
+/*
+ * Build and protect the tables of scale @p s; @p hide_group (NULL, or one
+ * flag per group) hides groups whatever their size. 0 when out of memory.
+ */
+int lm__scale_cells_build(struct lm__scale_cells *c, const lm_prepost *pp, size_t s, unsigned long min_cell,
+			  const unsigned char *hide_group);
 void lm__scale_cells_free(struct lm__scale_cells *c);
 
 #endif

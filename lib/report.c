@@ -440,6 +440,23 @@ struct scale_ctx {
 	const struct lm__scale_cells *cells; /* what is shown and what is hidden */
 };
 
+/*
+ * Cronbach's alpha of a wave rests on all rows of the wave with every item
+ * answered, paired or not: fewer than min_cell such rows and it is hidden,
+ * and so is what would give it back (the RCI's reliability and S_diff, and
+ * the reliable-change band, when the reliability is that alpha).
+ */
+static int alpha_hidden(const struct scale_ctx *c, int wave)
+{
+	double n = st(c->r, c->s, LM_NO_INDEX, wave ? LM_STAT_POST_ALPHA_N : LM_STAT_PRE_ALPHA_N);
+	return isfinite(n) && n > 0 && n < (double)c->r->min_cell;
+}
+
+static int rci_hidden(const struct scale_ctx *c)
+{
+	return lm_prepost_reliability_source(c->r->pp, c->s) == LM_RELIABILITY_ALPHA_PRE && alpha_hidden(c, 0);
+}
+
 /* Whether group g is shown on this scale. */
 static int gshown(const struct scale_ctx *c, size_t g)
 {
@@ -842,7 +859,7 @@ static void jt_grid(struct scale_ctx *c)
 	ulong_out(o, c->r->min_cell);
 	put(o, "\" and no count; a cell marked with a cross is hidden so that a smaller cell cannot be worked out. "
 	       "Cells on the diagonal line did not change; below it scores fell, above it they rose.");
-	if (isfinite(sdiff))
+	if (isfinite(sdiff) && !rci_hidden(c))
 		put(o, " The shaded band around the line holds changes too small to be reliable (Jacobson and Truax "
 		       "reliable change index within \xc2\xb1" "1.96).");
 	if (isfinite(cut))
@@ -877,7 +894,7 @@ static void jt_grid(struct scale_ctx *c)
 		}
 	}
 	put(o, "\n");
-	if (isfinite(sdiff) && sdiff > 0) {
+	if (isfinite(sdiff) && sdiff > 0 && !rci_hidden(c)) {
 		double d = RCI_CRITICAL * sdiff, span = hi - lo;
 		put(o, "<polygon fill=\"#56B4E9\" fill-opacity=\".2\" stroke=\"#56B4E9\" stroke-dasharray=\"2 2\" points=\"");
 		px(o, PX(lo - span));
@@ -971,6 +988,16 @@ static void categories_table(struct scale_ctx *c)
 	}
 	put(o, "</table>\n<p class=\"note\">Reliability ");
 	struct key kr = scale_key(sid, "rci", "reliability", NULL), ks = scale_key(sid, "rci", "sdiff", NULL);
+	double sdiff = st(c->r, c->s, LM_NO_INDEX, LM_STAT_RCI_SDIFF);
+	if (rci_hidden(c)) {
+		hidden(o, &kr, LM__CELL_SMALL, c->r->min_cell);
+		put(o, " (Cronbach's \xce\xb1 at pre, over fewer than ");
+		ulong_out(o, c->r->min_cell);
+		put(o, " rows), standard error of the difference ");
+		hidden(o, &ks, LM__CELL_COMPLEMENT, c->r->min_cell);
+		put(o, ".</p>\n");
+		return;
+	}
 	stat(o, &kr, st(c->r, c->s, LM_NO_INDEX, LM_STAT_RCI_RELIABILITY),
 	     why(c->r, c->s, LM_NO_INDEX, LM_STAT_RCI_RELIABILITY), K_ALPHA);
 	switch (lm_prepost_reliability_source(c->r->pp, c->s)) {
@@ -980,7 +1007,6 @@ static void categories_table(struct scale_ctx *c)
 	default: break;
 	}
 	put(o, ", standard error of the difference ");
-	double sdiff = st(c->r, c->s, LM_NO_INDEX, LM_STAT_RCI_SDIFF);
 	stat(o, &ks, sdiff, why(c->r, c->s, LM_NO_INDEX, LM_STAT_RCI_SDIFF), K_NUM);
 	if (isfinite(sdiff)) {
 		put(o, ": a change of more than ");
@@ -1091,7 +1117,10 @@ static void change_table(struct scale_ctx *c)
 		struct key ka = scale_key(sid, w ? "post" : "pre", "alpha", NULL);
 		struct key kn = scale_key(sid, w ? "post" : "pre", "alpha_n", NULL);
 		put(o, w ? "<tr><th scope=\"row\">Post</th><td>" : "<tr><th scope=\"row\">Pre</th><td>");
-		stat(o, &ka, st(c->r, c->s, LM_NO_INDEX, wa), why(c->r, c->s, LM_NO_INDEX, wa), K_ALPHA);
+		if (alpha_hidden(c, w))
+			hidden(o, &ka, LM__CELL_SMALL, c->r->min_cell);
+		else
+			stat(o, &ka, st(c->r, c->s, LM_NO_INDEX, wa), why(c->r, c->s, LM_NO_INDEX, wa), K_ALPHA);
 		put(o, "</td><td>");
 		stat(o, &kn, st(c->r, c->s, LM_NO_INDEX, wn), why(c->r, c->s, LM_NO_INDEX, wn), K_COUNT);
 		put(o, "</td></tr>\n");
@@ -1305,16 +1334,32 @@ static void write_html(const lm_report *r, struct lm_out *o, const struct lm__sc
 /* Decide what is hidden on every scale first: the header names only groups shown somewhere. */
 static int write_all(const lm_report *r, struct lm_out *o)
 {
-	size_t ns = r->inst->n_scales;
+	size_t ns = r->inst->n_scales, ng = lm_prepost_group_count(r->pp);
 	struct lm__scale_cells *cells = calloc(ns ? ns : 1, sizeof(*cells));
-	int ok = cells != NULL;
-	for (size_t s = 0; s < ns && ok; s++)
-		ok = !scale_shown(r, s) || lm__scale_cells_build(&cells[s], r->pp, s, r->min_cell);
+	unsigned char *hide = calloc(ng ? ng : 1, 1);
+	int ok = cells && hide, again = 1;
+	/*
+	 * A group hidden on one scale is hidden on every scale: where a scale is
+	 * the sum of others (a total of subscales), its rows on the others would
+	 * otherwise give it back. Hiding only grows, so this ends.
+	 */
+	while (ok && again) {
+		again = 0;
+		for (size_t s = 0; s < ns && ok; s++) {
+			lm__scale_cells_free(&cells[s]);
+			ok = !scale_shown(r, s) || lm__scale_cells_build(&cells[s], r->pp, s, r->min_cell, hide);
+		}
+		for (size_t s = 0; s < ns && ok; s++)
+			for (size_t g = 0; g < ng && scale_shown(r, s); g++)
+				if (!hide[g] && lm__dtable_state(cells[s].groups, cells[s].group_item[g]) != LM__CELL_SHOWN)
+					hide[g] = again = 1;
+	}
 	if (ok)
 		write_html(r, o, cells);
 	for (size_t s = 0; cells && s < ns; s++)
 		lm__scale_cells_free(&cells[s]);
 	free(cells);
+	free(hide);
 	return ok;
 }
 

@@ -698,6 +698,45 @@ static void test_reasons_are_true(void **state)
 	free(json);
 }
 
+/*
+ * A group hidden on one scale is hidden on all: group A has 5 pairs on the
+ * part scale but 4 on the total (one post row lacks an item), and a total
+ * of subscales would otherwise give it back from the other scales' rows.
+ */
+static void test_group_hidden_on_every_scale(void **state)
+{
+	struct fx *fx = *state;
+	static const char two[] =
+		"format: 1\nid: pp2\nname: PP2\nversion: '1'\n"
+		"responses: [{value: 1, label: a}, {value: 2, label: b}, {value: 3, label: c}]\n"
+		"items: [{id: p_1, label: x}, {id: p_2, label: y}, {id: p_3, label: z}]\n"
+		"scales:\n"
+		"  - {id: total, label: T, items: [p_1, p_2, p_3], method: sum}\n"
+		"  - {id: part, label: P, items: [p_1, p_2], method: sum}\n";
+	for (int w = 0; w < 2; w++) {
+		FILE *f = fopen(w ? fx->post : fx->pre, "w");
+		assert_non_null(f);
+		fputs("id,group,p_1,p_2,p_3\n", f);
+		for (int i = 0; i < 17; i++)
+			fprintf(f, "r%02d,%s,%d,%d,%s\n", i, i < 5 ? "A" : "B", 1 + (i + w) % 3, 1 + (i * 2 + w) % 3,
+				w && i == 0 ? "" : i % 2 ? "2" : "3");
+		fclose(f);
+	}
+	assert_int_equal(lm_instrument_load_buffer(&fx->inst, two, sizeof(two) - 1, "pp2.yaml", NULL), LM_OK);
+	assert_int_equal(lm_prepost_new(&fx->pp, fx->inst), LM_OK);
+	assert_int_equal(lm_prepost_set_group_column(fx->pp, "group"), LM_OK);
+	assert_int_equal(lm_prepost_run_files(fx->pp, fx->pre, fx->post, fx->err), LM_OK);
+	assert_true(lm_prepost_stat(fx->pp, 0, 0, LM_STAT_CHANGE_N) == 4);
+	assert_true(lm_prepost_stat(fx->pp, 1, 0, LM_STAT_CHANGE_N) == 5);
+	assert_int_equal(lm_report_new(&fx->r, fx->pp), LM_OK);
+	assert_int_equal(lm_report_write_file(fx->r, fx->html, fx->err), LM_OK);
+	fx->text = slurp(fx->html);
+	assert_null(strstr(fx->text, "/groups/A/"));
+	assert_null(strstr(fx->text, "/groups/B/"));
+	assert_null(strstr(fx->text, ">A<"));
+	assert_non_null(strstr(fx->text, "2 other groups are not named: hidden on every scale"));
+}
+
 static void test_arguments(void **state)
 {
 	struct fx *fx = *state;
@@ -729,6 +768,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_pair_in_the_plot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_differencing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reasons_are_true, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_group_hidden_on_every_scale, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_arguments, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
