@@ -21,6 +21,8 @@
 #define EPS 1e-9
 /* Subsets tried per search; beyond it the table is treated as leaking (more is hidden). */
 #define SEARCH_BUDGET 200000
+/* Items tried one by one before taking the cheapest in a sum that gives the union away. */
+#define SINGLE_TRIES 32
 
 struct lm__dtable {
 	size_t n_atoms, n_items, cap_items;
@@ -445,8 +447,8 @@ static int choose(const struct lm__dtable *t, const unsigned char *in_u, int fou
 {
 	*pick = LM_NO_INDEX;
 	if (found == 1) {
-		/* The cheapest single item whose hiding breaks every way of working it out. */
-		for (size_t i = 0; i < nc && *pick == LM_NO_INDEX; i++) {
+		/* The cheapest single item whose hiding breaks every way of working it out (of the cheapest few). */
+		for (size_t i = 0; i < nc && i < SINGLE_TRIES && *pick == LM_NO_INDEX; i++) {
 			struct basis b;
 			if (!basis_build(&b, t, cand[i]))
 				return 0;

@@ -30,8 +30,19 @@ static int build_groups(struct lm__scale_cells *c, const lm_prepost *pp, size_t 
 			const unsigned char *hide_group)
 {
 	size_t ng = c->ng = lm_prepost_group_count(pp);
+	c->group_item = malloc((ng ? ng : 1) * sizeof(size_t));
+	if (!c->group_item)
+		return 0;
+	for (size_t g = 0; g < ng; g++)
+		c->group_item[g] = LM_NO_INDEX; /* reads as hidden */
+	if (ng > LM__MAX_GROUPS) {
+		/* No group row: the overall row alone. */
+		c->too_many_groups = 1;
+		size_t zero = 0;
+		return (c->groups = lm__dtable_new(1, min_cell)) && lm__dtable_item(c->groups, &zero, 1, 1) != LM_NO_INDEX &&
+		       lm__dtable_protect(c->groups) == LM_OK;
+	}
 	c->groups = lm__dtable_new(ng + 1, min_cell);
-	c->group_item = calloc(ng ? ng : 1, sizeof(size_t));
 	size_t *all = malloc((ng + 1) * sizeof(size_t));
 	if (!c->groups || !c->group_item || !all) {
 		free(all);
@@ -90,7 +101,7 @@ static int build_counts(struct lm__scale_cells *c, const lm_prepost *pp, size_t 
 	const struct lm_scale *scale = &lm_prepost_instrument(pp)->scales[s];
 	size_t np = lm_prepost_respondent_count(pp);
 	/* Bands make the grid when every pair with both scores has a band at both waves. */
-	c->bands = scale->n_bands > 0;
+	c->bands = scale->n_bands > 0 && scale->n_bands <= LM__MAX_BANDS;
 	for (size_t r = 0; r < np && c->bands; r++) {
 		double a = lm_prepost_respondent_score(pp, r, s, 0), b = lm_prepost_respondent_score(pp, r, s, 1);
 		if (isfinite(a) && isfinite(b))

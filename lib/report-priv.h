@@ -11,6 +11,11 @@
 #include "disclosure-priv.h"
 #include "internal.h"
 
+/* A report shows at most this many groups (more would not be read, and the check grows as its square). */
+#define LM__MAX_GROUPS 64
+/* Bands make the grid and the band tables up to this many; beyond, fifths of the range. */
+#define LM__MAX_BANDS 10
+
 /* Change categories as items of the counts table. */
 enum { LM__CAT_IMPROVED, LM__CAT_UNCHANGED, LM__CAT_DETERIORATED, LM__CAT_RECOVERED, LM__N_CAT };
 
@@ -21,6 +26,7 @@ struct lm__scale_cells {
 	 * row (n, means, SDs, CIs, p) rests on the same pairs.
 	 */
 	size_t ng;
+	int too_many_groups; /* more than LM__MAX_GROUPS: none is shown */
 	struct lm__dtable *groups;
 	size_t *group_item; /* ng */
 

@@ -560,6 +560,13 @@ static void other_groups_row(struct scale_ctx *c)
 		return;
 	put(o, "<tr><th scope=\"row\">Other groups</th><td colspan=\"5\" class=\"lab\"><span class=\"sup\">not "
 	       "shown or named: ");
+	if (c->cells->too_many_groups) {
+		ulong_out(o, c->ng);
+		put(o, " groups, and a report shows at most ");
+		ulong_out(o, LM__MAX_GROUPS);
+		put(o, "</span></td></tr>\n");
+		return;
+	}
 	if (small) {
 		ulong_out(o, small);
 		put(o, small == 1 ? " group has" : " groups have");

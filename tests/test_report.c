@@ -737,6 +737,26 @@ static void test_group_hidden_on_every_scale(void **state)
 	assert_non_null(strstr(fx->text, "2 other groups are not named: hidden on every scale"));
 }
 
+/* More than 64 groups: none is shown or named, and the report says why. */
+static void test_too_many_groups(void **state)
+{
+	struct fx *fx = *state;
+	static char names[70][8];
+	const char *group[350];
+	int pre[350], post[350];
+	for (int i = 0; i < 350; i++) {
+		snprintf(names[i / 5], sizeof(names[0]), "grp%02d", i / 5);
+		group[i] = names[i / 5];
+		pre[i] = 3 + i % 13;
+		post[i] = 3 + (i * 7) % 13;
+	}
+	put_waves(fx, 350, group, pre, post);
+	run_pp(fx, 0);
+	assert_null(strstr(fx->text, "/groups/"));
+	assert_null(strstr(fx->text, "grp0"));
+	assert_non_null(strstr(fx->text, "70 groups, and a report shows at most 64"));
+}
+
 static void test_arguments(void **state)
 {
 	struct fx *fx = *state;
@@ -769,6 +789,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_differencing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reasons_are_true, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_group_hidden_on_every_scale, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_too_many_groups, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_arguments, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
