@@ -23,7 +23,7 @@ static const char usage_text[] =
 	"  show INSTRUMENT            show an instrument's items, scales, rules and sources\n"
 	"  check FILE.yaml...         check instrument definitions; every problem as FILE:LINE:COL\n"
 	"  score INSTRUMENT [DATA.csv|-] [-o OUT] [--format csv|json]\n"
-	"                             [--id-column NAME] [--delimiter C] [--rejects FILE]\n"
+	"                             [--id-column NAME | --no-id] [--delimiter C] [--rejects FILE]\n"
 	"                             [--prefix P] [--map ITEM=COL,...] [--map-file F]\n"
 	"                             [--missing NA,.,...]\n"
 	"                             score a CSV table, one record per data row\n"
@@ -57,7 +57,10 @@ static const char options_text[] =
 	"                             rejected, unless --rejects is given)\n"
 	"  -f, --format csv|json      score: csv (default) or JSON Lines;\n"
 	"                             prepost: json (default, one document) or csv (one row per pair)\n"
-	"  --id-column NAME           the column with respondent ids (default: a column named 'id')\n"
+	"  --id-column NAME           the column with respondent ids (default: the column named 'id';\n"
+	"                             a table without it is refused)\n"
+	"  --no-id                    score: the table has no id column; the data row number (blank\n"
+	"                             rows counted) is written as each row's id\n"
 	"  -d, --delimiter C          the field delimiter; 'tab' for a tab (default: detected from\n"
 	"                             the header, one of ',' ';' tab; refused when it cannot be told)\n"
 	"  --prefix P                 item columns are P<n>: --prefix Q5_ reads stss_7 from Q5_7\n"
@@ -118,7 +121,8 @@ struct option_spec {
  * Separate options from positional arguments, wherever they appear. The
  * positionals are moved to the front of argv (in order) and counted in *npos.
  * Every option takes an argument, given as "--name VALUE", "--name=VALUE",
- * "-n VALUE" or "-nVALUE". -h and --help set *help.
+ * "-n VALUE" or "-nVALUE" (flags are taken out before: take_flag()). -h and
+ * --help set *help.
  * @return EXIT_OK, or EXIT_USAGE after printing the problem.
  */
 static int parse_args(int argc, char **argv, const struct option_spec *opts, size_t nopts, int *npos, int *help)
@@ -170,6 +174,30 @@ static int parse_args(int argc, char **argv, const struct option_spec *opts, siz
 			return usage_error("option given twice:", a);
 		*opt->value = value;
 	}
+	return EXIT_OK;
+}
+
+/*
+ * Take the flag --NAME (an option without a value) out of argv, before any
+ * "--", and set *given. Returns EXIT_OK, or EXIT_USAGE after saying that it
+ * was given twice.
+ */
+static int take_flag(int *argc, char **argv, const char *name, int *given)
+{
+	int kept = 0, stop = 0;
+	*given = 0;
+	for (int i = 0; i < *argc; i++) {
+		const char *a = argv[i];
+		if (!stop && strcmp(a, "--") == 0)
+			stop = 1;
+		if (stop || strncmp(a, "--", 2) != 0 || strcmp(a + 2, name) != 0) {
+			argv[kept++] = argv[i];
+			continue;
+		}
+		if ((*given)++)
+			return usage_error("option given twice:", a);
+	}
+	*argc = kept;
 	return EXIT_OK;
 }
 
@@ -646,11 +674,29 @@ static void print_reconciliation(const lm_table *table, unsigned long scored, un
 		}
 		fputc(')', stderr);
 	}
+	if (lm_table_rows_blank(table))
+		fprintf(stderr, ", blank rows skipped: %lu", lm_table_rows_blank(table));
 	fputc('\n', stderr);
 }
 
+/* After a failed open: the library's message about a missing id column names
+ * its settings; say the options that set them (--no-id only where ids are
+ * not needed to pair rows). */
+static void id_column_hint(const lm_error *err, int can_have_none)
+{
+	for (size_t i = 0; i < lm_error_count(err); i++) {
+		const char *m = lm_error_message(err, i);
+		if (strncmp(m, "no id column:", 13) == 0 ||
+		    (strncmp(m, "id column \"", 11) == 0 && strstr(m, "\" is not in the header"))) {
+			fprintf(stderr, "libra: name the id column with --id-column NAME%s\n",
+				can_have_none ? ", or give --no-id to number the rows instead" : "");
+			return;
+		}
+	}
+}
+
 static int score_table(const lm_instrument *inst, lm_scorer *scorer, lm_error *err, const char *data, const char *out,
-		       int format, const char *id_column, const struct reader *reader, const char *rejects_path)
+		       int format, const char *id_column, int no_id, const struct reader *reader, const char *rejects_path)
 {
 	const char *data_name = data && strcmp(data, "-") != 0 ? data : NULL;
 	const char *out_name = out && strcmp(out, "-") != 0 ? out : NULL;
@@ -664,6 +710,8 @@ static int score_table(const lm_instrument *inst, lm_scorer *scorer, lm_error *e
 	rc = lm_table_new(&table, inst);
 	if (rc == LM_OK && id_column)
 		rc = lm_table_set_id_column(table, id_column);
+	if (rc == LM_OK && no_id)
+		rc = lm_table_set_no_id(table, 1);
 	if (rc == LM_OK)
 		rc = configure_table(table, reader, err);
 	if (rc == LM_EINVAL && !lm_error_count(err)) {
@@ -686,6 +734,8 @@ static int score_table(const lm_instrument *inst, lm_scorer *scorer, lm_error *e
 		rc = lm_rejects_open_file(&rejects, table, rejects_path, err);
 	if (rc != LM_OK) {
 		report(err, rc);
+		if (!id_column && !no_id)
+			id_column_hint(err, 1);
 		goto done;
 	}
 
@@ -845,6 +895,7 @@ static int cmd_score(int argc, char **argv)
 {
 	const char *out = NULL, *format_name = NULL, *id_column = NULL, *delimiter_arg = NULL, *responses = NULL;
 	const char *rejects = NULL;
+	int no_id = 0;
 	struct reader reader = {0};
 	const struct option_spec opts[] = {
 		{"output", 'o', &out},
@@ -866,7 +917,8 @@ static int cmd_score(int argc, char **argv)
 	lm_scorer *scorer = NULL;
 	lm_error *err = NULL;
 
-	if (parse_args(argc, argv, opts, sizeof opts / sizeof opts[0], &npos, &help) != EXIT_OK)
+	if (take_flag(&argc, argv, "no-id", &no_id) != EXIT_OK ||
+	    parse_args(argc, argv, opts, sizeof opts / sizeof opts[0], &npos, &help) != EXIT_OK)
 		return EXIT_USAGE;
 	if (help) {
 		print_usage(stdout);
@@ -876,7 +928,7 @@ static int cmd_score(int argc, char **argv)
 		return usage_error("score: missing INSTRUMENT", NULL);
 	if (npos > 2 || (responses && npos > 1))
 		return usage_error("score: too many arguments; unexpected", argv[responses ? 1 : 2]);
-	if (responses && (out || format_name || id_column || delimiter_arg || rejects || reader.prefix || reader.map ||
+	if (responses && (out || format_name || id_column || no_id || delimiter_arg || rejects || reader.prefix || reader.map ||
 			  reader.map_file || reader.missing))
 		return usage_error("--responses scores one respondent and prints a table; it takes no options for tables",
 				   NULL);
@@ -893,6 +945,9 @@ static int cmd_score(int argc, char **argv)
 	reader.delimiter = delimiter;
 	if (id_column && id_column[0] == '\0')
 		return usage_error("--id-column needs a column name", NULL);
+	if (id_column && no_id)
+		return usage_error("--id-column names the id column and --no-id says there is none: give one of them",
+				   NULL);
 	data = npos > 1 ? argv[1] : NULL;
 	if (out && data && strcmp(out, "-") != 0 && strcmp(data, "-") != 0 && same_file(out, data)) {
 		fprintf(stderr, "libra: refusing to write the output over the input '%s'\n", data);
@@ -917,7 +972,7 @@ static int cmd_score(int argc, char **argv)
 	} else if (responses) {
 		status = score_responses(inst, scorer, err, responses);
 	} else {
-		status = score_table(inst, scorer, err, data, out, format, id_column, &reader, rejects);
+		status = score_table(inst, scorer, err, data, out, format, id_column, no_id, &reader, rejects);
 	}
 	lm_scorer_free(scorer);
 	lm_instrument_free(inst);
@@ -1014,6 +1069,8 @@ static void print_counts(const lm_prepost *pp, int long_form, int failed)
 		fprintf(stderr, ", rejected: %lu", lm_prepost_count(pp, LM_COUNT_REJECTED));
 	if (long_form)
 		fprintf(stderr, ", other wave: %lu", lm_prepost_count(pp, LM_COUNT_OTHER_WAVE));
+	if (lm_prepost_count(pp, LM_COUNT_BLANK))
+		fprintf(stderr, ", blank rows skipped: %lu", lm_prepost_count(pp, LM_COUNT_BLANK));
 	fputc('\n', stderr);
 }
 
@@ -1234,6 +1291,8 @@ static int cmd_prepost(int argc, char **argv)
 		       : lm_prepost_run_files(pp, argv[1], argv[2], err);
 	if (rc != LM_OK) {
 		report(err, rc);
+		if (!a.id_column)
+			id_column_hint(err, 0);
 		fputs("libra: no output written\n", stderr);
 		/* Rows read are still counted when the data failed (not when a header did). */
 		if (lm_prepost_count(pp, LM_COUNT_PRE_ROWS) + lm_prepost_count(pp, LM_COUNT_POST_ROWS) +
@@ -1363,6 +1422,8 @@ static int cmd_report(int argc, char **argv)
 		rc = lm_report_write_file(report_, out, err);
 	if (rc != LM_OK) {
 		report(err, rc);
+		if (!a.id_column)
+			id_column_hint(err, 0);
 		fputs("libra: no output written\n", stderr);
 		goto done;
 	}

@@ -205,12 +205,17 @@ int lm__table_copy_options(lm_table *dst, const lm_table *src);
 int lm__validate(struct lm_instrument *inst, const char *file, lm_error *err);
 
 /* number.c: locale-independent decimal parsing: [ws][+-]digits[.digits][ws] or [+-].digits.
- * Returns 1 and sets *out on success, 0 if the text is not such a number. */
+ * Returns 0 if the text is not such a number; else sets *out to the nearest double and returns
+ * LM_NUMBER_EXACT when the text is exactly that double's number (its shortest decimal, as
+ * lm_format_number() writes it: every text of at most 15 significant digits is), or
+ * LM_NUMBER_INEXACT when it is another number (more digits than a double holds, e.g.
+ * "2.9999999999999999", read as 3): such a text equals no declared value. */
+enum { LM_NUMBER_EXACT = 1, LM_NUMBER_INEXACT = 2 };
 int lm__parse_decimal(const char *s, size_t len, double *out);
 
-/* number.c: snprintf(out, 24, "%.15g", v) in the C locale, for 1e-4 <= |v| < 1e15 (where %.15g
- * writes no exponent); returns the length. Returns 0 (out untouched) for any other v. */
-size_t lm__format_g15(char *out, double v);
+/* number.c: lm_format_number() for 1e-4 <= |v| < 1e15 where that writes no exponent, without
+ * printf; returns the length (out needs 24 bytes). Returns 0 (out untouched) for any other v. */
+size_t lm__format_fast(char *out, double v);
 
 /* Case-insensitive (ASCII) comparison of a text, trimmed of white space, with a label. */
 int lm__label_equal(const char *text, size_t len, const char *label);

@@ -380,9 +380,19 @@ static int get_number(struct ld *ld, yaml_node_t *n, const char *what, double *o
 	if (!n)
 		return 0;
 	const char *s = scalar(n);
-	if (!s || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE || !lm__parse_decimal(s, strlen(s), out)) {
+	int number = s && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? lm__parse_decimal(s, strlen(s), out) : 0;
+	if (!number) {
 		bad(ld, n, "%s must be a decimal number, not %s%s%s", what, s ? "'" : "", s ? s : kind_name(n),
 		    s ? "'" : "");
+		return 0;
+	}
+	if (number == LM_NUMBER_INEXACT) {
+		/* Data are compared with the number as written: this one could never match. */
+		char near[32];
+		if (!lm_format_number(near, sizeof(near), *out))
+			strcpy(near, "a number out of range");
+		bad(ld, n, "%s '%s' has more digits than a number can hold exactly (it would be read as %s)", what, s,
+		    near);
 		return 0;
 	}
 	return 1;
@@ -621,7 +631,7 @@ static void parse_min_answered(struct ld *ld, yaml_node_t *n, struct lm_scale *s
 	size_t len = text ? strlen(text) : 0;
 	double p;
 	if (text && len > 1 && text[len - 1] == '%' && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
-		if (!lm__parse_decimal(text, len - 1, &p) || p <= 0 || p > 100) {
+		if (lm__parse_decimal(text, len - 1, &p) != LM_NUMBER_EXACT || p <= 0 || p > 100) {
 			bad(ld, n, "min_answered '%s' must be a share between 0%% and 100%%", text);
 			return;
 		}

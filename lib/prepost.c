@@ -123,7 +123,7 @@ struct lm_prepost {
 	struct wave w[2];
 	size_t *groups; /* offsets of group names in group_text */
 	size_t n_groups, cap_groups;
-	unsigned long counts[LM_COUNT_REJECTED + 1];
+	unsigned long counts[LM_COUNT_BLANK + 1];
 
 	/* pairs, in pre order: row indexes into w[0] and w[1] */
 	size_t n_pairs;
@@ -592,7 +592,7 @@ struct read_job {
 	const char *wave_column;   /* the column that says which (long form), */
 	const char *const *values; /* with its pre and post values */
 	lm_error *err;
-	unsigned long rejected, other_wave;
+	unsigned long rejected, other_wave, blank;
 	int rc;
 };
 
@@ -677,6 +677,7 @@ static int read_table(struct read_job *job)
 	}
 	if (rc == LM_OK && bad_rows)
 		rc = LM_EDATA;
+	job->blank = lm_table_rows_blank(t);
 	lm_scorer_free(sc);
 	lm_table_free(t);
 	return job->rc = rc;
@@ -718,6 +719,7 @@ static void read_tables(lm_prepost *pp, struct read_job *jobs, size_t n, lm_erro
 		}
 		pp->counts[LM_COUNT_REJECTED] += jobs[k].rejected;
 		pp->counts[LM_COUNT_OTHER_WAVE] += jobs[k].other_wave;
+		pp->counts[LM_COUNT_BLANK] += jobs[k].blank;
 	}
 }
 
@@ -1159,7 +1161,7 @@ const lm_instrument *lm_prepost_instrument(const lm_prepost *pp)
 
 unsigned long lm_prepost_count(const lm_prepost *pp, int which)
 {
-	return pp && which >= 0 && which <= LM_COUNT_REJECTED ? pp->counts[which] : 0;
+	return pp && which >= 0 && which <= LM_COUNT_BLANK ? pp->counts[which] : 0;
 }
 
 static const struct summary *summary_of(const lm_prepost *pp, size_t scale, size_t group)

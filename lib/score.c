@@ -364,8 +364,13 @@ int lm_scorer_set_text(lm_scorer *s, size_t item, const char *text, size_t len, 
 		return LM_OK;
 	}
 	double v;
-	if (lm__parse_decimal(text, len, &v))
+	int number = lm__parse_decimal(text, len, &v);
+	if (number == LM_NUMBER_EXACT)
 		return lm_scorer_set(s, item, v, err);
+	if (number == LM_NUMBER_INEXACT) { /* "2.9999999999999999" is not 3, though it reads as 3 */
+		set_blank(s, item);
+		return bad_value(s, item, text, len, err);
+	}
 	const struct lm_item *it = &s->inst->items[item];
 	const struct lm_response_set *rs = it->responses;
 	for (size_t k = 0; k < rs->n; k++)

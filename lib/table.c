@@ -41,6 +41,7 @@ struct colmap {
 struct lm_table {
 	const lm_instrument *inst; /* own reference */
 	char *id_request;          /* lm_table_set_id_column(), or NULL */
+	int no_id;                 /* lm_table_set_no_id(): rows are identified by their number */
 	char delim;                /* lm_table_set_delimiter() */
 	char pdelim;               /* the delimiter of the open table, fixed at open */
 	int state;
@@ -71,7 +72,7 @@ struct lm_table {
 
 	/* Lines: the next unread line, and the line the current row started on. */
 	unsigned long line, row_line;
-	unsigned long row, rows_read, rows_rejected;
+	unsigned long row, rows_read, rows_rejected, rows_blank;
 	unsigned long rejected_for[LM_REJECT_TEXT + 1]; /* by enum lm_reject_reason */
 	/* Empty lines seen before more data, each still to be reported as a row. */
 	unsigned long pending_blank, pending_line;
@@ -168,7 +169,7 @@ static void table_close(lm_table *t)
 	t->rec_blank = 0;
 	t->line = 1;
 	t->row_line = 0;
-	t->row = t->rows_read = t->rows_rejected = 0;
+	t->row = t->rows_read = t->rows_rejected = t->rows_blank = 0;
 	memset(t->rejected_for, 0, sizeof(t->rejected_for));
 	t->pending_blank = t->pending_line = 0;
 	free_map(t->map, t->nmap);
@@ -239,6 +240,20 @@ int lm_table_set_id_column(lm_table *table, const char *name)
 	}
 	free(table->id_request);
 	table->id_request = copy;
+	if (copy)
+		table->no_id = 0;
+	return LM_OK;
+}
+
+int lm_table_set_no_id(lm_table *table, int none)
+{
+	if (!table || (none != 0 && none != 1) || table->state != TABLE_CLOSED)
+		return LM_EINVAL;
+	table->no_id = none;
+	if (none) {
+		free(table->id_request);
+		table->id_request = NULL;
+	}
 	return LM_OK;
 }
 
@@ -844,6 +859,82 @@ static void free_map(struct colmap *map, size_t n)
 	free(map);
 }
 
+/* @p s quoted for a message: control bytes escaped, cut at 40 bytes (at a
+ * UTF-8 character boundary). */
+static void sb_quoted(struct sbuf *b, const char *s, size_t len)
+{
+	int cut = len > 40;
+	if (cut)
+		for (len = 40; len && ((unsigned char)s[len] & 0xC0) == 0x80;)
+			len--;
+	sb_str(b, "\"");
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[8];
+		if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
+			snprintf(esc, sizeof(esc), c == '"' || c == '\\' ? "\\%c" : "\\x%02X", c);
+			sb_str(b, esc);
+		} else {
+			sb_add(b, s + i, 1);
+		}
+	}
+	sb_str(b, cut ? "...\"" : "\"");
+}
+
+/*
+ * The header has no id column: an error (a table of respondents without ids
+ * would write rows nobody can tell apart) that lists the header's columns and
+ * says how to name the id column, or that there is none. Returns LM_EDATA or
+ * LM_ENOMEM.
+ */
+static int no_id_column(const lm_table *t, unsigned long line, size_t ncols, const char *want, lm_error *err)
+{
+	struct sbuf b = {0};
+	size_t shown = ncols < 20 ? ncols : 20, near = LM_NO_INDEX;
+	for (size_t c = 0; c < ncols; c++) {
+		size_t len;
+		const char *s = field(t, c, &len);
+		trim(&s, &len);
+		size_t k = 0;
+		while (k < len && want[k] && (s[k] | 0x20) == (want[k] | 0x20))
+			k++;
+		if (k == len && !want[k] && near == LM_NO_INDEX)
+			near = c;
+		if (c < shown) {
+			sb_str(&b, c ? ", " : "");
+			sb_quoted(&b, s, len);
+		}
+	}
+	if (ncols > shown) {
+		char more[48];
+		snprintf(more, sizeof(more), " and %zu more", ncols - shown);
+		sb_str(&b, more);
+	}
+	if (near != LM_NO_INDEX) {
+		size_t len;
+		const char *s = field(t, near, &len);
+		trim(&s, &len);
+		sb_str(&b, "; ");
+		sb_quoted(&b, s, len);
+		sb_str(&b, " differs in case");
+	}
+	if (b.oom) {
+		free(b.s);
+		return LM_ENOMEM;
+	}
+	if (t->id_request)
+		lm__error(err, LM_EDATA, t->name, line, 0, "id column \"%s\" is not in the header (its columns: %s)", want,
+			  b.s);
+	else
+		lm__error(err, LM_EDATA, t->name, line, 0,
+			  "no id column: no column is named \"id\" (the header has %s); name the column of respondent "
+			  "ids (lm_table_set_id_column()), or say that there is none (lm_table_set_no_id()) to have "
+			  "the data row number identify each row",
+			  b.s);
+	free(b.s);
+	return LM_EDATA;
+}
+
 static int read_header(lm_table *t, lm_error *err)
 {
 	const struct lm_instrument *inst = t->inst;
@@ -877,13 +968,13 @@ static int read_header(lm_table *t, lm_error *err)
 		if (!(want[i] = wanted_column(t, i)))
 			status = LM_ENOMEM, nomem = 1;
 	}
-	const char *want_id = t->id_request ? t->id_request : "id";
+	const char *want_id = t->no_id ? NULL : t->id_request ? t->id_request : "id";
 	size_t id_col = LM_NO_INDEX, nmap = 0;
 	for (size_t c = 0; !nomem && c < ncols; c++) {
 		size_t len;
 		const char *s = field(t, c, &len);
 		trim(&s, &len);
-		if (name_equal(s, len, want_id)) {
+		if (want_id && name_equal(s, len, want_id)) {
 			if (id_col != LM_NO_INDEX) {
 				status = lm__error(err, LM_EDATA, t->name, header_line, c + 1,
 						   "duplicate column \"%s\" (fields %zu and %zu)", want_id,
@@ -938,9 +1029,10 @@ static int read_header(lm_table *t, lm_error *err)
 		status = lm__error(err, LM_EDATA, t->name, header_line, 0, "no column for item%s %s",
 				   n_missing > 1 ? "s" : "", missing.s);
 	free(missing.s);
-	if (t->id_request && id_col == LM_NO_INDEX && !nomem)
-		status = lm__error(err, LM_EDATA, t->name, header_line, 0, "id column \"%s\" is not in the header",
-				   t->id_request);
+	if (want_id && id_col == LM_NO_INDEX && !nomem && no_id_column(t, header_line, ncols, want_id, err) == LM_ENOMEM)
+		nomem = 1;
+	else if (want_id && id_col == LM_NO_INDEX && !nomem)
+		status = LM_EDATA;
 	for (size_t e = 0; e < t->n_extra && !nomem; e++) {
 		t->extra[e].col = LM_NO_INDEX;
 		for (size_t c = 0; c < ncols; c++) {
@@ -1386,13 +1478,19 @@ static int check_text(lm_table *t, size_t col, const char *s, size_t len, lm_err
 
 static int set_id(lm_table *t)
 {
-	t->has_id = t->id_col != LM_NO_INDEX;
+	t->has_id = t->id_col != LM_NO_INDEX || t->no_id;
 	t->id_len = 0;
 	if (!t->has_id)
 		return LM_OK;
 	const char *s = "";
 	size_t len = 0;
-	if (t->id_col < t->nfields && t->id_col < t->fields_keep)
+	char number[24];
+	if (t->no_id) /* the row number is the id */
+	{
+		len = (size_t)snprintf(number, sizeof(number), "%lu", t->row);
+		s = number;
+	}
+	else if (t->id_col < t->nfields && t->id_col < t->fields_keep)
 		s = field(t, t->id_col, &len);
 	if (len + 1 > t->id_cap) {
 		size_t cap = t->id_cap ? t->id_cap : 64;
@@ -1475,6 +1573,22 @@ static int report_cell(lm_table *t, const struct colmap *m, const char *s, size_
 	return LM_EDATA;
 }
 
+/* Whether every field of the record is empty or white space (a record with
+ * more fields than the header is not: those past it are not kept). */
+static int blank_record(const lm_table *t)
+{
+	if (t->nfields > t->fields_keep)
+		return 0;
+	for (size_t k = 0; k < t->nfields; k++) {
+		size_t len;
+		const char *s = field(t, k, &len);
+		trim(&s, &len);
+		if (len)
+			return 0;
+	}
+	return 1;
+}
+
 /* An unclosed quote ran to the end of the file: the last row, rejected. */
 static int reject_unclosed(lm_table *t, size_t field, lm_error *err)
 {
@@ -1505,43 +1619,50 @@ int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 		return LM_EINVAL;
 	}
 	t->problem_len = 0;
-	if (t->next_stash < t->n_stash) {
-		/* A row read ahead while looking for a Qualtrics header. */
-		const struct stash *st = &t->stash[t->next_stash++];
-		t->base = st->blank ? "" : st->bytes;
-		t->ends = st->ends_store + 1;
-		t->nfields = st->nfields;
-		t->row_line = st->line;
-		t->rec_blank = st->blank;
-		if (st->unclosed)
-			return reject_unclosed(t, st->quote_field, err);
-	} else if (t->deferred) {
-		t->state = TABLE_FAILED;
-		return t->deferred;
-	} else if (t->pending_blank) {
-		t->ends = t->ends_store + 1;
-		t->row_line = t->pending_line++;
-		t->pending_blank--;
-		t->nfields = 0;
-		if (end_field(t, 0) != LM_OK)
-			return LM_ENOMEM;
-		t->base = "";
-	} else {
-		t->ends = t->ends_store + 1; /* after a replay */
-		int r = read_record(t, err);
-		if (r == 0) {
-			t->state = TABLE_END;
-			t->has_id = 0;
-			return 0;
-		}
-		if (r == LM_EDATA)
-			return reject_unclosed(t, t->open_quote_field, err);
-		if (r < 0) {
+	for (;;) {
+		if (t->next_stash < t->n_stash) {
+			/* A row read ahead while looking for a Qualtrics header. */
+			const struct stash *st = &t->stash[t->next_stash++];
+			t->base = st->blank ? "" : st->bytes;
+			t->ends = st->ends_store + 1;
+			t->nfields = st->nfields;
+			t->row_line = st->line;
+			t->rec_blank = st->blank;
+			if (st->unclosed)
+				return reject_unclosed(t, st->quote_field, err);
+		} else if (t->deferred) {
 			t->state = TABLE_FAILED;
-			return r;
+			return t->deferred;
+		} else if (t->pending_blank) {
+			t->ends = t->ends_store + 1;
+			t->row_line = t->pending_line++;
+			t->pending_blank--;
+			t->nfields = 0;
+			if (end_field(t, 0) != LM_OK)
+				return LM_ENOMEM;
+			t->base = "";
+		} else {
+			t->ends = t->ends_store + 1; /* after a replay */
+			int r = read_record(t, err);
+			if (r == 0) {
+				t->state = TABLE_END;
+				t->has_id = 0;
+				return 0;
+			}
+			if (r == LM_EDATA)
+				return reject_unclosed(t, t->open_quote_field, err);
+			if (r < 0) {
+				t->state = TABLE_FAILED;
+				return r;
+			}
 		}
+		t->row++;
+		/* A row of nothing but delimiters (or an empty line) is what spreadsheets
+		 * leave below the data: no respondent, counted apart. */
+		if (t->stats || !blank_record(t))
+			break;
+		t->rows_blank++;
 	}
-	t->row++;
 	t->rows_read++;
 	if (t->stats)
 		t->row_line = t->row + 1; /* a case's line, even when a text value holds a line break */
@@ -1557,7 +1678,7 @@ int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 		t->rejected_for[LM_REJECT_FIELDS]++;
 		return lm__error(err, LM_EDATA, t->name, t->row_line, 0, "row %lu has %s", t->row, what);
 	}
-	int bad_text = t->has_id ? check_text(t, t->id_col, t->id, t->id_len, err) : 0;
+	int bad_text = t->id_col != LM_NO_INDEX ? check_text(t, t->id_col, t->id, t->id_len, err) : 0;
 	for (size_t e = 0; e < t->n_extra && bad_text != LM_ENOMEM; e++) {
 		size_t len;
 		const char *s = field(t, t->extra[e].col, &len);
@@ -1647,6 +1768,11 @@ unsigned long lm_table_rows_read(const lm_table *table)
 unsigned long lm_table_rows_rejected(const lm_table *table)
 {
 	return table ? table->rows_rejected : 0;
+}
+
+unsigned long lm_table_rows_blank(const lm_table *table)
+{
+	return table ? table->rows_blank : 0;
 }
 
 const char *lm_table_column_value(const lm_table *table, size_t handle, size_t *len)

@@ -1,7 +1,7 @@
 /*
  * libra_measures — the score writers of writer.h (CSV and JSON Lines, one
- * record per respondent) on the output sink of output.c, and the
- * locale-independent number format they all share.
+ * record per respondent) on the output sink of output.c. Numbers are
+ * written as lm_format_number() (number.c) writes them.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,70 +17,6 @@
 
 #include "internal.h"
 #include "output-priv.h"
-
-/* ---- numbers ---------------------------------------------------------- */
-
-size_t lm_format_number(char *buf, size_t size, double value)
-{
-	if (!buf || size == 0)
-		return 0;
-	buf[0] = '\0';
-	if (!isfinite(value))
-		return 0;
-	/* Whole numbers without printf (the common case), and never "-0". The
-	 * cast is exact below 1e15; comparing back avoids floor(), a libm call. */
-	long long whole = fabs(value) < 1e15 ? (long long)value : 0;
-	if (fabs(value) < 1e15 && (double)whole == value) {
-		char tmp[24];
-		size_t n = 0;
-		unsigned long long u = (unsigned long long)(whole < 0 ? -whole : whole);
-		do {
-			tmp[n++] = (char)('0' + u % 10);
-			u /= 10;
-		} while (u);
-		int neg = whole < 0;
-		if (n + (size_t)neg + 1 > size)
-			return 0;
-		size_t k = 0;
-		if (neg)
-			buf[k++] = '-';
-		while (n)
-			buf[k++] = tmp[--n];
-		buf[k] = '\0';
-		return k;
-	}
-	char tmp[64];
-	/* Fractions (means, SDs, change statistics) without printf when %.15g
-	 * would write no exponent; the rest, rare in results, through printf. */
-	size_t fast = lm__format_g15(tmp, value);
-	if (fast) {
-		if (fast + 1 > size)
-			return 0;
-		memcpy(buf, tmp, fast + 1);
-		return fast;
-	}
-	int n = snprintf(tmp, sizeof(tmp), "%.15g", value);
-	if (n <= 0 || (size_t)n >= sizeof(tmp))
-		return 0;
-	/* Whatever LC_NUMERIC made of the decimal point (',' or a multibyte
-	 * sign), it is the one run of bytes that is not a digit, sign or exponent. */
-	size_t k = 0;
-	for (int i = 0; i < n;) {
-		char c = tmp[i];
-		if (k + 1 >= size)
-			return 0;
-		if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == 'e') {
-			buf[k++] = c;
-			i++;
-		} else {
-			buf[k++] = '.';
-			while (i < n && !((tmp[i] >= '0' && tmp[i] <= '9') || tmp[i] == 'e'))
-				i++;
-		}
-	}
-	buf[k] = '\0';
-	return k;
-}
 
 /* ---- the score writers ------------------------------------------------ */
 

@@ -1,6 +1,7 @@
 /*
- * White-box tests of the locale-independent number parser and of the
- * printf-free %.15g (lib/number.c).
+ * White-box tests of the locale-independent number parser (exact: a text is
+ * a double's number only when it is that double's shortest decimal) and of
+ * the shortest round-trip format (lib/number.c).
  */
 #include <float.h>
 #include <locale.h>
@@ -37,12 +38,45 @@ static void check_numbers(void)
 	assert_true(parse("4.31", &v) && v == 4.31);
 	assert_true(parse("-0", &v) && v == 0 && !signbit(v));
 	assert_true(parse("123456789012345", &v) && v == 123456789012345.0);
+	/* Exactly the number written, however many digits spell it. */
+	static const struct {
+		const char *text;
+		double value;
+	} exact[] = {{"03", 3}, {"3.0000000000000000", 3}, {"0000000000000000000003", 3},
+		     {"3.00000000000000000000000000000", 3}, {"-99.000000000000000000", -99},
+		     {"1000000000000001", 1000000000000001.0}, {"9007199254740992", 9007199254740992.0},
+		     {"999999999999999.9", 999999999999999.9}, {"0.30000000000000004", 0.1 + 0.2},
+		     {"0.1000000000000000", 0.1}, {"0.00000000000000000000000001", 1e-26},
+		     {"100000000000000000000000", 1e23}, {"0.000", 0}, {"-0.0000000000000000000", 0}};
+	for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]); i++) {
+		if (parse(exact[i].text, &v) != LM_NUMBER_EXACT || v != exact[i].value || (v == 0 && signbit(v))) {
+			print_message("# \"%s\" is not read as exactly %.17g\n", exact[i].text, exact[i].value);
+			fail();
+		}
+	}
+	/* Numbers, but none that a double holds: each reads as a double whose
+	 * own number is another, so they equal no declared value. */
+	static const char *const inexact[] = {"2.9999999999999999", "3.00000000000000001", "0.30000000000000005",
+					      "0.10000000000000001", "9007199254740993", "123456789012345678",
+					      "1.2345678901234567890123", "-2.9999999999999999999999999"};
+	for (size_t i = 0; i < sizeof(inexact) / sizeof(inexact[0]); i++) {
+		if (parse(inexact[i], &v) != LM_NUMBER_INEXACT) {
+			print_message("# \"%s\" is taken as exact\n", inexact[i]);
+			fail();
+		}
+	}
+	assert_true(parse("2.9999999999999999", &v) == LM_NUMBER_INEXACT && v == 3);
 	/* Not decimal numbers */
 	static const char *const bad[] = {"", " ", ".", "+", "-", "1e3", "0x3", "3,5", "3.5.1", "inf", "nan",
 					  "NaN", "1 2", "\xef\xbc\x93" /* full-width 3 */, "3a", "--3",
-					  "123456789012345678"};
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_false(parse(bad[i], &v));
+					  "1234567890123456789x", "1.2345678901234567.8", "00000000000000000000."};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (parse(bad[i], &v) && strcmp(bad[i], "00000000000000000000.") != 0) {
+			print_message("# \"%s\" is taken as a number\n", bad[i]);
+			fail();
+		}
+	}
+	assert_true(parse("00000000000000000000.", &v) == LM_NUMBER_EXACT && v == 0); /* "5." is 5 */
 }
 
 static void test_parse(void **state)
@@ -83,7 +117,7 @@ static void test_labels(void **state)
 	assert_false(lm__label_equal("Very often x", 12, "Very often"));
 }
 
-/* ---- %.15g without printf ---------------------------------------------------- */
+/* ---- the shortest round trip ---------------------------------------------------- */
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
 
@@ -103,43 +137,55 @@ static double unit(void) /* [0, 1) */
 static unsigned long n_checked, n_fast;
 
 /*
- * lm_format_number(v) must be snprintf("%.15g") in the C locale, byte for
- * byte (except "-0", written "0"), and lm__format_g15() must take exactly
- * the numbers %.15g writes without an exponent in 1e-4 <= |v| < 1e15.
+ * lm_format_number(v) must be the first of snprintf("%.15g"), "%.16g" and
+ * "%.17g" (from "%.1g" below DBL_MIN) in the C locale that strtod() reads
+ * back as v, byte for byte
+ * (except "-0", written "0"); lm__format_fast() must take exactly the
+ * numbers it writes without an exponent in 1e-4 <= |v| < 1e15; and the
+ * parser must read what is written (without an exponent) back as exactly v.
  */
-static void check_g15(double v)
+static void check_shortest(double v)
 {
 	char want[64], got[32], fast[32];
-	snprintf(want, sizeof(want), "%.15g", v);
+	for (int p = fabs(v) < DBL_MIN ? 1 : 15; p <= 17; p++) {
+		snprintf(want, sizeof(want), "%.*g", p, v);
+		if (strtod(want, NULL) == v)
+			break;
+	}
 	size_t n = lm_format_number(got, sizeof(got), v);
 	const char *expect = strcmp(want, "-0") ? want : "0";
 	if (n != strlen(expect) || strcmp(got, expect) != 0) {
-		print_message("# %a: lm_format_number gives \"%s\", %%.15g \"%s\"\n", v, got, expect);
+		print_message("# %a: lm_format_number gives \"%s\", shortest %%.{15,16,17}g \"%s\"\n", v, got, expect);
 		fail();
 	}
-	size_t f = lm__format_g15(fast, v);
+	size_t f = lm__format_fast(fast, v);
 	double a = fabs(v);
 	int should = a >= 1e-4 && a < 1e15 && !strchr(want, 'e');
-	if ((f != 0) != should || (f && (f != strlen(want) || strcmp(fast, want) != 0))) {
-		print_message("# %a: lm__format_g15 gives %zu \"%s\", %%.15g \"%s\"\n", v, f, f ? fast : "", want);
+	if ((f != 0) != should || (f && (f != strlen(expect) || strcmp(fast, expect) != 0))) {
+		print_message("# %a: lm__format_fast gives %zu \"%s\", want \"%s\"\n", v, f, f ? fast : "", expect);
+		fail();
+	}
+	double back;
+	if (!strchr(got, 'e') && (lm__parse_decimal(got, n, &back) != LM_NUMBER_EXACT || back != v)) {
+		print_message("# %a: \"%s\" is not read back as exactly that\n", v, got);
 		fail();
 	}
 	n_checked++;
 	n_fast += f != 0;
 }
 
-static void check_g15_around(double v, int ulps)
+static void check_shortest_around(double v, int ulps)
 {
 	double lo = v, hi = v;
-	check_g15(v);
-	check_g15(-v);
+	check_shortest(v);
+	check_shortest(-v);
 	for (int i = 0; i < ulps; i++) {
 		lo = nextafter(lo, -INFINITY);
 		hi = nextafter(hi, INFINITY);
-		check_g15(lo);
-		check_g15(hi);
-		check_g15(-lo);
-		check_g15(-hi);
+		check_shortest(lo);
+		check_shortest(hi);
+		check_shortest(-lo);
+		check_shortest(-hi);
 	}
 }
 
@@ -148,7 +194,7 @@ static double parse_strtod(const char *s)
 	return strtod(s, NULL); /* the C locale: main() does not call setlocale */
 }
 
-static void test_format_g15(void **state)
+static void test_format_shortest(void **state)
 {
 	(void)state;
 	setlocale(LC_ALL, "C");
@@ -160,47 +206,62 @@ static void test_format_g15(void **state)
 					 0.00099999999999999995, 0.0001000000000000001, 12345678901234.25,
 					 12345678901234.75, 1234567890123.125, 0.5000000000000005};
 	for (size_t i = 0; i < sizeof(special) / sizeof(special[0]); i++) {
-		check_g15(special[i]);
-		check_g15(-special[i]);
+		check_shortest(special[i]);
+		check_shortest(-special[i]);
 	}
 	/* Powers of ten and the values that round up to them, with their neighbours. */
 	char text[64];
 	for (int j = -8; j <= 17; j++) {
 		snprintf(text, sizeof(text), "1e%d", j);
-		check_g15_around(parse_strtod(text), 40);
+		check_shortest_around(parse_strtod(text), 40);
 		snprintf(text, sizeof(text), "9.999999999999995e%d", j - 1);
-		check_g15_around(parse_strtod(text), 40);
+		check_shortest_around(parse_strtod(text), 40);
 		snprintf(text, sizeof(text), "9.99999999999999e%d", j - 1);
-		check_g15_around(parse_strtod(text), 40);
+		check_shortest_around(parse_strtod(text), 40);
 	}
 	/* Halfway between two 15-digit decimals, and a few ulps either side. */
 	for (int i = 0; i < 100000; i++) {
 		uint64_t d = 100000000000000ull + rnd() % 900000000000000ull;
 		int e = (int)(rnd() % 24) - 7;
 		snprintf(text, sizeof(text), "%llu5e%d", (unsigned long long)d, e - 15);
-		check_g15_around(parse_strtod(text), 2);
+		check_shortest_around(parse_strtod(text), 2);
 	}
+	/* The same at 16 digits, and decimals of 16 and 17 digits: where 15
+	 * digits do not read back and the 16-digit check decides. */
+	for (int i = 0; i < 100000; i++) {
+		uint64_t d = 1000000000000000ull + rnd() % 9000000000000000ull;
+		int e = (int)(rnd() % 24) - 7;
+		snprintf(text, sizeof(text), "%llu5e%d", (unsigned long long)d, e - 16);
+		check_shortest_around(parse_strtod(text), 2);
+		snprintf(text, sizeof(text), "%llue%d", (unsigned long long)d, e - 16);
+		check_shortest(parse_strtod(text));
+		snprintf(text, sizeof(text), "%llu%de%d", (unsigned long long)d, (int)(rnd() % 10), e - 17);
+		check_shortest(parse_strtod(text));
+	}
+	/* Powers of two, whose lower neighbour is half as far as the upper one. */
+	for (int k = -16; k <= 54; k++)
+		check_shortest_around(ldexp(1, k), 40);
 	/* Dyadic fractions n / 2^k: exact ties at the 16th digit. */
 	for (int i = 0; i < 300000; i++) {
 		uint64_t n = rnd() >> (11 + rnd() % 53);
-		check_g15(ldexp((double)n, -(int)(rnd() % 72)) * (rnd() & 1 ? -1 : 1));
+		check_shortest(ldexp((double)n, -(int)(rnd() % 72)) * (rnd() & 1 ? -1 : 1));
 	}
 	/* Decimals n / 10^k, as parsed from data and definitions. */
 	for (int i = 0; i < 300000; i++) {
 		uint64_t n = rnd() % 100000000000000000ull >> (rnd() % 50);
 		snprintf(text, sizeof(text), "%llue-%d", (unsigned long long)n, (int)(rnd() % 21));
-		check_g15(parse_strtod(text));
+		check_shortest(parse_strtod(text));
 	}
 	/* Reliable change indices: whole changes over an S_diff; and means. */
 	for (int i = 0; i < 300000; i++) {
 		double sdiff = 0.05 + unit() * 30;
-		check_g15((double)((int)(rnd() % 241) - 120) / sdiff);
-		check_g15((double)(rnd() % 100000) / (double)(1 + rnd() % 99999));
+		check_shortest((double)((int)(rnd() % 241) - 120) / sdiff);
+		check_shortest((double)(rnd() % 100000) / (double)(1 + rnd() % 99999));
 	}
 	/* Log-uniform magnitudes from 1e-7 to 1e17, either sign. */
 	for (int i = 0; i < 1000000; i++) {
 		double v = pow(10, -7 + 24 * unit());
-		check_g15(rnd() & 1 ? -v : v);
+		check_shortest(rnd() & 1 ? -v : v);
 	}
 	/* Any bit pattern that is a finite double. */
 	for (int i = 0; i < 200000; i++) {
@@ -208,9 +269,9 @@ static void test_format_g15(void **state)
 		double v;
 		memcpy(&v, &b, sizeof(v));
 		if (isfinite(v))
-			check_g15(v);
+			check_shortest(v);
 	}
-	print_message("# %%.15g: %lu numbers compared, %lu without printf\n", n_checked, n_fast);
+	print_message("# shortest round trip: %lu numbers compared, %lu without printf\n", n_checked, n_fast);
 	/* The printf-free path must be the common one, or the test proves little. */
 	assert_true(n_fast > n_checked / 2);
 }
@@ -221,7 +282,7 @@ int main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_parse_under_decimal_comma),
 		cmocka_unit_test(test_labels),
-		cmocka_unit_test(test_format_g15),
+		cmocka_unit_test(test_format_shortest),
 	};
 	return cmocka_run_group_tests_name("number", tests, NULL, NULL);
 }

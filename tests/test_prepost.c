@@ -452,8 +452,8 @@ static void test_outputs(void **state)
 			    "id,group,total_pre,total_post,total_change,total_rci,total_reliable,total_category,"
 			    "total_band_pre,total_band_post,nodir_pre,nodir_post,nodir_change,nodir_rci,nodir_reliable,"
 			    "nodir_category\n"
-			    "\"a,1\",t,3,6,3,0.74535599249993,none,unchanged,low,low,2,4,2,,,\n"
-			    "b,c,12,9,-3,-0.74535599249993,none,unchanged,high,low,8,6,-2,,,\n");
+			    "\"a,1\",t,3,6,3,0.7453559924999299,none,unchanged,low,low,2,4,2,,,\n"
+			    "b,c,12,9,-3,-0.7453559924999299,none,unchanged,high,low,8,6,-2,,,\n");
 	/* Writing before a run, or in an unknown format, is refused. */
 	lm_prepost *fresh;
 	assert_int_equal(lm_prepost_new(&fresh, fx->inst), LM_OK);

@@ -536,6 +536,7 @@ static void test_string_labels(void **state)
 	for (int labelled = 0; labelled < 2; labelled++) {
 		reset_table(fx);
 		assert_int_equal(lm_table_set_value_labels(fx->t, labelled), LM_OK);
+		assert_int_equal(lm_table_set_no_id(fx->t, 1), LM_OK); /* a file without ids */
 		assert_int_equal(lm_table_open_file(fx->t, path, fx->err), LM_OK);
 		for (int r = 0; r < 3; r++) {
 			assert_int_equal(lm_table_next(fx->t, fx->s, fx->err), 1);
@@ -616,6 +617,7 @@ static void test_numbers(void **state)
 		set = setlocale(LC_NUMERIC, locales[k]);
 	if (!set)
 		print_message("# no decimal-comma locale installed; checked under C only\n");
+	assert_int_equal(lm_table_set_no_id(fx->t, 1), LM_OK); /* a file without ids */
 	assert_int_equal(lm_table_open_file(fx->t, path, fx->err), LM_OK);
 	assert_int_equal(lm_table_next(fx->t, fx->s, fx->err), 1);
 	static const char *want[] = {"2", "2", "2", "0.1", "-1234.5678", "-7", "2000000000"};
@@ -658,6 +660,7 @@ static void test_one_column(void **state)
 	assert_int_equal(readstat_end_writing(w), READSTAT_OK);
 	readstat_writer_free(w);
 	close(fd);
+	assert_int_equal(lm_table_set_no_id(t, 1), LM_OK); /* a file without ids */
 	assert_int_equal(lm_table_open_file(t, path, fx->err), LM_OK);
 	for (int r = 0; r < 3; r++) {
 		assert_int_equal(lm_table_next(t, s, fx->err), 1);

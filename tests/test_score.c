@@ -263,15 +263,26 @@ static double p_threshold(const struct p_def *d, size_t c)
 	return d->values[1 + (c * 7) % (d->span - 1)];
 }
 
+/* A value as a definition writes it: the shortest decimal that reads back as
+ * it (a longer one, such as %.17g writes, is refused as more digits than a
+ * number holds). */
+static const char *p_num(char buf[32], double v)
+{
+	assert_true(lm_format_number(buf, 32, v) > 0);
+	assert_null(strchr(buf, 'e'));
+	return buf;
+}
+
 static char *p_yaml(const struct p_def *d)
 {
+	char nb[32];
 	size_t cap = 4096 + d->n_values * 64 + d->n_conds * 160, len = 0;
 	char *y = malloc(cap);
 	assert_non_null(y);
 #define P_PUT(...) (len += (size_t)snprintf(y + len, cap - len, __VA_ARGS__))
 	P_PUT("format: 1\nid: paths\nname: Paths\nversion: '1'\nresponses:\n");
 	for (size_t k = 0; k < d->n_values; k++)
-		P_PUT("  - {value: %.17g, label: r%zu}\n", d->values[k], k);
+		P_PUT("  - {value: %s, label: r%zu}\n", p_num(nb, d->values[k]), k);
 	P_PUT("missing_codes: [{value: -99, label: Declined}, {value: 99999, label: Unknown}]\nitems:\n");
 	for (int i = 0; i < P_ITEMS; i++)
 		P_PUT("  - {id: i%d, label: item %d, reverse: %s}\n", i, i, p_reversed[i] ? "true" : "false");
@@ -287,8 +298,8 @@ static char *p_yaml(const struct p_def *d)
 	for (int r = 0; r < 2; r++) {
 		P_PUT("  - id: rule%d\n    label: rule %d\n    combine: %s\n    conditions:\n", r, r, r ? "any" : "all");
 		for (size_t c = 0; c < d->n_conds; c++)
-			P_PUT("      - {scale: %s, value_at_least: %.17g, count_at_least: %zu}\n", p_scales[c % P_SCALES].id,
-			      p_threshold(d, c + (size_t)r), 1 + c % 3);
+			P_PUT("      - {scale: %s, value_at_least: %s, count_at_least: %zu}\n", p_scales[c % P_SCALES].id,
+			      p_num(nb, p_threshold(d, c + (size_t)r)), 1 + c % 3);
 	}
 #undef P_PUT
 	assert_true(len < cap);

@@ -144,7 +144,10 @@ static char *transcript(struct fx *fx)
 		if (r < 0 && r != LM_EDATA)
 			break;
 	}
-	str_printf(&b, "read=%lu rejected=%lu\n", lm_table_rows_read(fx->t), lm_table_rows_rejected(fx->t));
+	str_printf(&b, "read=%lu rejected=%lu", lm_table_rows_read(fx->t), lm_table_rows_rejected(fx->t));
+	if (lm_table_rows_blank(fx->t))
+		str_printf(&b, " blank=%lu", lm_table_rows_blank(fx->t));
+	str_add(&b, "\n", 1);
 	return b.s;
 }
 
@@ -236,17 +239,99 @@ static void test_end_of_file(void **state)
 	check_transcript(fx, "id,t_1,t_2,t_3\n\n", "read=0 rejected=0\n");
 }
 
+/* Empty lines and rows of bare delimiters (what spreadsheets leave) are blank
+ * rows: no respondents, skipped and counted apart, keeping their row numbers. */
 static void test_empty_line_inside(void **state)
 {
 	struct fx *fx = *state;
 	check_transcript(fx, "id,t_1,t_2,t_3\nA,1,2,3\n\n\r\nB,1,1,1\n",
 			 "1 row=1 line=2 id=[A] total=6 answered=3 ok\n"
-			 "-8 row=2 line=3 id=[]\n"
-			 "  data.csv:3: row 2 has 1 field, header has 4\n"
-			 "-8 row=3 line=4 id=[]\n"
-			 "  data.csv:4: row 3 has 1 field, header has 4\n"
 			 "1 row=4 line=5 id=[B] total=3 answered=3 ok\n"
-			 "read=4 rejected=2\n");
+			 "read=2 rejected=0 blank=2\n");
+}
+
+static void test_blank_rows(void **state)
+{
+	struct fx *fx = *state;
+	/* Before: ",,," rows were respondents with an empty id and no answers. */
+	check_transcript(fx, "id,t_1,t_2,t_3\n,,,\nA,1,2,3\n , ,\t,\r\n\"\",\"\",,\"\"\n,,\nB,1,1,1\n,,,\n,,,\n",
+			 "1 row=2 line=3 id=[A] total=6 answered=3 ok\n"
+			 "1 row=6 line=7 id=[B] total=3 answered=3 ok\n"
+			 "read=2 rejected=0 blank=6\n");
+	/* A row with any text is a row; one with more fields than the header is
+	 * rejected as before (the fields past the header are not kept). */
+	check_transcript(fx, "id,t_1,t_2,t_3\n,,,x\n,,,,,\n",
+			 "-8 row=1 line=2 id=[]\n"
+			 "  data.csv:2:4: row 1, column \"t_3\": \"x\" is not a response of t_3 (allowed: 1, 2, 3, 4, 5, or their "
+			 "labels: Never, Rarely, Sometimes, Often, Very often; missing code: -99 = Declined)\n"
+			 "-8 row=2 line=3 id=[]\n"
+			 "  data.csv:3: row 2 has 6 fields, header has 4\n"
+			 "read=2 rejected=2\n");
+	/* Blank rows where a Qualtrics header is looked for, and a table of blank rows only. */
+	check_transcript(fx, "id,t_1,t_2,t_3\n,,,\n;;;\n", "-8 row=2 line=3 id=[;;;]\n"
+			 "  data.csv:3: row 2 has 1 field, header has 4\n"
+			 "read=1 rejected=1 blank=1\n");
+	check_transcript(fx, "id,t_1,t_2,t_3\n,,,\n,,,\n", "read=0 rejected=0 blank=2\n");
+	/* With no id column, the row number (blank rows counted) is the id. */
+	lm_table_free(fx->t);
+	assert_int_equal(lm_table_new(&fx->t, fx->inst), LM_OK);
+	assert_int_equal(lm_table_set_no_id(fx->t, 1), LM_OK);
+	check_transcript(fx, "t_1,t_2,t_3\n1,2,3\n,,\n2,2,2\n",
+			 "1 row=1 line=2 id=[1] total=6 answered=3 ok\n"
+			 "1 row=3 line=4 id=[3] total=6 answered=3 ok\n"
+			 "read=2 rejected=0 blank=1\n");
+}
+
+/* A table without its id column is refused, unless it is said to have none. */
+static void test_no_id(void **state)
+{
+	struct fx *fx = *state;
+	/* Before: read, every row with no id. */
+	lm_error_clear(fx->err);
+	assert_int_equal(open_str(fx, "ID,t_1,t_2,t_3\nA,1,2,3\n"), LM_EDATA);
+	assert_int_equal(lm_error_count(fx->err), 1);
+	assert_string_equal(lm_error_text(fx->err, 0),
+			    "data.csv:1: no id column: no column is named \"id\" (the header has \"ID\", \"t_1\", \"t_2\", "
+			    "\"t_3\"; \"ID\" differs in case); name the column of respondent ids "
+			    "(lm_table_set_id_column()), or say that there is none (lm_table_set_no_id()) to have the "
+			    "data row number identify each row");
+	assert_int_equal(lm_table_next(fx->t, fx->s, NULL), LM_EINVAL);
+	/* Long headers are cut short, and names quoted with their control bytes escaped. */
+	struct str b = {0};
+	str_printf(&b, "%s", "t_1,t_2,t_3,\"a\x1b[31mb\"");
+	for (int c = 0; c < 30; c++)
+		str_printf(&b, ",x%d", c);
+	str_add(&b, "\n", 1);
+	lm_error_clear(fx->err);
+	assert_int_equal(open_str(fx, b.s), LM_EDATA);
+	free(b.s);
+	assert_non_null(strstr(lm_error_message(fx->err, 0),
+			       "(the header has \"t_1\", \"t_2\", \"t_3\", \"a\\x1B[31mb\", \"x0\", "));
+	assert_non_null(strstr(lm_error_message(fx->err, 0), "\"x15\" and 14 more);"));
+	/* Said to have none: rows are numbered, a column "id" is an ordinary one. */
+	assert_int_equal(lm_table_set_no_id(fx->t, 2), LM_EINVAL);
+	assert_int_equal(lm_table_set_no_id(NULL, 1), LM_EINVAL);
+	assert_int_equal(lm_table_set_no_id(fx->t, 1), LM_OK);
+	check_transcript(fx, "ID,t_1,t_2,t_3\nA,1,2,3\nB,1,1,1\n",
+			 "1 row=1 line=2 id=[1] total=6 answered=3 ok\n"
+			 "1 row=2 line=3 id=[2] total=3 answered=3 ok\n"
+			 "read=2 rejected=0\n");
+	assert_null(lm_table_id_column(fx->t));
+	check_transcript(fx, "id,t_1,t_2,t_3\nA,1,2,3\n", "1 row=1 line=2 id=[1] total=6 answered=3 ok\nread=1 rejected=0\n");
+	/* Not while open. */
+	assert_int_equal(lm_table_set_no_id(fx->t, 0), LM_EINVAL);
+	/* An id column named undoes it; and 0 returns to the default. */
+	lm_table_free(fx->t);
+	assert_int_equal(lm_table_new(&fx->t, fx->inst), LM_OK);
+	assert_int_equal(lm_table_set_no_id(fx->t, 1), LM_OK);
+	assert_int_equal(lm_table_set_id_column(fx->t, "ID"), LM_OK);
+	check_transcript(fx, "ID,t_1,t_2,t_3\nA,1,2,3\n", "1 row=1 line=2 id=[A] total=6 answered=3 ok\nread=1 rejected=0\n");
+	lm_table_free(fx->t);
+	assert_int_equal(lm_table_new(&fx->t, fx->inst), LM_OK);
+	assert_int_equal(lm_table_set_no_id(fx->t, 1), LM_OK);
+	assert_int_equal(lm_table_set_no_id(fx->t, 0), LM_OK);
+	check_transcript(fx, "id,t_1,t_2,t_3\nA,1,2,3\n", "1 row=1 line=2 id=[A] total=6 answered=3 ok\nread=1 rejected=0\n");
+	assert_int_equal(lm_table_rows_blank(NULL), 0);
 }
 
 static void test_field_count(void **state)
@@ -304,7 +389,11 @@ static void test_header_errors(void **state)
 	check_header_error(fx, "\nid,t_1,t_2,t_3\n", "data.csv:1: the first line is empty: it must be the header row\n");
 	check_header_error(fx, "id,t_1,t_2\n", "data.csv:1: no column for item t_3\n");
 	check_header_error(fx, "id,x,y\n1,2,3\n", "data.csv:1: no column for items t_1, t_2, t_3\n");
-	check_header_error(fx, "t_1,t_2,t_3,t_2\n", "data.csv:1:4: duplicate column \"t_2\" (fields 2 and 4)\n");
+	check_header_error(fx, "id,t_1,t_2,t_3,t_2\n", "data.csv:1:5: duplicate column \"t_2\" (fields 3 and 5)\n");
+	check_header_error(fx, "t_1,t_2,t_3\n",
+			   "data.csv:1: no id column: no column is named \"id\" (the header has \"t_1\", \"t_2\", \"t_3\"); "
+			   "name the column of respondent ids (lm_table_set_id_column()), or say that there is none "
+			   "(lm_table_set_no_id()) to have the data row number identify each row\n");
 	check_header_error(fx, "id,t_1,t_2,t_3,id\n", "data.csv:1:5: duplicate column \"id\" (fields 1 and 5)\n");
 	/* Every problem at once. */
 	check_header_error(fx, "id, t_1 ,t_4,t_1,id,t_4\n",
@@ -315,16 +404,16 @@ static void test_header_errors(void **state)
 	assert_int_equal(lm_table_set_id_column(fx->t, "subject"), LM_OK);
 	check_header_error(fx, "id,t_1,t_3\n",
 			   "data.csv:1: no column for item t_2\n"
-			   "data.csv:1: id column \"subject\" is not in the header\n");
+			   "data.csv:1: id column \"subject\" is not in the header (its columns: \"id\", \"t_1\", \"t_3\")\n");
 }
 
 static void test_header_ok(void **state)
 {
 	struct fx *fx = *state;
 	/* Names are trimmed; other columns are ignored, even when repeated; the filler is optional. */
-	check_transcript(fx, "note, t_3 ,note,t_2\t,t_1,ID\nx,1,y,2,3,z\n",
-			 "1 row=1 line=2 id=NULL total=6 answered=3 ok\nread=1 rejected=0\n");
-	assert_null(lm_table_id_column(fx->t));
+	check_transcript(fx, "note, t_3 ,note,t_2\t,t_1, id \nx,1,y,2,3,z\n",
+			 "1 row=1 line=2 id=[z] total=6 answered=3 ok\nread=1 rejected=0\n");
+	assert_string_equal(lm_table_id_column(fx->t), "id");
 	/* An explicit id column, kept exactly: spaces and leading zeros. */
 	assert_int_equal(lm_table_set_id_column(fx->t, "Subject No"), LM_OK);
 	check_transcript(fx, "id,t_1,t_2,t_3, Subject No \nA,1,2,3, 007 \n",
@@ -712,7 +801,7 @@ static void test_sources_agree(void **state)
 
 	/* The transcript holds every kind of row. */
 	assert_non_null(strstr(from_buffer, "with \"quotes\"]"));
-	assert_non_null(strstr(from_buffer, "has 1 field, header has 5"));
+	assert_non_null(strstr(from_buffer, " blank=")); /* empty lines */
 	assert_non_null(strstr(from_buffer, "has 3 fields, header has 5"));
 	assert_non_null(strstr(from_buffer, "\"9\" is not a response"));
 	assert_non_null(strstr(from_buffer, "id=[last] total=6"));
@@ -907,6 +996,7 @@ static void test_text_checks(void **state)
 static void test_column_limit(void **state)
 {
 	struct fx *fx = *state;
+	assert_int_equal(lm_table_set_no_id(fx->t, 1), LM_OK);
 	for (size_t extra = 65533; extra <= 65534; extra++) {
 		struct str b = {0};
 		str_add(&b, "t_1,t_2,t_3", 11);
@@ -1129,7 +1219,7 @@ static void test_arguments(void **state)
 	assert_int_equal(lm_instrument_load_buffer(&inst, yaml, sizeof(yaml) - 1, NULL, NULL), LM_OK);
 	assert_int_equal(lm_table_new(&t, inst), LM_OK);
 	lm_instrument_free(inst);
-	assert_int_equal(lm_table_open_buffer(t, "t_1,t_2,t_3\n", 12, NULL, NULL), LM_OK);
+	assert_int_equal(lm_table_open_buffer(t, "id,t_1,t_2,t_3\n", 15, NULL, NULL), LM_OK);
 	assert_non_null(lm_table_name(t));
 	lm_table_free(t);
 }
@@ -1143,6 +1233,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_crlf_and_bom, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_end_of_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_line_inside, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_blank_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_id, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_field_count, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unclosed_quote, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_header_errors, setup, teardown),

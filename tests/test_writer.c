@@ -554,9 +554,16 @@ static void check_numbers(void)
 	check_number(-42, "-42");
 	check_number(2.5, "2.5");
 	check_number(-0.125, "-0.125");
-	check_number(1.0 / 3, "0.333333333333333");
-	check_number(2.0 / 3 * 17, "11.3333333333333");
-	check_number(0.1 + 0.2, "0.3");
+	/* The shortest decimal that reads back to the same double: 15 digits
+	 * when they do, else 16 or 17. */
+	check_number(1.0 / 3, "0.3333333333333333");
+	check_number(2.0 / 3 * 17, "11.333333333333332");
+	check_number(0.1 + 0.2, "0.30000000000000004");
+	check_number(0.1, "0.1");
+	check_number(38.382352941176471, "38.38235294117647");
+	check_number(1000000000000001, "1000000000000001");
+	check_number(-9007199254740992, "-9007199254740992");
+	check_number(1e15 + 0.5, "1000000000000000.5");
 	check_number(999999999999999, "999999999999999");
 	check_number(-999999999999999, "-999999999999999");
 	check_number(1e15, "1e+15");

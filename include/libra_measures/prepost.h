@@ -46,7 +46,8 @@ enum lm_prepost_count {
 	LM_COUNT_NO_ID = 5,        /**< rows (either wave) with a blank id */
 	LM_COUNT_DUPLICATE_ID = 6, /**< rows (either wave) whose id occurs more than once in their wave */
 	LM_COUNT_OTHER_WAVE = 7,   /**< long form: rows whose wave is neither the pre nor the post value */
-	LM_COUNT_REJECTED = 8      /**< rows (either wave) with a value that is not a declared response */
+	LM_COUNT_REJECTED = 8,     /**< rows (either wave) with a value that is not a declared response */
+	LM_COUNT_BLANK = 9         /**< blank rows (either file), skipped: not in the rows above (since 0.3) */
 };
 
 /** Per-scale summary statistics (lm_prepost_stat()). */

@@ -75,9 +75,12 @@ LM_EXPORT LM_NODISCARD int lm_scorer_set(lm_scorer *scorer, size_t item, double 
 
 /**
  * Set item @p item from text as it appears in a data file: blank or white space
- * means blank; a plain decimal number ("3", " 3 ", "3.0"); or a response label
- * or missing-code label, compared case-insensitively. Exponents, hex, and
- * anything else are rejected. Parsing does not depend on the locale.
+ * means blank; a plain decimal number ("3", " 3 ", "3.0", "03"), which must be
+ * a response or missing code exactly as written (decimals are compared
+ * exactly: "2.9999999999999999" is not 3, though a double would round it to 3);
+ * or a response label or missing-code label, compared case-insensitively.
+ * Exponents, hex, and anything else are rejected. Parsing does not depend on
+ * the locale.
  * @param[in] text the cell; need not be NUL-terminated.
  * @param[in] len its length in bytes.
  * @return LM_OK, LM_EDATA or LM_EINVAL.

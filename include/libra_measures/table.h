@@ -47,12 +47,30 @@ LM_EXPORT LM_NODISCARD int lm_table_new(lm_table **out, const lm_instrument *ins
 LM_EXPORT void lm_table_free(lm_table *table);
 
 /**
- * Name the column holding respondent ids (copied). Without it, a column named
- * exactly "id" is used when there is one. Call before opening.
+ * Name the column holding respondent ids (copied); it undoes
+ * lm_table_set_no_id(). Without either, the column named exactly "id" is
+ * used. A header without the id column is refused (LM_EDATA) by the open,
+ * with a message that lists the header's columns: rows without ids could not
+ * be told apart in the outputs. NULL returns to the default. Call before
+ * opening.
  * @return LM_OK, LM_EINVAL or LM_ENOMEM.
- * @since 0.1
+ * @since 0.1 (a missing "id" column is an error since 0.3; before, rows had no id)
  */
 LM_EXPORT LM_NODISCARD int lm_table_set_id_column(lm_table *table, const char *name);
+
+/**
+ * Say that the table has no id column (@p none 1), or return to the default
+ * (0: the column named "id", or lm_table_set_id_column()'s). With no id
+ * column, each row is identified by its data row number (lm_table_row()):
+ * lm_table_row_id() gives it as decimal text ("1", "2", ...), which the
+ * writers put where the id goes, and lm_table_id_column() gives NULL. A
+ * column named "id" is then read as any other column. Undoes
+ * lm_table_set_id_column(). Call before opening.
+ * @return LM_OK, or LM_EINVAL (no table, @p none not 0 or 1, or the table is open).
+ * Thread safety: as for the table.
+ * @since 0.3
+ */
+LM_EXPORT LM_NODISCARD int lm_table_set_no_id(lm_table *table, int none);
 
 /**
  * How SPSS and Stata values that have a value label are read: as their codes
@@ -212,6 +230,11 @@ LM_EXPORT LM_NODISCARD int lm_table_open_buffer(lm_table *table, const char *dat
 
 /**
  * Read the next row into @p scorer (whose instrument must be the table's) and score it.
+ * Blank rows of a CSV table (an empty line, or nothing but delimiters and white
+ * space, as spreadsheets leave them) are no respondents: they are skipped and
+ * counted apart (lm_table_rows_blank()), though they keep their row numbers.
+ * Empty lines at the very end of the file are not counted at all. (A case of
+ * an SPSS or Stata file is a row even when every value is missing.)
  * @return 1 when a row was read and scored; 0 at the end of the table;
  *         LM_EDATA when the row was rejected (every problem in it is reported;
  *         call again for the next row); LM_EIO, LM_ENOMEM, LM_ELIMIT or LM_EINVAL
@@ -220,7 +243,10 @@ LM_EXPORT LM_NODISCARD int lm_table_open_buffer(lm_table *table, const char *dat
  */
 LM_EXPORT LM_NODISCARD int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err);
 
-/** 1-based number of the current data row (the header is not counted). @since 0.1 */
+/**
+ * 1-based number of the current data row: the header is not counted, blank
+ * rows are (so row N is the N-th record under the header). @since 0.1
+ */
 LM_EXPORT unsigned long lm_table_row(const lm_table *table);
 
 /**
@@ -230,7 +256,8 @@ LM_EXPORT unsigned long lm_table_row(const lm_table *table);
 LM_EXPORT unsigned long lm_table_line(const lm_table *table);
 
 /**
- * The current row's id, or NULL when the table has no id column.
+ * The current row's id; with lm_table_set_no_id(), its row number as text.
+ * NULL when there is no current row.
  * @param[out] len its length in bytes (may be NULL).
  * @return borrowed; valid until the next lm_table_next().
  * @since 0.1
@@ -243,8 +270,16 @@ LM_EXPORT const char *lm_table_id_column(const lm_table *table);
 /** The name diagnostics use for this table (borrowed). @since 0.1 */
 LM_EXPORT const char *lm_table_name(const lm_table *table);
 
-/** Data rows read so far, rejected or not. @since 0.1 */
+/** Data rows read so far, rejected or not; blank rows are not counted. @since 0.1 */
 LM_EXPORT unsigned long lm_table_rows_read(const lm_table *table);
+
+/**
+ * Blank rows skipped so far (see lm_table_next()); not part of
+ * lm_table_rows_read(). 0 for NULL.
+ * Thread safety: as for the table.
+ * @since 0.3
+ */
+LM_EXPORT unsigned long lm_table_rows_blank(const lm_table *table);
 
 /** Data rows rejected so far. @since 0.1 */
 LM_EXPORT unsigned long lm_table_rows_rejected(const lm_table *table);

@@ -149,6 +149,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(lm_table_map_column(t, lm_item_id(lm_instrument_item(inst, 0)), "x", NULL) == LM_OK);
 
 	int rc = lm_table_open_buffer(t, csv, len, "fuzz.csv", err);
+	if (rc != LM_OK && !(opt & 0x10u)) {
+		/* Most inputs have no "id" column, which is refused: read them
+		 * again as a table said to have none, so that their rows are read. */
+		CHECK(lm_error_total(err) > 0 || rc == LM_ENOMEM);
+		lm_error_clear(err);
+		CHECK(lm_table_set_no_id(t, 1) == LM_OK);
+		rc = lm_table_open_buffer(t, csv, len, "fuzz.csv", err);
+	}
 	if (rc != LM_OK) {
 		CHECK(lm_error_total(err) > 0 || rc == LM_ENOMEM);
 		goto out;

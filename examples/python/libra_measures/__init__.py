@@ -65,7 +65,8 @@ def builtin_ids():
 
 
 def format_number(value):
-    """Format a number as the library's writers do ('.' always, up to 15 digits); None for NaN or infinity."""
+    """Format a number as the library's writers do: the shortest decimal that float() reads back as the
+    same value ('.' always; 15 significant digits where they suffice, else 16 or 17); None for NaN or infinity."""
     buf = create_string_buffer(32)
     n = _lib.lm_format_number(buf, 32, float(value))
     return buf.value[:n].decode() if n else None

@@ -220,7 +220,7 @@ SCORE_STATUS = ('ok', 'prorated', 'insufficient')                         # enum
 RULE_VALUES = {0: False, 1: True, -1: None}                               # enum lm_rule_value
 DUPLICATES = ('error', 'exclude')                                         # enum lm_duplicates
 COUNTS = ('pre_rows', 'post_rows', 'pairs', 'pre_only', 'post_only', 'no_id',
-          'duplicate_id', 'other_wave', 'rejected')                       # enum lm_prepost_count
+          'duplicate_id', 'other_wave', 'rejected', 'blank')              # enum lm_prepost_count
 STATS = ('pre_n', 'pre_mean', 'pre_sd', 'post_n', 'post_mean', 'post_sd',
          'pre_alpha', 'pre_alpha_n', 'post_alpha', 'post_alpha_n',
          'change_n', 'change_mean', 'change_sd', 'change_ci_low', 'change_ci_high',
