@@ -8,18 +8,20 @@
 #include "internal.h"
 
 /*
- * Check that every scored item has a column (appending one diagnostic that
- * names them all to err otherwise). Returns LM_OK or LM_EDATA.
+ * Before the rows: check that every scored item has a column (else one
+ * diagnostic naming them all, of this file, and LM_EDATA), and blank the items that have
+ * none. Returns LM_OK, LM_EDATA or LM_ENOMEM.
  */
-int lm__batch_check_columns(const lm_batch *b, lm_error *err);
+int lm__batch_begin(lm_batch *b, const char *file, lm_error *err);
 
 /*
- * Set the batch's scorer from row r of the input columns and run it.
+ * Set the batch's scorer from row r of the input columns and run it; file
+ * is the file of its diagnostics (the batch's name, or the caller's).
  * Returns LM_OK, LM_EDATA (every bad value of the row appended to err, with
  * its row and column; the scorer then holds no valid results) or
  * LM_ENOMEM.
  */
-int lm__batch_row(lm_batch *b, size_t r, lm_error *err);
+int lm__batch_row(lm_batch *b, size_t r, const char *file, lm_error *err);
 
 /* The scorer that lm__batch_row() filled (borrowed from the batch). */
 const struct lm_scorer *lm__batch_scorer(const lm_batch *b);

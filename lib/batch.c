@@ -161,8 +161,9 @@ size_t lm_batch_rejected_count(const lm_batch *b)
 
 /* ---- one row ---------------------------------------------------------------------- */
 
-int lm__batch_check_columns(const lm_batch *b, lm_error *err)
+int lm__batch_begin(lm_batch *b, const char *file, lm_error *err)
 {
+	lm__scorer_clear(b->sc);
 	const struct lm_instrument *inst = b->inst;
 	size_t len = 0, n = 0;
 	for (size_t i = 0; i < inst->n_items; i++)
@@ -184,18 +185,18 @@ int lm__batch_check_columns(const lm_batch *b, lm_error *err)
 			memcpy(ids + used, inst->items[i].id, k + 1);
 			used += k;
 		}
-	lm__error(err, LM_EDATA, b->name, 0, 0, "no column for item%s %s", n > 1 ? "s" : "", ids);
+	lm__error(err, LM_EDATA, file, 0, 0, "no column for item%s %s", n > 1 ? "s" : "", ids);
 	free(ids);
 	return LM_EDATA;
 }
 
 /* Report the bad value of item i in row r, worded by the scorer itself. */
-static int report(lm_batch *b, size_t r, size_t i, lm_error *err)
+static int report(lm_batch *b, size_t r, size_t i, const char *file, lm_error *err)
 {
 	const struct column *c = &b->col[i];
 	unsigned long row = (unsigned long)r + 1, col = (unsigned long)i + 1;
 	if (!err || lm_error_count(err) >= lm_error_capacity())
-		return lm__error(err, LM_EDATA, b->name, row, col, "bad value"); /* counted, not kept */
+		return lm__error(err, LM_EDATA, file, row, col, "bad value"); /* counted, not kept */
 	if (!b->scratch && lm_error_new(&b->scratch) != LM_OK)
 		return lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
 	lm_error_clear(b->scratch);
@@ -204,12 +205,12 @@ static int report(lm_batch *b, size_t r, size_t i, lm_error *err)
 	const char *message = lm_error_message(b->scratch, 0);
 	if (rc != LM_EDATA || lm_error_code(b->scratch, 0) != LM_EDATA || !message)
 		return lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
-	lm__error(err, LM_EDATA, b->name, row, col, "row %lu, column \"%s\": %s", row,
+	lm__error(err, LM_EDATA, file, row, col, "row %lu, column \"%s\": %s", row,
 		  c->name ? c->name : b->inst->items[i].id, message);
 	return LM_EDATA;
 }
 
-int lm__batch_row(lm_batch *b, size_t r, lm_error *err)
+int lm__batch_row(lm_batch *b, size_t r, const char *file, lm_error *err)
 {
 	lm_scorer *s = b->sc;
 	size_t ni = b->inst->n_items;
@@ -240,7 +241,7 @@ int lm__batch_row(lm_batch *b, size_t r, lm_error *err)
 		} else {
 			continue; /* no column: blank since the scorer was cleared */
 		}
-		int k = report(b, r, i, err);
+		int k = report(b, r, i, file, err);
 		if (k == LM_ENOMEM)
 			return k;
 		rc = LM_EDATA;
@@ -308,18 +309,17 @@ int lm_batch_score(lm_batch *b, size_t n, lm_error *err)
 	if (!b)
 		return lm__error(err, LM_EINVAL, NULL, 0, 0, "invalid argument to lm_batch_score");
 	b->rejected = 0;
-	int rc = lm__batch_check_columns(b, err);
+	int rc = lm__batch_begin(b, b->name, err);
 	if (rc != LM_OK) {
 		write_none(b, 0, n);
 		if (b->rejected_out)
 			memset(b->rejected_out, 0, n * sizeof(*b->rejected_out));
 		return rc;
 	}
-	lm__scorer_clear(b->sc);
 	int failed = 0;
 	size_t r = 0;
 	for (; r < n; r++) {
-		int k = lm__batch_row(b, r, err);
+		int k = lm__batch_row(b, r, b->name, err);
 		if (k == LM_OK) {
 			if (!failed)
 				write_row(b, r);
