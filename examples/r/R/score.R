@@ -54,7 +54,7 @@ as_item_column <- function(x, value_labels, codes) {
   if (is.character(x))
     return(x)
   if (is.numeric(x) || is.logical(x))
-    return(as.double(x))
+    return(if (is.object(x) || !is.null(attributes(x))) as.double(x) else x) # integers: converted in C
   stop(sprintf("a column of class %s cannot hold item values", class(x)[1]))
 }
 
@@ -69,32 +69,6 @@ item_inputs <- function(inst, data, prefix, map, value_labels) {
   codes <- inst$info$missing$value
   values <- lapply(cols, function(c) if (is.na(c)) NULL else as_item_column(data[[c]], value_labels, codes))
   list(values = unname(values), names = unname(ifelse(is.na(cols), names(cols), cols)))
-}
-
-# The results of a batch call as data frame columns, as `libra score` names them.
-result_columns <- function(inst, res, rejected = NULL) {
-  s <- inst$info$scales
-  out <- list()
-  status_names <- c("ok", "prorated", "insufficient")
-  for (k in seq_along(s$id)) {
-    r <- res$scales[[k]]
-    id <- s$id[k]
-    score <- r$score
-    score[is.nan(score)] <- NA_real_
-    status <- status_names[r$status + 1L]
-    if (!is.null(rejected)) status[rejected] <- "rejected"
-    out[[id]] <- score
-    out[[paste0(id, "_answered")]] <- r$answered
-    out[[paste0(id, "_status")]] <- status
-    if (length(s$band_id[[k]]))
-      out[[paste0(id, "_band")]] <- s$band_id[[k]][ifelse(r$band < 0L, NA_integer_, r$band + 1L)]
-  }
-  rules <- inst$info$rules$id
-  for (k in seq_along(rules)) {
-    v <- res$rules[[k]]
-    out[[rules[k]]] <- ifelse(v < 0L, NA, v == 1L)
-  }
-  out
 }
 
 score <- function(data, inst, id = NULL, keep = NULL, prefix = NULL, map = NULL,
@@ -114,18 +88,14 @@ score <- function(data, inst, id = NULL, keep = NULL, prefix = NULL, map = NULL,
                on_bad == "reject", name)
   if (res$failed)
     stop(libra_condition(res$problems, inputs$names))
-  rejected <- NULL
-  if (on_bad == "reject") {
-    rejected <- res$rejected == 1L
-    if (!is.null(res$problems))
-      warning(libra_condition(res$problems, inputs$names, warning = TRUE))
-  }
+  if (on_bad == "reject" && !is.null(res$problems))
+    warning(libra_condition(res$problems, inputs$names, warning = TRUE))
   front <- lapply(c(id, keep), function(c) {
     x <- data[[c]]
     if (inherits(x, "haven_labelled")) as.vector(unclass(x)) else x
   })
   names(front) <- c(id, keep)
-  out <- c(front, result_columns(inst, res, rejected))
+  out <- c(front, res$columns)
   out <- as.data.frame(out, stringsAsFactors = FALSE, optional = TRUE)
   attr(out, "row.names") <- .set_row_names(nrow(data))
   out

@@ -310,6 +310,12 @@ static SEXP make_batch(const lm_instrument *inst, SEXP cols, SEXP colnames, R_xl
 				 (long long)XLENGTH(c), (long long)n);
 		if (TYPEOF(c) == REALSXP) {
 			rc = lm_batch_set_numeric(b, i, REAL(c), cn);
+		} else if (TYPEOF(c) == INTSXP || TYPEOF(c) == LGLSXP) {
+			const int *src = TYPEOF(c) == INTSXP ? INTEGER(c) : LOGICAL(c);
+			double *d = (double *)R_alloc((size_t)(n ? n : 1), sizeof(*d));
+			for (R_xlen_t r = 0; r < n; r++)
+				d[r] = src[r] == NA_INTEGER ? NAN : (double)src[r];
+			rc = lm_batch_set_numeric(b, i, d, cn);
 		} else if (TYPEOF(c) == STRSXP) {
 			const char **t = (const char **)R_alloc((size_t)(n ? n : 1), sizeof(*t));
 			for (R_xlen_t r = 0; r < n; r++) {
@@ -340,9 +346,25 @@ static const char **text_array(SEXP v, R_xlen_t n, const char *what)
 	return t;
 }
 
+/* A character vector of n elements: names[codes[r] + offset], NA where out of range. */
+static SEXP coded_strings(const int *codes, R_xlen_t n, SEXP names, int offset)
+{
+	R_xlen_t k = XLENGTH(names);
+	SEXP v = PROTECT(Rf_allocVector(STRSXP, n));
+	for (R_xlen_t r = 0; r < n; r++) {
+		R_xlen_t c = (R_xlen_t)codes[r] + offset;
+		SET_STRING_ELT(v, r, c >= 0 && c < k ? STRING_ELT(names, c) : NA_STRING);
+	}
+	UNPROTECT(1);
+	return v;
+}
+
 /*
- * Score n rows. Returns list(scales = per scale list(score, answered, status,
- * band), rules = per rule integer, rejected = integer, problems = failure or NULL, failed = logical).
+ * Score n rows into the result columns, as `libra score` names them: per
+ * scale the score (NA when none), answered, status ("ok", "prorated",
+ * "insufficient", or "rejected" for a rejected row) and, for scales with
+ * bands, the band id; per rule a logical (NA when open). Returns
+ * list(columns = named list, problems = failure or NULL, failed = logical).
  */
 SEXP lr_score(SEXP hp, SEXP cols, SEXP colnames, SEXP nrow, SEXP reject, SEXP name)
 {
@@ -352,41 +374,91 @@ SEXP lr_score(SEXP hp, SEXP cols, SEXP colnames, SEXP nrow, SEXP reject, SEXP na
 	SEXP eh = PROTECT(new_error(&err));
 	lm_batch *b;
 	SEXP bh = PROTECT(make_batch(inst, cols, colnames, n, opt_str(name), &b));
-	size_t ns = lm_instrument_scale_count(inst), nr = lm_instrument_rule_count(inst);
-	const char *names[] = {"scales", "rules", "rejected", "problems", "failed", ""};
+	size_t ns = lm_instrument_scale_count(inst), nr = lm_instrument_rule_count(inst), ncol = nr;
+	for (size_t s = 0; s < ns; s++)
+		ncol += lm_scale_band_count(lm_instrument_scale(inst, s)) ? 4 : 3;
+	const char *names[] = {"columns", "problems", "failed", ""};
 	SEXP out = PROTECT(Rf_mkNamed(VECSXP, names));
-	SEXP scales = PROTECT(Rf_allocVector(VECSXP, (R_xlen_t)ns));
-	SET_VECTOR_ELT(out, 0, scales);
-	UNPROTECT(1);
+	SEXP columns = PROTECT(Rf_allocVector(VECSXP, (R_xlen_t)ncol));
+	SEXP cnames = PROTECT(Rf_allocVector(STRSXP, (R_xlen_t)ncol));
+	SET_VECTOR_ELT(out, 0, columns);
+	Rf_setAttrib(columns, R_NamesSymbol, cnames);
+	UNPROTECT(2);
+	/* Status and band indexes go to scratch arrays first, then become strings. */
+	int *status = (int *)R_alloc((size_t)(n ? n : 1) * (ns ? ns : 1), sizeof(int));
+	int *band = (int *)R_alloc((size_t)(n ? n : 1) * (ns ? ns : 1), sizeof(int));
+	int *rejected = (int *)R_alloc((size_t)(n ? n : 1), sizeof(int));
+	size_t c = 0;
+	char cn[512];
 	for (size_t s = 0; s < ns; s++) {
-		const char *snames[] = {"score", "answered", "status", "band", ""};
-		SEXP sc = PROTECT(Rf_mkNamed(VECSXP, snames));
-		SET_VECTOR_ELT(scales, (R_xlen_t)s, sc);
-		UNPROTECT(1);
-		SET_VECTOR_ELT(sc, 0, Rf_allocVector(REALSXP, n));
-		for (int k = 1; k < 4; k++)
-			SET_VECTOR_ELT(sc, k, Rf_allocVector(INTSXP, n));
-		if (lm_batch_set_scale_output(b, s, REAL(VECTOR_ELT(sc, 0)), INTEGER(VECTOR_ELT(sc, 1)),
-					      INTEGER(VECTOR_ELT(sc, 2)), INTEGER(VECTOR_ELT(sc, 3))) != LM_OK)
+		const lm_scale *sc = lm_instrument_scale(inst, s);
+		SEXP score = Rf_allocVector(REALSXP, n);
+		SET_VECTOR_ELT(columns, (R_xlen_t)c, score);
+		SET_STRING_ELT(cnames, (R_xlen_t)c++, mkstr(lm_scale_id(sc)));
+		SEXP answered = Rf_allocVector(INTSXP, n);
+		SET_VECTOR_ELT(columns, (R_xlen_t)c, answered);
+		snprintf(cn, sizeof cn, "%s_answered", lm_scale_id(sc));
+		SET_STRING_ELT(cnames, (R_xlen_t)c++, mkstr(cn));
+		c += lm_scale_band_count(sc) ? 2 : 1; /* status and band: filled below */
+		if (lm_batch_set_scale_output(b, s, REAL(score), INTEGER(answered), status + s * (size_t)n,
+					      band + s * (size_t)n) != LM_OK)
 			Rf_error("libra.measures: cannot set outputs");
 	}
-	SEXP rules = PROTECT(Rf_allocVector(VECSXP, (R_xlen_t)nr));
-	SET_VECTOR_ELT(out, 1, rules);
-	UNPROTECT(1);
 	for (size_t k = 0; k < nr; k++) {
-		SET_VECTOR_ELT(rules, (R_xlen_t)k, Rf_allocVector(INTSXP, n));
-		if (lm_batch_set_rule_output(b, k, INTEGER(VECTOR_ELT(rules, (R_xlen_t)k))) != LM_OK)
+		SEXP v = Rf_allocVector(LGLSXP, n);
+		SET_VECTOR_ELT(columns, (R_xlen_t)c, v);
+		SET_STRING_ELT(cnames, (R_xlen_t)c++, mkstr(lm_rule_id(lm_instrument_rule(inst, k))));
+		if (lm_batch_set_rule_output(b, k, LOGICAL(v)) != LM_OK) /* R's logicals are ints */
 			Rf_error("libra.measures: cannot set outputs");
 	}
-	SET_VECTOR_ELT(out, 2, Rf_allocVector(INTSXP, n));
-	if (lm_batch_set_rejected_output(b, INTEGER(VECTOR_ELT(out, 2))) != LM_OK ||
+	if (lm_batch_set_rejected_output(b, rejected) != LM_OK ||
 	    lm_batch_set_reject_rows(b, Rf_asLogical(reject) == TRUE) != LM_OK)
 		Rf_error("libra.measures: cannot set outputs");
 	int rc = lm_batch_score(b, (size_t)n, err);
 	if (lm_error_total(err))
-		SET_VECTOR_ELT(out, 3, failure(rc != LM_OK ? rc : LM_EDATA, err));
-	SET_VECTOR_ELT(out, 4, Rf_ScalarLogical(rc != LM_OK));
-	UNPROTECT(3);
+		SET_VECTOR_ELT(out, 1, failure(rc != LM_OK ? rc : LM_EDATA, err));
+	SET_VECTOR_ELT(out, 2, Rf_ScalarLogical(rc != LM_OK));
+	if (rc != LM_OK) {
+		UNPROTECT(3);
+		return out;
+	}
+	SEXP status_names = PROTECT(Rf_allocVector(STRSXP, 4));
+	for (int k = 0; k < 3; k++)
+		SET_STRING_ELT(status_names, k, Rf_mkChar(lm_score_status_name(k)));
+	SET_STRING_ELT(status_names, 3, Rf_mkChar("rejected"));
+	c = 0;
+	for (size_t s = 0; s < ns; s++) {
+		const lm_scale *sc = lm_instrument_scale(inst, s);
+		double *score = REAL(VECTOR_ELT(columns, (R_xlen_t)c));
+		int *st = status + s * (size_t)n;
+		for (R_xlen_t r = 0; r < n; r++) {
+			if (isnan(score[r]))
+				score[r] = NA_REAL;
+			if (rejected[r])
+				st[r] = 3;
+		}
+		c += 2;
+		SET_VECTOR_ELT(columns, (R_xlen_t)c, coded_strings(st, n, status_names, 0));
+		snprintf(cn, sizeof cn, "%s_status", lm_scale_id(sc));
+		SET_STRING_ELT(cnames, (R_xlen_t)c++, mkstr(cn));
+		size_t nb = lm_scale_band_count(sc);
+		if (nb) {
+			SEXP ids = PROTECT(Rf_allocVector(STRSXP, (R_xlen_t)nb));
+			for (size_t k = 0; k < nb; k++)
+				SET_STRING_ELT(ids, (R_xlen_t)k, mkstr(lm_band_id(lm_scale_band(sc, k))));
+			SET_VECTOR_ELT(columns, (R_xlen_t)c, coded_strings(band + s * (size_t)n, n, ids, 0));
+			UNPROTECT(1);
+			snprintf(cn, sizeof cn, "%s_band", lm_scale_id(sc));
+			SET_STRING_ELT(cnames, (R_xlen_t)c++, mkstr(cn));
+		}
+	}
+	for (size_t k = 0; k < nr; k++, c++) {
+		int *v = LOGICAL(VECTOR_ELT(columns, (R_xlen_t)c));
+		for (R_xlen_t r = 0; r < n; r++)
+			if (v[r] < 0)
+				v[r] = NA_LOGICAL;
+	}
+	UNPROTECT(4);
 	(void)eh;
 	(void)bh;
 	return out;
