@@ -30,6 +30,7 @@
 
 #include "internal.h"
 #include "output-priv.h"
+#include "prepost-priv.h"
 #include "stats-priv.h"
 
 #define RCI_CRITICAL 1.96
@@ -499,12 +500,15 @@ static void add_alpha(const lm_prepost *pp, struct wave *w, const lm_scorer *sc)
 	}
 }
 
-/* Keep one scored row. Returns LM_OK, LM_ENOMEM, or LM_ELIMIT past MAX_ROWS. */
-static int keep_row(lm_prepost *pp, struct wave *w, const lm_table *t, const lm_scorer *sc, size_t group_col)
+/*
+ * Keep one scored row with this id and (pre wave, with a group column) group
+ * text, from any source. Returns LM_OK, LM_ENOMEM, or LM_ELIMIT past MAX_ROWS.
+ */
+static int keep(lm_prepost *pp, struct wave *w, const char *id, size_t id_len, const char *g, size_t glen,
+		unsigned long row, unsigned long line, const lm_scorer *sc)
 {
 	size_t ns = pp->inst->n_scales;
-	size_t id_len;
-	const char *id = lm_table_row_id(t, &id_len);
+	int grouped = pp->group_column && w == &pp->w[0];
 	size_t trimmed = id_len, start = 0;
 	while (start < trimmed && (id[start] == ' ' || id[start] == '\t'))
 		start++;
@@ -519,7 +523,6 @@ static int keep_row(lm_prepost *pp, struct wave *w, const lm_table *t, const lm_
 	id += start;
 	id_len = trimmed - start;
 	size_t r = w->n, old_cap = w->cap;
-	unsigned long row = lm_table_row(t), line = lm_table_line(t);
 	if (r >= MAX_ROWS || row > MAX_ROWS || line > MAX_ROWS)
 		return LM_ELIMIT;
 	if (!grow((void **)&w->id, &w->cap, r + 1, sizeof(*w->id)))
@@ -529,7 +532,7 @@ static int keep_row(lm_prepost *pp, struct wave *w, const lm_table *t, const lm_
 	 * allocation failure fails the whole read, so a partial growth is never used. */
 	if (cap != old_cap) {
 		void *p;
-		if (group_col != LM_NO_INDEX && w == &pp->w[0]) {
+		if (grouped) {
 			if (!(p = realloc(w->group, cap * sizeof(*w->group))))
 				return LM_ENOMEM;
 			w->group = p;
@@ -559,10 +562,8 @@ static int keep_row(lm_prepost *pp, struct wave *w, const lm_table *t, const lm_
 	w->line[r] = (uint32_t)line;
 	w->dup[r] = 0;
 	/* The group is the pre row's; groups are numbered in order of first appearance there. */
-	if (group_col != LM_NO_INDEX && w == &pp->w[0]) {
+	if (grouped) {
 		w->group[r] = 0;
-		size_t glen;
-		const char *g = lm_table_column_value(t, group_col, &glen);
 		while (glen && (*g == ' ' || *g == '\t'))
 			g++, glen--;
 		while (glen && (g[glen - 1] == ' ' || g[glen - 1] == '\t'))
@@ -582,6 +583,16 @@ static int keep_row(lm_prepost *pp, struct wave *w, const lm_table *t, const lm_
 	}
 	w->n++;
 	return LM_OK;
+}
+
+/* Keep the table's current row, scored. */
+static int keep_row(lm_prepost *pp, struct wave *w, const lm_table *t, const lm_scorer *sc, size_t group_col)
+{
+	size_t id_len, glen = 0;
+	const char *id = lm_table_row_id(t, &id_len), *g = NULL;
+	if (group_col != LM_NO_INDEX)
+		g = lm_table_column_value(t, group_col, &glen);
+	return keep(pp, w, id, id_len, g, glen, lm_table_row(t), lm_table_line(t), sc);
 }
 
 /* One table to read (read_table()), and what reading it found. */
@@ -1150,6 +1161,44 @@ int lm_prepost_run_long_file(lm_prepost *pp, const char *path, const char *wave_
 	struct read_job job = {.pp = pp, .path = path, .wave_column = wave_column, .values = values, .err = err};
 	read_tables(pp, &job, 1, err);
 	return finish(pp, job.rc, LM_OK, err);
+}
+
+/* ---- other wave sources (prepost-priv.h) ------------------------------------------------ */
+
+int lm__prepost_start(lm_prepost *pp, const char *pre_name, const char *post_name)
+{
+	results_free(pp);
+	pp->long_form = 0;
+	if (!wave_init(pp, &pp->w[0], pre_name) || !wave_init(pp, &pp->w[1], post_name))
+		return LM_ENOMEM;
+	return LM_OK;
+}
+
+int lm__prepost_add(lm_prepost *pp, int wave, const char *id, size_t id_len, const char *group, size_t group_len,
+		    unsigned long row, const lm_scorer *sc)
+{
+	struct wave *w = &pp->w[wave != 0];
+	w->rows++;
+	int rc = keep(pp, w, id, id_len, group, group_len, row, row, sc);
+	if (rc == LM_OK)
+		add_alpha(pp, w, sc);
+	return rc;
+}
+
+int lm__prepost_grouped(const lm_prepost *pp)
+{
+	return pp->group_column != NULL;
+}
+
+void lm__prepost_add_rejected(lm_prepost *pp, int wave)
+{
+	pp->w[wave != 0].rows++;
+	pp->counts[LM_COUNT_REJECTED]++;
+}
+
+int lm__prepost_finish(lm_prepost *pp, int rc_pre, int rc_post, lm_error *err)
+{
+	return finish(pp, rc_pre, rc_post, err);
 }
 
 /* ---- results --------------------------------------------------------------------------- */

@@ -15,6 +15,7 @@
 #include "instrument.h"
 #include "load.h"
 #include "score.h"
+#include "batch.h"
 #include "table.h"
 #include "writer.h"
 #include "stats.h"

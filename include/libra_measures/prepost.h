@@ -18,6 +18,7 @@
 #ifndef LIBRA_MEASURES_PREPOST_H
 #define LIBRA_MEASURES_PREPOST_H
 
+#include "batch.h"
 #include "common.h"
 #include "error.h"
 #include "instrument.h"
@@ -167,6 +168,31 @@ LM_EXPORT LM_NODISCARD int lm_prepost_run_files(lm_prepost *pp, const char *pre_
  */
 LM_EXPORT LM_NODISCARD int lm_prepost_run_long_file(lm_prepost *pp, const char *path, const char *wave_column,
 						    const char *pre_value, const char *post_value, lm_error *err);
+
+/**
+ * Run on two waves held in memory, e.g. a binding's data frames: the item
+ * columns of each wave are those set on its batch (lm_batch_set_numeric(),
+ * lm_batch_set_text(); the batches' outputs and reject mode are not used),
+ * with one id per row. Rows are kept, paired and analysed as rows read from
+ * files, and every problem is reported at once: bad values (with the row,
+ * the caller's column and the batch's name, lm_batch_set_name(), or "pre" /
+ * "post" as the file), scored items without a column, duplicate ids. Data
+ * rows are numbered from 1, and that number is also their "line".
+ * The options that concern files (delimiter, table options, threads) do not apply.
+ * @param[in] pre,post batches of this analysis's instrument (borrowed, used
+ *            by this call only; they may be the same batch, set up again).
+ * @param[in] n_pre,n_post rows of each wave.
+ * @param[in] pre_ids,post_ids one UTF-8 id per row (NULL or blank: no id).
+ * @param[in] pre_groups one group per pre row (NULL entries: none) when a
+ *            group column is set (lm_prepost_set_group_column(), whose name
+ *            labels it), else NULL.
+ * @return LM_OK, LM_EDATA, LM_ENOMEM, LM_ELIMIT or LM_EINVAL.
+ * @since 0.3
+ */
+LM_EXPORT LM_NODISCARD int lm_prepost_run_batches(lm_prepost *pp, lm_batch *pre, size_t n_pre,
+						  const char *const *pre_ids, const char *const *pre_groups,
+						  lm_batch *post, size_t n_post, const char *const *post_ids,
+						  lm_error *err);
 
 /** @name Results (after a successful run).
  * @{ */

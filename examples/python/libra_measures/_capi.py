@@ -56,6 +56,10 @@ class lm_prepost(Structure):
     pass
 
 
+class lm_batch(Structure):
+    pass
+
+
 P = POINTER
 _err = P(lm_error)
 _inst = P(lm_instrument)
@@ -65,6 +69,7 @@ _band = P(lm_band)
 _rule = P(lm_rule)
 _scorer = P(lm_scorer)
 _pp = P(lm_prepost)
+_batch = P(lm_batch)
 
 # name: (result type, [argument types]), in header order.
 PROTOTYPES = {
@@ -172,6 +177,19 @@ PROTOTYPES = {
     'lm_scorer_scale_band': (c_long, [_scorer, c_size_t]),
     'lm_scorer_rule': (c_int, [_scorer, c_size_t]),
     'lm_score_status_name': (c_char_p, [c_int]),
+    # batch.h (0.3): many respondents in one call, from column arrays
+    'lm_batch_new': (c_int, [P(_batch), _inst]),
+    'lm_batch_free': (None, [_batch]),
+    'lm_batch_instrument': (_inst, [_batch]),
+    'lm_batch_set_name': (c_int, [_batch, c_char_p]),
+    'lm_batch_set_numeric': (c_int, [_batch, c_size_t, P(c_double), c_char_p]),
+    'lm_batch_set_text': (c_int, [_batch, c_size_t, P(c_char_p), c_char_p]),
+    'lm_batch_set_scale_output': (c_int, [_batch, c_size_t, P(c_double), P(c_int), P(c_int), P(c_int)]),
+    'lm_batch_set_rule_output': (c_int, [_batch, c_size_t, P(c_int)]),
+    'lm_batch_set_rejected_output': (c_int, [_batch, P(c_int)]),
+    'lm_batch_set_reject_rows': (c_int, [_batch, c_int]),
+    'lm_batch_score': (c_int, [_batch, c_size_t, _err]),
+    'lm_batch_rejected_count': (c_size_t, [_batch]),
     # writer.h (only the number formatting)
     'lm_format_number': (c_size_t, [P(c_char), c_size_t, c_double]),
     # prepost.h
@@ -186,6 +204,8 @@ PROTOTYPES = {
     'lm_prepost_set_threads': (c_int, [_pp, c_uint]),
     'lm_prepost_run_files': (c_int, [_pp, c_char_p, c_char_p, _err]),
     'lm_prepost_run_long_file': (c_int, [_pp, c_char_p, c_char_p, c_char_p, c_char_p, _err]),
+    'lm_prepost_run_batches': (c_int, [_pp, _batch, c_size_t, P(c_char_p), P(c_char_p), _batch, c_size_t,
+                                       P(c_char_p), _err]),
     'lm_prepost_count': (c_ulong, [_pp, c_int]),
     'lm_prepost_stat': (c_double, [_pp, c_size_t, c_size_t, c_int]),
     'lm_prepost_stat_reason': (c_char_p, [_pp, c_size_t, c_size_t, c_int]),

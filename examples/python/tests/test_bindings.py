@@ -12,12 +12,13 @@ from support import HEADER_DIRS
 
 P = ctypes.POINTER
 OPAQUE = {name: getattr(_capi, name) for name in ('lm_error', 'lm_instrument', 'lm_item', 'lm_scale', 'lm_band',
-                                                  'lm_rule', 'lm_scorer', 'lm_prepost')}
+                                                  'lm_rule', 'lm_scorer', 'lm_prepost', 'lm_batch')}
 SCALARS = {'void': None, 'int': ctypes.c_int, 'long': ctypes.c_long, 'unsigned': ctypes.c_uint,
            'unsigned int': ctypes.c_uint, 'unsigned long': ctypes.c_ulong,
            'size_t': ctypes.c_size_t, 'double': ctypes.c_double, 'char': ctypes.c_char,
            'const char *': ctypes.c_char_p, 'char *': P(ctypes.c_char), 'const double *': P(ctypes.c_double),
-           'size_t *': P(ctypes.c_size_t)}
+           'size_t *': P(ctypes.c_size_t), 'double *': P(ctypes.c_double), 'int *': P(ctypes.c_int),
+           'const char * const *': P(ctypes.c_char_p)}
 
 
 def headers():

@@ -1,0 +1,3 @@
+library(testthat)
+library(libra.measures)
+test_check("libra.measures")

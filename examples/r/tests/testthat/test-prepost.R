@@ -1,0 +1,74 @@
+waves <- function() {
+  list(pre = read.csv(extdata("stss_pre.csv"), stringsAsFactors = FALSE),
+       post = read.csv(extdata("stss_post.csv"), stringsAsFactors = FALSE))
+}
+
+stat <- function(pp, scale, name, group = NA) {
+  s <- pp$summary
+  s$value[s$scale == scale & s$statistic == name & (if (is.na(group)) is.na(s$group) else s$group %in% group)]
+}
+
+test_that("the paired change equals t.test(post, pre, paired = TRUE), and the groups' Welch t.test", {
+  w <- waves()
+  stss <- instrument("stss")
+  pp <- prepost(w$pre, w$post, stss, id = "id", group = "group")
+  r <- pp$respondents
+  for (scale in stss$info$scales$id) {
+    a <- r[[paste0(scale, "_pre")]]
+    b <- r[[paste0(scale, "_post")]]
+    ok <- !is.na(a) & !is.na(b)
+    tt <- stats::t.test(b[ok], a[ok], paired = TRUE)
+    expect_equal(stat(pp, scale, "t"), unname(tt$statistic), tolerance = 1e-9)
+    expect_equal(stat(pp, scale, "df"), unname(tt$parameter), tolerance = 1e-9)
+    expect_equal(stat(pp, scale, "p"), tt$p.value, tolerance = 1e-9)
+    expect_equal(stat(pp, scale, "change_mean"), unname(tt$estimate), tolerance = 1e-9)
+    expect_equal(c(stat(pp, scale, "change_ci_low"), stat(pp, scale, "change_ci_high")),
+                 as.numeric(tt$conf.int), tolerance = 1e-9)
+    change <- (b - a)[ok]
+    g <- r$group[ok]
+    wt <- stats::t.test(change[g == "treatment"], change[g == "control"])
+    cmp <- function(n) stat(pp, scale, n, "(comparison)")
+    expect_equal(cmp("welch_t"), unname(wt$statistic), tolerance = 1e-9)
+    expect_equal(cmp("welch_df"), unname(wt$parameter), tolerance = 1e-9)
+    expect_equal(cmp("welch_p"), wt$p.value, tolerance = 1e-9)
+    expect_equal(cmp("difference"), unname(wt$estimate[1] - wt$estimate[2]), tolerance = 1e-9)
+    expect_equal(stat(pp, scale, "change_mean", "treatment"), mean(change[g == "treatment"]), tolerance = 1e-9)
+  }
+  expect_identical(pp$document$instrument, "stss")
+  expect_equal(pp$document$scales$total$change$t, stat(pp, "total", "t"), tolerance = 1e-12)
+  expect_equal(pp$document$counts$pairs, 40)
+})
+
+test_that("the respondents equal the command line's CSV output", {
+  w <- waves()
+  pp <- prepost(w$pre, w$post, "stss", group = "group")
+  cli <- read.csv(extdata("cli_prepost_groups.csv"), stringsAsFactors = FALSE, na.strings = "")
+  expect_identical(names(pp$respondents), names(cli))
+  for (col in names(cli)) {
+    if (is.logical(cli[[col]]) && all(is.na(cli[[col]]))) expect_true(all(is.na(pp$respondents[[col]])), info = col)
+    else if (is.numeric(cli[[col]])) expect_equal(pp$respondents[[col]], cli[[col]], tolerance = 1e-12, info = col)
+    else expect_identical(pp$respondents[[col]], cli[[col]], info = col)
+  }
+})
+
+test_that("one long data frame with a wave column gives the same analysis", {
+  w <- waves()
+  long <- rbind(cbind(w$pre, wave = "pre"), cbind(w$post, wave = "post"))
+  long <- rbind(long, transform(w$pre[1, ], wave = "follow-up"))
+  a <- prepost(w$pre, w$post, "stss", group = "group")
+  b <- prepost(long, inst = "stss", wave = "wave", group = "group")
+  expect_identical(b$respondents, a$respondents)
+  expect_identical(b$summary, a$summary)
+  expect_equal(b$counts[["other_wave"]], 1)
+})
+
+test_that("the report is written, and holds no respondent id", {
+  w <- waves()
+  pp <- prepost(w$pre, w$post, "stss", group = "group")
+  out <- tempfile(fileext = ".html")
+  expect_identical(report(pp, out), out)
+  html <- paste(readLines(out, warn = FALSE), collapse = "\n")
+  expect_match(html, "<html", fixed = TRUE)
+  expect_false(grepl("R001", html, fixed = TRUE))
+  expect_output(print(pp), "pairs 40")
+})
