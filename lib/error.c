@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "text-priv.h"
 
 #define LM_ERROR_CAPACITY 100
 
@@ -157,15 +158,28 @@ int lm__verror(lm_error *err, int code, const char *file, unsigned long line, un
 	d->col = col;
 	d->message = vformat(fmt, ap);
 	d->file = file ? lm__strdup(file) : NULL;
+	/* Messages quote what they were given — data values, ids, column and
+	 * file names — and end up on terminals: control characters and bytes
+	 * that are not UTF-8 are shown escaped (\x1B, \u009B), never sent as
+	 * they are. lm_error_file() keeps the name as given, to open it. */
+	int nomem = 0;
+	char *escaped = d->message ? lm__text_escape(d->message, &nomem) : NULL;
+	if (escaped) {
+		free(d->message);
+		d->message = escaped;
+	}
+	char *shown_file = file ? lm__text_escape(file, &nomem) : NULL;
+	const char *name = shown_file ? shown_file : file;
 	if (!file)
 		d->text = lm__strdup(d->message ? d->message : "");
 	else if (line && col)
-		d->text = format("%s:%lu:%lu: %s", file, line, col, d->message ? d->message : "");
+		d->text = format("%s:%lu:%lu: %s", name, line, col, d->message ? d->message : "");
 	else if (line)
-		d->text = format("%s:%lu: %s", file, line, d->message ? d->message : "");
+		d->text = format("%s:%lu: %s", name, line, d->message ? d->message : "");
 	else
-		d->text = format("%s: %s", file, d->message ? d->message : "");
-	if (!d->message || !d->text || (file && !d->file)) {
+		d->text = format("%s: %s", name, d->message ? d->message : "");
+	free(shown_file);
+	if (!d->message || !d->text || (file && !d->file) || nomem) {
 		/* Out of memory while reporting: the entry says so instead. */
 		free(d->message);
 		free(d->file);

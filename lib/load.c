@@ -11,6 +11,7 @@
 #include <yaml.h>
 
 #include "internal.h"
+#include "text-priv.h"
 
 /*
  * Limits on a definition, each refused with LM_ELIMIT and the place where it
@@ -106,6 +107,63 @@ static int is_null(const yaml_node_t *n)
 }
 
 /*
+ * The field that the byte at `offset` is in, for a byte libyaml refused
+ * before it got there (it checks characters as it fills its buffer, ahead of
+ * the parse): the text before the byte is read again. The field is the last
+ * value's when that value runs up to the byte (a plain value cut short
+ * there), else the place of the next value (a quoted value whose closing
+ * quote lies beyond the byte). Good enough to name the field; the line and
+ * column say exactly where the byte is.
+ */
+static void field_at(const char *text, size_t offset, char *buf, size_t size)
+{
+	snprintf(buf, size, "the definition");
+	yaml_parser_t parser;
+	if (!yaml_parser_initialize(&parser))
+		return;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, offset);
+	struct lm__ypath path;
+	lm__ypath_init(&path);
+	char last[256] = "";
+	size_t last_end = 0, chars = 0;
+	/* (Spaces before the byte end a plain value: "citation: Doe " then the byte.) */
+	size_t end = offset;
+	while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '\t'))
+		end--;
+	for (size_t i = 0; i < end; i++)
+		chars += ((unsigned char)text[i] & 0xC0) != 0x80;
+	for (;;) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(&parser, &ev))
+			break;
+		if (ev.type == YAML_STREAM_END_EVENT) {
+			yaml_event_delete(&ev);
+			break;
+		}
+		if (ev.type == YAML_SCALAR_EVENT) {
+			lm__ypath_field(&path, last, sizeof last);
+			last_end = ev.end_mark.index;
+			/* An empty value is where the text ends when the byte was
+			 * its first character ("name: " then the byte). */
+			if (ev.data.scalar.length == 0 && ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
+				last_end = chars;
+		} else if (ev.type != YAML_SEQUENCE_END_EVENT && ev.type != YAML_MAPPING_END_EVENT &&
+			   ev.type != YAML_DOCUMENT_END_EVENT) {
+			last[0] = '\0';
+		}
+		lm__ypath_event(&path, &ev);
+		yaml_event_delete(&ev);
+	}
+	/* (A mark's index counts characters; the byte count is taken too, in
+	 * case a libyaml counts bytes.) */
+	if (last[0] && (last_end == chars || last_end == end))
+		snprintf(buf, size, "%s", last);
+	else
+		lm__ypath_field(&path, buf, size);
+	yaml_parser_delete(&parser);
+}
+
+/*
  * libyaml's complaint, where it was found. Reader errors (a NUL or another
  * control byte, bytes that are not UTF-8) come with a byte offset rather than
  * a line and column.
@@ -123,6 +181,13 @@ static int syntax_error(const yaml_parser_t *p, const char *text, size_t len, co
 		for (size_t i = 0; i < p->problem_offset && i < len; i++) {
 			col = text[i] == '\n' ? 1 : col + 1;
 			line += text[i] == '\n';
+		}
+		if (p->problem_value >= 0 && !strcmp(problem, "control characters are not allowed")) {
+			char field[256];
+			field_at(text, p->problem_offset < len ? p->problem_offset : len, field, sizeof field);
+			return lm__error(err, LM_ESYNTAX, file, line, col,
+					 "%s holds the control character U+%04X, written as it is: a definition must be UTF-8 text without control characters",
+					 field, (unsigned)p->problem_value);
 		}
 		if (p->problem_value >= 0)
 			return lm__error(err, LM_ESYNTAX, file, line, col, "%s (byte 0x%02X): a definition must be UTF-8 text without control characters",
@@ -145,6 +210,34 @@ static int syntax_error(const yaml_parser_t *p, const char *text, size_t len, co
  * document (without a root when the stream is empty) for the caller to
  * delete, or an error with no document.
  */
+/*
+ * A text with a control character is refused, whatever way it was written:
+ * YAML's escapes (\e, \x1b, \u001b, \0, \N...) arrive here as the
+ * character itself (a raw control byte is refused by libyaml before, see
+ * syntax_error()). Tab and line feed are allowed only in the fields that may
+ * span lines; every other text (name, labels, ids, keys...) is one line.
+ */
+static int text_allowed(const struct lm__ypath *path, const yaml_event_t *ev, const char *file, lm_error *err)
+{
+	uint32_t cp;
+	size_t chars, len = ev->data.scalar.length;
+	if (lm__text_find_control((const char *)ev->data.scalar.value, len, lm__ypath_multiline(path), &cp, &chars) ==
+	    len)
+		return 1;
+	char field[256];
+	lm__ypath_field(path, field, sizeof field);
+	yaml_mark_t m = ev->start_mark;
+	if (cp == '\t' || cp == '\n')
+		lm__error(err, LM_EDEFINITION, file, m.line + 1, m.column + 1,
+			  "%s holds a %s (character %zu): it must be one line; only citation, terms, notes, an item's text and a norms source may hold tabs and line breaks",
+			  field, cp == '\t' ? "tab" : "line break", chars + 1);
+	else
+		lm__error(err, LM_EDEFINITION, file, m.line + 1, m.column + 1,
+			  "%s holds the control character U+%04X (character %zu): a definition's texts may not hold control characters",
+			  field, (unsigned)cp, chars + 1);
+	return 0;
+}
+
 static int read_document(yaml_document_t *doc, const char *file, const char *text, size_t len, lm_error *err)
 {
 	yaml_parser_t parser;
@@ -160,6 +253,8 @@ static int read_document(yaml_document_t *doc, const char *file, const char *tex
 	} open[LM_DEFINITION_MAX_DEPTH + 1];
 	unsigned depth = 0, nodes = 0, documents = 0;
 	int code = LM_OK, invalid = 0, done = 0;
+	struct lm__ypath path;
+	lm__ypath_init(&path);
 	while (!done && code == LM_OK) {
 		yaml_event_t ev;
 		if (!yaml_parser_parse(&parser, &ev)) {
@@ -186,11 +281,8 @@ static int read_document(yaml_document_t *doc, const char *file, const char *tex
 			invalid = 1;
 			break;
 		case YAML_SCALAR_EVENT:
-			if (memchr(ev.data.scalar.value, '\0', ev.data.scalar.length)) {
-				lm__error(err, LM_EDEFINITION, file, m.line + 1, m.column + 1,
-					  "a text holds a NUL character (\\0)");
+			if (!text_allowed(&path, &ev, file, err))
 				invalid = 1;
-			}
 			if (!invalid && !(node = yaml_document_add_scalar(doc, NULL, ev.data.scalar.value,
 									   (int)ev.data.scalar.length,
 									   ev.data.scalar.style)))
@@ -252,6 +344,7 @@ static int read_document(yaml_document_t *doc, const char *file, const char *tex
 			else if (ev.type != YAML_SCALAR_EVENT)
 				open[depth - 1].node = node, open[depth - 1].key = 0;
 		}
+		lm__ypath_event(&path, &ev);
 		yaml_event_delete(&ev);
 	}
 	yaml_parser_delete(&parser);

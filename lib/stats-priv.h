@@ -20,4 +20,9 @@ double lm__moments_sd(const struct lm_moments *m);
 /* Two-sided p-value of a t statistic, computed without 1 - (1 - p) loss. */
 double lm__t_two_sided(double t, double df);
 
+/* log Gamma(x), x > 0, to 1e-14 (absolute; relative above 1): what stats.c uses where the C
+ * library has no lgamma_r() (lgamma() would write the global signgam).
+ * Private; tested against lgamma_r() in tests/test_stats_internal.c. */
+double lm__log_gamma_portable(double x);
+
 #endif

@@ -101,6 +101,34 @@ static void test_null(void **state)
 	assert_int_equal(lm_error_new(NULL), LM_EINVAL);
 }
 
+/*
+ * Messages end up on terminals, and they quote what they were given: a
+ * control character there must be shown escaped, never sent. Here a file
+ * name with ESC, a C1 control and a byte that is not UTF-8, and a key with
+ * a tab that the next message quotes; lm_error_file() keeps the name as given.
+ */
+static void test_control_characters_escaped(void **state)
+{
+	(void)state;
+	lm_error *err;
+	assert_int_equal(lm_error_new(&err), LM_OK);
+	lm_instrument *inst = NULL;
+	const char yaml[] = "format: 1\n\"k\\te\": \"v\\e\"\n";
+	const char name[] = "in\x1b[2J\xc2\x9bput\xff.yaml";
+	assert_int_equal(lm_instrument_load_buffer(&inst, yaml, sizeof yaml - 1, name, err), LM_EDEFINITION);
+	assert_null(inst);
+	assert_int_equal(lm_error_count(err), 2);
+	assert_string_equal(lm_error_file(err, 0), name);
+	assert_string_equal(lm_error_text(err, 0),
+			    "in\\x1B[2J\\u009Bput\\xFF.yaml:2:1: a key at the top level holds a tab (character 2): it must "
+			    "be one line; only citation, terms, notes, an item's text and a norms source may hold tabs "
+			    "and line breaks");
+	assert_string_equal(lm_error_message(err, 1),
+			    "k\\x09e holds the control character U+001B (character 2): a definition's texts may not hold "
+			    "control characters");
+	lm_error_free(err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -109,6 +137,7 @@ int main(void)
 		cmocka_unit_test(test_no_file_no_location),
 		cmocka_unit_test(test_capacity),
 		cmocka_unit_test(test_null),
+		cmocka_unit_test(test_control_characters_escaped),
 	};
 	return cmocka_run_group_tests_name("error", tests, NULL, NULL);
 }

@@ -2,8 +2,10 @@
  * The Student-t distribution (stats.h) against R: lm_stat_t_cdf() must agree
  * with R's pt() to 1e-10 relative for df from 1 to 1e6 and |t| up to 40, and
  * lm_stat_t_quantile(0.975, df) with qt() to 1e-10 relative. The reference
- * grid is tests/reference/pt.csv, written by tests/reference/pt.R; this test
- * does not need R.
+ * grid is tests/reference/pt.csv, written by tests/reference/pt.R. Beyond
+ * it, tests/reference/pt_wide.csv (pt_wide.R): df from 2000 to DBL_MAX and
+ * infinity, |t| to 1e300, p near 0 and 1, both functions to 1e-12. These
+ * tests do not need R.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,8 +15,10 @@
 
 #include "reference.h"
 
+#include <float.h>
 #include <locale.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -303,6 +307,207 @@ static void test_t_extremes(void **state)
 	}
 }
 
+/* ---- the wide grid: large df, far tails, p near 0 and 1 (pt_wide.csv) ---- */
+
+#define WIDE_TOLERANCE 1e-12
+#define WIDE_ROWS 1266 /* 1053 pt + 213 qt; change with pt_wide.R */
+
+struct wide_row {
+	int quantile; /* 0: value = pt(x, df); 1: value = qt(x, df) */
+	double df, x, value;
+	char from[8];
+};
+
+struct wide {
+	struct wide_row *rows;
+	size_t n;
+};
+
+/* A number as pt_wide.R writes it: "%.17g", or Inf / -Inf. */
+static double wide_number(const char *s, const char *where)
+{
+	if (strcmp(s, "Inf") == 0)
+		return INFINITY;
+	if (strcmp(s, "-Inf") == 0)
+		return -INFINITY;
+	return ref_number(s, where, 0);
+}
+
+static int setup_wide(void **state)
+{
+	const char *root = getenv("LM_SOURCE_ROOT");
+	if (root == NULL || *root == '\0')
+		fail_msg("LM_SOURCE_ROOT is not set (tests/meson.build sets it)");
+	char path[4096];
+	snprintf(path, sizeof path, "%s/tests/reference/pt_wide.csv", root);
+	char *text = ref_read_text(path);
+	if (text == NULL)
+		fail_msg("cannot read %s", path);
+	struct wide *w = calloc(1, sizeof *w);
+	assert_non_null(w);
+	w->rows = calloc(2048, sizeof *w->rows);
+	assert_non_null(w->rows);
+	char *cursor = text, *line = ref_next_line(&cursor);
+	assert_non_null(line);
+	assert_string_equal(line, "fn,df,x,value,from");
+	size_t lineno = 1;
+	while ((line = ref_next_line(&cursor)) != NULL) {
+		lineno++;
+		assert_true(w->n < 2048);
+		char *f[5], where[40];
+		if (ref_split_fields(line, f, 5) != 5)
+			fail_msg("%s line %zu: not 5 fields", path, lineno);
+		snprintf(where, sizeof where, "pt_wide.csv line %zu", lineno);
+		struct wide_row *r = &w->rows[w->n++];
+		if (strcmp(f[0], "pt") != 0 && strcmp(f[0], "qt") != 0)
+			fail_msg("%s: fn is \"%s\"", where, f[0]);
+		r->quantile = strcmp(f[0], "qt") == 0;
+		r->df = wide_number(f[1], where);
+		r->x = wide_number(f[2], where);
+		r->value = wide_number(f[3], where);
+		snprintf(r->from, sizeof r->from, "%s", f[4]);
+	}
+	free(text);
+	*state = w;
+	return 0;
+}
+
+static int teardown_wide(void **state)
+{
+	struct wide *w = *state;
+	if (w != NULL)
+		free(w->rows);
+	free(w);
+	return 0;
+}
+
+/* The grid reaches what the issue named: df to DBL_MAX and infinity, both
+ * sides of the switch to the large-df expansion (5000), t so large that t^2
+ * overflows, p within 1e-10 of 0 and 1, and quantiles beyond any double. */
+static void test_wide_coverage(void **state)
+{
+	const struct wide *w = *state;
+	assert_int_equal(w->n, WIDE_ROWS);
+	size_t dbl_max = 0, inf = 0, below = 0, above = 0, overflow = 0, p_low = 0, p_high = 0, inf_q = 0, pnorm = 0;
+	for (size_t i = 0; i < w->n; i++) {
+		const struct wide_row *r = &w->rows[i];
+		dbl_max += r->df == DBL_MAX;
+		inf += isinf(r->df) != 0;
+		below += r->df < 5000;
+		above += r->df >= 5000 && r->df <= 1e6;
+		pnorm += strcmp(r->from, "pnorm") == 0;
+		if (r->quantile) {
+			p_low += r->x <= 1e-100;
+			p_high += r->x >= 1 - 1e-9;
+			inf_q += isinf(r->value) != 0;
+		} else {
+			overflow += fabs(r->x) >= 1e200;
+		}
+	}
+	assert_true(dbl_max > 0 && inf > 0 && below > 0 && above > 0 && overflow > 0);
+	assert_true(p_low > 0 && p_high > 0 && inf_q >= 3 && pnorm > 0);
+}
+
+static void test_wide_cdf(void **state)
+{
+	const struct wide *w = *state;
+	size_t bad = 0, n = 0;
+	double max_rel = 0, max_df = 0, max_t = 0;
+	for (size_t i = 0; i < w->n; i++) {
+		const struct wide_row *r = &w->rows[i];
+		if (r->quantile)
+			continue;
+		n++;
+		double got = lm_stat_t_cdf(r->x, r->df), diff = fabs(got - r->value);
+		double scale = fmax(fabs(r->value), TINY);
+		if (fabs(r->value) >= TINY && !(diff / scale <= max_rel)) {
+			max_rel = diff / scale;
+			max_df = r->df;
+			max_t = r->x;
+		}
+		if (!(diff <= WIDE_TOLERANCE * scale) && bad++ < MAX_REPORTED)
+			print_error("pt(%.17g, %.17g): R (%s) %.17g, lm_stat_t_cdf %.17g (relative %.3g)\n", r->x, r->df,
+				    r->from, r->value, got, diff / scale);
+	}
+	printf("# lm_stat_t_cdf, wide grid: %zu values, max relative error %.3g at df %.17g t %g; %zu beyond %g\n", n,
+	       max_rel, max_df, max_t, bad, WIDE_TOLERANCE);
+	assert_int_equal(bad, 0);
+}
+
+static void test_wide_quantile(void **state)
+{
+	const struct wide *w = *state;
+	size_t bad = 0, n = 0;
+	double max_rel = 0;
+	for (size_t i = 0; i < w->n; i++) {
+		const struct wide_row *r = &w->rows[i];
+		if (!r->quantile)
+			continue;
+		n++;
+		double got = lm_stat_t_quantile(r->x, r->df);
+		double rel = isinf(r->value) ? (got == r->value ? 0 : INFINITY) : fabs(got - r->value) / fabs(r->value);
+		if (r->value == 0)
+			rel = got == 0 ? 0 : INFINITY;
+		if (!(rel <= max_rel))
+			max_rel = rel;
+		if (!(rel <= WIDE_TOLERANCE) && bad++ < MAX_REPORTED)
+			print_error("qt(%.17g, %.17g): R %.17g, lm_stat_t_quantile %.17g (relative %.3g)\n", r->x, r->df,
+				    r->value, got, rel);
+	}
+	printf("# lm_stat_t_quantile, wide grid: %zu values, max relative error %.3g; %zu beyond %g\n", n, max_rel,
+	       bad, WIDE_TOLERANCE);
+	assert_int_equal(bad, 0);
+}
+
+/*
+ * stats.h promises pure functions that any thread may call. Several threads
+ * call both at once (df small enough for the log-gamma of small arguments,
+ * and large) and must get, bit for bit, what one thread gets. The race this
+ * guards against is invisible to a plain build: lgamma() writes the global
+ * signgam, which ThreadSanitizer reports (CI runs this suite under it).
+ */
+#define CONCURRENT_THREADS 4
+#define CONCURRENT_CALLS 64
+
+struct concurrent {
+	double got[CONCURRENT_CALLS][2];
+};
+
+static double concurrent_df(size_t i)
+{
+	static const double dfs[] = {0.5, 1, 2.5, 7, 29, 150, 999.5, 1e5, 1e12, 1e308};
+	return dfs[i % (sizeof dfs / sizeof dfs[0])];
+}
+
+static void concurrent_run(struct concurrent *c)
+{
+	for (size_t i = 0; i < CONCURRENT_CALLS; i++) {
+		double df = concurrent_df(i), t = -4 + 8.0 * (double)i / CONCURRENT_CALLS;
+		c->got[i][0] = lm_stat_t_cdf(t, df);
+		c->got[i][1] = lm_stat_t_quantile(0.001 + 0.998 * (double)i / CONCURRENT_CALLS, df);
+	}
+}
+
+static void *concurrent_thread(void *arg)
+{
+	concurrent_run(arg);
+	return NULL;
+}
+
+static void test_concurrent_calls(void **state)
+{
+	(void)state;
+	struct concurrent serial, each[CONCURRENT_THREADS];
+	concurrent_run(&serial);
+	pthread_t threads[CONCURRENT_THREADS];
+	for (size_t k = 0; k < CONCURRENT_THREADS; k++)
+		assert_int_equal(pthread_create(&threads[k], NULL, concurrent_thread, &each[k]), 0);
+	for (size_t k = 0; k < CONCURRENT_THREADS; k++)
+		assert_int_equal(pthread_join(threads[k], NULL), 0);
+	for (size_t k = 0; k < CONCURRENT_THREADS; k++)
+		assert_memory_equal(each[k].got, serial.got, sizeof serial.got);
+}
+
 int main(void)
 {
 	/* Run in the environment's locale: the library must not depend on it. */
@@ -315,6 +520,10 @@ int main(void)
 		cmocka_unit_test(test_t_cdf_edges),
 		cmocka_unit_test(test_t_quantile_edges),
 		cmocka_unit_test(test_t_extremes),
+		cmocka_unit_test_setup_teardown(test_wide_coverage, setup_wide, teardown_wide),
+		cmocka_unit_test_setup_teardown(test_wide_cdf, setup_wide, teardown_wide),
+		cmocka_unit_test_setup_teardown(test_wide_quantile, setup_wide, teardown_wide),
+		cmocka_unit_test(test_concurrent_calls),
 	};
 	return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
 }

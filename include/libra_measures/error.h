@@ -54,14 +54,18 @@ LM_EXPORT size_t lm_error_capacity(void);
 LM_EXPORT int lm_error_code(const lm_error *err, size_t i);
 
 /**
- * The message of diagnostic @p i, without location.
+ * The message of diagnostic @p i, without location. Messages quote what they
+ * were given (data values, ids, column names); control characters (C0, tab
+ * and line feed included, DEL, C1) and bytes that are not UTF-8 are shown
+ * escaped — `\x1B`, `\u009B` — so a message is safe to print on a terminal.
  * @return borrowed; valid until the list is cleared or freed. NULL if @p i is out of range.
  * @since 0.1
  */
 LM_EXPORT const char *lm_error_message(const lm_error *err, size_t i);
 
 /**
- * The file (or source name) diagnostic @p i refers to.
+ * The file (or source name) diagnostic @p i refers to, as it was given (not
+ * escaped; lm_error_text() shows it escaped).
  * @return borrowed as for lm_error_message(); NULL when the problem has no file.
  * @since 0.1
  */
@@ -79,7 +83,8 @@ LM_EXPORT unsigned long lm_error_column(const lm_error *err, size_t i);
 
 /**
  * Diagnostic @p i formatted as `FILE:LINE:COL: message` (parts that are unknown
- * are left out).
+ * are left out), with control characters in FILE and message escaped as in
+ * lm_error_message().
  * @return borrowed as for lm_error_message(); NULL if @p i is out of range.
  * @since 0.1
  */
