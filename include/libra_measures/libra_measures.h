@@ -16,6 +16,7 @@
 #include "load.h"
 #include "score.h"
 #include "table.h"
+#include "outputs.h"
 #include "writer.h"
 #include "stats.h"
 #include "prepost.h"
