@@ -12,6 +12,8 @@
 
 #include <libra_measures/libra_measures.h>
 
+#include "files.h"
+
 /* 3: the good rows were written and the rejected ones went to --rejects. */
 enum { EXIT_OK = 0, EXIT_PROBLEMS = 1, EXIT_USAGE = 2, EXIT_REJECTED = 3 };
 
@@ -585,16 +587,6 @@ static int cmd_check(int argc, char **argv)
 
 /* ---- libra score ----------------------------------------------------------- */
 
-/* Whether two paths name the same file (an output path that does not exist yet names none). */
-static int same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-
-	if (strcmp(a, b) == 0)
-		return 1;
-	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
 /* Score a CSV table, one output record per data row. */
 /* How to read a table: the options score and prepost share. */
 struct reader {
@@ -696,7 +688,8 @@ static void id_column_hint(const lm_error *err, int can_have_none)
 }
 
 static int score_table(const lm_instrument *inst, lm_scorer *scorer, lm_error *err, const char *data, const char *out,
-		       int format, const char *id_column, int no_id, const struct reader *reader, const char *rejects_path)
+		       int format, const char *id_column, int no_id, const struct reader *reader, const char *rejects_path,
+		       lm_outputs *set)
 {
 	const char *data_name = data && strcmp(data, "-") != 0 ? data : NULL;
 	const char *out_name = out && strcmp(out, "-") != 0 ? out : NULL;
@@ -746,9 +739,7 @@ static int score_table(const lm_instrument *inst, lm_scorer *scorer, lm_error *e
 		if (rc == LM_EDATA) {
 			/* Reported; read on so that every problem is reported at once. */
 			if (rejects && lm_rejects_write(rejects, table) != LM_OK) {
-				fprintf(stderr, "libra: %s: %s\n", rejects_path, lm_strerror(LM_EIO));
-				stopped = 1;
-				break;
+				break; /* why is said when it is staged */
 			}
 			continue;
 		}
@@ -766,6 +757,8 @@ static int score_table(const lm_instrument *inst, lm_scorer *scorer, lm_error *e
 			}
 		id = lm_table_row_id(table, &id_len);
 		rc = lm_writer_write(writer, lm_table_row(table), id, id_len, scorer);
+		if (rc == LM_EIO)
+			break; /* why is said when it is staged */
 		if (rc != LM_OK) {
 			fprintf(stderr, "libra: %s: %s\n", out_name ? out_name : "<stdout>", lm_strerror(rc));
 			stopped = 1;
@@ -773,20 +766,27 @@ static int score_table(const lm_instrument *inst, lm_scorer *scorer, lm_error *e
 		}
 	}
 	rejected = lm_table_rows_rejected(table);
+	/* Every problem once; then the list is empty, so that a write error
+	 * always has room in it, however many rows were rejected. */
 	report(err, fatal);
+	lm_error_clear(err);
 	if (stopped || (rejected > 0 && !rejects)) {
 		fprintf(stderr, "libra: no output written%s\n",
 			stopped ? "" : ": rows were rejected (--rejects FILE keeps them apart and writes the rest)");
 	} else {
-		/* The rejects first: if they cannot be written, neither is the output. */
-		rc = rejects ? lm_rejects_commit(rejects, err) : LM_OK;
-		if (rc == LM_OK)
-			rc = lm_writer_commit(writer, err);
-		if (rc != LM_OK)
-			report(err, rc);
-		else
+		/* Both outputs are staged (written whole and made durable), each
+		 * error said, and only then put in place together: or neither is. */
+		int ok = 1;
+		if (rejects)
+			ok = lm_rejects_stage(rejects, set, err) == LM_OK;
+		ok &= lm_writer_stage(writer, set, err) == LM_OK;
+		if (ok && lm_outputs_commit(set, err) == LM_OK)
 			status = rejected ? EXIT_REJECTED : EXIT_OK;
-		if (rc == LM_OK && rejected)
+		if (status == EXIT_PROBLEMS) {
+			report(err, LM_EIO);
+			fputs("libra: no output written\n", stderr);
+		}
+		if (status != EXIT_PROBLEMS && rejected)
 			fprintf(stderr, "libra: %lu rejected row%s written to %s\n", rejected, rejected == 1 ? "" : "s",
 				rejects_path);
 	}
@@ -915,6 +915,7 @@ static int cmd_score(int argc, char **argv)
 	const char *data;
 	lm_instrument *inst = NULL;
 	lm_scorer *scorer = NULL;
+	lm_outputs *set = NULL;
 	lm_error *err = NULL;
 
 	if (take_flag(&argc, argv, "no-id", &no_id) != EXIT_OK ||
@@ -949,19 +950,23 @@ static int cmd_score(int argc, char **argv)
 		return usage_error("--id-column names the id column and --no-id says there is none: give one of them",
 				   NULL);
 	data = npos > 1 ? argv[1] : NULL;
-	if (out && data && strcmp(out, "-") != 0 && strcmp(data, "-") != 0 && same_file(out, data)) {
-		fprintf(stderr, "libra: refusing to write the output over the input '%s'\n", data);
-		return EXIT_USAGE;
-	}
-	if (rejects && ((data && strcmp(data, "-") != 0 && same_file(rejects, data)) ||
-			(out && strcmp(out, "-") != 0 && same_file(rejects, out)) || strcmp(rejects, "-") == 0)) {
-		fprintf(stderr, "libra: --rejects must name a file of its own, not the input or the output\n");
-		return EXIT_USAGE;
-	}
+	if (rejects && strcmp(rejects, "-") == 0)
+		return usage_error("--rejects must name a file of its own, not", rejects);
 
-	if (lm_error_new(&err) != LM_OK) {
+	if (lm_error_new(&err) != LM_OK || lm_outputs_new(&set) != LM_OK) {
+		lm_error_free(err);
 		fputs("libra: out of memory\n", stderr);
 		return EXIT_PROBLEMS;
+	}
+	/* Every file of the run is distinct, or nothing is read (exit 2). */
+	if (!files_definition(set, argv[0], err) ||
+	    (!responses && !files_input(set, data && strcmp(data, "-") != 0 ? data : NULL, err)) ||
+	    (reader.map_file && !files_input(set, reader.map_file, err)) ||
+	    (!responses && !files_output(set, out && strcmp(out, "-") != 0 ? out : NULL, err)) ||
+	    (rejects && !files_output(set, rejects, err))) {
+		lm_outputs_free(set);
+		lm_error_free(err);
+		return EXIT_USAGE;
 	}
 	rc = lm_instrument_load(&inst, argv[0], err);
 	if (rc == LM_OK)
@@ -972,8 +977,9 @@ static int cmd_score(int argc, char **argv)
 	} else if (responses) {
 		status = score_responses(inst, scorer, err, responses);
 	} else {
-		status = score_table(inst, scorer, err, data, out, format, id_column, no_id, &reader, rejects);
+		status = score_table(inst, scorer, err, data, out, format, id_column, no_id, &reader, rejects, set);
 	}
+	lm_outputs_free(set);
 	lm_scorer_free(scorer);
 	lm_instrument_free(inst);
 	lm_error_free(err);
@@ -1026,30 +1032,56 @@ static int usable_wave_value(const char *v)
 	return n > 0 && !strchr(" \t", v[0]) && !strchr(" \t", v[n - 1]);
 }
 
-/* Refuse (exit 2) to write @p out over any of the @p n inputs. */
-static int check_not_input(const char *out, const char *const *inputs, int n, int *status)
-{
-	for (int i = 0; i < n; i++)
-		if (same_file(out, inputs[i])) {
-			fprintf(stderr, "libra: refusing to write the output over the input '%s'\n", inputs[i]);
-			*status = EXIT_USAGE;
-			return 0;
-		}
-	return 1;
-}
-
-/* Write @p format to @p path, or to @p fd when @p path is NULL; report a failure. */
-static int write_prepost(const lm_prepost *pp, int format, const char *path, int fd, lm_error *err)
+/* Write @p format to @p path, or to @p fd when @p path is NULL, staged in
+ * @p set (or at once without one); report a failure. */
+static int write_prepost(const lm_prepost *pp, int format, const char *path, int fd, lm_outputs *set, lm_error *err)
 {
 	int rc;
 
-	lm_error_clear(err);
-	rc = path ? lm_prepost_write_file(pp, format, path, err) : lm_prepost_write_fd(pp, format, fd, err);
+	if (set)
+		rc = path ? lm_prepost_stage_file(pp, format, path, set, err) : lm_prepost_stage_fd(pp, format, fd, set, err);
+	else
+		rc = lm_prepost_write_fd(pp, format, fd, err);
 	if (rc != LM_OK) {
 		report(err, rc);
+		lm_error_clear(err);
 		return 0;
 	}
 	return 1;
+}
+
+/* Publish what @p set holds; report a failure. */
+static int commit_outputs(lm_outputs *set, lm_error *err)
+{
+	int rc = lm_outputs_commit(set, err);
+
+	if (rc != LM_OK) {
+		report(err, rc);
+		lm_error_clear(err);
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Record the files of a pre/post run, before anything is read: INSTRUMENT,
+ * the data, --map-file, and the outputs (NULL: standard output). EXIT_OK, or
+ * EXIT_USAGE after saying which two are one file.
+ */
+static int claim_analysis_files(lm_outputs *set, lm_error *err, char **argv, int n_inputs, const char *map_file,
+				const char *out1, int has_out1, const char *out2, int has_out2)
+{
+	int ok = files_definition(set, argv[0], err);
+
+	for (int i = 1; ok && i <= n_inputs; i++)
+		ok = files_input(set, argv[i], err);
+	if (ok && map_file)
+		ok = files_input(set, map_file, err);
+	if (ok && has_out1)
+		ok = files_output(set, out1, err);
+	if (ok && has_out2)
+		ok = files_output(set, out2, err);
+	return ok ? EXIT_OK : EXIT_USAGE;
 }
 
 /*
@@ -1162,7 +1194,7 @@ static int check_analysis_opts(struct analysis_opts *a)
 static int open_analysis(const char *spec, const struct analysis_opts *a, lm_instrument **inst, lm_prepost **pp,
 			 lm_error **err, int *status)
 {
-	if (lm_error_new(err) != LM_OK) {
+	if (!*err && lm_error_new(err) != LM_OK) {
 		fputs("libra: out of memory\n", stderr);
 		*status = EXIT_PROBLEMS;
 		return LM_ERROR;
@@ -1219,6 +1251,7 @@ static int cmd_prepost(int argc, char **argv)
 	const char *out_path, *summary_path;
 	lm_instrument *inst = NULL;
 	lm_prepost *pp = NULL;
+	lm_outputs *set = NULL;
 	lm_error *err = NULL;
 
 	if (parse_args(argc, argv, opts, sizeof opts / sizeof opts[0], &npos, &help) != EXIT_OK)
@@ -1278,11 +1311,15 @@ static int cmd_prepost(int argc, char **argv)
 	summary_path = summary && strcmp(summary, "-") != 0 ? summary : NULL;
 	if (summary && !summary_path && !out_path)
 		return usage_error("--summary - needs -o OUT: the output already goes to standard output", NULL);
-	if (out_path && summary_path && same_file(out_path, summary_path))
-		return usage_error("-o and --summary name the same file", out_path);
-	if ((out_path && !check_not_input(out_path, (const char *const *)argv + 1, n_inputs, &status)) ||
-	    (summary_path && !check_not_input(summary_path, (const char *const *)argv + 1, n_inputs, &status)))
-		return status;
+	if (lm_error_new(&err) != LM_OK || lm_outputs_new(&set) != LM_OK) {
+		fputs("libra: out of memory\n", stderr);
+		goto done;
+	}
+	if (claim_analysis_files(set, err, argv, n_inputs, a.reader.map_file, out_path, 1, summary_path,
+				 summary != NULL) != EXIT_OK) {
+		status = EXIT_USAGE;
+		goto done;
+	}
 
 	if (open_analysis(argv[0], &a, &inst, &pp, &err, &status) != LM_OK)
 		goto done;
@@ -1301,28 +1338,23 @@ static int cmd_prepost(int argc, char **argv)
 		goto done;
 	}
 
-	/*
-	 * The summary file first, so that the main output is not written when the
-	 * summary cannot be. Each file is written atomically; if the main output
-	 * then fails, the summary file stays (and the message says so).
-	 */
-	if (summary && !write_prepost(pp, LM_PREPOST_SUMMARY, summary_path, STDOUT_FILENO, err)) {
-		fputs("libra: no output written\n", stderr);
-		goto counts;
-	}
-	if (!write_prepost(pp, format, out_path, STDOUT_FILENO, err)) {
-		if (summary_path)
-			fprintf(stderr, "libra: the output was not written; the summary was, to '%s'\n", summary_path);
-		else
+	/* The summary and the output are written whole, then put in place
+	 * together: or neither is. */
+	{
+		int ok = !summary || write_prepost(pp, LM_PREPOST_SUMMARY, summary_path, STDOUT_FILENO, set, err);
+		ok &= write_prepost(pp, format, out_path, STDOUT_FILENO, set, err);
+		if (!ok || !commit_outputs(set, err)) {
 			fputs("libra: no output written\n", stderr);
-		goto counts;
+			goto counts;
+		}
 	}
-	if (format == LM_PREPOST_CSV && !summary && !write_prepost(pp, LM_PREPOST_SUMMARY, NULL, STDERR_FILENO, err))
+	if (format == LM_PREPOST_CSV && !summary && !write_prepost(pp, LM_PREPOST_SUMMARY, NULL, STDERR_FILENO, NULL, err))
 		goto counts;
 	status = EXIT_OK;
 counts:
 	print_counts(pp, long_form, 0);
 done:
+	lm_outputs_free(set);
 	lm_prepost_free(pp);
 	lm_instrument_free(inst);
 	lm_error_free(err);
@@ -1369,6 +1401,7 @@ static int cmd_report(int argc, char **argv)
 	lm_instrument *inst = NULL;
 	lm_prepost *pp = NULL;
 	lm_report *report_ = NULL;
+	lm_outputs *set = NULL;
 	lm_error *err = NULL;
 
 	if (parse_args(argc, argv, opts, sizeof opts / sizeof opts[0], &npos, &help) != EXIT_OK)
@@ -1405,8 +1438,14 @@ static int cmd_report(int argc, char **argv)
 		return EXIT_USAGE;
 	if (min_cell_arg && !parse_whole(min_cell_arg, 1, 1e9, &min_cell))
 		return usage_error("--min-cell must be a whole number of at least 1, like 5, not", min_cell_arg);
-	if (!check_not_input(out, (const char *const *)argv + 1, n_inputs, &status))
-		return status;
+	if (lm_error_new(&err) != LM_OK || lm_outputs_new(&set) != LM_OK) {
+		fputs("libra: out of memory\n", stderr);
+		goto done;
+	}
+	if (claim_analysis_files(set, err, argv, n_inputs, a.reader.map_file, out, 1, NULL, 0) != EXIT_OK) {
+		status = EXIT_USAGE;
+		goto done;
+	}
 
 	if (open_analysis(argv[0], &a, &inst, &pp, &err, &status) != LM_OK)
 		goto done;
@@ -1419,7 +1458,9 @@ static int cmd_report(int argc, char **argv)
 	if (rc == LM_OK)
 		rc = lm_report_set_source_names(report_, base_name(argv[1]), long_form ? NULL : base_name(argv[2]));
 	if (rc == LM_OK)
-		rc = lm_report_write_file(report_, out, err);
+		rc = lm_report_stage_file(report_, out, set, err);
+	if (rc == LM_OK)
+		rc = lm_outputs_commit(set, err);
 	if (rc != LM_OK) {
 		report(err, rc);
 		if (!a.id_column)
@@ -1430,6 +1471,7 @@ static int cmd_report(int argc, char **argv)
 	print_counts(pp, long_form, 0);
 	status = EXIT_OK;
 done:
+	lm_outputs_free(set);
 	lm_report_free(report_);
 	lm_prepost_free(pp);
 	lm_instrument_free(inst);
@@ -1439,7 +1481,15 @@ done:
 
 /* ---- main ------------------------------------------------------------------ */
 
+static int run(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+	files_handle_signals();
+	return files_close_stdout(run(argc, argv));
+}
+
+static int run(int argc, char **argv)
 {
 	const char *cmd;
 

@@ -1,8 +1,10 @@
 /*
  * libra_measures — private output sink shared by the writers (writer.c,
- * prepost.c): buffered, atomic (a temporary file renamed into place, or a
- * spool copied to a descriptor on commit), with JSON and CSV quoting and
- * locale-independent numbers. Errors are sticky: check once at commit.
+ * prepost.c, report.c): buffered, atomic (a temporary file put in place on
+ * commit, or a spool copied to a descriptor on commit), with JSON and CSV
+ * quoting and locale-independent numbers. Errors are sticky: check once at
+ * commit. A commit has two phases (prepare, then publish) so that the
+ * outputs of one run (lm_outputs, outputs.c) go in place together or not at all.
  */
 #ifndef LM_OUTPUT_PRIV_H
 #define LM_OUTPUT_PRIV_H
@@ -16,8 +18,19 @@
 #define LM_OUT_BUFSIZE (256 * 1024)
 
 struct lm_out {
-	char *path;     /* the target; NULL when writing to a descriptor */
-	char *tmp_path; /* the temporary file beside it, while it exists */
+	char *path;     /* the target as named in messages; NULL when writing to a descriptor */
+	char *dir;      /* the target's directory as a path (for the signal-time registry) */
+	char *base;     /* the target's name in dirfd */
+	int dirfd;      /* the target's directory, open: every name below is relative to it */
+	char *tmp_name; /* buffer for the temporary file's name in dirfd */
+	size_t tmp_name_size;
+	int named;      /* the temporary file has that name now */
+	char *reg_path; /* buffer for "dir/tmp_name", handed to the registry when named */
+	size_t reg_path_size;
+	int tmp_slot;   /* its slot in the registry of named temporaries, or -1 */
+	int anonymous;  /* fd is an O_TMPFILE file: no name until it is linked at publish */
+	int prepared;   /* flushed and made durable: only publishing is left */
+	int published;  /* in place (or written to its descriptor) */
 	int fd;         /* the temporary or spool file */
 	FILE *spool;    /* the tmpfile() behind fd, descriptor mode */
 	int out_fd;     /* descriptor mode: where commit copies to */
@@ -115,7 +128,42 @@ void lm__out_csv_text(struct lm_out *o, const char *s, size_t n, char delimiter)
 
 /* Flush and put the output in place. LM_OK or LM_EIO (nothing left at the target then). */
 int lm__out_commit(struct lm_out *o, lm_error *err);
+/*
+ * Phase one of a commit: flush, and make a file durable (fsync). What can fail
+ * for want of space or by an I/O error fails here. LM_OK, or LM_EIO with the
+ * output discarded.
+ */
+int lm__out_prepare(struct lm_out *o, lm_error *err);
+/*
+ * Phase two, for prepared outputs together: copy spools to their descriptors,
+ * then give every file its temporary name (link), then rename each over its
+ * target, then sync the directories. A failure discards what is not yet in
+ * place; the message names the outputs that already are (a descriptor written
+ * to, or a rename that failed after others succeeded — nothing else fails there).
+ */
+int lm__out_publish(struct lm_out *const *outs, size_t n, lm_error *err);
 /* Free; output not committed is discarded. Accepts NULL. */
 void lm__out_free(struct lm_out *o);
+
+/*
+ * Temporaries with a name (where O_TMPFILE is not available, and the moment
+ * between link and rename at publish) are kept in a registry that
+ * lm_outputs_remove_temporaries() empties from a signal handler. Register
+ * hands @p path (malloc'd) to the registry and returns its slot, or -1 when
+ * the registry is full (the caller keeps @p path; the file is then not removed
+ * on a signal). Unregister frees it. Neither allocates.
+ */
+int lm__temp_register(char *path);
+void lm__temp_unregister(int slot);
+
+/* Prepare @p o and keep it in @p set for lm_outputs_commit(); the set owns
+ * @p o from here, whatever the result (on failure it is discarded, and the
+ * set will publish nothing). */
+struct lm_outputs;
+int lm__outputs_stage(struct lm_outputs *set, struct lm_out *o, lm_error *err);
+
+/* Tests only: nonzero makes new outputs use a named temporary, as where
+ * O_TMPFILE is not available. */
+extern int lm__out_no_tmpfile;
 
 #endif

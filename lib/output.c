@@ -1,12 +1,13 @@
 /*
  * libra_measures — the private output sink of output-priv.h: a buffer in front
- * of a temporary file beside the target, renamed into place on commit, or of
+ * of a temporary file beside the target (O_TMPFILE where there is one),
+ * renamed into place on commit, or of
  * an anonymous spool file copied to a descriptor on commit; JSON and CSV
  * quoting; locale-independent numbers. Used by every writer, so no writer can
  * leave a partial file.
  */
-/* realpath() is XSI. */
-#define _XOPEN_SOURCE 700
+/* realpath() is XSI; O_TMPFILE and AT_EMPTY_PATH are Linux's. */
+#define _GNU_SOURCE
 
 #include <errno.h>
 #include <fcntl.h>
@@ -269,7 +270,23 @@ static struct lm_out *out_new(void)
 	}
 	o->fd = -1;
 	o->out_fd = -1;
+	o->dirfd = -1;
+	o->tmp_slot = -1;
 	return o;
+}
+
+/* Remove the temporary file's name, if it has one: unlinked first, then out
+ * of the registry, so that a signal in between removes nothing that exists. */
+static void drop_temp_name(struct lm_out *o)
+{
+	if (o->named) {
+		unlinkat(o->dirfd, o->tmp_name, 0);
+		o->named = 0;
+	}
+	if (o->tmp_slot >= 0) {
+		lm__temp_unregister(o->tmp_slot);
+		o->tmp_slot = -1;
+	}
 }
 
 /* Drop the output: close and remove the temporary file. */
@@ -282,11 +299,7 @@ static void out_discard(struct lm_out *o)
 		close(o->fd);
 	}
 	o->fd = -1;
-	if (o->tmp_path) {
-		unlink(o->tmp_path);
-		free(o->tmp_path);
-		o->tmp_path = NULL;
-	}
+	drop_temp_name(o);
 	o->done = 1;
 }
 
@@ -294,57 +307,260 @@ void lm__out_free(struct lm_out *o)
 {
 	if (!o)
 		return;
-	out_discard(o);
+	if (!o->published)
+		out_discard(o);
+	else
+		drop_temp_name(o);
 	if (o->own_out_fd && o->out_fd >= 0)
 		close(o->out_fd);
+	if (o->dirfd >= 0)
+		close(o->dirfd);
 	free(o->buf);
 	free(o->path);
+	free(o->dir);
+	free(o->base);
+	free(o->tmp_name);
+	free(o->reg_path);
 	free(o);
 }
 
-/*
- * Create "DIR/.BASE.tmp-XXXXXX" exclusively. Not mkstemp(): it creates files
- * with mode 0600, and the output should get the mode a plain create would
- * (0666 less the umask), which only open() applies without reading the umask.
- */
-static int create_temp(struct lm_out *o, lm_error *err)
+/* A fresh "DIR/.BASE.tmp-XXXXXX" name in o->tmp_name (allocated at open) and
+ * o->reg_path, the same as a path for the registry. */
+static void next_temp_name(struct lm_out *o, uint64_t *x)
 {
-	const char *path = o->path;
-	const char *slash = strrchr(path, '/');
-	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-	const char *base = path + dirlen;
-	size_t need = dirlen + 1 + strlen(base) + sizeof(".tmp-XXXXXX");
-	char *tmp = malloc(need);
-	if (!tmp)
-		return LM_ENOMEM;
 	static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	char suffix[7];
+	for (int k = 0; k < 6; k++) {
+		*x ^= *x << 13; /* xorshift64 */
+		*x ^= *x >> 7;
+		*x ^= *x << 17;
+		suffix[k] = alnum[*x % (sizeof(alnum) - 1)];
+	}
+	suffix[6] = '\0';
+	snprintf(o->tmp_name, o->tmp_name_size, ".%s.tmp-%s", o->base, suffix);
+	snprintf(o->reg_path, o->reg_path_size, "%s/%s", o->dir, o->tmp_name);
+}
+
+static uint64_t temp_seed(const struct lm_out *o)
+{
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^ ((uint64_t)getpid() << 16) ^
 		     (uint64_t)(uintptr_t)o;
-	x |= 1; /* xorshift must not start at 0 */
+	return x | 1; /* xorshift must not start at 0 */
+}
+
+/*
+ * Give the temporary file a name in the target's directory: create it there
+ * under one (@p fd < 0), or link the anonymous file @p fd to one. The name is
+ * registered first, so that a signal handler can remove it from the moment it
+ * exists. Returns 0 or an errno value.
+ */
+static int name_temp(struct lm_out *o, int fd)
+{
+	uint64_t x = temp_seed(o);
 	for (int attempt = 0; attempt < 100; attempt++) {
-		char suffix[7];
-		for (int k = 0; k < 6; k++) {
-			x ^= x << 13; /* xorshift64 */
-			x ^= x >> 7;
-			x ^= x << 17;
-			suffix[k] = alnum[x % (sizeof(alnum) - 1)];
+		next_temp_name(o, &x);
+		int slot = lm__temp_register(o->reg_path);
+		int r, e;
+		if (fd < 0) {
+			/* Not mkstemp(): it creates files with mode 0600, and the output
+			 * should get the mode a plain create would (0666 less the umask). */
+			r = openat(o->dirfd, o->tmp_name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+			if (r >= 0)
+				o->fd = r;
+		} else {
+#ifdef __linux__
+			/* Without privilege, an O_TMPFILE file is linked through /proc;
+			 * with CAP_DAC_READ_SEARCH, also without /proc. */
+			char proc[64];
+			snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+			r = linkat(AT_FDCWD, proc, o->dirfd, o->tmp_name, AT_SYMLINK_FOLLOW);
+#ifdef AT_EMPTY_PATH
+			if (r != 0 && errno == ENOENT)
+				r = linkat(fd, "", o->dirfd, o->tmp_name, AT_EMPTY_PATH);
+#endif
+#else
+			r = -1;
+			errno = ENOTSUP;
+#endif
 		}
-		suffix[6] = '\0';
-		snprintf(tmp, need, "%.*s.%s.tmp-%s", (int)dirlen, path, base, suffix);
-		int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-		if (fd >= 0) {
-			o->fd = fd;
-			o->tmp_path = tmp;
-			return LM_OK;
+		e = errno;
+		if (r >= 0) {
+			o->named = 1;
+			o->tmp_slot = slot;
+			if (slot >= 0)
+				o->reg_path = NULL; /* the registry's now; a new one is not needed */
+			return 0;
 		}
-		if (errno != EEXIST && errno != EINTR)
-			break;
+		if (slot >= 0) {
+			lm__temp_unregister(slot);
+			/* The registry freed it: the next name needs a buffer again. */
+			if (!(o->reg_path = malloc(o->reg_path_size)))
+				return ENOMEM;
+		}
+		if (e != EEXIST && e != EINTR)
+			return e;
 	}
-	int e = errno;
-	free(tmp);
-	return lm__error(err, LM_EIO, path, 0, 0, "cannot create a temporary file beside it: %s", strerror(e));
+	return EEXIST;
+}
+
+int lm__out_no_tmpfile;
+
+/*
+ * The temporary file, in the target's directory (so that rename() can put it
+ * in place). On Linux it is an O_TMPFILE file, which has no name until it is
+ * linked at publish: a run killed before that leaves nothing. Elsewhere, or
+ * where the filesystem refuses O_TMPFILE, it is created under a hidden name,
+ * which lm_outputs_remove_temporaries() removes on a signal.
+ */
+static int create_temp(struct lm_out *o, lm_error *err)
+{
+	size_t base_len = strlen(o->base);
+	o->tmp_name_size = base_len + sizeof("..tmp-XXXXXX");
+	o->reg_path_size = strlen(o->dir) + 1 + o->tmp_name_size;
+	if (!(o->tmp_name = malloc(o->tmp_name_size)) || !(o->reg_path = malloc(o->reg_path_size)))
+		return LM_ENOMEM;
+#if defined(O_TMPFILE) && defined(__linux__)
+	if (!lm__out_no_tmpfile) {
+		int fd = openat(o->dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+		if (fd >= 0) {
+			char proc[64];
+			snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+			if (access(proc, F_OK) == 0 || geteuid() == 0) {
+				o->fd = fd;
+				o->anonymous = 1;
+				return LM_OK;
+			}
+			close(fd); /* it could not be linked later */
+		}
+		/* Otherwise (a filesystem or kernel without it, or a real error,
+		 * which the named file below meets and reports) a named file. */
+	}
+#endif
+	int e = name_temp(o, -1);
+	if (e == ENOMEM)
+		return LM_ENOMEM;
+	if (e)
+		return lm__error(err, LM_EIO, o->path, 0, 0, "cannot create a temporary file beside it: %s", strerror(e));
+	return LM_OK;
+}
+
+/* The directory part of @p path ("." when there is none); NULL for want of memory. */
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return lm__strdup(".");
+	while (slash > path && slash[-1] == '/')
+		slash--;
+	return lm__strndup(path, slash == path ? 1 : (size_t)(slash - path));
+}
+
+/*
+ * In a sticky world-writable directory (/tmp) anyone may create entries, so
+ * one that belongs neither to the user nor to the directory's owner may have
+ * been planted there. Like the kernel's protected_symlinks (and
+ * protected_regular), such a link is not followed and such a file not
+ * replaced — whatever those settings are, and for root too.
+ */
+static int check_planted(const char *path, const struct stat *lst, lm_error *err)
+{
+	char *dir = dir_of(path);
+	struct stat dst;
+	if (!dir)
+		return LM_ENOMEM;
+	int r = stat(dir, &dst);
+	free(dir);
+	if (r != 0 || (dst.st_mode & (S_ISVTX | S_IWOTH)) != (S_ISVTX | S_IWOTH) || lst->st_uid == geteuid() ||
+	    lst->st_uid == dst.st_uid)
+		return LM_OK;
+	return lm__error(err, LM_EIO, path, 0, 0,
+			 "%s another user (uid %lu) in a world-writable sticky directory: not %s, as a plain "
+			 "redirect would not be where the kernel protects such entries",
+			 S_ISLNK(lst->st_mode) ? "is a symbolic link owned by" : "is a file owned by",
+			 (unsigned long)lst->st_uid, S_ISLNK(lst->st_mode) ? "followed" : "replaced");
+}
+
+/* Output to a device, FIFO or socket: spooled, then written to it on commit. */
+static int open_special(struct lm_out **out, const char *path, lm_error *err)
+{
+	/*
+	 * There is no file to replace (/dev/null, /dev/stdout, a pipe), and
+	 * renaming over it would replace the device itself (as root, /dev/null).
+	 * Spool, and copy to it on commit, so it still gets all or nothing.
+	 */
+	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return lm__error(err, LM_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+	int r = lm__out_open_fd(out, fd, err);
+	if (r != LM_OK) {
+		close(fd);
+		return r;
+	}
+	(*out)->own_out_fd = 1;
+	return LM_OK;
+}
+
+/*
+ * Where the output of @p path goes: @p path itself, or, through a symbolic
+ * link, the file it points to (*real, allocated). The rules are a plain
+ * redirect's: what could not be opened for writing is not replaced; a link
+ * is followed only to a file that exists; nothing planted in a sticky
+ * directory is followed or replaced. *st is the target's status (st_mode 0
+ * when it does not exist).
+ */
+static int resolve_target(const char *path, char **real, struct stat *st, lm_error *err)
+{
+	struct stat lst;
+	*real = NULL;
+	memset(st, 0, sizeof(*st));
+	if (lstat(path, &lst) != 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return LM_OK; /* a new file; a missing directory is said when it is opened */
+		return lm__error(err, LM_EIO, path, 0, 0, "cannot write: %s", strerror(errno));
+	}
+	int r = check_planted(path, &lst, err);
+	if (r != LM_OK)
+		return r;
+	if (S_ISLNK(lst.st_mode)) {
+		if (stat(path, st) != 0) {
+			int e = errno;
+			memset(st, 0, sizeof(*st));
+			if (e == ENOENT)
+				return lm__error(err, LM_EIO, path, 0, 0,
+						 "is a symbolic link to a file that does not exist; not followed (create "
+						 "the file first, or name it rather than the link)");
+			return lm__error(err, LM_EIO, path, 0, 0, "cannot follow the symbolic link: %s", strerror(e));
+		}
+	} else {
+		*st = lst;
+	}
+	if (S_ISDIR(st->st_mode))
+		return lm__error(err, LM_EIO, path, 0, 0, "is a directory");
+	if (!S_ISREG(st->st_mode))
+		return LM_OK; /* a device, FIFO or socket: written to, not replaced */
+	/* Opening for writing without O_TRUNC changes nothing, and applies every
+	 * rule a redirect meets: permissions, the kernel's protected_symlinks. */
+	int probe = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	struct stat pst;
+	if (probe < 0)
+		return lm__error(err, LM_EIO, path, 0, 0, "cannot write: %s", strerror(errno));
+	r = fstat(probe, &pst);
+	close(probe);
+	if (r != 0 || pst.st_dev != st->st_dev || pst.st_ino != st->st_ino)
+		return lm__error(err, LM_EIO, path, 0, 0, "changed while it was being opened; not written");
+	if (!S_ISLNK(lst.st_mode))
+		return LM_OK;
+	struct stat rst;
+	if (!(*real = realpath(path, NULL)))
+		return errno == ENOMEM ? LM_ENOMEM
+				       : lm__error(err, LM_EIO, path, 0, 0, "cannot follow the symbolic link: %s",
+						   strerror(errno));
+	if (lstat(*real, &rst) != 0 || rst.st_dev != st->st_dev || rst.st_ino != st->st_ino)
+		return lm__error(err, LM_EIO, path, 0, 0, "changed while it was being opened; not written");
+	/* The file the link leads to is replaced: it must not be a planted one either. */
+	return check_planted(*real, &rst, err);
 }
 
 int lm__out_open_file(struct lm_out **out, const char *path, lm_error *err)
@@ -354,43 +570,44 @@ int lm__out_open_file(struct lm_out **out, const char *path, lm_error *err)
 	*out = NULL;
 	if (!path || !*path)
 		return LM_EINVAL;
+	char *real;
 	struct stat st;
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		/*
-		 * A device, FIFO or socket (/dev/null, /dev/stdout, a pipe): there is no
-		 * file to replace, and renaming over it would replace the device itself
-		 * (as root, /dev/null). Spool, and copy to it on commit, so it still
-		 * gets all or nothing.
-		 */
-		if (S_ISDIR(st.st_mode))
-			return lm__error(err, LM_EIO, path, 0, 0, "is a directory");
-		int fd = open(path, O_WRONLY | O_CLOEXEC);
-		if (fd < 0)
-			return lm__error(err, LM_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
-		int r = lm__out_open_fd(out, fd, err);
-		if (r != LM_OK) {
-			close(fd);
-			return r;
-		}
-		(*out)->own_out_fd = 1;
-		return LM_OK;
+	int r = resolve_target(path, &real, &st, err);
+	if (r != LM_OK) {
+		free(real);
+		return r;
 	}
-	/* Through a symbolic link, the file it points to is replaced, not the link. */
-	char *real = lstat(path, &st) == 0 && S_ISLNK(st.st_mode) ? realpath(path, NULL) : NULL;
+	if (st.st_mode && !S_ISREG(st.st_mode)) {
+		free(real);
+		return open_special(out, path, err);
+	}
+	const char *target = real ? real : path;
+	size_t len = strlen(target);
+	if (target[len - 1] == '/') {
+		free(real);
+		return lm__error(err, LM_EIO, path, 0, 0, "names a directory, not a file");
+	}
+	const char *slash = strrchr(target, '/');
 	struct lm_out *o = out_new();
-	if (!o || !(o->path = lm__strdup(real ? real : path))) {
+	if (!o || !(o->path = lm__strdup(path)) || !(o->dir = dir_of(target)) ||
+	    !(o->base = lm__strdup(slash ? slash + 1 : target))) {
 		free(real);
 		lm__out_free(o);
 		return LM_ENOMEM;
 	}
 	free(real);
-	int r = create_temp(o, err);
-	if (r != LM_OK) {
+	o->dirfd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (o->dirfd < 0) {
+		r = lm__error(err, LM_EIO, path, 0, 0, "cannot create a temporary file beside it: %s", strerror(errno));
+		lm__out_free(o);
+		return r;
+	}
+	if ((r = create_temp(o, err)) != LM_OK) {
 		lm__out_free(o);
 		return r;
 	}
 	/* Replacing a file keeps its permissions. */
-	if (stat(o->path, &st) == 0 && S_ISREG(st.st_mode))
+	if (S_ISREG(st.st_mode))
 		(void)fchmod(o->fd, st.st_mode & 07777);
 	*out = o;
 	return LM_OK;
@@ -417,16 +634,22 @@ int lm__out_open_fd(struct lm_out **out, int fd, lm_error *err)
 	return LM_OK;
 }
 
+static const char *out_name(const struct lm_out *o, char name[64])
+{
+	if (o->path)
+		return o->path;
+	snprintf(name, 64, "<file descriptor %d>", o->out_fd);
+	return name;
+}
+
 static int out_fail(struct lm_out *o, int e, const char *what, lm_error *err)
 {
 	char name[64];
-	const char *file = o->path;
-	if (!file) {
-		snprintf(name, sizeof(name), "<file descriptor %d>", o->out_fd);
-		file = name;
-	}
+	const char *file = out_name(o, name);
+	int code = e == ENOMEM ? LM_ENOMEM : LM_EIO;
+	lm__error(err, code, file, 0, 0, "%s: %s", what, strerror(e));
 	out_discard(o);
-	return lm__error(err, LM_EIO, file, 0, 0, "%s: %s", what, strerror(e));
+	return code;
 }
 
 /* Copy the spool file to the output descriptor. */
@@ -446,50 +669,94 @@ static int copy_spool(struct lm_out *o, lm_error *err)
 		if (write_all(o->out_fd, o->buf, (size_t)n) != 0)
 			return out_fail(o, errno, "cannot write", err);
 	}
-	out_discard(o);
 	return LM_OK;
 }
 
-/* After a rename, make the directory entry durable too (best effort; the
- * output is in place already, so this allocates nothing that could fail). */
-static void sync_dir(const char *path)
+int lm__out_prepare(struct lm_out *o, lm_error *err)
 {
-	const char *slash = strrchr(path, '/');
-	char dir[4096] = ".";
-	size_t n = slash ? (slash == path ? 1 : (size_t)(slash - path)) : 0;
-	if (n >= sizeof(dir))
-		return;
-	if (n) {
-		memcpy(dir, path, n);
-		dir[n] = '\0';
+	if (!o || o->done)
+		return LM_EINVAL;
+	if (o->prepared)
+		return LM_OK;
+	out_flush(o);
+	if (o->write_errno)
+		return out_fail(o, o->write_errno, o->path ? "cannot write" : "cannot write the temporary file", err);
+	/* Durable before it replaces anything: a crash after the rename must not
+	 * leave an empty or partial file where the old one was. */
+	if (o->path && fsync(o->fd) != 0)
+		return out_fail(o, errno, "cannot write", err);
+	o->prepared = 1;
+	return LM_OK;
+}
+
+int lm__out_publish(struct lm_out *const *outs, size_t n, lm_error *err)
+{
+	int rc = LM_OK;
+	size_t i;
+	for (i = 0; i < n; i++)
+		if (!outs[i] || outs[i]->done || !outs[i]->prepared)
+			return LM_EINVAL;
+	/* Descriptors first: a copy can fail half-way (a full device, a closed
+	 * pipe), and then no file has been replaced yet. */
+	for (i = 0; i < n && rc == LM_OK; i++) {
+		struct lm_out *o = outs[i];
+		if (o->path)
+			continue;
+		rc = copy_spool(o, err);
+		if (rc == LM_OK) {
+			out_discard(o);
+			o->published = 1;
+		}
 	}
-	int fd = open(dir, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		(void)fsync(fd);
-		close(fd);
+	/* Then every file gets its name beside its target, and is closed: what
+	 * can still fail (room for a directory entry, an error reported at close
+	 * by a network filesystem) fails before any target is replaced. */
+	for (i = 0; i < n && rc == LM_OK; i++) {
+		struct lm_out *o = outs[i];
+		if (!o->path)
+			continue;
+		int e = o->anonymous ? name_temp(o, o->fd) : 0;
+		if (e)
+			rc = out_fail(o, e, "cannot name the temporary file", err);
+		else if (close(o->fd) != 0)
+			o->fd = -1, rc = out_fail(o, errno, "cannot write", err);
+		else
+			o->fd = -1;
 	}
+	/* Renames within one directory: nothing is left to run out of. */
+	for (i = 0; i < n && rc == LM_OK; i++) {
+		struct lm_out *o = outs[i];
+		if (!o->path)
+			continue;
+		if (renameat(o->dirfd, o->tmp_name, o->dirfd, o->base) != 0) {
+			rc = out_fail(o, errno, "cannot replace", err);
+			break;
+		}
+		o->named = 0;
+		drop_temp_name(o);
+		o->done = o->published = 1;
+	}
+	if (rc != LM_OK) {
+		char name[64];
+		for (i = 0; i < n; i++) {
+			if (outs[i]->published)
+				lm__error(err, LM_EIO, out_name(outs[i], name), 0, 0,
+					  "was written before the failure above, which kept the other outputs from being written");
+			else
+				out_discard(outs[i]);
+		}
+		return rc;
+	}
+	/* Make the directory entries durable too (best effort: the outputs are
+	 * in place already). */
+	for (i = 0; i < n; i++)
+		if (outs[i]->path)
+			(void)fsync(outs[i]->dirfd);
+	return LM_OK;
 }
 
 int lm__out_commit(struct lm_out *o, lm_error *err)
 {
-	if (!o || o->done)
-		return LM_EINVAL;
-	out_flush(o);
-	if (o->write_errno)
-		return out_fail(o, o->write_errno, o->path ? "cannot write" : "cannot write the temporary file", err);
-	if (!o->path)
-		return copy_spool(o, err);
-	if (fsync(o->fd) != 0)
-		return out_fail(o, errno, "cannot write", err);
-	int fd = o->fd;
-	o->fd = -1;
-	if (close(fd) != 0)
-		return out_fail(o, errno, "cannot write", err);
-	if (rename(o->tmp_path, o->path) != 0)
-		return out_fail(o, errno, "cannot replace", err);
-	free(o->tmp_path);
-	o->tmp_path = NULL;
-	o->done = 1;
-	sync_dir(o->path);
-	return LM_OK;
+	int rc = lm__out_prepare(o, err);
+	return rc == LM_OK ? lm__out_publish(&o, 1, err) : rc;
 }

@@ -1814,7 +1814,8 @@ static void write_summary(const lm_prepost *pp, struct lm_out *o)
 	}
 }
 
-static int write_to(const lm_prepost *pp, int format, struct lm_out *o, lm_error *err)
+/* Write, then commit, or (with @p set) stage for the set's commit. */
+static int write_to(const lm_prepost *pp, int format, struct lm_out *o, lm_outputs *set, lm_error *err)
 {
 	if (format == LM_PREPOST_JSON)
 		write_json(pp, o);
@@ -1822,6 +1823,8 @@ static int write_to(const lm_prepost *pp, int format, struct lm_out *o, lm_error
 		write_csv(pp, o);
 	else
 		write_summary(pp, o);
+	if (set)
+		return lm__outputs_stage(set, o, err);
 	int rc = lm__out_commit(o, err);
 	lm__out_free(o);
 	return rc;
@@ -1836,7 +1839,7 @@ static int check_write(const lm_prepost *pp, int format, lm_error *err)
 	return LM_OK;
 }
 
-int lm_prepost_write_file(const lm_prepost *pp, int format, const char *path, lm_error *err)
+static int write_file(const lm_prepost *pp, int format, const char *path, lm_outputs *set, lm_error *err)
 {
 	struct lm_out *o;
 	int rc = check_write(pp, format, err);
@@ -1844,14 +1847,34 @@ int lm_prepost_write_file(const lm_prepost *pp, int format, const char *path, lm
 		rc = lm__error(err, LM_EINVAL, NULL, 0, 0, "no output path");
 	if (rc == LM_OK)
 		rc = lm__out_open_file(&o, path, err);
-	return rc == LM_OK ? write_to(pp, format, o, err) : rc;
+	return rc == LM_OK ? write_to(pp, format, o, set, err) : rc;
 }
 
-int lm_prepost_write_fd(const lm_prepost *pp, int format, int fd, lm_error *err)
+static int write_fd(const lm_prepost *pp, int format, int fd, lm_outputs *set, lm_error *err)
 {
 	struct lm_out *o;
 	int rc = check_write(pp, format, err);
 	if (rc == LM_OK)
 		rc = lm__out_open_fd(&o, fd, err);
-	return rc == LM_OK ? write_to(pp, format, o, err) : rc;
+	return rc == LM_OK ? write_to(pp, format, o, set, err) : rc;
+}
+
+int lm_prepost_write_file(const lm_prepost *pp, int format, const char *path, lm_error *err)
+{
+	return write_file(pp, format, path, NULL, err);
+}
+
+int lm_prepost_write_fd(const lm_prepost *pp, int format, int fd, lm_error *err)
+{
+	return write_fd(pp, format, fd, NULL, err);
+}
+
+int lm_prepost_stage_file(const lm_prepost *pp, int format, const char *path, lm_outputs *set, lm_error *err)
+{
+	return set ? write_file(pp, format, path, set, err) : LM_EINVAL;
+}
+
+int lm_prepost_stage_fd(const lm_prepost *pp, int format, int fd, lm_outputs *set, lm_error *err)
+{
+	return set ? write_fd(pp, format, fd, set, err) : LM_EINVAL;
 }

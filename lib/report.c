@@ -1380,18 +1380,21 @@ static int check(const lm_report *r, lm_error *err)
 	return LM_OK;
 }
 
-static int write_to(const lm_report *r, struct lm_out *o, lm_error *err)
+/* Write, then commit, or (with @p set) stage for the set's commit. */
+static int write_to(const lm_report *r, struct lm_out *o, lm_outputs *set, lm_error *err)
 {
-	int rc;
-	if (!write_all(r, o))
-		rc = lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory while writing the report");
-	else
-		rc = lm__out_commit(o, err);
+	if (!write_all(r, o)) {
+		lm__out_free(o);
+		return lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory while writing the report");
+	}
+	if (set)
+		return lm__outputs_stage(set, o, err);
+	int rc = lm__out_commit(o, err);
 	lm__out_free(o);
 	return rc;
 }
 
-int lm_report_write_file(const lm_report *r, const char *path, lm_error *err)
+static int write_file(const lm_report *r, const char *path, lm_outputs *set, lm_error *err)
 {
 	struct lm_out *o;
 	int rc = check(r, err);
@@ -1399,14 +1402,34 @@ int lm_report_write_file(const lm_report *r, const char *path, lm_error *err)
 		rc = lm__error(err, LM_EINVAL, NULL, 0, 0, "no output path");
 	if (rc == LM_OK)
 		rc = lm__out_open_file(&o, path, err);
-	return rc == LM_OK ? write_to(r, o, err) : rc;
+	return rc == LM_OK ? write_to(r, o, set, err) : rc;
 }
 
-int lm_report_write_fd(const lm_report *r, int fd, lm_error *err)
+static int write_fd(const lm_report *r, int fd, lm_outputs *set, lm_error *err)
 {
 	struct lm_out *o;
 	int rc = check(r, err);
 	if (rc == LM_OK)
 		rc = lm__out_open_fd(&o, fd, err);
-	return rc == LM_OK ? write_to(r, o, err) : rc;
+	return rc == LM_OK ? write_to(r, o, set, err) : rc;
+}
+
+int lm_report_write_file(const lm_report *r, const char *path, lm_error *err)
+{
+	return write_file(r, path, NULL, err);
+}
+
+int lm_report_write_fd(const lm_report *r, int fd, lm_error *err)
+{
+	return write_fd(r, fd, NULL, err);
+}
+
+int lm_report_stage_file(const lm_report *r, const char *path, lm_outputs *set, lm_error *err)
+{
+	return set ? write_file(r, path, set, err) : LM_EINVAL;
+}
+
+int lm_report_stage_fd(const lm_report *r, int fd, lm_outputs *set, lm_error *err)
+{
+	return set ? write_fd(r, fd, set, err) : LM_EINVAL;
 }

@@ -216,7 +216,7 @@ static void write_jsonl(lm_writer *w, unsigned long row, const char *id, size_t 
 
 int lm_writer_write(lm_writer *writer, unsigned long row, const char *id, size_t id_len, const lm_scorer *scorer)
 {
-	if (!writer || !scorer || writer->out->done || lm_scorer_instrument(scorer) != writer->inst ||
+	if (!writer || !scorer || !writer->out || writer->out->done || lm_scorer_instrument(scorer) != writer->inst ||
 	    (!id && id_len))
 		return LM_EINVAL;
 	if (writer->out->write_errno)
@@ -290,6 +290,15 @@ int lm_writer_commit(lm_writer *writer, lm_error *err)
 	return writer ? lm__out_commit(writer->out, err) : LM_EINVAL;
 }
 
+int lm_writer_stage(lm_writer *writer, lm_outputs *set, lm_error *err)
+{
+	if (!writer || !set || !writer->out || writer->out->done)
+		return LM_EINVAL;
+	struct lm_out *o = writer->out;
+	writer->out = NULL; /* the set's now, staged or discarded */
+	return lm__outputs_stage(set, o, err);
+}
+
 void lm_writer_free(lm_writer *writer)
 {
 	if (!writer)
@@ -343,7 +352,7 @@ int lm_rejects_open_file(lm_rejects **out, const lm_table *table, const char *pa
 
 int lm_rejects_write(lm_rejects *r, const lm_table *table)
 {
-	if (!r || !table || !lm_table_row_problem(table))
+	if (!r || !r->out || r->out->done || !table || !lm_table_row_problem(table))
 		return LM_EINVAL;
 	lm__out_count(r->out, lm_table_row(table));
 	lm__out_put(r->out, ",", 1);
@@ -366,6 +375,15 @@ int lm_rejects_write(lm_rejects *r, const lm_table *table)
 int lm_rejects_commit(lm_rejects *r, lm_error *err)
 {
 	return r ? lm__out_commit(r->out, err) : LM_EINVAL;
+}
+
+int lm_rejects_stage(lm_rejects *r, lm_outputs *set, lm_error *err)
+{
+	if (!r || !set || !r->out || r->out->done)
+		return LM_EINVAL;
+	struct lm_out *o = r->out;
+	r->out = NULL;
+	return lm__outputs_stage(set, o, err);
 }
 
 void lm_rejects_free(lm_rejects *r)

@@ -17,6 +17,7 @@
 #include "score.h"
 #include "batch.h"
 #include "table.h"
+#include "outputs.h"
 #include "writer.h"
 #include "stats.h"
 #include "prepost.h"

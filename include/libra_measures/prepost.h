@@ -21,6 +21,7 @@
 #include "batch.h"
 #include "common.h"
 #include "error.h"
+#include "outputs.h"
 #include "instrument.h"
 #include "table.h"
 
@@ -255,7 +256,8 @@ enum lm_prepost_format {
 };
 
 /**
- * Write the results to @p path atomically (temporary file, then rename).
+ * Write the results to @p path atomically (temporary file, then rename;
+ * where a path may lead is said in outputs.h).
  * @return LM_OK, LM_EIO or LM_EINVAL.
  * @since 0.1
  */
@@ -263,6 +265,21 @@ LM_EXPORT LM_NODISCARD int lm_prepost_write_file(const lm_prepost *pp, int forma
 
 /** As lm_prepost_write_file(), to an open descriptor (not closed). @since 0.1 */
 LM_EXPORT LM_NODISCARD int lm_prepost_write_fd(const lm_prepost *pp, int format, int fd, lm_error *err);
+
+/**
+ * Write the results to @p path, staged in @p set: made durable now, put in
+ * place by lm_outputs_commit() together with the run's other outputs (see
+ * outputs.h). The set owns the staged output; nothing is put in place if the
+ * set is freed without a commit.
+ * @return LM_OK, LM_EIO (the set will then publish nothing), LM_ENOMEM or LM_EINVAL.
+ * @since 0.3
+ */
+LM_EXPORT LM_NODISCARD int lm_prepost_stage_file(const lm_prepost *pp, int format, const char *path, lm_outputs *set,
+						 lm_error *err);
+
+/** As lm_prepost_stage_file(), to an open descriptor (not closed), written at the commit. @since 0.3 */
+LM_EXPORT LM_NODISCARD int lm_prepost_stage_fd(const lm_prepost *pp, int format, int fd, lm_outputs *set,
+					       lm_error *err);
 
 /** "improved", "deteriorated", "none"; static; NULL otherwise. @since 0.1 */
 LM_EXPORT const char *lm_reliable_name(int reliable);

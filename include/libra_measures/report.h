@@ -23,6 +23,7 @@
 #include "common.h"
 #include "error.h"
 #include "instrument.h"
+#include "outputs.h"
 #include "prepost.h"
 
 #ifdef __cplusplus
@@ -67,7 +68,8 @@ LM_EXPORT unsigned long lm_report_default_min_cell(void);
 LM_EXPORT LM_NODISCARD int lm_report_set_source_names(lm_report *r, const char *pre_name, const char *post_name);
 
 /**
- * Write the HTML report to @p path atomically (temporary file, then rename).
+ * Write the HTML report to @p path atomically (temporary file, then rename;
+ * where a path may lead is said in outputs.h).
  * Every statistic shown carries its exact value in a data-value attribute,
  * and, when the JSON of lm_prepost_write_file() has it, its place there as
  * a JSON pointer (RFC 6901) in data-key.
@@ -78,6 +80,20 @@ LM_EXPORT LM_NODISCARD int lm_report_write_file(const lm_report *r, const char *
 
 /** As lm_report_write_file(), to an open descriptor (not closed). @since 0.1 */
 LM_EXPORT LM_NODISCARD int lm_report_write_fd(const lm_report *r, int fd, lm_error *err);
+
+/**
+ * Write the report to @p path, staged in @p set: made durable now, put in
+ * place by lm_outputs_commit() together with the run's other outputs (see
+ * outputs.h). The set owns the staged output; nothing is put in place if the
+ * set is freed without a commit.
+ * @return LM_OK, LM_EIO (the set will then publish nothing), LM_ENOMEM or LM_EINVAL.
+ * @since 0.3
+ */
+LM_EXPORT LM_NODISCARD int lm_report_stage_file(const lm_report *r, const char *path, lm_outputs *set,
+						lm_error *err);
+
+/** As lm_report_stage_file(), to an open descriptor (not closed), written at the commit. @since 0.3 */
+LM_EXPORT LM_NODISCARD int lm_report_stage_fd(const lm_report *r, int fd, lm_outputs *set, lm_error *err);
 
 #ifdef __cplusplus
 }

@@ -1,8 +1,10 @@
 /*
  * libra_measures — writing scores: one record per respondent as CSV or JSON
  * Lines, never a partial file. Output goes to a temporary file beside the
- * target and is renamed into place by lm_writer_commit(); a writer freed
- * without a commit leaves the old file (or none) untouched.
+ * target and is renamed into place by lm_writer_commit() (or, with other
+ * outputs of the run, by lm_writer_stage() and lm_outputs_commit()); a writer
+ * freed without a commit leaves the old file (or none) untouched. Where a
+ * path may lead (symbolic links, sticky directories) is said in outputs.h.
  *
  * Numbers are written the same under every locale.
  *
@@ -14,6 +16,7 @@
 #include "common.h"
 #include "error.h"
 #include "instrument.h"
+#include "outputs.h"
 #include "score.h"
 #include "table.h"
 
@@ -70,7 +73,20 @@ LM_EXPORT LM_NODISCARD int lm_writer_write(lm_writer *writer, unsigned long row,
  */
 LM_EXPORT LM_NODISCARD int lm_writer_commit(lm_writer *writer, lm_error *err);
 
-/** Free a writer; output not committed is discarded. Accepts NULL. @since 0.1 */
+/**
+ * Finish, and hand the output to @p set to be committed with the run's other
+ * outputs by lm_outputs_commit(): flushed and made durable now (a write
+ * error, a full disk, surfaces here), put in place only then. The writer
+ * takes no more records and has nothing left to commit; freeing it no
+ * longer discards the output, freeing the set without a commit does.
+ * @return LM_OK; LM_EIO (diagnostic in @p err) when the output could not be
+ *         written — it is discarded, and the set will then publish nothing;
+ *         LM_EINVAL.
+ * @since 0.3
+ */
+LM_EXPORT LM_NODISCARD int lm_writer_stage(lm_writer *writer, lm_outputs *set, lm_error *err);
+
+/** Free a writer; output not committed (or staged) is discarded. Accepts NULL. @since 0.1 */
 LM_EXPORT void lm_writer_free(lm_writer *writer);
 
 /** Records written so far. @since 0.1 */
@@ -100,6 +116,9 @@ LM_EXPORT LM_NODISCARD int lm_rejects_write(lm_rejects *rejects, const lm_table 
 
 /** Finish and put the file in place. @return LM_OK or LM_EIO. @since 0.1 */
 LM_EXPORT LM_NODISCARD int lm_rejects_commit(lm_rejects *rejects, lm_error *err);
+
+/** As lm_writer_stage(), for a rejects file. @since 0.3 */
+LM_EXPORT LM_NODISCARD int lm_rejects_stage(lm_rejects *rejects, lm_outputs *set, lm_error *err);
 
 /** Free; a file not committed is discarded. Accepts NULL. @since 0.1 */
 LM_EXPORT void lm_rejects_free(lm_rejects *rejects);

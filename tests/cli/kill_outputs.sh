@@ -8,8 +8,10 @@
 # such waves) with -o over an existing older output, sends SIGKILL after
 # delays from 0 to about the run's own length, and after each kill compares
 # the output with the old text and with a finished run's text. A killed run
-# may leave a hidden temporary file (.NAME.tmp-*) beside the output, never
-# the output itself in part.
+# leaves no hidden temporary file (.NAME.tmp-*) beside the output, and never
+# the output itself in part. Nor does a killed run leave a temporary file:
+# on Linux they have no name before the commit (O_TMPFILE); elsewhere libra
+# removes them on the signals it can catch (SIGTERM is tried too).
 set -u
 libra=$1
 dir=$(mktemp -d "${TMPDIR:-/tmp}/libra-kill.XXXXXX")
@@ -33,18 +35,23 @@ make_wave 2 >"$dir/post.csv"
 pre_sum=$(sha256sum <"$dir/pre.csv")
 post_sum=$(sha256sum <"$dir/post.csv")
 
-check() { # NAME COMMAND...: the command writes $dir/out.*
-	local name=$1 out=$2
-	shift 2
+check() { # NAME OUT SIGNAL COMMAND...: the command writes $dir/OUT
+	local name=$1 out=$2 sig=$3
+	shift 3
 	printf 'old output\n' >"$dir/old"
 	"$@" -o "$dir/full" || { echo "FAIL $name: the unkilled run failed"; failed=1; return; }
 	local kills=0 old=0 new=0
 	for delay in 0.001 0.002 0.005 0.01 0.02 0.03 0.05 0.08 0.12 0.17 0.25 0.35 0.5 0.8 1.2; do
 		rm -f "$dir/$out" "$dir"/.$out.tmp-*
 		cp "$dir/old" "$dir/$out"
-		timeout -s KILL "$delay" "$@" -o "$dir/$out"
+		timeout -s "$sig" "$delay" "$@" -o "$dir/$out"
 		status=$?
-		[ $status = 137 ] && kills=$((kills + 1))
+		[ $status = 124 ] || [ $status = 137 ] && kills=$((kills + 1))
+		left=$(cd "$dir" && ls -A | grep -F ".$out.tmp-")
+		if [ -n "$left" ]; then
+			echo "FAIL $name: after a $sig at ${delay}s (exit $status) a temporary file was left: $left"
+			failed=1
+		fi
 		if cmp -s "$dir/$out" "$dir/old"; then
 			old=$((old + 1))
 		elif cmp -s "$dir/$out" "$dir/full"; then
@@ -63,9 +70,10 @@ check() { # NAME COMMAND...: the command writes $dir/out.*
 }
 
 # (Standard error off: bash reports each killed job there.)
-check "score -o" out.csv "$libra" score stss "$dir/pre.csv" 2>/dev/null
-check "score --format json -o" out.json "$libra" score stss "$dir/pre.csv" --format json 2>/dev/null
-check "prepost -o" prepost.json "$libra" prepost stss "$dir/pre.csv" "$dir/post.csv" 2>/dev/null
+check "score -o" out.csv KILL "$libra" score stss "$dir/pre.csv" 2>/dev/null
+check "score --format json -o" out.json KILL "$libra" score stss "$dir/pre.csv" --format json 2>/dev/null
+check "prepost -o" prepost.json KILL "$libra" prepost stss "$dir/pre.csv" "$dir/post.csv" 2>/dev/null
+check "score -o, SIGTERM" out.csv TERM "$libra" score stss "$dir/pre.csv" 2>/dev/null
 
 [ "$(sha256sum <"$dir/pre.csv")" = "$pre_sum" ] || { echo "FAIL: the input pre.csv was modified"; failed=1; }
 [ "$(sha256sum <"$dir/post.csv")" = "$post_sum" ] || { echo "FAIL: the input post.csv was modified"; failed=1; }

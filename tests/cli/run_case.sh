@@ -15,6 +15,8 @@
 #                             @OUT@/summary.txt); @OUT@ must then hold exactly these files (and out.csv
 #                             with expected_output)
 #   env                       optional: VAR=VALUE lines, set for the run (e.g. LC_ALL=de_DE.UTF-8)
+#   stdout_to                 optional: a device standard output goes to instead (e.g. /dev/full, to see
+#                             that lost output fails the run); the case is skipped where it does not exist
 #   expected_no_output        optional (empty): @OUT@ must stay empty — no output, no temporary file left
 # Before comparing, the absolute paths of CASE_DIR and @OUT@ in the output are
 # written back as @DATA@ and @OUT@, so expected files do not depend on the checkout.
@@ -53,8 +55,18 @@ if [ -f "$case_dir/env" ]; then
 	done <"$case_dir/env"
 fi
 
+stdout_to=$out_dir.stdout
+if [ -f "$case_dir/stdout_to" ]; then
+	stdout_to=$(tr -d '\n' <"$case_dir/stdout_to")
+	if [ ! -e "$stdout_to" ]; then
+		printf 'skip %s: no %s here\n' "$name" "$stdout_to"
+		exit 77
+	fi
+	: >"$out_dir.stdout"
+fi
+
 # LM_CLI_WRAPPER: a command to run libra under (valgrind, in `meson test --setup valgrind`).
-env ${run_env[@]+"${run_env[@]}"} ${LM_CLI_WRAPPER-} "$libra" "${args[@]}" <"$stdin" >"$out_dir.stdout" 2>"$out_dir.stderr"
+env ${run_env[@]+"${run_env[@]}"} ${LM_CLI_WRAPPER-} "$libra" "${args[@]}" <"$stdin" >"$stdout_to" 2>"$out_dir.stderr"
 status=$?
 
 # A file's exact content (command substitution alone would drop trailing newlines).

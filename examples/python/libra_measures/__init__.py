@@ -780,15 +780,41 @@ class PrePost(_Owned):
         except ValueError:
             raise ValueError('format must be one of %s' % ', '.join(_capi.PREPOST_FORMATS)) from None
 
-    def write(self, path, format='json'):
-        """Write the results to PATH (atomically: a temporary file, then a rename)."""
+    def write(self, path, format='json', summary=None):
+        """Write the results to PATH (atomically: a temporary file, then a rename).
+
+        With SUMMARY, the readable summary goes to that path too, and the two
+        files are put in place together or not at all (lm_outputs); PATH and
+        SUMMARY must be different files, else LibraError before anything is
+        written."""
         f = self._format(format)
         with self._lock:
             self._check()
             with _Errors() as err:
-                rc = _lib.lm_prepost_write_file(self._ptr, f, _path(path), err._ptr)
+                if summary is None:
+                    rc = _lib.lm_prepost_write_file(self._ptr, f, _path(path), err._ptr)
+                else:
+                    rc = self._write_together(((f, _path(path)), (2, _path(summary))), err)
                 if rc != 0:
                     raise err.error(rc)
+
+    def _write_together(self, outputs, err):
+        # Call with self._lock held.
+        outs = _capi.P(_capi.lm_outputs)()
+        if _lib.lm_outputs_new(byref(outs)) != 0:
+            raise MemoryError('lm_outputs_new')
+        try:
+            for _, p in outputs:
+                rc = _lib.lm_outputs_add_output(outs, p, err._ptr)
+                if rc != 0:
+                    return rc
+            for f, p in outputs:
+                rc = _lib.lm_prepost_stage_file(self._ptr, f, p, outs, err._ptr)
+                if rc != 0:
+                    return rc
+            return _lib.lm_outputs_commit(outs, err._ptr)
+        finally:
+            _lib.lm_outputs_free(outs)
 
     def _text(self, format):
         f = self._format(format)

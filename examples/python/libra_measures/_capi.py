@@ -60,6 +60,10 @@ class lm_batch(Structure):
     pass
 
 
+class lm_outputs(Structure):
+    pass
+
+
 P = POINTER
 _err = P(lm_error)
 _inst = P(lm_instrument)
@@ -70,6 +74,7 @@ _rule = P(lm_rule)
 _scorer = P(lm_scorer)
 _pp = P(lm_prepost)
 _batch = P(lm_batch)
+_outs = P(lm_outputs)
 
 # name: (result type, [argument types]), in header order.
 PROTOTYPES = {
@@ -190,6 +195,16 @@ PROTOTYPES = {
     'lm_batch_set_reject_rows': (c_int, [_batch, c_int]),
     'lm_batch_score': (c_int, [_batch, c_size_t, _err]),
     'lm_batch_rejected_count': (c_size_t, [_batch]),
+    # outputs.h
+    'lm_outputs_new': (c_int, [P(_outs)]),
+    'lm_outputs_free': (None, [_outs]),
+    'lm_outputs_add_input': (c_int, [_outs, c_char_p, _err]),
+    'lm_outputs_add_input_fd': (c_int, [_outs, c_int, c_char_p, _err]),
+    'lm_outputs_add_output': (c_int, [_outs, c_char_p, _err]),
+    'lm_outputs_add_output_fd': (c_int, [_outs, c_int, c_char_p, _err]),
+    'lm_outputs_commit': (c_int, [_outs, _err]),
+    'lm_outputs_staged': (c_size_t, [_outs]),
+    'lm_outputs_remove_temporaries': (None, []),
     # writer.h (only the number formatting)
     'lm_format_number': (c_size_t, [P(c_char), c_size_t, c_double]),
     # prepost.h
@@ -224,6 +239,8 @@ PROTOTYPES = {
     'lm_prepost_respondent_category': (c_int, [_pp, c_size_t, c_size_t]),
     'lm_prepost_write_file': (c_int, [_pp, c_int, c_char_p, _err]),
     'lm_prepost_write_fd': (c_int, [_pp, c_int, c_int, _err]),
+    'lm_prepost_stage_file': (c_int, [_pp, c_int, c_char_p, _outs, _err]),
+    'lm_prepost_stage_fd': (c_int, [_pp, c_int, c_int, _outs, _err]),
     'lm_reliable_name': (c_char_p, [c_int]),
     'lm_category_name': (c_char_p, [c_int]),
 }

@@ -101,6 +101,23 @@ class PrePostEqualsCli(unittest.TestCase):
         counts = self.run_both('stss', [PRE, POST], ['--group-column', 'group'], group_column='group')
         self.assertEqual(counts['pairs'], 40)
 
+    def test_write_with_summary(self):
+        # Results and summary are put in place together, and must be two files.
+        with tempfile.TemporaryDirectory() as tmp, lm.Instrument.load('stss') as inst, \
+                inst.prepost(PRE, POST) as pp:
+            out, summary = os.path.join(tmp, 'out.json'), os.path.join(tmp, 'summary.txt')
+            pp.write(out, summary=summary)
+            with open(out) as f:
+                self.assertEqual(f.read(), pp.to_json())
+            with open(summary) as f:
+                self.assertEqual(f.read(), pp.summary())
+            os.remove(out)
+            os.remove(summary)
+            with self.assertRaises(lm.LibraError) as caught:
+                pp.write(out, summary=os.path.join(tmp, '.', 'out.json'))
+            self.assertIn('same file as the output', str(caught.exception))
+            self.assertEqual(os.listdir(tmp), [])
+
     def test_without_groups(self):
         self.run_both('stss', [PRE, POST])
 
