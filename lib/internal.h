@@ -21,6 +21,19 @@
 
 #define LM_NO_INDEX ((size_t)-1)
 
+/* Two scores closer than this are equal (band edges, response values): the
+ * loader's checks and the scorer must agree on it. */
+#define LM_EPS 1e-9
+
+/* |RCI| beyond this is reliable change (Jacobson & Truax 1991, p < .05). */
+#define LM_RCI_CRITICAL 1.96
+
+/* ASCII lower case; other bytes as they are (labels compare without locale). */
+static inline char lm__ascii_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
 /* A place in a definition file (1-based; 0 = unknown). */
 struct lm_loc {
 	unsigned long line, col;
