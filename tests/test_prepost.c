@@ -538,6 +538,149 @@ static void test_invalid_arguments(void **state)
 	lm_prepost_free(NULL);
 }
 
+static const char *reason(const struct fx *fx, size_t scale, int which)
+{
+	return lm_prepost_stat_reason(fx->pp, scale, (size_t)-1, which);
+}
+
+/*
+ * Every null of the reliable change says why, truly: a zero SD of pre scores
+ * is not "fewer than 2 pairs", and an alpha of 1 or below 0 was computed (it
+ * is not a reliability the RCI can use).
+ */
+static void test_reasons_of_reliable_change(void **state)
+{
+	struct fx *fx = *state;
+	/* Ten pairs, every pre total 6 (SD 0): reliability .8 from the norms. */
+	char pre[512] = "id,p_1,p_2,p_3\n", post[512] = "id,p_1,p_2,p_3\n";
+	for (int i = 0; i < 10; i++) {
+		snprintf(pre + strlen(pre), sizeof(pre) - strlen(pre), "r%d,2,2,2\n", i);
+		snprintf(post + strlen(post), sizeof(post) - strlen(post), "r%d,%d,2,%d\n", i, 1 + i % 5, 1 + i % 3);
+	}
+	assert_int_equal(run(fx, pre, post), LM_OK);
+	NEAR(stat(fx, TOTAL, LM_STAT_CHANGE_N), 10);
+	NEAR(stat(fx, TOTAL, LM_STAT_PRE_SD), 0);
+	NEAR(stat(fx, TOTAL, LM_STAT_RCI_SD), 0);
+	NEAR(stat(fx, TOTAL, LM_STAT_RCI_RELIABILITY), 0.8);
+	assert_true(isnan(stat(fx, TOTAL, LM_STAT_RCI_SDIFF)));
+	static const int counts[] = {LM_STAT_IMPROVED, LM_STAT_DETERIORATED, LM_STAT_UNCHANGED, LM_STAT_RECOVERED};
+	assert_string_equal(reason(fx, TOTAL, LM_STAT_RCI_SDIFF), "the SD of pre scores is zero");
+	for (size_t k = 0; k < 4; k++) {
+		assert_true(isnan(stat(fx, TOTAL, counts[k])));
+		assert_string_equal(reason(fx, TOTAL, counts[k]), "the SD of pre scores is zero");
+	}
+	assert_true(isnan(lm_prepost_respondent_rci(fx->pp, 0, TOTAL)));
+	/* Pre alpha: the total does not vary. */
+	assert_string_equal(reason(fx, TOTAL, LM_STAT_PRE_ALPHA), "zero variance of the total");
+	/* d_av: the post SD is not zero, so it is computed. */
+	assert_null(reason(fx, TOTAL, LM_STAT_DAV));
+
+	/* One pair: no SD of pre scores, the reason of the SD itself. */
+	assert_int_equal(run(fx, "id,p_1,p_2,p_3\nA,1,2,3\n", "id,p_1,p_2,p_3\nA,2,2,2\n"), LM_OK);
+	assert_string_equal(reason(fx, TOTAL, LM_STAT_RCI_SD), "fewer than 2 pairs with a score at both waves");
+	assert_string_equal(reason(fx, TOTAL, LM_STAT_RCI_SDIFF),
+			    "no SD of pre scores (fewer than 2 pairs with both scores)");
+	assert_string_equal(reason(fx, TOTAL, LM_STAT_IMPROVED),
+			    "no SD of pre scores (fewer than 2 pairs with both scores)");
+
+	/* nodir has no reliability in the norms: alpha at pre. Items equal within
+	 * each row: alpha is exactly 1, computed, and not a usable reliability. */
+	assert_int_equal(run(fx, "id,p_1,p_2,p_3\nA,1,1,1\nB,2,2,1\nC,3,3,1\n",
+			     "id,p_1,p_2,p_3\nA,2,1,1\nB,2,2,2\nC,1,3,1\n"),
+			 LM_OK);
+	assert_true(stat(fx, NODIR, LM_STAT_PRE_ALPHA) == 1);
+	assert_null(reason(fx, NODIR, LM_STAT_PRE_ALPHA));
+	assert_int_equal(lm_prepost_reliability_source(fx->pp, NODIR), LM_RELIABILITY_NONE);
+	const char *one = "no reliability: none in the definition's norms, and alpha at pre is 1, which leaves no "
+			  "measurement error: the RCI needs a reliability below 1";
+	assert_string_equal(reason(fx, NODIR, LM_STAT_RCI_RELIABILITY), one);
+	assert_string_equal(reason(fx, NODIR, LM_STAT_RCI_SDIFF), one);
+	assert_string_equal(reason(fx, NODIR, LM_STAT_IMPROVED), "the scale has no direction, so improvement is undefined");
+
+	/* Items that move against each other: alpha at pre is -8. */
+	assert_int_equal(run(fx, "id,p_1,p_2,p_3\nA,1,4,1\nB,2,3,1\nC,3,1,1\nD,4,2,1\n",
+			     "id,p_1,p_2,p_3\nA,1,1,1\nB,2,2,2\nC,3,3,3\nD,4,4,4\n"),
+			 LM_OK);
+	NEAR(stat(fx, NODIR, LM_STAT_PRE_ALPHA), -8);
+	assert_string_equal(reason(fx, NODIR, LM_STAT_RCI_RELIABILITY),
+			    "no reliability: none in the definition's norms, and alpha at pre is zero or negative: the RCI "
+			    "needs a reliability above 0");
+
+	/* Alpha that cannot be computed (one complete row) says so. */
+	assert_int_equal(run(fx, "id,p_1,p_2,p_3\nA,1,4,1\nB,2,,1\n", "id,p_1,p_2,p_3\nA,1,1,1\nB,2,2,2\n"), LM_OK);
+	assert_string_equal(reason(fx, NODIR, LM_STAT_PRE_ALPHA), "fewer than 2 rows with every item answered");
+	assert_string_equal(reason(fx, NODIR, LM_STAT_RCI_RELIABILITY),
+			    "no reliability: none in the definition's norms, and alpha at pre could not be computed");
+	/* The clinical cut-off: nodir has none. */
+	assert_string_equal(reason(fx, NODIR, LM_STAT_RECOVERED), "the scale defines no clinical cut-off");
+}
+
+/* A reliability of 1 or 0 in the norms is the norms', not a missing one. */
+static void test_reasons_of_norms_reliability(void **state)
+{
+	struct fx *fx = *state;
+	static const char def[] = "format: 1\nid: nr\nname: NR\nversion: '1'\n"
+				  "responses: [{value: 1, label: a}, {value: 2, label: b}]\n"
+				  "items: [{id: p_1, label: x}, {id: p_2, label: y}, {id: p_3, label: z}]\n"
+				  "scales:\n"
+				  "  - {id: one, label: O, items: [p_1, p_2], method: sum, direction: higher_is_worse,\n"
+				  "     norms: {reliability: 1}}\n"
+				  "  - {id: zero, label: Z, items: [p_2, p_3], method: sum, direction: higher_is_worse,\n"
+				  "     norms: {reliability: 0}}\n";
+	lm_instrument *inst;
+	lm_prepost *pp;
+	assert_int_equal(lm_instrument_load_buffer(&inst, def, sizeof(def) - 1, "nr.yaml", NULL), LM_OK);
+	assert_int_equal(lm_prepost_new(&pp, inst), LM_OK);
+	assert_int_equal(lm_prepost_set_threads(pp, 2), LM_OK);
+	put_file(fx->pre, "id,p_1,p_2,p_3\nA,1,2,1\nB,2,1,2\nC,2,2,1\n");
+	put_file(fx->post, "id,p_1,p_2,p_3\nA,2,2,1\nB,1,1,1\nC,2,1,1\n");
+	assert_int_equal(lm_prepost_run_files(pp, fx->pre, fx->post, NULL), LM_OK);
+	assert_int_equal(lm_prepost_reliability_source(pp, 0), LM_RELIABILITY_NONE);
+	assert_string_equal(lm_prepost_stat_reason(pp, 0, (size_t)-1, LM_STAT_RCI_RELIABILITY),
+			    "the reliability in the definition's norms is 1, which leaves no measurement error: the RCI "
+			    "needs a reliability below 1");
+	assert_string_equal(lm_prepost_stat_reason(pp, 1, (size_t)-1, LM_STAT_IMPROVED),
+			    "the reliability in the definition's norms is 0: the RCI needs a reliability above 0");
+	lm_prepost_free(pp);
+	lm_instrument_free(inst);
+}
+
+/* The comparison of two groups: each null with its own reason. */
+static void test_reasons_of_comparison(void **state)
+{
+	struct fx *fx = *state;
+	assert_int_equal(lm_prepost_set_group_column(fx->pp, "arm"), LM_OK);
+	/* Group c's only pair has no post score: no difference. */
+	assert_int_equal(run(fx, "id,arm,p_1,p_2,p_3\n1,t,1,1,1\n2,t,2,2,2\n3,c,1,1,1\n",
+			     "id,arm,p_1,p_2,p_3\n1,x,2,2,2\n2,t,2,2,3\n3,c,1,,1\n"),
+			 LM_OK);
+	assert_string_equal(lm_prepost_compare_reason(fx->pp, TOTAL, LM_COMPARE_DIFFERENCE),
+			    "a group has no pair with a score at both waves");
+	assert_string_equal(lm_prepost_compare_reason(fx->pp, TOTAL, LM_COMPARE_P),
+			    "each group needs at least 2 pairs with a score at both waves");
+	/* One pair in c: a difference, no test. */
+	assert_int_equal(run(fx, "id,arm,p_1,p_2,p_3\n1,t,1,1,1\n2,t,2,2,2\n3,c,1,1,1\n",
+			     "id,arm,p_1,p_2,p_3\n1,x,2,2,2\n2,t,2,2,3\n3,c,1,2,1\n"),
+			 LM_OK);
+	assert_null(lm_prepost_compare_reason(fx->pp, TOTAL, LM_COMPARE_DIFFERENCE));
+	assert_string_equal(lm_prepost_compare_reason(fx->pp, TOTAL, LM_COMPARE_HEDGES_G),
+			    "each group needs at least 2 pairs with a score at both waves");
+	/* Every pair of each group changes by the same amount; c is flat at both waves. */
+	assert_int_equal(run(fx, "id,arm,p_1,p_2,p_3\n1,t,1,1,1\n2,t,2,2,2\n3,c,1,1,1\n4,c,1,1,1\n",
+			     "id,arm,p_1,p_2,p_3\n1,x,2,1,1\n2,t,3,2,2\n3,c,1,1,1\n4,c,1,1,1\n"),
+			 LM_OK);
+	NEAR(lm_prepost_compare(fx->pp, TOTAL, LM_COMPARE_DIFFERENCE), 1);
+	assert_string_equal(lm_prepost_compare_reason(fx->pp, TOTAL, LM_COMPARE_WELCH_T),
+			    "zero variance of change in both groups");
+	assert_string_equal(lm_prepost_compare_reason(fx->pp, TOTAL, LM_COMPARE_DF),
+			    "zero variance of change in both groups");
+	assert_string_equal(lm_prepost_compare_reason(fx->pp, TOTAL, LM_COMPARE_HEDGES_G), "zero pooled SD of change");
+	/* Pre and post flat in group c: d_av cannot be computed there. */
+	assert_string_equal(lm_prepost_stat_reason(fx->pp, TOTAL, 1, LM_STAT_DAV), "zero variance at both waves");
+	assert_string_equal(lm_prepost_stat_reason(fx->pp, TOTAL, 1, LM_STAT_T), "zero variance of change");
+	assert_string_equal(lm_prepost_stat_reason(fx->pp, TOTAL, 0, LM_STAT_PRE_ALPHA), "computed for all pairs only");
+}
+
 /* Each test twice: on the caller's thread, and with two threads. */
 #define BOTH(f) cmocka_unit_test_setup_teardown(f, setup, teardown), {#f " (2 threads)", f, setup_threads, teardown, NULL}
 
@@ -560,6 +703,9 @@ int main(void)
 		BOTH(test_outputs),
 		BOTH(test_invalid_arguments),
 		BOTH(test_scores_kept_exactly),
+		BOTH(test_reasons_of_reliable_change),
+		cmocka_unit_test_setup_teardown(test_reasons_of_norms_reliability, setup, teardown),
+		BOTH(test_reasons_of_comparison),
 	};
 	return cmocka_run_group_tests_name("prepost", tests, NULL, NULL);
 }
