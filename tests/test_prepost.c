@@ -244,11 +244,59 @@ static void test_duplicates_excluded(void **state)
 	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_POST_ONLY), 2);
 }
 
+/* The message of the only diagnostic, which must be an LM_EDATA. */
+static const char *only_message(const struct fx *fx)
+{
+	assert_int_equal(lm_error_count(fx->err), 1);
+	assert_int_equal(lm_error_code(fx->err, 0), LM_EDATA);
+	return lm_error_message(fx->err, 0);
+}
+
+/*
+ * A run that pairs nobody is an error that says what was compared; the
+ * rows and the pairing counts are still given, the results are not.
+ */
 static void test_empty_overlap(void **state)
 {
 	struct fx *fx = *state;
-	assert_int_equal(run(fx, "id,p_1,p_2,p_3\nA,1,1,1\nB,2,2,2\n", "id,p_1,p_2,p_3\nC,1,1,1\n"), LM_OK);
+	char want[1024];
+	assert_int_equal(run(fx, "id,p_1,p_2,p_3\nA,1,1,1\nB,2,2,2\nC\"x,2,2,2\nD,1,1,1\n", "id,p_1,p_2,p_3\na,1,1,1\n"),
+			 LM_EDATA);
+	snprintf(want, sizeof(want),
+		 "nobody is paired: no id of %s is an id of %s; the first ids of the pre wave are \"A\", \"B\", "
+		 "\"C\\\"x\", ... (4 rows with an id), of the post wave \"a\" (1 row with an id); ids are compared as "
+		 "text, exactly as written in column \"id\"",
+		 fx->pre, fx->post);
+	assert_string_equal(only_message(fx), want);
+	assert_null(lm_error_file(fx->err, 0));
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PRE_ROWS), 4);
 	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PAIRS), 0);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PRE_ONLY), 4);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_POST_ONLY), 1);
+	assert_int_equal(lm_prepost_respondent_count(fx->pp), 0);
+	assert_true(isnan(stat(fx, TOTAL, LM_STAT_CHANGE_N)));
+	assert_int_equal(lm_prepost_write_fd(fx->pp, LM_PREPOST_JSON, 1, NULL), LM_EINVAL);
+
+	/* A wave whose rows have no id, and one without data rows. */
+	assert_int_equal(run(fx, "id,p_1,p_2,p_3\n,1,1,1\n ,2,2,2\n", "id,p_1,p_2,p_3\n"), LM_EDATA);
+	snprintf(want, sizeof(want),
+		 "nobody is paired: none of the 2 rows of %s has an id in column \"id\"; %s has no data rows", fx->pre,
+		 fx->post);
+	assert_string_equal(only_message(fx), want);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_NO_ID), 2);
+
+	/* The only common id is twice in the post wave, left unpaired. */
+	assert_int_equal(lm_prepost_set_duplicates(fx->pp, LM_DUPLICATES_EXCLUDE), LM_OK);
+	assert_int_equal(run(fx, "id,p_1,p_2,p_3\nA,1,1,1\n", "id,p_1,p_2,p_3\nA,1,1,1\nA,2,2,2\n"), LM_EDATA);
+	assert_non_null(strstr(only_message(fx), "; 2 rows whose id occurs more than once in a wave were left unpaired"));
+}
+
+/* Pairs without a score at both waves: every statistic is null with a reason, never NaN. */
+static void test_nulls_written_as_null(void **state)
+{
+	struct fx *fx = *state;
+	assert_int_equal(run(fx, "id,p_1,p_2,p_3\nA,1,,1\nB,2,2,2\n", "id,p_1,p_2,p_3\nA,1,1,1\nB,2,2,\n"), LM_OK);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PAIRS), 2);
 	NEAR(stat(fx, TOTAL, LM_STAT_CHANGE_N), 0);
 	assert_true(isnan(stat(fx, TOTAL, LM_STAT_CHANGE_MEAN)));
 	assert_string_equal(lm_prepost_stat_reason(fx->pp, TOTAL, (size_t)-1, LM_STAT_CHANGE_MEAN),
@@ -256,12 +304,11 @@ static void test_empty_overlap(void **state)
 	assert_true(isnan(stat(fx, TOTAL, LM_STAT_P)));
 	assert_non_null(lm_prepost_stat_reason(fx->pp, TOTAL, (size_t)-1, LM_STAT_P));
 	assert_null(lm_prepost_stat_reason(fx->pp, TOTAL, (size_t)-1, LM_STAT_CHANGE_N));
-	/* Written as null with reasons: never NaN as a number. */
 	char out[256];
 	snprintf(out, sizeof(out), "%s/out.json", fx->dir);
 	assert_int_equal(lm_prepost_write_file(fx->pp, LM_PREPOST_JSON, out, fx->err), LM_OK);
 	FILE *f = fopen(out, "r");
-	char buf[8192];
+	char buf[16384];
 	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
 	buf[n] = '\0';
@@ -269,7 +316,41 @@ static void test_empty_overlap(void **state)
 	assert_null(strstr(buf, "NaN"));
 	assert_non_null(strstr(buf, "\"mean\":null"));
 	assert_non_null(strstr(buf, "\"null_reasons\":{"));
-	assert_non_null(strstr(buf, "\"respondents\":[\n]"));
+}
+
+/* In the long form, a mistyped wave value: the message gives the values found. */
+static void test_long_form_wrong_value(void **state)
+{
+	struct fx *fx = *state;
+	char path[256];
+	snprintf(path, sizeof(path), "%s/long.csv", fx->dir);
+	put_file(path, "id,time,p_1,p_2,p_3\nA,pre,1,1,1\nA,post,2,2,2\nB,pre,3,3,3\nB,post,5,5,5\nC,,1,1,1\n"
+		       "D,\"x\x01\",1,1,1\n");
+	lm_error_clear(fx->err);
+	assert_int_equal(lm_prepost_run_long_file(fx->pp, path, "time", "baseline", "post", fx->err), LM_EDATA);
+	assert_string_equal(only_message(fx),
+			    "nobody is paired: no row has the pre value \"baseline\" in column \"time\"; besides the post "
+			    "value \"post\" (2 rows), the column has \"pre\" (2 rows), blank (1 row), \"x\\x01\" (1 row)");
+	assert_string_equal(lm_error_file(fx->err, 0), path);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_OTHER_WAVE), 4);
+	lm_error_clear(fx->err);
+	assert_int_equal(lm_prepost_run_long_file(fx->pp, path, "time", "Pre", "Post", fx->err), LM_EDATA);
+	assert_string_equal(only_message(fx),
+			    "nobody is paired: no row has the pre value \"Pre\" or the post value \"Post\" in column \"time\"; "
+			    "the column has \"pre\" (2 rows), \"post\" (2 rows), blank (1 row), \"x\\x01\" (1 row)");
+	/* Both values there, no id in common. */
+	put_file(path, "id,time,p_1,p_2,p_3\nA,1,1,1,1\nB,2,2,2,2\n");
+	lm_error_clear(fx->err);
+	assert_int_equal(lm_prepost_run_long_file(fx->pp, path, "time", "1", "2", fx->err), LM_EDATA);
+	assert_string_equal(only_message(fx),
+			    "nobody is paired: no id of the pre wave (\"1\" in column \"time\") is an id of the post wave "
+			    "(\"2\" in column \"time\"); the first ids of the pre wave are \"A\" (1 row with an id), of the post "
+			    "wave \"B\" (1 row with an id); ids are compared as text, exactly as written in column \"id\"");
+	/* More than five other values: the first five, and "and other values". */
+	put_file(path, "id,time,p_1,p_2,p_3\nA,a,1,1,1\nA,b,1,1,1\nA,c,1,1,1\nA,d,1,1,1\nA,e,1,1,1\nA,f,1,1,1\n");
+	lm_error_clear(fx->err);
+	assert_int_equal(lm_prepost_run_long_file(fx->pp, path, "time", "1", "2", fx->err), LM_EDATA);
+	assert_non_null(strstr(only_message(fx), "\"e\" (1 row) and other values"));
 }
 
 static void test_too_few_and_flat(void **state)
@@ -694,6 +775,8 @@ int main(void)
 		BOTH(test_many_duplicates),
 		BOTH(test_duplicates_excluded),
 		BOTH(test_empty_overlap),
+		BOTH(test_long_form_wrong_value),
+		BOTH(test_nulls_written_as_null),
 		BOTH(test_too_few_and_flat),
 		BOTH(test_paired_t_by_hand),
 		BOTH(test_reliable_change_and_categories),
