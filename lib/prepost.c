@@ -8,7 +8,9 @@
  * a wave of more than 2^32 - 2 rows or lines is refused with LM_ELIMIT), and
  * per scale its score (a float while every score is exactly one) and band:
  * 37 bytes for the four scales of the STSS, plus the id's text. The ids are
- * indexed once a wave is read, one wave at a time. Per pair only the two row
+ * indexed once a wave is read, one wave at a time, by a hash keyed afresh
+ * for each run (keyhash.c), so that no choice of ids, nor of group names,
+ * makes the run slow. Per pair only the two row
  * indexes are kept: the RCI, reliable change and category of a pair are
  * recomputed from the scores when asked for. Cronbach's alpha is accumulated
  * while reading (running moments of the keyed items of complete rows).
@@ -30,6 +32,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "keyhash-priv.h"
 #include "output-priv.h"
 #include "stats-priv.h"
 
@@ -95,8 +98,8 @@ struct wave {
 	int wide;
 	signed char *band;       /* n * n_scales */
 	/* Open-addressing hash of ids, built once the wave is read (index_wave):
-	 * (32 bits of the id's hash << 32) | (row index + 1), 0 = empty. The
-	 * stored hash spares most comparisons of ids. */
+	 * (high 32 bits of the id's keyed hash << 32) | (row index + 1), 0 =
+	 * empty. The stored bits spare most comparisons of ids. */
 	uint64_t *slots;
 	size_t n_slots;
 	unsigned long rows, no_id, dup_rows, other;
@@ -121,10 +124,11 @@ struct lm_prepost {
 	int long_form; /* the last run read one long file */
 	int done;
 
-	struct text group_text; /* the group names, each followed by a NUL */
+	/* Ids and group names are indexed by a hash under this key, drawn afresh
+	 * for each run: data cannot choose their slots (keyhash-priv.h). */
+	struct lm_hash_key key;
+	struct lm_names groups; /* the group names, in order of first appearance */
 	struct wave w[2];
-	size_t *groups; /* offsets of group names in group_text */
-	size_t n_groups, cap_groups;
 	unsigned long counts[LM_COUNT_REJECTED + 1];
 
 	/* pairs, in pre order: row indexes into w[0] and w[1] */
@@ -167,15 +171,10 @@ static int widen(struct wave *w, size_t ns, size_t used)
 
 /* ---- ids ------------------------------------------------------------------------ */
 
-/* FNV-1a, folded to 32 bits. */
-static uint32_t hash(const char *s, size_t n)
+/* The length of row r's id: the ids are stored one after the other, each with a NUL. */
+static inline size_t id_len(const struct wave *w, size_t r)
 {
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ull;
-	}
-	return (uint32_t)(h ^ (h >> 32));
+	return (r + 1 < w->n ? w->id[r + 1] : w->text.len) - w->id[r] - 1;
 }
 
 /* The index is far larger than the caches: ids are hashed in batches, and
@@ -187,11 +186,14 @@ static uint32_t hash(const char *s, size_t n)
 #define PREFETCH(p) ((void)(p))
 #endif
 
-/* Index of the row with this id (of hash h), or LM_NO_INDEX; *slot gets where it is or would go. */
-static size_t lookup(const struct lm_prepost *pp, const struct wave *w, const char *id, size_t n, uint32_t h,
-		     size_t *slot)
+/*
+ * Index of the row with this id (of keyed hash h), or LM_NO_INDEX; *slot gets
+ * where it is or would go. The low bits of h choose the slot, the high 32 are
+ * kept in it to spare most comparisons of ids.
+ */
+static size_t lookup(const struct wave *w, const char *id, size_t n, uint64_t h, size_t *slot)
 {
-	size_t mask = w->n_slots - 1, i = h & mask;
+	size_t mask = w->n_slots - 1, i = (size_t)h & mask;
 	for (;; i = (i + 1) & mask) {
 		uint64_t e = w->slots[i];
 		if (!e) {
@@ -199,11 +201,10 @@ static size_t lookup(const struct lm_prepost *pp, const struct wave *w, const ch
 				*slot = i;
 			return LM_NO_INDEX;
 		}
-		if ((uint32_t)(e >> 32) != h)
+		if (e >> 32 != h >> 32)
 			continue;
 		size_t r = (size_t)(uint32_t)e - 1;
-		const char *other = w->text.p + w->id[r];
-		if (memcmp(other, id, n) == 0 && other[n] == '\0') {
+		if (id_len(w, r) == n && memcmp(w->text.p + w->id[r], id, n) == 0) {
 			if (slot)
 				*slot = i;
 			return r;
@@ -216,13 +217,13 @@ static size_t lookup(const struct lm_prepost *pp, const struct wave *w, const ch
  * the slots they will be looked up in (the index of @p in) fetched ahead.
  */
 static void hash_batch(const lm_prepost *pp, const struct wave *w, size_t r0, size_t nb, const struct wave *in,
-		       size_t *len, uint32_t *h)
+		       size_t *len, uint64_t *h)
 {
 	size_t mask = in->n_slots - 1;
 	for (size_t b = 0; b < nb; b++) {
-		len[b] = strlen(w->text.p + w->id[r0 + b]);
-		h[b] = hash(w->text.p + w->id[r0 + b], len[b]);
-		PREFETCH(&in->slots[h[b] & mask]);
+		len[b] = id_len(w, r0 + b);
+		h[b] = lm__hash(&pp->key, w->text.p + w->id[r0 + b], len[b]);
+		PREFETCH(&in->slots[(size_t)h[b] & mask]);
 	}
 }
 
@@ -250,16 +251,16 @@ static int index_wave(const lm_prepost *pp, struct wave *w)
 	}
 	for (size_t r0 = 0; r0 < w->n; r0 += BATCH) {
 		size_t nb = w->n - r0 < BATCH ? w->n - r0 : BATCH, len[BATCH];
-		uint32_t h[BATCH];
+		uint64_t h[BATCH];
 		hash_batch(pp, w, r0, nb, w, len, h);
 		for (size_t b = 0; b < nb; b++) {
 			size_t r = r0 + b, slot;
-			size_t first = lookup(pp, w, w->text.p + w->id[r], len[b], h[b], &slot);
+			size_t first = lookup(w, w->text.p + w->id[r], len[b], h[b], &slot);
 			if (first != LM_NO_INDEX) {
 				w->dup[first] = 1;
 				w->dup[r] = 2;
 			} else {
-				w->slots[slot] = (uint64_t)h[b] << 32 | (uint64_t)(r + 1);
+				w->slots[slot] = h[b] >> 32 << 32 | (uint64_t)(r + 1);
 			}
 		}
 	}
@@ -273,20 +274,10 @@ static void unindex_wave(struct wave *w)
 	w->n_slots = 0;
 }
 
+/* The number (index + 1) of a group name, added if new; 0 when out of memory. */
 static unsigned intern_group(struct lm_prepost *pp, const char *s, size_t n)
 {
-	for (size_t g = 0; g < pp->n_groups; g++) {
-		const char *name = pp->group_text.p + pp->groups[g];
-		if (strlen(name) == n && memcmp(name, s, n) == 0)
-			return (unsigned)g + 1;
-	}
-	if (!grow((void **)&pp->groups, &pp->cap_groups, pp->n_groups + 1, sizeof(*pp->groups)))
-		return 0;
-	size_t off = text_add(&pp->group_text, s, n);
-	if (off == LM_NO_INDEX)
-		return 0;
-	pp->groups[pp->n_groups++] = off;
-	return (unsigned)pp->n_groups;
+	return (unsigned)lm__names_intern(&pp->groups, s, n);
 }
 
 /* ---- lifetime and options ------------------------------------------------------------ */
@@ -340,11 +331,7 @@ static void results_free(lm_prepost *pp)
 {
 	for (int k = 0; k < 2; k++)
 		wave_free(&pp->w[k], pp->inst->n_scales);
-	free(pp->group_text.p);
-	memset(&pp->group_text, 0, sizeof(pp->group_text));
-	free(pp->groups);
-	pp->groups = NULL;
-	pp->n_groups = pp->cap_groups = 0;
+	lm__names_clear(&pp->groups);
 	free(pp->pre_row);
 	free(pp->post_row);
 	free(pp->sdiff);
@@ -835,7 +822,7 @@ static void moments_add_pair(struct change_moments *c, double a, double b)
 static void change_moments(const lm_prepost *pp, size_t s, struct change_moments *m)
 {
 	size_t ns = pp->inst->n_scales;
-	const unsigned *group = pp->n_groups ? pp->w[0].group : NULL;
+	const unsigned *group = pp->groups.n ? pp->w[0].group : NULL;
 	for (size_t i = 0; i < pp->n_pairs; i++) {
 		double a = score_at(&pp->w[0], (size_t)pp->pre_row[i] * ns + s);
 		double b = score_at(&pp->w[1], (size_t)pp->post_row[i] * ns + s);
@@ -935,7 +922,7 @@ static struct change pair_change(const lm_prepost *pp, size_t i, size_t s)
 static void reliable_change(lm_prepost *pp, size_t s)
 {
 	const struct lm_scale *scale = &pp->inst->scales[s];
-	struct summary *all = &pp->sum[s * (pp->n_groups + 1)];
+	struct summary *all = &pp->sum[s * (pp->groups.n + 1)];
 
 	/* The reliability: given, else the norms', else alpha at pre; with the
 	 * true reason when none of them is between 0 and 1. */
@@ -1020,7 +1007,7 @@ static void compare_groups(lm_prepost *pp, size_t s)
 {
 	double *v = &pp->cmp_v[s * 5];
 	const char **why = &pp->cmp_reason[s * 5];
-	if (pp->n_groups != 2) {
+	if (pp->groups.n != 2) {
 		for (int k = 0; k < 5; k++)
 			put_cmp(v, why, k, NAN, "a comparison needs exactly two groups");
 		return;
@@ -1087,8 +1074,9 @@ static long duplicates(lm_prepost *pp, struct wave *w, const char *wave_name, lm
 	for (size_t r = 0; r < w->n; r++)
 		if (w->dup[r]) {
 			const char *id = w->text.p + w->id[r];
-			size_t len = strlen(id);
-			refs[k].first = lookup(pp, w, id, len, hash(id, len), NULL); /* later rows are not indexed */
+			size_t len = id_len(w, r);
+			/* later rows are not indexed */
+			refs[k].first = lookup(w, id, len, lm__hash(&pp->key, id, len), NULL);
 			refs[k++].row = r;
 		}
 	qsort(refs, n, sizeof(*refs), cmp_dup);
@@ -1128,13 +1116,13 @@ static int pair_up(lm_prepost *pp)
 	unsigned long pre_only = 0;
 	for (size_t r0 = 0; r0 < pre->n; r0 += BATCH) {
 		size_t nb = pre->n - r0 < BATCH ? pre->n - r0 : BATCH, len[BATCH];
-		uint32_t h[BATCH];
+		uint64_t h[BATCH];
 		hash_batch(pp, pre, r0, nb, post, len, h);
 		for (size_t b = 0; b < nb; b++) {
 			size_t r = r0 + b;
 			if (pre->dup[r])
 				continue;
-			size_t q = lookup(pp, post, pre->text.p + pre->id[r], len[b], h[b], NULL);
+			size_t q = lookup(post, pre->text.p + pre->id[r], len[b], h[b], NULL);
 			if (q == LM_NO_INDEX || post->dup[q]) {
 				pre_only++;
 				continue;
@@ -1158,7 +1146,7 @@ static int pair_up(lm_prepost *pp)
 
 static int analyse(lm_prepost *pp, lm_error *err)
 {
-	size_t ns = pp->inst->n_scales, ng = pp->n_groups;
+	size_t ns = pp->inst->n_scales, ng = pp->groups.n;
 	pp->sdiff = malloc(ns * sizeof(*pp->sdiff));
 	pp->sum = calloc(ns * (ng + 1), sizeof(*pp->sum));
 	pp->rel_source = calloc(ns, sizeof(*pp->rel_source));
@@ -1381,6 +1369,8 @@ int lm_prepost_run_files(lm_prepost *pp, const char *pre_path, const char *post_
 	if (!pp || !pre_path || !post_path)
 		return lm__error(err, LM_EINVAL, NULL, 0, 0, "invalid argument to lm_prepost_run_files");
 	results_free(pp);
+	lm__hash_key_new(&pp->key);
+	pp->groups.key = pp->key;
 	if (!wave_init(pp, &pp->w[0], pre_path) || !wave_init(pp, &pp->w[1], post_path))
 		return lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
 	/* Read both waves even when the first has problems, so all are reported. */
@@ -1398,6 +1388,8 @@ int lm_prepost_run_long_file(lm_prepost *pp, const char *path, const char *wave_
 		return lm__error(err, LM_EINVAL, NULL, 0, 0,
 				 "invalid argument to lm_prepost_run_long_file (the two wave values must differ)");
 	results_free(pp);
+	lm__hash_key_new(&pp->key);
+	pp->groups.key = pp->key;
 	if (!wave_init(pp, &pp->w[0], path) || !wave_init(pp, &pp->w[1], path))
 		return lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
 	const char *const values[2] = {pre_value, post_value};
@@ -1424,9 +1416,9 @@ static const struct summary *summary_of(const lm_prepost *pp, size_t scale, size
 	if (!pp || !pp->done || scale >= pp->inst->n_scales)
 		return NULL;
 	size_t g = group == LM_NO_INDEX ? 0 : group + 1;
-	if (g > pp->n_groups)
+	if (g > pp->groups.n)
 		return NULL;
-	return &pp->sum[scale * (pp->n_groups + 1) + g];
+	return &pp->sum[scale * (pp->groups.n + 1) + g];
 }
 
 double lm_prepost_stat(const lm_prepost *pp, size_t scale, size_t group, int which)
@@ -1450,12 +1442,12 @@ int lm_prepost_reliability_source(const lm_prepost *pp, size_t scale)
 
 size_t lm_prepost_group_count(const lm_prepost *pp)
 {
-	return pp && pp->done ? pp->n_groups : 0;
+	return pp && pp->done ? pp->groups.n : 0;
 }
 
 const char *lm_prepost_group_name(const lm_prepost *pp, size_t g)
 {
-	return pp && pp->done && g < pp->n_groups ? pp->group_text.p + pp->groups[g] : NULL;
+	return pp && pp->done && g < pp->groups.n ? lm__names_get(&pp->groups, g) : NULL;
 }
 
 double lm_prepost_compare(const lm_prepost *pp, size_t scale, int which)
@@ -1492,7 +1484,7 @@ const char *lm_prepost_respondent_group(const lm_prepost *pp, size_t r)
 	if (!pair_ok(pp, r, 0) || !pp->group_column)
 		return NULL;
 	unsigned g = pp->w[0].group[pp->pre_row[r]];
-	return g ? pp->group_text.p + pp->groups[g - 1] : "";
+	return g ? lm__names_get(&pp->groups, g - 1) : "";
 }
 
 double lm_prepost_respondent_score(const lm_prepost *pp, size_t r, size_t scale, int wave)
@@ -1670,11 +1662,11 @@ static void json_bands(const lm_prepost *pp, struct lm_out *o, size_t s)
 
 static void json_groups(const lm_prepost *pp, struct lm_out *o, size_t s)
 {
-	size_t ng = pp->n_groups;
+	size_t ng = pp->groups.n;
 	lm__out_put(o, "{", 1);
 	for (size_t g = 0; g < ng; g++) {
 		const struct summary *sum = &pp->sum[s * (ng + 1) + g + 1];
-		json_key(o, pp->group_text.p + pp->groups[g], g == 0);
+		json_key(o, lm__names_get(&pp->groups, g), g == 0);
 		lm__out_put(o, "{", 1);
 		json_key(o, "n", 1);
 		lm__out_number(o, sum->v[LM_STAT_CHANGE_N]);
@@ -1689,7 +1681,7 @@ static void json_groups(const lm_prepost *pp, struct lm_out *o, size_t s)
 	for (size_t g = 0; g < ng && g < 2; g++) {
 		if (g)
 			lm__out_put(o, ",", 1);
-		json_str(o, pp->group_text.p + pp->groups[g]);
+		json_str(o, lm__names_get(&pp->groups, g));
 	}
 	lm__out_put(o, "]", 1);
 	static const char *const keys[] = {"difference", "welch_t", "df", "p", "hedges_g"};
@@ -1717,7 +1709,7 @@ static void json_groups(const lm_prepost *pp, struct lm_out *o, size_t s)
 static void write_json(const lm_prepost *pp, struct lm_out *o)
 {
 	const struct lm_instrument *inst = pp->inst;
-	size_t ns = inst->n_scales, ng = pp->n_groups;
+	size_t ns = inst->n_scales, ng = pp->groups.n;
 	static const char *const count_keys[] = {"pre_rows", "post_rows", "pairs", "pre_only",
 						 "post_only", "no_id", "duplicate_id", "other_wave"};
 	lm__out_str(o, "{\"instrument\":");
@@ -1905,7 +1897,7 @@ static void text_value(struct lm_out *o, const struct summary *s, int which)
 static void write_summary(const lm_prepost *pp, struct lm_out *o)
 {
 	const struct lm_instrument *inst = pp->inst;
-	size_t ng = pp->n_groups;
+	size_t ng = pp->groups.n;
 	static const char *const count_names[] = {"pre rows", "post rows", "pairs", "pre only",
 						  "post only", "no id", "duplicate id", "other wave"};
 	lm__out_str(o, inst->name);
@@ -1983,7 +1975,7 @@ static void write_summary(const lm_prepost *pp, struct lm_out *o)
 		for (size_t g = 0; g < ng; g++) {
 			const struct summary *gs = &pp->sum[s * (ng + 1) + g + 1];
 			lm__out_str(o, "  group ");
-			lm__out_str(o, pp->group_text.p + pp->groups[g]);
+			lm__out_str(o, lm__names_get(&pp->groups, g));
 			lm__out_str(o, ": n ");
 			text_value(o, gs, LM_STAT_CHANGE_N);
 			lm__out_str(o, ", change ");
@@ -2002,9 +1994,9 @@ static void write_summary(const lm_prepost *pp, struct lm_out *o)
 				c.why[map[k]] = pp->cmp_reason[s * 5 + (size_t)k];
 			}
 			lm__out_str(o, "  difference in change (");
-			lm__out_str(o, pp->group_text.p + pp->groups[0]);
+			lm__out_str(o, lm__names_get(&pp->groups, 0));
 			lm__out_str(o, " - ");
-			lm__out_str(o, pp->group_text.p + pp->groups[1]);
+			lm__out_str(o, lm__names_get(&pp->groups, 1));
 			lm__out_str(o, ") ");
 			text_value(o, &c, LM_STAT_CHANGE_MEAN);
 			lm__out_str(o, "; Welch t ");

@@ -762,6 +762,81 @@ static void test_reasons_of_comparison(void **state)
 	assert_string_equal(lm_prepost_stat_reason(fx->pp, TOTAL, 0, LM_STAT_PRE_ALPHA), "computed for all pairs only");
 }
 
+static char *read_all(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	long size = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *p = malloc((size_t)size + 1);
+	assert_non_null(p);
+	*n = fread(p, 1, (size_t)size, f);
+	fclose(f);
+	return p;
+}
+
+/*
+ * What the keyed id index must not change: many ids pair as before (in pre
+ * order, whatever the post order), groups are numbered in order of first
+ * appearance, and two runs (each with its own key) write the same bytes.
+ */
+static void test_many_ids_and_groups(void **state)
+{
+	struct fx *fx = *state;
+	enum { N = 3000, GROUPS = 700 };
+	size_t cap = 64 * (N + 1);
+	char *pre = malloc(cap), *post = malloc(cap);
+	size_t np = (size_t)snprintf(pre, cap, "id,arm,p_1,p_2,p_3\n");
+	size_t nq = (size_t)snprintf(post, cap, "id,arm,p_1,p_2,p_3\n");
+	for (int i = 0; i < N; i++)
+		np += (size_t)snprintf(pre + np, cap - np, "id%05d,g%03d,%d,%d,%d\n", i, (i * 3) % GROUPS, 1 + i % 5,
+				       1 + i % 3, 1 + i % 4);
+	for (int i = N - 1; i >= 0; i--) /* post in reverse order, every 7th id missing, one extra */
+		if (i % 7)
+			nq += (size_t)snprintf(post + nq, cap - nq, "id%05d,x,%d,%d,%d\n", i, 1 + i % 4, 1 + i % 5, 2);
+	nq += (size_t)snprintf(post + nq, cap - nq, "stranger,x,1,1,1\n");
+	assert_int_equal(lm_prepost_set_group_column(fx->pp, "arm"), LM_OK);
+	char out[256];
+	snprintf(out, sizeof(out), "%s/out.json", fx->dir);
+	char *first = NULL;
+	size_t first_n = 0;
+	for (int run_no = 0; run_no < 2; run_no++) {
+		assert_int_equal(run(fx, pre, post), LM_OK);
+		assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PAIRS), N - (N + 6) / 7);
+		assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PRE_ONLY), (N + 6) / 7);
+		assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_POST_ONLY), 1);
+		size_t r = 0;
+		char want[16];
+		for (int i = 0; i < N; i++)
+			if (i % 7) {
+				snprintf(want, sizeof(want), "id%05d", i);
+				assert_string_equal(lm_prepost_respondent_id(fx->pp, r), want);
+				NEAR(lm_prepost_respondent_score(fx->pp, r, TOTAL, 1), (1 + i % 4) + (1 + i % 5) + 2);
+				r++;
+			}
+		assert_int_equal(lm_prepost_group_count(fx->pp), GROUPS);
+		for (int g = 0; g < GROUPS; g++) { /* row i has group 3i mod 700: first seen in order 0, 3, 6, ... */
+			snprintf(want, sizeof(want), "g%03d", (g * 3) % GROUPS);
+			assert_string_equal(lm_prepost_group_name(fx->pp, (size_t)g), want);
+		}
+		assert_int_equal(lm_prepost_write_file(fx->pp, LM_PREPOST_JSON, out, fx->err), LM_OK);
+		size_t n;
+		char *text = read_all(out, &n);
+		if (!first) {
+			first = text;
+			first_n = n;
+		} else {
+			assert_int_equal(n, first_n);
+			assert_memory_equal(text, first, n);
+			free(text);
+		}
+	}
+	free(first);
+	free(pre);
+	free(post);
+}
+
 /* Each test twice: on the caller's thread, and with two threads. */
 #define BOTH(f) cmocka_unit_test_setup_teardown(f, setup, teardown), {#f " (2 threads)", f, setup_threads, teardown, NULL}
 
@@ -777,6 +852,7 @@ int main(void)
 		BOTH(test_empty_overlap),
 		BOTH(test_long_form_wrong_value),
 		BOTH(test_nulls_written_as_null),
+		BOTH(test_many_ids_and_groups),
 		BOTH(test_too_few_and_flat),
 		BOTH(test_paired_t_by_hand),
 		BOTH(test_reliable_change_and_categories),
