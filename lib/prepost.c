@@ -25,7 +25,6 @@
 #include <float.h>
 #include <math.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +32,7 @@
 
 #include "internal.h"
 #include "keyhash-priv.h"
+#include "nopairs-priv.h"
 #include "output-priv.h"
 #include "stats-priv.h"
 
@@ -575,20 +575,6 @@ static int keep_row(lm_prepost *pp, struct wave *w, const lm_table *t, const lm_
 }
 
 /* One table to read (read_table()), and what reading it found. */
-/* Long form: the first values of the wave column that are neither wave's,
- * for the message when nobody is paired (each up to OTHER_LEN bytes). */
-#define OTHER_VALUES 5
-#define OTHER_LEN 40
-struct other_values {
-	size_t n;
-	int more; /* other values beyond the first OTHER_VALUES */
-	struct {
-		char text[OTHER_LEN + 1];
-		size_t len; /* the whole value's */
-		unsigned long rows;
-	} v[OTHER_VALUES];
-};
-
 struct read_job {
 	lm_prepost *pp;
 	const char *path;
@@ -597,27 +583,9 @@ struct read_job {
 	const char *const *values; /* with its pre and post values */
 	lm_error *err;
 	unsigned long rejected, other_wave;
-	struct other_values other;
+	struct lm_other_values other; /* long form: the values of neither wave */
 	int rc;
 };
-
-static void note_other_value(struct other_values *o, const char *v, size_t len)
-{
-	size_t keep = len < OTHER_LEN ? len : OTHER_LEN;
-	for (size_t i = 0; i < o->n; i++)
-		if (o->v[i].len == len && memcmp(o->v[i].text, v, keep) == 0) {
-			o->v[i].rows++;
-			return;
-		}
-	if (o->n == OTHER_VALUES) {
-		o->more = 1;
-		return;
-	}
-	memcpy(o->v[o->n].text, v, keep);
-	o->v[o->n].text[keep] = '\0';
-	o->v[o->n].len = len;
-	o->v[o->n++].rows = 1;
-}
 
 /*
  * Read one table into waves: the whole table into `into` (two-file form), or
@@ -678,7 +646,7 @@ static int read_table(struct read_job *job)
 				if (v && strlen(values[k]) == len && memcmp(values[k], v, len) == 0)
 					w = &pp->w[k];
 			if (!w)
-				note_other_value(&job->other, v ? v : "", v ? len : 0);
+				lm__other_values_note(&job->other, v ? v : "", v ? len : 0);
 		}
 		/* A rejected row still counts as read; the good rows after it are kept,
 		 * so that duplicate ids among them are reported in the same run. */
@@ -1182,145 +1150,23 @@ static int analyse(lm_prepost *pp, lm_error *err)
 	return LM_OK;
 }
 
-/* ---- a run that pairs nobody --------------------------------------------------------- */
-
-/* A message built piece by piece, cut short (never overrun) when too long. */
-struct msg {
-	char b[2048];
-	size_t n;
-};
-
-static void msg_add(struct msg *m, const char *fmt, ...) LM_PRINTF(2, 3);
-static void msg_add(struct msg *m, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int k = vsnprintf(m->b + m->n, sizeof(m->b) - m->n, fmt, ap);
-	va_end(ap);
-	if (k > 0)
-		m->n += (size_t)k < sizeof(m->b) - m->n ? (size_t)k : sizeof(m->b) - m->n - 1;
-}
-
-/* Text from the data, quoted: at most OTHER_LEN bytes (then "..."), control
- * characters and quotes escaped, so that a message shows what was compared. */
-static void msg_quote(struct msg *m, const char *s, size_t len)
-{
-	msg_add(m, "\"");
-	for (size_t i = 0; i < len && i < OTHER_LEN; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c == 0x7f)
-			msg_add(m, "\\x%02x", c);
-		else if (c == '"' || c == '\\')
-			msg_add(m, "\\%c", c);
-		else
-			msg_add(m, "%c", c);
-	}
-	msg_add(m, len > OTHER_LEN ? "...\"" : "\"");
-}
-
-/* "the pre wave (\"1\" in column \"time\")" or "pre.csv". */
-static void msg_wave(struct msg *m, const lm_prepost *pp, const struct read_job *long_job, int k)
-{
-	if (long_job) {
-		msg_add(m, "the %s wave (", k ? "post" : "pre");
-		msg_quote(m, long_job->values[k], strlen(long_job->values[k]));
-		msg_add(m, " in column ");
-		msg_quote(m, long_job->wave_column, strlen(long_job->wave_column));
-		msg_add(m, ")");
-	} else {
-		msg_add(m, "%s", pp->w[k].name);
-	}
-}
-
-/* The first ids of a wave, and how many it has. */
-static void msg_ids(struct msg *m, const struct wave *w)
-{
-	for (size_t r = 0; r < w->n && r < 3; r++) {
-		const char *id = w->text.p + w->id[r];
-		msg_add(m, r ? ", " : "");
-		msg_quote(m, id, strlen(id));
-	}
-	msg_add(m, "%s (%zu row%s with an id)", w->n > 3 ? ", ..." : "", w->n, w->n == 1 ? "" : "s");
-}
-
-/*
- * Nobody was paired: an error (LM_EDATA) that says what was compared. For
- * the long form, a wave value that no row has, with the values the column
- * does have (a mistyped value shows there); a wave without any row with an
- * id; else the first ids of each wave, which have none in common.
- */
+/* Nobody was paired: the error, with what was compared (nopairs.c). */
 static int no_pairs(const lm_prepost *pp, const struct read_job *long_job, lm_error *err)
 {
-	struct msg m = {.n = 0};
-	msg_add(&m, "nobody is paired: ");
-	if (pp->w[0].n && pp->w[1].n) {
-		msg_add(&m, "no id of ");
-		msg_wave(&m, pp, long_job, 0);
-		msg_add(&m, " is an id of ");
-		msg_wave(&m, pp, long_job, 1);
-		msg_add(&m, "; the first ids of the pre wave are ");
-		msg_ids(&m, &pp->w[0]);
-		msg_add(&m, ", of the post wave ");
-		msg_ids(&m, &pp->w[1]);
-		if (pp->w[0].id_column)
-			msg_add(&m, "; ids are compared as text, exactly as written in column \"%s\"",
-				pp->w[0].id_column);
-		if (pp->w[0].dup_rows + pp->w[1].dup_rows)
-			msg_add(&m, "; %lu rows whose id occurs more than once in a wave were left unpaired",
-				pp->w[0].dup_rows + pp->w[1].dup_rows);
-	} else if (long_job && (!pp->w[0].rows || !pp->w[1].rows)) {
-		/* A wave value that no row has: mistyped, or the wrong column. */
-		int k = pp->w[0].rows ? 1 : 0, both = !pp->w[0].rows && !pp->w[1].rows;
-		msg_add(&m, "no row has the %s value ", both ? "pre" : k ? "post" : "pre");
-		msg_quote(&m, long_job->values[k], strlen(long_job->values[k]));
-		if (both) {
-			msg_add(&m, " or the post value ");
-			msg_quote(&m, long_job->values[1], strlen(long_job->values[1]));
-		}
-		msg_add(&m, " in column ");
-		msg_quote(&m, long_job->wave_column, strlen(long_job->wave_column));
-		const struct other_values *o = &long_job->other;
-		if (!o->n && both) {
-			msg_add(&m, "; the file has no data rows");
-		} else {
-			msg_add(&m, "; ");
-			if (!both) {
-				msg_add(&m, "besides the %s value ", k ? "pre" : "post");
-				msg_quote(&m, long_job->values[!k], strlen(long_job->values[!k]));
-				msg_add(&m, " (%lu row%s), ", pp->w[!k].rows, pp->w[!k].rows == 1 ? "" : "s");
-			}
-			msg_add(&m, o->n ? "the column has " : "the column has no other value");
-			for (size_t i = 0; i < o->n; i++) {
-				msg_add(&m, i ? ", " : "");
-				if (o->v[i].len)
-					msg_quote(&m, o->v[i].text, o->v[i].len);
-				else
-					msg_add(&m, "blank");
-				msg_add(&m, " (%lu row%s)", o->v[i].rows, o->v[i].rows == 1 ? "" : "s");
-			}
-			if (o->more)
-				msg_add(&m, " and other values");
-		}
-	} else {
-		/* A wave without a row with an id. */
-		for (int k = 0, first = 1; k < 2; k++) {
-			const struct wave *w = &pp->w[k];
-			if (w->n)
-				continue;
-			msg_add(&m, first ? "" : "; ");
-			first = 0;
-			if (!w->rows) {
-				msg_add(&m, "%s has no data rows", w->name);
-				continue;
-			}
-			msg_add(&m, "none of the %lu row%s of ", w->rows, w->rows == 1 ? "" : "s");
-			msg_wave(&m, pp, long_job, k);
-			msg_add(&m, " has an id");
-			if (w->id_column)
-				msg_add(&m, " in column \"%s\"", w->id_column);
-		}
+	struct lm_nopairs_wave w[2];
+	for (int k = 0; k < 2; k++) {
+		const struct wave *v = &pp->w[k];
+		w[k] = (struct lm_nopairs_wave){.name = v->name, .id_column = v->id_column, .rows = v->rows,
+						.dup_rows = v->dup_rows, .n = v->n};
+		for (size_t r = 0; r < v->n && r < 3; r++)
+			w[k].first[r] = v->text.p + v->id[r];
 	}
-	return lm__error(err, LM_EDATA, long_job ? long_job->path : NULL, 0, 0, "%s", m.b);
+	struct lm_nopairs_long lf;
+	if (long_job)
+		lf = (struct lm_nopairs_long){.path = long_job->path, .column = long_job->wave_column,
+					      .values = {long_job->values[0], long_job->values[1]},
+					      .other = &long_job->other};
+	return lm__no_pairs_error(err, w, long_job ? &lf : NULL);
 }
 
 /*
