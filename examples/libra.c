@@ -1086,7 +1086,7 @@ static int claim_analysis_files(lm_outputs *set, lm_error *err, char **argv, int
 
 /*
  * The reconciliation line: every row of every wave is counted once. After a
- * failed run pairing never happened, so only the rows read are given.
+ * run that failed before pairing, only the rows read are given.
  */
 static void print_counts(const lm_prepost *pp, int long_form, int failed)
 {
@@ -1331,10 +1331,12 @@ static int cmd_prepost(int argc, char **argv)
 		if (!a.id_column)
 			id_column_hint(err, 0);
 		fputs("libra: no output written\n", stderr);
-		/* Rows read are still counted when the data failed (not when a header did). */
+		/* Rows read are still counted when the data failed (not when a header
+		 * did); the pairing counts when the run failed for pairing nobody. */
 		if (lm_prepost_count(pp, LM_COUNT_PRE_ROWS) + lm_prepost_count(pp, LM_COUNT_POST_ROWS) +
 		    lm_prepost_count(pp, LM_COUNT_OTHER_WAVE))
-			print_counts(pp, long_form, 1);
+			print_counts(pp, long_form,
+				     !lm_prepost_count(pp, LM_COUNT_PRE_ONLY) && !lm_prepost_count(pp, LM_COUNT_POST_ONLY));
 		goto done;
 	}
 

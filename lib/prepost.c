@@ -8,7 +8,9 @@
  * a wave of more than 2^32 - 2 rows or lines is refused with LM_ELIMIT), and
  * per scale its score (a float while every score is exactly one) and band:
  * 37 bytes for the four scales of the STSS, plus the id's text. The ids are
- * indexed once a wave is read, one wave at a time. Per pair only the two row
+ * indexed once a wave is read, one wave at a time, by a hash keyed afresh
+ * for each run (keyhash.c), so that no choice of ids, nor of group names,
+ * makes the run slow. Per pair only the two row
  * indexes are kept: the RCI, reliable change and category of a pair are
  * recomputed from the scores when asked for. Cronbach's alpha is accumulated
  * while reading (running moments of the keyed items of complete rows).
@@ -29,6 +31,8 @@
 #include <string.h>
 
 #include "internal.h"
+#include "keyhash-priv.h"
+#include "nopairs-priv.h"
 #include "output-priv.h"
 #include "prepost-priv.h"
 #include "stats-priv.h"
@@ -95,11 +99,12 @@ struct wave {
 	int wide;
 	signed char *band;       /* n * n_scales */
 	/* Open-addressing hash of ids, built once the wave is read (index_wave):
-	 * (32 bits of the id's hash << 32) | (row index + 1), 0 = empty. The
-	 * stored hash spares most comparisons of ids. */
+	 * (high 32 bits of the id's keyed hash << 32) | (row index + 1), 0 =
+	 * empty. The stored bits spare most comparisons of ids. */
 	uint64_t *slots;
 	size_t n_slots;
 	unsigned long rows, no_id, dup_rows, other;
+	char *id_column;         /* the id column's name as in the header (for messages), or NULL */
 	/* Cronbach's alpha: per scale, moments of each keyed item and of the total, complete rows only */
 	struct lm_moments **item_m, *total_m;
 };
@@ -120,10 +125,11 @@ struct lm_prepost {
 	int long_form; /* the last run read one long file */
 	int done;
 
-	struct text group_text; /* the group names, each followed by a NUL */
+	/* Ids and group names are indexed by a hash under this key, drawn afresh
+	 * for each run: data cannot choose their slots (keyhash-priv.h). */
+	struct lm_hash_key key;
+	struct lm_names groups; /* the group names, in order of first appearance */
 	struct wave w[2];
-	size_t *groups; /* offsets of group names in group_text */
-	size_t n_groups, cap_groups;
 	unsigned long counts[LM_COUNT_BLANK + 1];
 
 	/* pairs, in pre order: row indexes into w[0] and w[1] */
@@ -166,15 +172,10 @@ static int widen(struct wave *w, size_t ns, size_t used)
 
 /* ---- ids ------------------------------------------------------------------------ */
 
-/* FNV-1a, folded to 32 bits. */
-static uint32_t hash(const char *s, size_t n)
+/* The length of row r's id: the ids are stored one after the other, each with a NUL. */
+static inline size_t id_len(const struct wave *w, size_t r)
 {
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ull;
-	}
-	return (uint32_t)(h ^ (h >> 32));
+	return (r + 1 < w->n ? w->id[r + 1] : w->text.len) - w->id[r] - 1;
 }
 
 /* The index is far larger than the caches: ids are hashed in batches, and
@@ -186,11 +187,14 @@ static uint32_t hash(const char *s, size_t n)
 #define PREFETCH(p) ((void)(p))
 #endif
 
-/* Index of the row with this id (of hash h), or LM_NO_INDEX; *slot gets where it is or would go. */
-static size_t lookup(const struct lm_prepost *pp, const struct wave *w, const char *id, size_t n, uint32_t h,
-		     size_t *slot)
+/*
+ * Index of the row with this id (of keyed hash h), or LM_NO_INDEX; *slot gets
+ * where it is or would go. The low bits of h choose the slot, the high 32 are
+ * kept in it to spare most comparisons of ids.
+ */
+static size_t lookup(const struct wave *w, const char *id, size_t n, uint64_t h, size_t *slot)
 {
-	size_t mask = w->n_slots - 1, i = h & mask;
+	size_t mask = w->n_slots - 1, i = (size_t)h & mask;
 	for (;; i = (i + 1) & mask) {
 		uint64_t e = w->slots[i];
 		if (!e) {
@@ -198,11 +202,10 @@ static size_t lookup(const struct lm_prepost *pp, const struct wave *w, const ch
 				*slot = i;
 			return LM_NO_INDEX;
 		}
-		if ((uint32_t)(e >> 32) != h)
+		if (e >> 32 != h >> 32)
 			continue;
 		size_t r = (size_t)(uint32_t)e - 1;
-		const char *other = w->text.p + w->id[r];
-		if (memcmp(other, id, n) == 0 && other[n] == '\0') {
+		if (id_len(w, r) == n && memcmp(w->text.p + w->id[r], id, n) == 0) {
 			if (slot)
 				*slot = i;
 			return r;
@@ -215,13 +218,13 @@ static size_t lookup(const struct lm_prepost *pp, const struct wave *w, const ch
  * the slots they will be looked up in (the index of @p in) fetched ahead.
  */
 static void hash_batch(const lm_prepost *pp, const struct wave *w, size_t r0, size_t nb, const struct wave *in,
-		       size_t *len, uint32_t *h)
+		       size_t *len, uint64_t *h)
 {
 	size_t mask = in->n_slots - 1;
 	for (size_t b = 0; b < nb; b++) {
-		len[b] = strlen(w->text.p + w->id[r0 + b]);
-		h[b] = hash(w->text.p + w->id[r0 + b], len[b]);
-		PREFETCH(&in->slots[h[b] & mask]);
+		len[b] = id_len(w, r0 + b);
+		h[b] = lm__hash(&pp->key, w->text.p + w->id[r0 + b], len[b]);
+		PREFETCH(&in->slots[(size_t)h[b] & mask]);
 	}
 }
 
@@ -249,16 +252,16 @@ static int index_wave(const lm_prepost *pp, struct wave *w)
 	}
 	for (size_t r0 = 0; r0 < w->n; r0 += BATCH) {
 		size_t nb = w->n - r0 < BATCH ? w->n - r0 : BATCH, len[BATCH];
-		uint32_t h[BATCH];
+		uint64_t h[BATCH];
 		hash_batch(pp, w, r0, nb, w, len, h);
 		for (size_t b = 0; b < nb; b++) {
 			size_t r = r0 + b, slot;
-			size_t first = lookup(pp, w, w->text.p + w->id[r], len[b], h[b], &slot);
+			size_t first = lookup(w, w->text.p + w->id[r], len[b], h[b], &slot);
 			if (first != LM_NO_INDEX) {
 				w->dup[first] = 1;
 				w->dup[r] = 2;
 			} else {
-				w->slots[slot] = (uint64_t)h[b] << 32 | (uint64_t)(r + 1);
+				w->slots[slot] = h[b] >> 32 << 32 | (uint64_t)(r + 1);
 			}
 		}
 	}
@@ -272,20 +275,10 @@ static void unindex_wave(struct wave *w)
 	w->n_slots = 0;
 }
 
+/* The number (index + 1) of a group name, added if new; 0 when out of memory. */
 static unsigned intern_group(struct lm_prepost *pp, const char *s, size_t n)
 {
-	for (size_t g = 0; g < pp->n_groups; g++) {
-		const char *name = pp->group_text.p + pp->groups[g];
-		if (strlen(name) == n && memcmp(name, s, n) == 0)
-			return (unsigned)g + 1;
-	}
-	if (!grow((void **)&pp->groups, &pp->cap_groups, pp->n_groups + 1, sizeof(*pp->groups)))
-		return 0;
-	size_t off = text_add(&pp->group_text, s, n);
-	if (off == LM_NO_INDEX)
-		return 0;
-	pp->groups[pp->n_groups++] = off;
-	return (unsigned)pp->n_groups;
+	return (unsigned)lm__names_intern(&pp->groups, s, n);
 }
 
 /* ---- lifetime and options ------------------------------------------------------------ */
@@ -326,6 +319,7 @@ static void wave_free(struct wave *w, size_t n_scales)
 	free(w->score);
 	free(w->band);
 	free(w->slots);
+	free(w->id_column);
 	if (w->item_m)
 		for (size_t s = 0; s < n_scales; s++)
 			free(w->item_m[s]);
@@ -338,11 +332,7 @@ static void results_free(lm_prepost *pp)
 {
 	for (int k = 0; k < 2; k++)
 		wave_free(&pp->w[k], pp->inst->n_scales);
-	free(pp->group_text.p);
-	memset(&pp->group_text, 0, sizeof(pp->group_text));
-	free(pp->groups);
-	pp->groups = NULL;
-	pp->n_groups = pp->cap_groups = 0;
+	lm__names_clear(&pp->groups);
 	free(pp->pre_row);
 	free(pp->post_row);
 	free(pp->sdiff);
@@ -604,6 +594,7 @@ struct read_job {
 	const char *const *values; /* with its pre and post values */
 	lm_error *err;
 	unsigned long rejected, other_wave, blank;
+	struct lm_other_values other; /* long form: the values of neither wave */
 	int rc;
 };
 
@@ -638,6 +629,12 @@ static int read_table(struct read_job *job)
 		rc = lm_table_require_column(t, wave_column, &wave_col);
 	if (rc == LM_OK)
 		rc = lm_table_open_file(t, path, err);
+	for (int k = 0; k < 2 && rc == LM_OK; k++) {
+		struct wave *w = into ? into : &pp->w[k];
+		const char *name = lm_table_id_column(t);
+		if (name && !w->id_column && !(w->id_column = lm__strdup(name)))
+			rc = lm__error(err, LM_ENOMEM, path, 0, 0, "out of memory");
+	}
 	int bad_rows = 0;
 	while (rc == LM_OK) {
 		int r = lm_table_next(t, sc, err);
@@ -659,6 +656,8 @@ static int read_table(struct read_job *job)
 			for (int k = 0; k < 2; k++)
 				if (v && strlen(values[k]) == len && memcmp(values[k], v, len) == 0)
 					w = &pp->w[k];
+			if (!w)
+				lm__other_values_note(&job->other, v ? v : "", v ? len : 0);
 		}
 		/* A rejected row still counts as read; the good rows after it are kept,
 		 * so that duplicate ids among them are reported in the same run. */
@@ -736,14 +735,25 @@ static void read_tables(lm_prepost *pp, struct read_job *jobs, size_t n, lm_erro
 
 /* ---- statistics --------------------------------------------------------------------- */
 
+/*
+ * Why a statistic whose inputs were all there is still not a number: its
+ * computation overflowed (item values near the largest double).
+ */
+static const char OVERFLOW[] = "too large to compute in double precision";
+
+/*
+ * Store statistic @p which: @p why is the reason when its inputs were not
+ * there (then @p v is NaN), NULL when they were; a value that is still not
+ * finite overflowed, and says so.
+ */
 static void put(struct summary *s, int which, double v, const char *why)
 {
-	if (isfinite(v)) {
+	if (!why && isfinite(v)) {
 		s->v[which] = v;
 		s->why[which] = NULL;
 	} else {
 		s->v[which] = NAN;
-		s->why[which] = why;
+		s->why[which] = why ? why : OVERFLOW;
 	}
 }
 
@@ -762,6 +772,10 @@ static double alpha(const struct lm_moments *items, size_t k, const struct lm_mo
 		*why = "zero variance of the total";
 		return NAN;
 	}
+	if (!isfinite(var_total)) {
+		*why = OVERFLOW;
+		return NAN;
+	}
 	double sum_var = 0;
 	for (size_t i = 0; i < k; i++)
 		sum_var += lm__moments_var(&items[i]);
@@ -769,36 +783,57 @@ static double alpha(const struct lm_moments *items, size_t k, const struct lm_mo
 	return (double)k / (double)(k - 1) * (1 - sum_var / var_total);
 }
 
-/* Paired change statistics over the pairs of one group (g = 0: all). */
-static void change_stats(const lm_prepost *pp, size_t s, unsigned g, struct summary *out)
+/* Running moments of the pairs of one group (or all) on one scale. */
+struct change_moments {
+	struct lm_moments pre, post, ch;
+};
+
+static void moments_add_pair(struct change_moments *c, double a, double b)
+{
+	lm__moments_add(&c->pre, a);
+	lm__moments_add(&c->post, b);
+	lm__moments_add(&c->ch, b - a);
+}
+
+/*
+ * Accumulate the moments of every group (m[0]: all pairs, m[g]: group g) on
+ * scale s in one pass over the pairs, in pair order: the cost does not grow
+ * with the number of groups. m has n_groups + 1 entries, zeroed.
+ */
+static void change_moments(const lm_prepost *pp, size_t s, struct change_moments *m)
 {
 	size_t ns = pp->inst->n_scales;
-	struct lm_moments pre = {0}, post = {0}, ch = {0};
+	const unsigned *group = pp->groups.n ? pp->w[0].group : NULL;
 	for (size_t i = 0; i < pp->n_pairs; i++) {
-		if (g && pp->w[0].group[pp->pre_row[i]] != g)
-			continue;
 		double a = score_at(&pp->w[0], (size_t)pp->pre_row[i] * ns + s);
 		double b = score_at(&pp->w[1], (size_t)pp->post_row[i] * ns + s);
 		if (isnan(a) || isnan(b))
 			continue;
-		lm__moments_add(&pre, a);
-		lm__moments_add(&post, b);
-		lm__moments_add(&ch, b - a);
+		unsigned g = group ? group[pp->pre_row[i]] : 0;
+		moments_add_pair(&m[0], a, b);
+		if (g)
+			moments_add_pair(&m[g], a, b);
 	}
+}
+
+/* Paired change statistics from the moments of a group's (or all) pairs. */
+static void change_stats(const struct change_moments *m, struct summary *out)
+{
+	const struct lm_moments *pre = &m->pre, *post = &m->post, *ch = &m->ch;
 	const char *few = "fewer than 2 pairs with a score at both waves";
 	const char *none = "no pair with a score at both waves";
-	put(out, LM_STAT_PRE_N, (double)pre.n, NULL);
-	put(out, LM_STAT_POST_N, (double)post.n, NULL);
-	put(out, LM_STAT_CHANGE_N, (double)ch.n, NULL);
-	put(out, LM_STAT_PRE_MEAN, pre.n ? pre.mean : NAN, none);
-	put(out, LM_STAT_POST_MEAN, post.n ? post.mean : NAN, none);
-	put(out, LM_STAT_CHANGE_MEAN, ch.n ? ch.mean : NAN, none);
-	double sd_pre = lm__moments_sd(&pre), sd_post = lm__moments_sd(&post), sd = lm__moments_sd(&ch);
-	put(out, LM_STAT_PRE_SD, sd_pre, few);
-	put(out, LM_STAT_POST_SD, sd_post, few);
-	put(out, LM_STAT_CHANGE_SD, sd, few);
-	double n = (double)ch.n, df = n - 1;
-	if (ch.n < 2) {
+	put(out, LM_STAT_PRE_N, (double)pre->n, NULL);
+	put(out, LM_STAT_POST_N, (double)post->n, NULL);
+	put(out, LM_STAT_CHANGE_N, (double)ch->n, NULL);
+	put(out, LM_STAT_PRE_MEAN, pre->mean, pre->n ? NULL : none);
+	put(out, LM_STAT_POST_MEAN, post->mean, post->n ? NULL : none);
+	put(out, LM_STAT_CHANGE_MEAN, ch->mean, ch->n ? NULL : none);
+	double sd_pre = lm__moments_sd(pre), sd_post = lm__moments_sd(post), sd = lm__moments_sd(ch);
+	put(out, LM_STAT_PRE_SD, sd_pre, pre->n < 2 ? few : NULL);
+	put(out, LM_STAT_POST_SD, sd_post, post->n < 2 ? few : NULL);
+	put(out, LM_STAT_CHANGE_SD, sd, ch->n < 2 ? few : NULL);
+	double n = (double)ch->n, df = n - 1;
+	if (ch->n < 2) {
 		static const int stats[] = {LM_STAT_CHANGE_CI_LOW, LM_STAT_CHANGE_CI_HIGH, LM_STAT_T, LM_STAT_DF,
 					    LM_STAT_P, LM_STAT_DZ, LM_STAT_DAV};
 		for (size_t k = 0; k < sizeof(stats) / sizeof(stats[0]); k++)
@@ -808,21 +843,18 @@ static void change_stats(const lm_prepost *pp, size_t s, unsigned g, struct summ
 	put(out, LM_STAT_DF, df, NULL);
 	double se = sd / sqrt(n);
 	double half = lm_stat_t_quantile(0.975, df) * se;
-	put(out, LM_STAT_CHANGE_CI_LOW, ch.mean - half, NULL);
-	put(out, LM_STAT_CHANGE_CI_HIGH, ch.mean + half, NULL);
-	const char *flat = "zero variance of change";
-	if (sd > 0) {
-		double t = ch.mean / se;
-		put(out, LM_STAT_T, t, NULL);
-		put(out, LM_STAT_P, lm__t_two_sided(t, df), NULL);
-		put(out, LM_STAT_DZ, ch.mean / sd, NULL);
-	} else {
-		put(out, LM_STAT_T, NAN, flat);
-		put(out, LM_STAT_P, NAN, flat);
-		put(out, LM_STAT_DZ, NAN, flat);
-	}
+	put(out, LM_STAT_CHANGE_CI_LOW, ch->mean - half, NULL);
+	put(out, LM_STAT_CHANGE_CI_HIGH, ch->mean + half, NULL);
+	/* A zero SD leaves these undefined; one that overflowed (infinite) leaves
+	 * them too large to compute, not zero. */
+	const char *flat = sd == 0 ? "zero variance of change" : NULL;
+	double t = isfinite(se) ? ch->mean / se : NAN;
+	put(out, LM_STAT_T, t, flat);
+	put(out, LM_STAT_P, isfinite(t) ? lm__t_two_sided(t, df) : NAN, flat);
+	put(out, LM_STAT_DZ, isfinite(sd) ? ch->mean / sd : NAN, flat);
 	double sd_av = (sd_pre + sd_post) / 2;
-	put(out, LM_STAT_DAV, sd_av > 0 ? ch.mean / sd_av : NAN, "zero variance at both waves");
+	put(out, LM_STAT_DAV, isfinite(sd_av) ? ch->mean / sd_av : NAN,
+	    sd_av == 0 ? "zero variance at both waves" : NULL);
 }
 
 static int is_clinical(const struct lm_scale *s, double score)
@@ -871,8 +903,10 @@ static struct change pair_change(const lm_prepost *pp, size_t i, size_t s)
 static void reliable_change(lm_prepost *pp, size_t s)
 {
 	const struct lm_scale *scale = &pp->inst->scales[s];
-	struct summary *all = &pp->sum[s * (pp->n_groups + 1)];
+	struct summary *all = &pp->sum[s * (pp->groups.n + 1)];
 
+	/* The reliability: given, else the norms', else alpha at pre; with the
+	 * true reason when none of them is between 0 and 1. */
 	double r = pp->reliability;
 	int source = LM_RELIABILITY_OVERRIDE;
 	if (isnan(r)) {
@@ -883,25 +917,48 @@ static void reliable_change(lm_prepost *pp, size_t s)
 		r = all->v[LM_STAT_PRE_ALPHA];
 		source = LM_RELIABILITY_ALPHA_PRE;
 	}
+	const char *rel_why = NULL;
 	if (!(r > 0 && r < 1)) {
+		if (source == LM_RELIABILITY_NORMS)
+			rel_why = r >= 1 ? "the reliability in the definition's norms is 1, which leaves no measurement "
+					   "error: the RCI needs a reliability below 1"
+					 : "the reliability in the definition's norms is 0: the RCI needs a reliability "
+					   "above 0";
+		else if (isnan(r))
+			rel_why = "no reliability: none in the definition's norms, and alpha at pre could not be computed";
+		else if (r >= 1)
+			rel_why = "no reliability: none in the definition's norms, and alpha at pre is 1, which leaves "
+				  "no measurement error: the RCI needs a reliability below 1";
+		else
+			rel_why = "no reliability: none in the definition's norms, and alpha at pre is zero or negative: "
+				  "the RCI needs a reliability above 0";
 		r = NAN;
 		source = LM_RELIABILITY_NONE;
 	}
 	pp->rel_source[s] = source;
+	put(all, LM_STAT_RCI_RELIABILITY, r, rel_why);
+
+	/* The SD: given (never missing or zero), else that of pre scores. */
 	double sd = isnan(pp->rci_sd) ? all->v[LM_STAT_PRE_SD] : pp->rci_sd;
+	put(all, LM_STAT_RCI_SD, sd, isnan(sd) ? all->why[LM_STAT_PRE_SD] : NULL);
+	const char *sd_why = NULL;
+	if (isnan(sd))
+		sd_why = all->why[LM_STAT_PRE_SD] == OVERFLOW
+				 ? OVERFLOW
+				 : "no SD of pre scores (fewer than 2 pairs with both scores)";
+	else if (sd == 0)
+		sd_why = "the SD of pre scores is zero";
+
 	double sdiff = sqrt(2.0) * sd * sqrt(1 - r);
-	pp->sdiff[s] = sdiff;
-	const char *why = source == LM_RELIABILITY_NONE
-				  ? "no reliability: none in the definition's norms, and alpha at pre could not be computed"
-				  : "no SD of pre scores (fewer than 2 pairs with both scores)";
-	put(all, LM_STAT_RCI_SD, sd, "fewer than 2 pairs with a score at both waves");
-	put(all, LM_STAT_RCI_RELIABILITY, r, why);
-	put(all, LM_STAT_RCI_SDIFF, sdiff > 0 ? sdiff : NAN, isnan(sdiff) ? why : "the SD of pre scores is zero");
+	put(all, LM_STAT_RCI_SDIFF, sdiff > 0 ? sdiff : NAN, rel_why ? rel_why : sd_why);
+	/* The pairs' RCIs exist exactly when S_diff is a number. */
+	sdiff = pp->sdiff[s] = all->v[LM_STAT_RCI_SDIFF];
 
 	int directed = scale->direction != LM_DIRECTION_UNSPECIFIED;
 	int has_cutoff = !isnan(scale->cutoff);
 	unsigned long improved = 0, deteriorated = 0, unchanged = 0, recovered = 0;
-	if (directed && sdiff > 0)
+	int have = directed && sdiff > 0;
+	if (have)
 		for (size_t i = 0; i < pp->n_pairs; i++) {
 			struct change c = pair_change(pp, i, s);
 			improved += c.reliable == LM_RELIABLE_IMPROVED;
@@ -909,8 +966,9 @@ static void reliable_change(lm_prepost *pp, size_t s)
 			unchanged += c.reliable == LM_RELIABLE_NONE;
 			recovered += c.category == LM_CATEGORY_RECOVERED;
 		}
-	const char *no_rci = !directed ? "the scale has no direction, so improvement is undefined" : why;
-	int have = directed && sdiff > 0;
+	const char *no_rci = !directed ? "the scale has no direction, so improvement is undefined"
+			     : have ? NULL
+				    : all->why[LM_STAT_RCI_SDIFF];
 	put(all, LM_STAT_IMPROVED, have ? (double)improved : NAN, no_rci);
 	put(all, LM_STAT_DETERIORATED, have ? (double)deteriorated : NAN, no_rci);
 	put(all, LM_STAT_UNCHANGED, have ? (double)unchanged : NAN, no_rci);
@@ -918,44 +976,49 @@ static void reliable_change(lm_prepost *pp, size_t s)
 	    !has_cutoff ? "the scale defines no clinical cut-off" : no_rci);
 }
 
+/* Comparison @p k: @p x, or NaN with @p reason (as put()). */
+static void put_cmp(double *v, const char **why, int k, double x, const char *reason)
+{
+	int ok = !reason && isfinite(x);
+	v[k] = ok ? x : NAN;
+	why[k] = ok ? NULL : reason ? reason : OVERFLOW;
+}
+
 static void compare_groups(lm_prepost *pp, size_t s)
 {
 	double *v = &pp->cmp_v[s * 5];
 	const char **why = &pp->cmp_reason[s * 5];
-	for (int k = 0; k < 5; k++) {
-		v[k] = NAN;
-		why[k] = pp->n_groups == 2 ? NULL : "a comparison needs exactly two groups";
-	}
-	if (pp->n_groups != 2)
+	if (pp->groups.n != 2) {
+		for (int k = 0; k < 5; k++)
+			put_cmp(v, why, k, NAN, "a comparison needs exactly two groups");
 		return;
+	}
 	const struct summary *a = &pp->sum[s * 3 + 1], *b = &pp->sum[s * 3 + 2];
 	double n0 = a->v[LM_STAT_CHANGE_N], n1 = b->v[LM_STAT_CHANGE_N];
 	double m0 = a->v[LM_STAT_CHANGE_MEAN], m1 = b->v[LM_STAT_CHANGE_MEAN];
 	double s0 = a->v[LM_STAT_CHANGE_SD], s1 = b->v[LM_STAT_CHANGE_SD];
-	v[LM_COMPARE_DIFFERENCE] = m0 - m1;
-	if (isnan(v[LM_COMPARE_DIFFERENCE]))
-		why[LM_COMPARE_DIFFERENCE] = "a group has no pair with a score at both waves";
-	const char *few = "each group needs at least 2 pairs with a score at both waves";
-	if (n0 < 2 || n1 < 2) {
+	put_cmp(v, why, LM_COMPARE_DIFFERENCE, m0 - m1,
+		!n0 || !n1 ? "a group has no pair with a score at both waves" : NULL);
+	const char *reason = NULL;
+	if (n0 < 2 || n1 < 2)
+		reason = "each group needs at least 2 pairs with a score at both waves";
+	else if (isnan(m0) || isnan(m1) || isnan(s0) || isnan(s1))
+		reason = OVERFLOW; /* a group's mean or SD overflowed */
+	if (reason) {
 		for (int k = 1; k < 5; k++)
-			why[k] = few;
+			put_cmp(v, why, k, NAN, reason);
 		return;
 	}
+	const char *flat = s0 == 0 && s1 == 0 ? "zero variance of change in both groups" : NULL;
 	double q0 = s0 * s0 / n0, q1 = s1 * s1 / n1;
-	if (q0 + q1 > 0) {
-		double t = (m0 - m1) / sqrt(q0 + q1);
-		double df = (q0 + q1) * (q0 + q1) / (q0 * q0 / (n0 - 1) + q1 * q1 / (n1 - 1));
-		v[LM_COMPARE_WELCH_T] = t;
-		v[LM_COMPARE_DF] = df;
-		v[LM_COMPARE_P] = lm__t_two_sided(t, df);
-	} else {
-		why[LM_COMPARE_WELCH_T] = why[LM_COMPARE_DF] = why[LM_COMPARE_P] = "zero variance of change in both groups";
-	}
+	double t = (m0 - m1) / sqrt(q0 + q1);
+	double df = (q0 + q1) * (q0 + q1) / (q0 * q0 / (n0 - 1) + q1 * q1 / (n1 - 1));
+	put_cmp(v, why, LM_COMPARE_WELCH_T, t, flat);
+	put_cmp(v, why, LM_COMPARE_DF, df, flat);
+	put_cmp(v, why, LM_COMPARE_P, isfinite(t) && isfinite(df) ? lm__t_two_sided(t, df) : NAN, flat);
 	double pooled = sqrt(((n0 - 1) * s0 * s0 + (n1 - 1) * s1 * s1) / (n0 + n1 - 2));
-	if (pooled > 0)
-		v[LM_COMPARE_HEDGES_G] = (m0 - m1) / pooled * (1 - 3 / (4 * (n0 + n1) - 9));
-	else
-		why[LM_COMPARE_HEDGES_G] = "zero pooled SD of change";
+	put_cmp(v, why, LM_COMPARE_HEDGES_G, isfinite(pooled) ? (m0 - m1) / pooled * (1 - 3 / (4 * (n0 + n1) - 9)) : NAN,
+		flat ? "zero pooled SD of change" : NULL);
 }
 
 /* ---- the run -------------------------------------------------------------------------------- */
@@ -992,8 +1055,9 @@ static long duplicates(lm_prepost *pp, struct wave *w, const char *wave_name, lm
 	for (size_t r = 0; r < w->n; r++)
 		if (w->dup[r]) {
 			const char *id = w->text.p + w->id[r];
-			size_t len = strlen(id);
-			refs[k].first = lookup(pp, w, id, len, hash(id, len), NULL); /* later rows are not indexed */
+			size_t len = id_len(w, r);
+			/* later rows are not indexed */
+			refs[k].first = lookup(w, id, len, lm__hash(&pp->key, id, len), NULL);
 			refs[k++].row = r;
 		}
 	qsort(refs, n, sizeof(*refs), cmp_dup);
@@ -1033,13 +1097,13 @@ static int pair_up(lm_prepost *pp)
 	unsigned long pre_only = 0;
 	for (size_t r0 = 0; r0 < pre->n; r0 += BATCH) {
 		size_t nb = pre->n - r0 < BATCH ? pre->n - r0 : BATCH, len[BATCH];
-		uint32_t h[BATCH];
+		uint64_t h[BATCH];
 		hash_batch(pp, pre, r0, nb, post, len, h);
 		for (size_t b = 0; b < nb; b++) {
 			size_t r = r0 + b;
 			if (pre->dup[r])
 				continue;
-			size_t q = lookup(pp, post, pre->text.p + pre->id[r], len[b], h[b], NULL);
+			size_t q = lookup(post, pre->text.p + pre->id[r], len[b], h[b], NULL);
 			if (q == LM_NO_INDEX || post->dup[q]) {
 				pre_only++;
 				continue;
@@ -1063,23 +1127,26 @@ static int pair_up(lm_prepost *pp)
 
 static int analyse(lm_prepost *pp, lm_error *err)
 {
-	size_t ns = pp->inst->n_scales, ng = pp->n_groups;
-	if (!pair_up(pp))
-		return lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
+	size_t ns = pp->inst->n_scales, ng = pp->groups.n;
 	pp->sdiff = malloc(ns * sizeof(*pp->sdiff));
 	pp->sum = calloc(ns * (ng + 1), sizeof(*pp->sum));
 	pp->rel_source = calloc(ns, sizeof(*pp->rel_source));
 	pp->cmp_v = malloc(ns * 5 * sizeof(*pp->cmp_v));
 	pp->cmp_reason = malloc(ns * 5 * sizeof(*pp->cmp_reason));
-	if (!pp->sdiff || !pp->sum || !pp->rel_source || !pp->cmp_v || !pp->cmp_reason)
+	struct change_moments *m = malloc((ng + 1) * sizeof(*m));
+	if (!m || !pp->sdiff || !pp->sum || !pp->rel_source || !pp->cmp_v || !pp->cmp_reason) {
+		free(m);
 		return lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
+	}
 	for (size_t s = 0; s < ns; s++) {
 		const struct lm_scale *scale = &pp->inst->scales[s];
+		memset(m, 0, (ng + 1) * sizeof(*m));
+		change_moments(pp, s, m);
 		for (size_t g = 0; g <= ng; g++) {
 			struct summary *sum = &pp->sum[s * (ng + 1) + g];
 			for (int k = 0; k <= LM_STAT_RECOVERED; k++)
 				put(sum, k, NAN, g ? "computed for all pairs only" : "not computed");
-			change_stats(pp, s, (unsigned)g, sum);
+			change_stats(&m[g], sum);
 		}
 		struct summary *all = &pp->sum[s * (ng + 1)];
 		for (int k = 0; k < 2; k++) {
@@ -1091,8 +1158,28 @@ static int analyse(lm_prepost *pp, lm_error *err)
 		reliable_change(pp, s);
 		compare_groups(pp, s);
 	}
+	free(m);
 	pp->done = 1;
 	return LM_OK;
+}
+
+/* Nobody was paired: the error, with what was compared (nopairs.c). */
+static int no_pairs(const lm_prepost *pp, const struct read_job *long_job, lm_error *err)
+{
+	struct lm_nopairs_wave w[2];
+	for (int k = 0; k < 2; k++) {
+		const struct wave *v = &pp->w[k];
+		w[k] = (struct lm_nopairs_wave){.name = v->name, .id_column = v->id_column, .rows = v->rows,
+						.dup_rows = v->dup_rows, .n = v->n};
+		for (size_t r = 0; r < v->n && r < 3; r++)
+			w[k].first[r] = v->text.p + v->id[r];
+	}
+	struct lm_nopairs_long lf;
+	if (long_job)
+		lf = (struct lm_nopairs_long){.path = long_job->path, .column = long_job->wave_column,
+					      .values = {long_job->values[0], long_job->values[1]},
+					      .other = &long_job->other};
+	return lm__no_pairs_error(err, w, long_job ? &lf : NULL);
 }
 
 /*
@@ -1100,7 +1187,7 @@ static int analyse(lm_prepost *pp, lm_error *err)
  * reconciliation), then duplicates, then the analysis. Reading problems and
  * duplicate ids are reported together.
  */
-static int finish(lm_prepost *pp, int read_pre, int read_post, lm_error *err)
+static int finish(lm_prepost *pp, int read_pre, int read_post, const struct read_job *long_job, lm_error *err)
 {
 	for (int k = 0; k < 2; k++) {
 		int rc = k ? read_post : read_pre;
@@ -1129,6 +1216,10 @@ static int finish(lm_prepost *pp, int read_pre, int read_post, lm_error *err)
 	pp->counts[LM_COUNT_DUPLICATE_ID] = (unsigned long)(d0 + d1);
 	if (read_pre != LM_OK || read_post != LM_OK || (d0 + d1 && dup_err))
 		return LM_EDATA;
+	if (!pair_up(pp))
+		return lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
+	if (!pp->n_pairs)
+		return no_pairs(pp, long_job, err);
 	return analyse(pp, err);
 }
 
@@ -1137,6 +1228,8 @@ int lm_prepost_run_files(lm_prepost *pp, const char *pre_path, const char *post_
 	if (!pp || !pre_path || !post_path)
 		return lm__error(err, LM_EINVAL, NULL, 0, 0, "invalid argument to lm_prepost_run_files");
 	results_free(pp);
+	lm__hash_key_new(&pp->key);
+	pp->groups.key = pp->key;
 	if (!wave_init(pp, &pp->w[0], pre_path) || !wave_init(pp, &pp->w[1], post_path))
 		return lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
 	/* Read both waves even when the first has problems, so all are reported. */
@@ -1144,7 +1237,7 @@ int lm_prepost_run_files(lm_prepost *pp, const char *pre_path, const char *post_
 	struct read_job jobs[2] = {{.pp = pp, .path = pre_path, .into = &pp->w[0], .err = err},
 				   {.pp = pp, .path = post_path, .into = &pp->w[1], .err = err}};
 	read_tables(pp, jobs, 2, err);
-	return finish(pp, jobs[0].rc, jobs[1].rc, err);
+	return finish(pp, jobs[0].rc, jobs[1].rc, NULL, err);
 }
 
 int lm_prepost_run_long_file(lm_prepost *pp, const char *path, const char *wave_column, const char *pre_value,
@@ -1154,13 +1247,15 @@ int lm_prepost_run_long_file(lm_prepost *pp, const char *path, const char *wave_
 		return lm__error(err, LM_EINVAL, NULL, 0, 0,
 				 "invalid argument to lm_prepost_run_long_file (the two wave values must differ)");
 	results_free(pp);
+	lm__hash_key_new(&pp->key);
+	pp->groups.key = pp->key;
 	if (!wave_init(pp, &pp->w[0], path) || !wave_init(pp, &pp->w[1], path))
 		return lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
 	const char *const values[2] = {pre_value, post_value};
 	pp->long_form = 1;
 	struct read_job job = {.pp = pp, .path = path, .wave_column = wave_column, .values = values, .err = err};
 	read_tables(pp, &job, 1, err);
-	return finish(pp, job.rc, LM_OK, err);
+	return finish(pp, job.rc, LM_OK, &job, err);
 }
 
 /* ---- other wave sources (prepost-priv.h) ------------------------------------------------ */
@@ -1198,7 +1293,7 @@ void lm__prepost_add_rejected(lm_prepost *pp, int wave)
 
 int lm__prepost_finish(lm_prepost *pp, int rc_pre, int rc_post, lm_error *err)
 {
-	return finish(pp, rc_pre, rc_post, err);
+	return finish(pp, rc_pre, rc_post, NULL, err);
 }
 
 /* ---- results --------------------------------------------------------------------------- */
@@ -1218,9 +1313,9 @@ static const struct summary *summary_of(const lm_prepost *pp, size_t scale, size
 	if (!pp || !pp->done || scale >= pp->inst->n_scales)
 		return NULL;
 	size_t g = group == LM_NO_INDEX ? 0 : group + 1;
-	if (g > pp->n_groups)
+	if (g > pp->groups.n)
 		return NULL;
-	return &pp->sum[scale * (pp->n_groups + 1) + g];
+	return &pp->sum[scale * (pp->groups.n + 1) + g];
 }
 
 double lm_prepost_stat(const lm_prepost *pp, size_t scale, size_t group, int which)
@@ -1244,12 +1339,12 @@ int lm_prepost_reliability_source(const lm_prepost *pp, size_t scale)
 
 size_t lm_prepost_group_count(const lm_prepost *pp)
 {
-	return pp && pp->done ? pp->n_groups : 0;
+	return pp && pp->done ? pp->groups.n : 0;
 }
 
 const char *lm_prepost_group_name(const lm_prepost *pp, size_t g)
 {
-	return pp && pp->done && g < pp->n_groups ? pp->group_text.p + pp->groups[g] : NULL;
+	return pp && pp->done && g < pp->groups.n ? lm__names_get(&pp->groups, g) : NULL;
 }
 
 double lm_prepost_compare(const lm_prepost *pp, size_t scale, int which)
@@ -1286,7 +1381,7 @@ const char *lm_prepost_respondent_group(const lm_prepost *pp, size_t r)
 	if (!pair_ok(pp, r, 0) || !pp->group_column)
 		return NULL;
 	unsigned g = pp->w[0].group[pp->pre_row[r]];
-	return g ? pp->group_text.p + pp->groups[g - 1] : "";
+	return g ? lm__names_get(&pp->groups, g - 1) : "";
 }
 
 double lm_prepost_respondent_score(const lm_prepost *pp, size_t r, size_t scale, int wave)
@@ -1464,11 +1559,11 @@ static void json_bands(const lm_prepost *pp, struct lm_out *o, size_t s)
 
 static void json_groups(const lm_prepost *pp, struct lm_out *o, size_t s)
 {
-	size_t ng = pp->n_groups;
+	size_t ng = pp->groups.n;
 	lm__out_put(o, "{", 1);
 	for (size_t g = 0; g < ng; g++) {
 		const struct summary *sum = &pp->sum[s * (ng + 1) + g + 1];
-		json_key(o, pp->group_text.p + pp->groups[g], g == 0);
+		json_key(o, lm__names_get(&pp->groups, g), g == 0);
 		lm__out_put(o, "{", 1);
 		json_key(o, "n", 1);
 		lm__out_number(o, sum->v[LM_STAT_CHANGE_N]);
@@ -1483,7 +1578,7 @@ static void json_groups(const lm_prepost *pp, struct lm_out *o, size_t s)
 	for (size_t g = 0; g < ng && g < 2; g++) {
 		if (g)
 			lm__out_put(o, ",", 1);
-		json_str(o, pp->group_text.p + pp->groups[g]);
+		json_str(o, lm__names_get(&pp->groups, g));
 	}
 	lm__out_put(o, "]", 1);
 	static const char *const keys[] = {"difference", "welch_t", "df", "p", "hedges_g"};
@@ -1511,7 +1606,7 @@ static void json_groups(const lm_prepost *pp, struct lm_out *o, size_t s)
 static void write_json(const lm_prepost *pp, struct lm_out *o)
 {
 	const struct lm_instrument *inst = pp->inst;
-	size_t ns = inst->n_scales, ng = pp->n_groups;
+	size_t ns = inst->n_scales, ng = pp->groups.n;
 	static const char *const count_keys[] = {"pre_rows", "post_rows", "pairs", "pre_only",
 						 "post_only", "no_id", "duplicate_id", "other_wave"};
 	lm__out_str(o, "{\"instrument\":");
@@ -1699,7 +1794,7 @@ static void text_value(struct lm_out *o, const struct summary *s, int which)
 static void write_summary(const lm_prepost *pp, struct lm_out *o)
 {
 	const struct lm_instrument *inst = pp->inst;
-	size_t ng = pp->n_groups;
+	size_t ng = pp->groups.n;
 	static const char *const count_names[] = {"pre rows", "post rows", "pairs", "pre only",
 						  "post only", "no id", "duplicate id", "other wave"};
 	lm__out_str(o, inst->name);
@@ -1777,7 +1872,7 @@ static void write_summary(const lm_prepost *pp, struct lm_out *o)
 		for (size_t g = 0; g < ng; g++) {
 			const struct summary *gs = &pp->sum[s * (ng + 1) + g + 1];
 			lm__out_str(o, "  group ");
-			lm__out_str(o, pp->group_text.p + pp->groups[g]);
+			lm__out_str(o, lm__names_get(&pp->groups, g));
 			lm__out_str(o, ": n ");
 			text_value(o, gs, LM_STAT_CHANGE_N);
 			lm__out_str(o, ", change ");
@@ -1796,9 +1891,9 @@ static void write_summary(const lm_prepost *pp, struct lm_out *o)
 				c.why[map[k]] = pp->cmp_reason[s * 5 + (size_t)k];
 			}
 			lm__out_str(o, "  difference in change (");
-			lm__out_str(o, pp->group_text.p + pp->groups[0]);
+			lm__out_str(o, lm__names_get(&pp->groups, 0));
 			lm__out_str(o, " - ");
-			lm__out_str(o, pp->group_text.p + pp->groups[1]);
+			lm__out_str(o, lm__names_get(&pp->groups, 1));
 			lm__out_str(o, ") ");
 			text_value(o, &c, LM_STAT_CHANGE_MEAN);
 			lm__out_str(o, "; Welch t ");

@@ -244,11 +244,59 @@ static void test_duplicates_excluded(void **state)
 	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_POST_ONLY), 2);
 }
 
+/* The message of the only diagnostic, which must be an LM_EDATA. */
+static const char *only_message(const struct fx *fx)
+{
+	assert_int_equal(lm_error_count(fx->err), 1);
+	assert_int_equal(lm_error_code(fx->err, 0), LM_EDATA);
+	return lm_error_message(fx->err, 0);
+}
+
+/*
+ * A run that pairs nobody is an error that says what was compared; the
+ * rows and the pairing counts are still given, the results are not.
+ */
 static void test_empty_overlap(void **state)
 {
 	struct fx *fx = *state;
-	assert_int_equal(run(fx, "id,p_1,p_2,p_3\nA,1,1,1\nB,2,2,2\n", "id,p_1,p_2,p_3\nC,1,1,1\n"), LM_OK);
+	char want[1024];
+	assert_int_equal(run(fx, "id,p_1,p_2,p_3\nA,1,1,1\nB,2,2,2\nC\"x,2,2,2\nD,1,1,1\n", "id,p_1,p_2,p_3\na,1,1,1\n"),
+			 LM_EDATA);
+	snprintf(want, sizeof(want),
+		 "nobody is paired: no id of %s is an id of %s; the first ids of the pre wave are \"A\", \"B\", "
+		 "\"C\\\"x\", ... (4 rows with an id), of the post wave \"a\" (1 row with an id); ids are compared as "
+		 "text, exactly as written in column \"id\"",
+		 fx->pre, fx->post);
+	assert_string_equal(only_message(fx), want);
+	assert_null(lm_error_file(fx->err, 0));
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PRE_ROWS), 4);
 	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PAIRS), 0);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PRE_ONLY), 4);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_POST_ONLY), 1);
+	assert_int_equal(lm_prepost_respondent_count(fx->pp), 0);
+	assert_true(isnan(stat(fx, TOTAL, LM_STAT_CHANGE_N)));
+	assert_int_equal(lm_prepost_write_fd(fx->pp, LM_PREPOST_JSON, 1, NULL), LM_EINVAL);
+
+	/* A wave whose rows have no id, and one without data rows. */
+	assert_int_equal(run(fx, "id,p_1,p_2,p_3\n,1,1,1\n ,2,2,2\n", "id,p_1,p_2,p_3\n"), LM_EDATA);
+	snprintf(want, sizeof(want),
+		 "nobody is paired: none of the 2 rows of %s has an id in column \"id\"; %s has no data rows", fx->pre,
+		 fx->post);
+	assert_string_equal(only_message(fx), want);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_NO_ID), 2);
+
+	/* The only common id is twice in the post wave, left unpaired. */
+	assert_int_equal(lm_prepost_set_duplicates(fx->pp, LM_DUPLICATES_EXCLUDE), LM_OK);
+	assert_int_equal(run(fx, "id,p_1,p_2,p_3\nA,1,1,1\n", "id,p_1,p_2,p_3\nA,1,1,1\nA,2,2,2\n"), LM_EDATA);
+	assert_non_null(strstr(only_message(fx), "; 2 rows whose id occurs more than once in a wave were left unpaired"));
+}
+
+/* Pairs without a score at both waves: every statistic is null with a reason, never NaN. */
+static void test_nulls_written_as_null(void **state)
+{
+	struct fx *fx = *state;
+	assert_int_equal(run(fx, "id,p_1,p_2,p_3\nA,1,,1\nB,2,2,2\n", "id,p_1,p_2,p_3\nA,1,1,1\nB,2,2,\n"), LM_OK);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PAIRS), 2);
 	NEAR(stat(fx, TOTAL, LM_STAT_CHANGE_N), 0);
 	assert_true(isnan(stat(fx, TOTAL, LM_STAT_CHANGE_MEAN)));
 	assert_string_equal(lm_prepost_stat_reason(fx->pp, TOTAL, (size_t)-1, LM_STAT_CHANGE_MEAN),
@@ -256,12 +304,11 @@ static void test_empty_overlap(void **state)
 	assert_true(isnan(stat(fx, TOTAL, LM_STAT_P)));
 	assert_non_null(lm_prepost_stat_reason(fx->pp, TOTAL, (size_t)-1, LM_STAT_P));
 	assert_null(lm_prepost_stat_reason(fx->pp, TOTAL, (size_t)-1, LM_STAT_CHANGE_N));
-	/* Written as null with reasons: never NaN as a number. */
 	char out[256];
 	snprintf(out, sizeof(out), "%s/out.json", fx->dir);
 	assert_int_equal(lm_prepost_write_file(fx->pp, LM_PREPOST_JSON, out, fx->err), LM_OK);
 	FILE *f = fopen(out, "r");
-	char buf[8192];
+	char buf[16384];
 	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
 	buf[n] = '\0';
@@ -269,7 +316,41 @@ static void test_empty_overlap(void **state)
 	assert_null(strstr(buf, "NaN"));
 	assert_non_null(strstr(buf, "\"mean\":null"));
 	assert_non_null(strstr(buf, "\"null_reasons\":{"));
-	assert_non_null(strstr(buf, "\"respondents\":[\n]"));
+}
+
+/* In the long form, a mistyped wave value: the message gives the values found. */
+static void test_long_form_wrong_value(void **state)
+{
+	struct fx *fx = *state;
+	char path[256];
+	snprintf(path, sizeof(path), "%s/long.csv", fx->dir);
+	put_file(path, "id,time,p_1,p_2,p_3\nA,pre,1,1,1\nA,post,2,2,2\nB,pre,3,3,3\nB,post,5,5,5\nC,,1,1,1\n"
+		       "D,\"x\x01\",1,1,1\n");
+	lm_error_clear(fx->err);
+	assert_int_equal(lm_prepost_run_long_file(fx->pp, path, "time", "baseline", "post", fx->err), LM_EDATA);
+	assert_string_equal(only_message(fx),
+			    "nobody is paired: no row has the pre value \"baseline\" in column \"time\"; besides the post "
+			    "value \"post\" (2 rows), the column has \"pre\" (2 rows), blank (1 row), \"x\\x01\" (1 row)");
+	assert_string_equal(lm_error_file(fx->err, 0), path);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_OTHER_WAVE), 4);
+	lm_error_clear(fx->err);
+	assert_int_equal(lm_prepost_run_long_file(fx->pp, path, "time", "Pre", "Post", fx->err), LM_EDATA);
+	assert_string_equal(only_message(fx),
+			    "nobody is paired: no row has the pre value \"Pre\" or the post value \"Post\" in column \"time\"; "
+			    "the column has \"pre\" (2 rows), \"post\" (2 rows), blank (1 row), \"x\\x01\" (1 row)");
+	/* Both values there, no id in common. */
+	put_file(path, "id,time,p_1,p_2,p_3\nA,1,1,1,1\nB,2,2,2,2\n");
+	lm_error_clear(fx->err);
+	assert_int_equal(lm_prepost_run_long_file(fx->pp, path, "time", "1", "2", fx->err), LM_EDATA);
+	assert_string_equal(only_message(fx),
+			    "nobody is paired: no id of the pre wave (\"1\" in column \"time\") is an id of the post wave "
+			    "(\"2\" in column \"time\"); the first ids of the pre wave are \"A\" (1 row with an id), of the post "
+			    "wave \"B\" (1 row with an id); ids are compared as text, exactly as written in column \"id\"");
+	/* More than five other values: the first five, and "and other values". */
+	put_file(path, "id,time,p_1,p_2,p_3\nA,a,1,1,1\nA,b,1,1,1\nA,c,1,1,1\nA,d,1,1,1\nA,e,1,1,1\nA,f,1,1,1\n");
+	lm_error_clear(fx->err);
+	assert_int_equal(lm_prepost_run_long_file(fx->pp, path, "time", "1", "2", fx->err), LM_EDATA);
+	assert_non_null(strstr(only_message(fx), "\"e\" (1 row) and other values"));
 }
 
 static void test_too_few_and_flat(void **state)
@@ -538,6 +619,224 @@ static void test_invalid_arguments(void **state)
 	lm_prepost_free(NULL);
 }
 
+static const char *reason(const struct fx *fx, size_t scale, int which)
+{
+	return lm_prepost_stat_reason(fx->pp, scale, (size_t)-1, which);
+}
+
+/*
+ * Every null of the reliable change says why, truly: a zero SD of pre scores
+ * is not "fewer than 2 pairs", and an alpha of 1 or below 0 was computed (it
+ * is not a reliability the RCI can use).
+ */
+static void test_reasons_of_reliable_change(void **state)
+{
+	struct fx *fx = *state;
+	/* Ten pairs, every pre total 6 (SD 0): reliability .8 from the norms. */
+	char pre[512] = "id,p_1,p_2,p_3\n", post[512] = "id,p_1,p_2,p_3\n";
+	for (int i = 0; i < 10; i++) {
+		snprintf(pre + strlen(pre), sizeof(pre) - strlen(pre), "r%d,2,2,2\n", i);
+		snprintf(post + strlen(post), sizeof(post) - strlen(post), "r%d,%d,2,%d\n", i, 1 + i % 5, 1 + i % 3);
+	}
+	assert_int_equal(run(fx, pre, post), LM_OK);
+	NEAR(stat(fx, TOTAL, LM_STAT_CHANGE_N), 10);
+	NEAR(stat(fx, TOTAL, LM_STAT_PRE_SD), 0);
+	NEAR(stat(fx, TOTAL, LM_STAT_RCI_SD), 0);
+	NEAR(stat(fx, TOTAL, LM_STAT_RCI_RELIABILITY), 0.8);
+	assert_true(isnan(stat(fx, TOTAL, LM_STAT_RCI_SDIFF)));
+	static const int counts[] = {LM_STAT_IMPROVED, LM_STAT_DETERIORATED, LM_STAT_UNCHANGED, LM_STAT_RECOVERED};
+	assert_string_equal(reason(fx, TOTAL, LM_STAT_RCI_SDIFF), "the SD of pre scores is zero");
+	for (size_t k = 0; k < 4; k++) {
+		assert_true(isnan(stat(fx, TOTAL, counts[k])));
+		assert_string_equal(reason(fx, TOTAL, counts[k]), "the SD of pre scores is zero");
+	}
+	assert_true(isnan(lm_prepost_respondent_rci(fx->pp, 0, TOTAL)));
+	/* Pre alpha: the total does not vary. */
+	assert_string_equal(reason(fx, TOTAL, LM_STAT_PRE_ALPHA), "zero variance of the total");
+	/* d_av: the post SD is not zero, so it is computed. */
+	assert_null(reason(fx, TOTAL, LM_STAT_DAV));
+
+	/* One pair: no SD of pre scores, the reason of the SD itself. */
+	assert_int_equal(run(fx, "id,p_1,p_2,p_3\nA,1,2,3\n", "id,p_1,p_2,p_3\nA,2,2,2\n"), LM_OK);
+	assert_string_equal(reason(fx, TOTAL, LM_STAT_RCI_SD), "fewer than 2 pairs with a score at both waves");
+	assert_string_equal(reason(fx, TOTAL, LM_STAT_RCI_SDIFF),
+			    "no SD of pre scores (fewer than 2 pairs with both scores)");
+	assert_string_equal(reason(fx, TOTAL, LM_STAT_IMPROVED),
+			    "no SD of pre scores (fewer than 2 pairs with both scores)");
+
+	/* nodir has no reliability in the norms: alpha at pre. Items equal within
+	 * each row: alpha is exactly 1, computed, and not a usable reliability. */
+	assert_int_equal(run(fx, "id,p_1,p_2,p_3\nA,1,1,1\nB,2,2,1\nC,3,3,1\n",
+			     "id,p_1,p_2,p_3\nA,2,1,1\nB,2,2,2\nC,1,3,1\n"),
+			 LM_OK);
+	assert_true(stat(fx, NODIR, LM_STAT_PRE_ALPHA) == 1);
+	assert_null(reason(fx, NODIR, LM_STAT_PRE_ALPHA));
+	assert_int_equal(lm_prepost_reliability_source(fx->pp, NODIR), LM_RELIABILITY_NONE);
+	const char *one = "no reliability: none in the definition's norms, and alpha at pre is 1, which leaves no "
+			  "measurement error: the RCI needs a reliability below 1";
+	assert_string_equal(reason(fx, NODIR, LM_STAT_RCI_RELIABILITY), one);
+	assert_string_equal(reason(fx, NODIR, LM_STAT_RCI_SDIFF), one);
+	assert_string_equal(reason(fx, NODIR, LM_STAT_IMPROVED), "the scale has no direction, so improvement is undefined");
+
+	/* Items that move against each other: alpha at pre is -8. */
+	assert_int_equal(run(fx, "id,p_1,p_2,p_3\nA,1,4,1\nB,2,3,1\nC,3,1,1\nD,4,2,1\n",
+			     "id,p_1,p_2,p_3\nA,1,1,1\nB,2,2,2\nC,3,3,3\nD,4,4,4\n"),
+			 LM_OK);
+	NEAR(stat(fx, NODIR, LM_STAT_PRE_ALPHA), -8);
+	assert_string_equal(reason(fx, NODIR, LM_STAT_RCI_RELIABILITY),
+			    "no reliability: none in the definition's norms, and alpha at pre is zero or negative: the RCI "
+			    "needs a reliability above 0");
+
+	/* Alpha that cannot be computed (one complete row) says so. */
+	assert_int_equal(run(fx, "id,p_1,p_2,p_3\nA,1,4,1\nB,2,,1\n", "id,p_1,p_2,p_3\nA,1,1,1\nB,2,2,2\n"), LM_OK);
+	assert_string_equal(reason(fx, NODIR, LM_STAT_PRE_ALPHA), "fewer than 2 rows with every item answered");
+	assert_string_equal(reason(fx, NODIR, LM_STAT_RCI_RELIABILITY),
+			    "no reliability: none in the definition's norms, and alpha at pre could not be computed");
+	/* The clinical cut-off: nodir has none. */
+	assert_string_equal(reason(fx, NODIR, LM_STAT_RECOVERED), "the scale defines no clinical cut-off");
+}
+
+/* A reliability of 1 or 0 in the norms is the norms', not a missing one. */
+static void test_reasons_of_norms_reliability(void **state)
+{
+	struct fx *fx = *state;
+	static const char def[] = "format: 1\nid: nr\nname: NR\nversion: '1'\n"
+				  "responses: [{value: 1, label: a}, {value: 2, label: b}]\n"
+				  "items: [{id: p_1, label: x}, {id: p_2, label: y}, {id: p_3, label: z}]\n"
+				  "scales:\n"
+				  "  - {id: one, label: O, items: [p_1, p_2], method: sum, direction: higher_is_worse,\n"
+				  "     norms: {reliability: 1}}\n"
+				  "  - {id: zero, label: Z, items: [p_2, p_3], method: sum, direction: higher_is_worse,\n"
+				  "     norms: {reliability: 0}}\n";
+	lm_instrument *inst;
+	lm_prepost *pp;
+	assert_int_equal(lm_instrument_load_buffer(&inst, def, sizeof(def) - 1, "nr.yaml", NULL), LM_OK);
+	assert_int_equal(lm_prepost_new(&pp, inst), LM_OK);
+	assert_int_equal(lm_prepost_set_threads(pp, 2), LM_OK);
+	put_file(fx->pre, "id,p_1,p_2,p_3\nA,1,2,1\nB,2,1,2\nC,2,2,1\n");
+	put_file(fx->post, "id,p_1,p_2,p_3\nA,2,2,1\nB,1,1,1\nC,2,1,1\n");
+	assert_int_equal(lm_prepost_run_files(pp, fx->pre, fx->post, NULL), LM_OK);
+	assert_int_equal(lm_prepost_reliability_source(pp, 0), LM_RELIABILITY_NONE);
+	assert_string_equal(lm_prepost_stat_reason(pp, 0, (size_t)-1, LM_STAT_RCI_RELIABILITY),
+			    "the reliability in the definition's norms is 1, which leaves no measurement error: the RCI "
+			    "needs a reliability below 1");
+	assert_string_equal(lm_prepost_stat_reason(pp, 1, (size_t)-1, LM_STAT_IMPROVED),
+			    "the reliability in the definition's norms is 0: the RCI needs a reliability above 0");
+	lm_prepost_free(pp);
+	lm_instrument_free(inst);
+}
+
+/* The comparison of two groups: each null with its own reason. */
+static void test_reasons_of_comparison(void **state)
+{
+	struct fx *fx = *state;
+	assert_int_equal(lm_prepost_set_group_column(fx->pp, "arm"), LM_OK);
+	/* Group c's only pair has no post score: no difference. */
+	assert_int_equal(run(fx, "id,arm,p_1,p_2,p_3\n1,t,1,1,1\n2,t,2,2,2\n3,c,1,1,1\n",
+			     "id,arm,p_1,p_2,p_3\n1,x,2,2,2\n2,t,2,2,3\n3,c,1,,1\n"),
+			 LM_OK);
+	assert_string_equal(lm_prepost_compare_reason(fx->pp, TOTAL, LM_COMPARE_DIFFERENCE),
+			    "a group has no pair with a score at both waves");
+	assert_string_equal(lm_prepost_compare_reason(fx->pp, TOTAL, LM_COMPARE_P),
+			    "each group needs at least 2 pairs with a score at both waves");
+	/* One pair in c: a difference, no test. */
+	assert_int_equal(run(fx, "id,arm,p_1,p_2,p_3\n1,t,1,1,1\n2,t,2,2,2\n3,c,1,1,1\n",
+			     "id,arm,p_1,p_2,p_3\n1,x,2,2,2\n2,t,2,2,3\n3,c,1,2,1\n"),
+			 LM_OK);
+	assert_null(lm_prepost_compare_reason(fx->pp, TOTAL, LM_COMPARE_DIFFERENCE));
+	assert_string_equal(lm_prepost_compare_reason(fx->pp, TOTAL, LM_COMPARE_HEDGES_G),
+			    "each group needs at least 2 pairs with a score at both waves");
+	/* Every pair of each group changes by the same amount; c is flat at both waves. */
+	assert_int_equal(run(fx, "id,arm,p_1,p_2,p_3\n1,t,1,1,1\n2,t,2,2,2\n3,c,1,1,1\n4,c,1,1,1\n",
+			     "id,arm,p_1,p_2,p_3\n1,x,2,1,1\n2,t,3,2,2\n3,c,1,1,1\n4,c,1,1,1\n"),
+			 LM_OK);
+	NEAR(lm_prepost_compare(fx->pp, TOTAL, LM_COMPARE_DIFFERENCE), 1);
+	assert_string_equal(lm_prepost_compare_reason(fx->pp, TOTAL, LM_COMPARE_WELCH_T),
+			    "zero variance of change in both groups");
+	assert_string_equal(lm_prepost_compare_reason(fx->pp, TOTAL, LM_COMPARE_DF),
+			    "zero variance of change in both groups");
+	assert_string_equal(lm_prepost_compare_reason(fx->pp, TOTAL, LM_COMPARE_HEDGES_G), "zero pooled SD of change");
+	/* Pre and post flat in group c: d_av cannot be computed there. */
+	assert_string_equal(lm_prepost_stat_reason(fx->pp, TOTAL, 1, LM_STAT_DAV), "zero variance at both waves");
+	assert_string_equal(lm_prepost_stat_reason(fx->pp, TOTAL, 1, LM_STAT_T), "zero variance of change");
+	assert_string_equal(lm_prepost_stat_reason(fx->pp, TOTAL, 0, LM_STAT_PRE_ALPHA), "computed for all pairs only");
+}
+
+static char *read_all(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	long size = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *p = malloc((size_t)size + 1);
+	assert_non_null(p);
+	*n = fread(p, 1, (size_t)size, f);
+	fclose(f);
+	return p;
+}
+
+/*
+ * What the keyed id index must not change: many ids pair as before (in pre
+ * order, whatever the post order), groups are numbered in order of first
+ * appearance, and two runs (each with its own key) write the same bytes.
+ */
+static void test_many_ids_and_groups(void **state)
+{
+	struct fx *fx = *state;
+	enum { N = 3000, GROUPS = 700 };
+	size_t cap = 64 * (N + 1);
+	char *pre = malloc(cap), *post = malloc(cap);
+	size_t np = (size_t)snprintf(pre, cap, "id,arm,p_1,p_2,p_3\n");
+	size_t nq = (size_t)snprintf(post, cap, "id,arm,p_1,p_2,p_3\n");
+	for (int i = 0; i < N; i++)
+		np += (size_t)snprintf(pre + np, cap - np, "id%05d,g%03d,%d,%d,%d\n", i, (i * 3) % GROUPS, 1 + i % 5,
+				       1 + i % 3, 1 + i % 4);
+	for (int i = N - 1; i >= 0; i--) /* post in reverse order, every 7th id missing, one extra */
+		if (i % 7)
+			nq += (size_t)snprintf(post + nq, cap - nq, "id%05d,x,%d,%d,%d\n", i, 1 + i % 4, 1 + i % 5, 2);
+	nq += (size_t)snprintf(post + nq, cap - nq, "stranger,x,1,1,1\n");
+	assert_int_equal(lm_prepost_set_group_column(fx->pp, "arm"), LM_OK);
+	char out[256];
+	snprintf(out, sizeof(out), "%s/out.json", fx->dir);
+	char *first = NULL;
+	size_t first_n = 0;
+	for (int run_no = 0; run_no < 2; run_no++) {
+		assert_int_equal(run(fx, pre, post), LM_OK);
+		assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PAIRS), N - (N + 6) / 7);
+		assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PRE_ONLY), (N + 6) / 7);
+		assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_POST_ONLY), 1);
+		size_t r = 0;
+		char want[16];
+		for (int i = 0; i < N; i++)
+			if (i % 7) {
+				snprintf(want, sizeof(want), "id%05d", i);
+				assert_string_equal(lm_prepost_respondent_id(fx->pp, r), want);
+				NEAR(lm_prepost_respondent_score(fx->pp, r, TOTAL, 1), (1 + i % 4) + (1 + i % 5) + 2);
+				r++;
+			}
+		assert_int_equal(lm_prepost_group_count(fx->pp), GROUPS);
+		for (int g = 0; g < GROUPS; g++) { /* row i has group 3i mod 700: first seen in order 0, 3, 6, ... */
+			snprintf(want, sizeof(want), "g%03d", (g * 3) % GROUPS);
+			assert_string_equal(lm_prepost_group_name(fx->pp, (size_t)g), want);
+		}
+		assert_int_equal(lm_prepost_write_file(fx->pp, LM_PREPOST_JSON, out, fx->err), LM_OK);
+		size_t n;
+		char *text = read_all(out, &n);
+		if (!first) {
+			first = text;
+			first_n = n;
+		} else {
+			assert_int_equal(n, first_n);
+			assert_memory_equal(text, first, n);
+			free(text);
+		}
+	}
+	free(first);
+	free(pre);
+	free(post);
+}
+
 /* Each test twice: on the caller's thread, and with two threads. */
 #define BOTH(f) cmocka_unit_test_setup_teardown(f, setup, teardown), {#f " (2 threads)", f, setup_threads, teardown, NULL}
 
@@ -551,6 +850,9 @@ int main(void)
 		BOTH(test_many_duplicates),
 		BOTH(test_duplicates_excluded),
 		BOTH(test_empty_overlap),
+		BOTH(test_long_form_wrong_value),
+		BOTH(test_nulls_written_as_null),
+		BOTH(test_many_ids_and_groups),
 		BOTH(test_too_few_and_flat),
 		BOTH(test_paired_t_by_hand),
 		BOTH(test_reliable_change_and_categories),
@@ -560,6 +862,9 @@ int main(void)
 		BOTH(test_outputs),
 		BOTH(test_invalid_arguments),
 		BOTH(test_scores_kept_exactly),
+		BOTH(test_reasons_of_reliable_change),
+		cmocka_unit_test_setup_teardown(test_reasons_of_norms_reliability, setup, teardown),
+		BOTH(test_reasons_of_comparison),
 	};
 	return cmocka_run_group_tests_name("prepost", tests, NULL, NULL);
 }

@@ -153,8 +153,12 @@ LM_EXPORT LM_NODISCARD int lm_prepost_set_threads(lm_prepost *pp, unsigned threa
 /**
  * Run on two tables, one per wave. Every problem (bad values, missing
  * columns, duplicate ids under LM_DUPLICATES_ERROR) is reported at once.
- * Both waves are kept in memory (about 120 bytes a pair for a four-scale
- * instrument); a wave of more than 2^32 - 2 rows or lines is refused.
+ * A run that pairs nobody fails with LM_EDATA (since 0.3), and its message
+ * says what was compared: the first ids of each wave, or the wave that has
+ * no row with an id. Both waves are kept in memory (about 120 bytes a pair
+ * for a four-scale instrument); a wave of more than 2^32 - 2 rows or lines
+ * is refused. Ids are indexed with a hash keyed afresh for each run, so that
+ * no choice of ids makes pairing slow; results do not depend on the key.
  * @return LM_OK, LM_EDATA, LM_EIO, LM_ENOMEM, LM_ELIMIT or LM_EINVAL.
  * @since 0.1
  */
@@ -164,7 +168,11 @@ LM_EXPORT LM_NODISCARD int lm_prepost_run_files(lm_prepost *pp, const char *pre_
 /**
  * Run on one long table whose @p wave_column says which wave a row belongs
  * to (@p pre_value or @p post_value, compared as text after trimming). Rows
- * with another value are counted (LM_COUNT_OTHER_WAVE) and left out.
+ * with another value are counted (LM_COUNT_OTHER_WAVE) and left out. As
+ * lm_prepost_run_files(), a run that pairs nobody fails with LM_EDATA (since
+ * 0.3); when no row has @p pre_value or @p post_value, the message gives the
+ * values the column does have, with their row counts.
+ * @return LM_OK, LM_EDATA, LM_EIO, LM_ENOMEM, LM_ELIMIT or LM_EINVAL.
  * @since 0.1
  */
 LM_EXPORT LM_NODISCARD int lm_prepost_run_long_file(lm_prepost *pp, const char *path, const char *wave_column,
@@ -200,7 +208,9 @@ LM_EXPORT LM_NODISCARD int lm_prepost_run_batches(lm_prepost *pp, lm_batch *pre,
 /**
  * An lm_prepost_count; 0 before a run. After a run that failed on the data,
  * the row counts (pre and post rows, no id, duplicate id, other wave,
- * rejected) are still given, for a reconciliation; the pairing counts are 0.
+ * rejected) are still given, for a reconciliation; the pairing counts are 0,
+ * except after a run that failed for pairing nobody (LM_COUNT_PAIRS 0): then
+ * LM_COUNT_PRE_ONLY and LM_COUNT_POST_ONLY are given too.
  */
 LM_EXPORT unsigned long lm_prepost_count(const lm_prepost *pp, int which);
 

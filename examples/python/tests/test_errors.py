@@ -142,6 +142,27 @@ class PrePostErrors(unittest.TestCase):
         self.assertEqual([(x.line, x.column) for x in e.errors], [(1, None), (1, None)])
         self.assertEqual([x.text for x in e.errors], diagnostics_of(err, d))
 
+    def test_nobody_paired(self):
+        # Ids that do not match: an error that names them, as the CLI's.
+        e, err, d = self.run_case('prepost-no-overlap')
+        self.assertEqual(e.code, lm.Status.EDATA)
+        self.assertEqual(len(e.errors), 1)
+        self.assertIsNone(e.file)  # two files: the message names both
+        self.assertEqual(e.message, err.splitlines()[0])
+        self.assertIn('the first ids of the pre wave are "a1", "a2"', e.message)
+        self.assertEqual((e.counts['pairs'], e.counts['pre_only'], e.counts['post_only']), (0, 2, 2))
+        # The long form with a mistyped wave value: the values found are named.
+        d = os.path.join(CASES, 'prepost-long-form-wrong-value')
+        with lm.Instrument.builtin('stss') as stss:
+            with self.assertRaises(lm.LibraError) as cm:
+                stss.prepost(d + '/waves.csv', wave_column='time', pre_value='baseline', post_value=2)
+        self.assertEqual(cm.exception.file, d + '/waves.csv')
+        self.assertEqual(cm.exception.message,
+                         'nobody is paired: no row has the pre value "baseline" in column "time"; besides the post '
+                         'value "2" (3 rows), the column has "1" (4 rows), "3" (1 row), "follow-up" (1 row), '
+                         'blank (1 row)')
+        self.assertEqual(lm._live_handles(), {})
+
     def test_bad_options_are_python_errors(self):
         d = os.path.join(CASES, 'prepost-bad-value')
         with lm.Instrument.builtin('stss') as stss:
