@@ -269,17 +269,17 @@ static void write_row(const lm_batch *b, size_t r)
 	for (size_t k = 0; k < b->inst->n_scales; k++) {
 		const struct scale_out *o = &b->out[k];
 		if (o->score)
-			o->score[r] = s->score[k];
+			o->score[r] = lm__scorer_score(s, k);
 		if (o->answered)
-			o->answered[r] = (int)s->answered[k];
+			o->answered[r] = (int)lm__scorer_answered(s, k);
 		if (o->status)
-			o->status[r] = s->status[k];
+			o->status[r] = lm__scorer_status(s, k);
 		if (o->band)
-			o->band[r] = (int)s->band[k];
+			o->band[r] = (int)lm__scorer_band(s, k);
 	}
 	for (size_t k = 0; k < b->inst->n_rules; k++)
 		if (b->rule_out[k])
-			b->rule_out[k][r] = s->rule[k];
+			b->rule_out[k][r] = lm__scorer_rule(s, k);
 }
 
 /* Rows [from, to) without results, as lm_scorer_score() leaves a respondent with a bad value. */

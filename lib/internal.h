@@ -178,6 +178,35 @@ static inline int lm__scorer_set_digit(struct lm_scorer *s, size_t item, unsigne
 	return 1;
 }
 
+/*
+ * The scorer's results, read in place by the library's own readers and writers
+ * (the exported lm_scorer_* getters check their arguments; these do not).
+ */
+static inline double lm__scorer_score(const struct lm_scorer *s, size_t scale)
+{
+	return s->score[scale];
+}
+static inline size_t lm__scorer_answered(const struct lm_scorer *s, size_t scale)
+{
+	return s->answered[scale];
+}
+static inline size_t lm__scorer_coded(const struct lm_scorer *s, size_t scale)
+{
+	return s->coded[scale];
+}
+static inline int lm__scorer_status(const struct lm_scorer *s, size_t scale)
+{
+	return s->status[scale];
+}
+static inline long lm__scorer_band(const struct lm_scorer *s, size_t scale)
+{
+	return s->band[scale];
+}
+static inline int lm__scorer_rule(const struct lm_scorer *s, size_t rule)
+{
+	return s->rule[rule];
+}
+
 /* The keyed value of an item (NaN unless answered). */
 static inline double lm__scorer_keyed(const struct lm_scorer *s, size_t item)
 {

@@ -477,7 +477,7 @@ static void add_alpha(const lm_prepost *pp, struct wave *w, const lm_scorer *sc)
 {
 	for (size_t s = 0; s < pp->inst->n_scales; s++) {
 		const struct lm_scale *scale = &pp->inst->scales[s];
-		if (sc->answered[s] != scale->n_items)
+		if (lm__scorer_answered(sc, s) != scale->n_items)
 			continue;
 		double total = 0;
 		struct lm_moments *m = w->item_m[s];
@@ -562,14 +562,14 @@ static int keep(lm_prepost *pp, struct wave *w, const char *id, size_t id_len, c
 			return LM_ENOMEM;
 	}
 	for (size_t s = 0; s < ns; s++) {
-		double v = sc->score[s];
+		double v = lm__scorer_score(sc, s);
 		if (!w->wide && !fits_float(v) && !widen(w, ns, r * ns + s))
 			return LM_ENOMEM;
 		if (w->wide)
 			((double *)w->score)[r * ns + s] = v;
 		else
 			((float *)w->score)[r * ns + s] = (float)v;
-		w->band[r * ns + s] = (signed char)sc->band[s];
+		w->band[r * ns + s] = (signed char)lm__scorer_band(sc, s);
 	}
 	w->n++;
 	return LM_OK;

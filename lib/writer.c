@@ -92,18 +92,18 @@ static void write_csv(lm_writer *w, const char *id, size_t id_len, const lm_scor
 	if (id)
 		lm__out_csv_text(o, id, id_len, ',');
 	for (size_t i = 0; i < inst->n_scales; i++) {
-		int status = scorer->status[i];
-		double score = scorer->score[i];
+		int status = lm__scorer_status(scorer, i);
+		double score = lm__scorer_score(scorer, i);
 		char *p = lm__out_room(o, w->scale_room);
 		*p++ = ',';
 		if (status != LM_SCORE_INSUFFICIENT && isfinite(score))
 			p = lm__put_number(p, score);
 		*p++ = ',';
-		p = lm__put_count(p, scorer->answered[i]);
+		p = lm__put_count(p, lm__scorer_answered(scorer, i));
 		memcpy(p, status_piece[status].text, sizeof(status_piece[status].text));
 		p += status_piece[status].len;
 		if (inst->scales[i].n_bands) {
-			long b = scorer->band[i];
+			long b = lm__scorer_band(scorer, i);
 			if (b >= 0 && (size_t)b < inst->scales[i].n_bands) {
 				const struct band_field *f = &w->band_field[w->band_first[i] + (size_t)b];
 				memcpy(p, f->text, f->len);
@@ -116,7 +116,7 @@ static void write_csv(lm_writer *w, const char *id, size_t id_len, const lm_scor
 	}
 	char *p = lm__out_room(o, inst->n_rules * 16 + 1);
 	for (size_t i = 0; i < inst->n_rules; i++) {
-		int v = scorer->rule[i];
+		int v = lm__scorer_rule(scorer, i);
 		const struct piece *r = &rule_piece[v == LM_RULE_TRUE ? 2 : v == LM_RULE_FALSE ? 1 : 0];
 		memcpy(p, r->text, sizeof(r->text));
 		p += r->len;
@@ -179,22 +179,22 @@ static void write_jsonl(lm_writer *w, unsigned long row, const char *id, size_t 
 	lm__out_put_inline(o, ",\"scales\":{", 11);
 	for (size_t i = 0; i < inst->n_scales; i++) {
 		const struct lm_scale *sc = &inst->scales[i];
-		int status = lm_scorer_scale_status(scorer, i);
-		double score = lm_scorer_scale_score(scorer, i);
+		int status = lm__scorer_status(scorer, i);
+		double score = lm__scorer_score(scorer, i);
 		if (i)
 			lm__out_put_inline(o, ",", 1);
 		lm__out_json_string(o, sc->id, strlen(sc->id));
 		lm__out_put_inline(o, ":{\"score\":", 10);
 		lm__out_number(o, status != LM_SCORE_INSUFFICIENT ? score : NAN);
 		lm__out_put_inline(o, ",\"answered\":", 12);
-		lm__out_count(o, lm_scorer_scale_answered(scorer, i));
+		lm__out_count(o, lm__scorer_answered(scorer, i));
 		lm__out_put_inline(o, ",\"coded\":", 9);
-		lm__out_count(o, lm_scorer_scale_coded(scorer, i));
+		lm__out_count(o, lm__scorer_coded(scorer, i));
 		lm__out_put_inline(o, ",\"status\":", 10);
 		const char *name = lm_score_status_name(status);
 		lm__out_json_string(o, name, name ? strlen(name) : 0);
 		lm__out_put_inline(o, ",\"band\":", 8);
-		const char *b = band_id(sc, lm_scorer_scale_band(scorer, i));
+		const char *b = band_id(sc, lm__scorer_band(scorer, i));
 		lm__out_json_string(o, b, b ? strlen(b) : 0);
 		lm__out_put_inline(o, "}", 1);
 	}
@@ -203,7 +203,7 @@ static void write_jsonl(lm_writer *w, unsigned long row, const char *id, size_t 
 		if (i)
 			lm__out_put_inline(o, ",", 1);
 		lm__out_json_string(o, inst->rules[i].id, strlen(inst->rules[i].id));
-		int v = lm_scorer_rule(scorer, i);
+		int v = lm__scorer_rule(scorer, i);
 		if (v == LM_RULE_TRUE)
 			lm__out_put_inline(o, ":true", 5);
 		else if (v == LM_RULE_FALSE)
