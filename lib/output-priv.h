@@ -145,17 +145,6 @@ int lm__out_publish(struct lm_out *const *outs, size_t n, lm_error *err);
 /* Free; output not committed is discarded. Accepts NULL. */
 void lm__out_free(struct lm_out *o);
 
-/*
- * Temporaries with a name (where O_TMPFILE is not available, and the moment
- * between link and rename at publish) are kept in a registry that
- * lm_outputs_remove_temporaries() empties from a signal handler. Register
- * hands @p path (malloc'd) to the registry and returns its slot, or -1 when
- * the registry is full (the caller keeps @p path; the file is then not removed
- * on a signal). Unregister frees it. Neither allocates.
- */
-int lm__temp_register(char *path);
-void lm__temp_unregister(int slot);
-
 /* Prepare @p o and keep it in @p set for lm_outputs_commit(); the set owns
  * @p o from here, whatever the result (on failure it is discarded, and the
  * set will publish nothing). */

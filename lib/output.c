@@ -23,6 +23,7 @@
 
 #include "internal.h"
 #include "output-priv.h"
+#include "temporaries-priv.h"
 
 
 

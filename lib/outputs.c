@@ -1,10 +1,9 @@
 /*
  * libra_measures — the outputs of one run (outputs.h): staged outputs
- * published together, the identities of the run's files, and the registry of
- * named temporary files that a signal handler may remove.
+ * published together, and the identities of the run's files. The named
+ * temporary files a signal handler may remove are temporaries.c's.
  */
 #include <errno.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,59 +13,6 @@
 #include "internal.h"
 #include "libra_measures/outputs.h"
 #include "output-priv.h"
-
-/* ---- named temporaries, for signal handlers ------------------------------ */
-
-/*
- * Process-wide by nature: a signal handler has no other way to find them.
- * Slots are claimed and released with atomic operations (lock-free for
- * pointers, so usable in a handler). The handler takes a path out of its
- * slot, leaving a mark so that the slot is not reused, unlinks it, and only
- * then parks it in taken[]; the owner's unregister frees it from there. So
- * nothing the handler reads is freed under it, and nothing leaks when the
- * process goes on (a handler that does not end it, or a test).
- */
-#define LM_TEMP_SLOTS 64
-static _Atomic(char *) temp_slot[LM_TEMP_SLOTS];
-static _Atomic(char *) taken[LM_TEMP_SLOTS];
-static char taken_mark;
-#define TAKEN (&taken_mark)
-
-int lm__temp_register(char *path)
-{
-	for (int i = 0; i < LM_TEMP_SLOTS; i++) {
-		char *expected = NULL;
-		if (atomic_compare_exchange_strong(&temp_slot[i], &expected, path))
-			return i;
-	}
-	return -1;
-}
-
-void lm__temp_unregister(int slot)
-{
-	if (slot < 0 || slot >= LM_TEMP_SLOTS)
-		return;
-	char *path = atomic_exchange(&temp_slot[slot], NULL);
-	if (path == TAKEN)
-		path = atomic_exchange(&taken[slot], NULL); /* NULL while a handler still holds it: then kept */
-	free(path);
-}
-
-void lm_outputs_remove_temporaries(void)
-{
-	for (int i = 0; i < LM_TEMP_SLOTS; i++) {
-		char *path = atomic_exchange(&temp_slot[i], TAKEN);
-		if (!path) {
-			/* Free: leave it free (a register may race with this; it then
-			 * fails its exchange and tries the next slot). */
-			char *expected = TAKEN;
-			atomic_compare_exchange_strong(&temp_slot[i], &expected, NULL);
-		} else if (path != TAKEN) {
-			unlink(path);
-			atomic_store(&taken[i], path);
-		}
-	}
-}
 
 /* ---- identities ----------------------------------------------------------- */
 
