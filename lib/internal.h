@@ -12,6 +12,8 @@
 #include <stdint.h>
 
 #include "libra_measures/libra_measures.h"
+/* Numbers (number.c). Here until load.c and score.c include it themselves. */
+#include "number-priv.h"
 
 #if defined(__GNUC__) || defined(__clang__)
 #define LM_PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -245,22 +247,6 @@ int lm__table_copy_options(lm_table *dst, const lm_table *src);
 
 /* validate.c: semantic checks after parsing; appends every problem; returns LM_OK or LM_EDEFINITION. */
 int lm__validate(struct lm_instrument *inst, const char *file, lm_error *err);
-
-/* number.c: locale-independent decimal parsing: [ws][+-]digits[.digits][ws] or [+-].digits.
- * Returns 0 if the text is not such a number; else sets *out to the nearest double and returns
- * LM_NUMBER_EXACT when the text is exactly that double's number (its shortest decimal, as
- * lm_format_number() writes it: every text of at most 15 significant digits is), or
- * LM_NUMBER_INEXACT when it is another number (more digits than a double holds, e.g.
- * "2.9999999999999999", read as 3): such a text equals no declared value. */
-enum { LM_NUMBER_EXACT = 1, LM_NUMBER_INEXACT = 2 };
-int lm__parse_decimal(const char *s, size_t len, double *out);
-
-/* number.c: lm_format_number() for 1e-4 <= |v| < 1e15 where that writes no exponent, without
- * printf; returns the length (out needs 24 bytes). Returns 0 (out untouched) for any other v. */
-size_t lm__format_fast(char *out, double v);
-
-/* Case-insensitive (ASCII) comparison of a text, trimmed of white space, with a label. */
-int lm__label_equal(const char *text, size_t len, const char *label);
 
 char *lm__strdup(const char *s);
 char *lm__strndup(const char *s, size_t n);

@@ -2,9 +2,10 @@
  * libra_measures — numbers: the locale-independent parsing of the decimal
  * numbers found in definitions and data cells (exact: a text is a double's
  * number only when it is that double's shortest decimal), the number format
- * of every output (the shortest decimal that reads back to the same double),
- * and label comparison. strtod() is not used on user text: it follows
- * LC_NUMERIC and accepts hex, exponents, "inf" and "nan".
+ * of every output (the shortest decimal that reads back to the same double)
+ * and its fast paths for the writers (number-priv.h), and label comparison.
+ * strtod() is not used on user text: it follows LC_NUMERIC and accepts hex, exponents,
+ * "inf" and "nan".
  */
 #include <float.h>
 #include <math.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "number-priv.h"
 
 static int is_space(char c)
 {
@@ -26,6 +28,10 @@ static const double pow10_table[] = {
 };
 
 /* ---- the shortest decimal of a double ------------------------------------ */
+
+const char lm__digit_pairs[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+				  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+				  "8081828384858687888990919293949596979899";
 
 /*
  * The shortest decimal that reads back to a > 0: the first of 15, 16 and 17
@@ -184,13 +190,10 @@ size_t lm__format_fast(char *out, double v)
 	int n, e;
 	if (!digits_fast(fabs(v), &f, &n, &e) || e < -4 || e >= n) /* %.{n}g would write an exponent */
 		return 0;
-	static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-				    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-				    "8081828384858687888990919293949596979899";
 	char d[18];
 	int i = n - 2;
 	for (; i >= 0; i -= 2) { /* two digits at a time, from the right */
-		memcpy(d + i, pairs + 2 * (f % 100), 2);
+		memcpy(d + i, lm__digit_pairs + 2 * (f % 100), 2);
 		f /= 100;
 	}
 	if (i == -1)
@@ -298,6 +301,19 @@ size_t lm_format_number(char *buf, size_t size, double value)
 		return 0;
 	memcpy(buf, tmp, n + 1);
 	return n;
+}
+
+char *lm__put_number(char *p, double v)
+{
+	/* Whole non-negative numbers (the common case) as lm_format_number()
+	 * writes them, without the call; -0 is "0" in both. */
+	if (v >= 0 && v < 1e15) {
+		unsigned long long u = (unsigned long long)v;
+		if ((double)u == v)
+			return lm__put_count(p, u);
+	}
+	/* LM_NUMBER_MAX bytes always hold a number and its NUL. */
+	return p + lm_format_number(p, LM_NUMBER_MAX, v);
 }
 
 /* ---- parsing ------------------------------------------------------------- */
@@ -413,11 +429,6 @@ int lm__parse_decimal(const char *s, size_t len, double *out)
 
 /* ---- labels ---------------------------------------------------------------- */
 
-static char lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
 /*
  * Labels as survey tools export them: case, surrounding white space and the
  * width of inner white space do not matter ("Very  often" is "very often").
@@ -439,7 +450,7 @@ int lm__label_equal(const char *text, size_t len, const char *label)
 				label++;
 			continue;
 		}
-		if (lower(text[i]) != lower(*label))
+		if (lm__ascii_lower(text[i]) != lm__ascii_lower(*label))
 			return 0;
 		i++;
 		label++;

@@ -2,7 +2,7 @@
  * libra_measures — private output sink shared by the writers (writer.c,
  * prepost.c, report.c): buffered, atomic (a temporary file put in place on
  * commit, or a spool copied to a descriptor on commit), with JSON and CSV
- * quoting and locale-independent numbers. Errors are sticky: check once at
+ * quoting and locale-independent numbers (number-priv.h). Errors are sticky: check once at
  * commit. A commit has two phases (prepare, then publish) so that the
  * outputs of one run (lm_outputs, outputs.c) go in place together or not at all.
  */
@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "libra_measures/error.h"
+#include "number-priv.h"
 
 #define LM_OUT_BUFSIZE (256 * 1024)
 
@@ -72,34 +73,8 @@ static inline void lm__out_commit_room(struct lm_out *o, const char *end)
 	o->len = (size_t)(end - o->buf);
 }
 
-/* Decimal digits of @p v at @p p; returns the end. At most 20 bytes. */
-static inline char *lm__put_count(char *p, unsigned long long v)
-{
-	static const char two[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-				     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-				     "8081828384858687888990919293949596979899";
-	if (v < 10) {
-		*p = (char)('0' + v);
-		return p + 1;
-	}
-	if (v < 100) {
-		memcpy(p, two + 2 * v, 2);
-		return p + 2;
-	}
-	char tmp[20];
-	size_t n = 0;
-	do {
-		tmp[sizeof(tmp) - 1 - n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	memcpy(p, tmp + sizeof(tmp) - n, n);
-	return p + n;
-}
-
-/* A finite number as lm_format_number() writes it, at @p p; returns the end.
- * At most LM_OUT_NUMBER_MAX bytes. */
-#define LM_OUT_NUMBER_MAX 32
-char *lm__put_number(char *p, double v);
+/* The room lm__put_number() takes; prepost.c's name for LM_NUMBER_MAX. */
+#define LM_OUT_NUMBER_MAX LM_NUMBER_MAX
 
 static inline void lm__out_str_inline(struct lm_out *o, const char *s)
 {

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "number-priv.h"
 #include "output-priv.h"
 #include "temporaries-priv.h"
 
@@ -84,19 +85,6 @@ void lm__out_count(struct lm_out *o, unsigned long long v)
 	lm__out_commit_room(o, lm__put_count(lm__out_room(o, 20), v));
 }
 
-char *lm__put_number(char *p, double v)
-{
-	/* Whole non-negative numbers (the common case) as lm_format_number()
-	 * writes them, without the call; -0 is "0" in both. */
-	if (v >= 0 && v < 1e15) {
-		unsigned long long u = (unsigned long long)v;
-		if ((double)u == v)
-			return lm__put_count(p, u);
-	}
-	/* LM_OUT_NUMBER_MAX bytes always hold a number and its NUL. */
-	return p + lm_format_number(p, LM_OUT_NUMBER_MAX, v);
-}
-
 /* A finite number as lm_format_number() writes it; anything else as null. */
 void lm__out_number(struct lm_out *o, double v)
 {
@@ -104,7 +92,7 @@ void lm__out_number(struct lm_out *o, double v)
 		lm__out_put_inline(o, "null", 4);
 		return;
 	}
-	lm__out_commit_room(o, lm__put_number(lm__out_room(o, LM_OUT_NUMBER_MAX), v));
+	lm__out_commit_room(o, lm__put_number(lm__out_room(o, LM_NUMBER_MAX), v));
 }
 
 size_t lm__csv_plain(const char *s, size_t n, char delimiter)

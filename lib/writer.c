@@ -156,7 +156,7 @@ static int prepare_csv(lm_writer *w)
 				longest = len;
 		}
 	/* ,SCORE,ANSWERED then the status piece (copied whole) and a band field. */
-	w->scale_room = 1 + LM_OUT_NUMBER_MAX + 1 + 20 + sizeof(status_piece[0].text) + (longest > 1 ? longest : 1);
+	w->scale_room = 1 + LM_NUMBER_MAX + 1 + 20 + sizeof(status_piece[0].text) + (longest > 1 ? longest : 1);
 	return LM_OK;
 }
 
