@@ -4,7 +4,8 @@
  * number only when it is that double's shortest decimal), the number format
  * of every output (the shortest decimal that reads back to the same double)
  * and its fast paths for the writers (number-priv.h), and label comparison.
- * strtod() is not used on user text: it follows LC_NUMERIC and accepts hex, exponents,
+ * Public: lm_number_parse() and lm_format_number() (number.h). strtod() is
+ * not used on user text: it follows LC_NUMERIC and accepts hex, exponents,
  * "inf" and "nan".
  */
 #include <float.h>
@@ -425,6 +426,26 @@ int lm__parse_decimal(const char *s, size_t len, double *out)
 	if (*out == 0)
 		*out = 0; /* no negative zero */
 	return 1;
+}
+
+int lm_number_parse(const char *text, size_t len, double *out)
+{
+	if (!out || (!text && len)) {
+		if (out)
+			*out = NAN;
+		return LM_EINVAL;
+	}
+	double v;
+	int r = len ? lm__parse_decimal(text, len, &v) : 0;
+	if (r == LM_NUMBER_EXACT) {
+		*out = v;
+		return LM_OK;
+	}
+	/* Not a number (NaN), or the double nearest to one that no double is. */
+	*out = r == LM_NUMBER_INEXACT ? v : NAN;
+	if (*out == 0)
+		*out = 0; /* "-0.000...01" underflows to -0 */
+	return LM_EDATA;
 }
 
 /* ---- labels ---------------------------------------------------------------- */

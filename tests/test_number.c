@@ -1,7 +1,8 @@
 /*
  * White-box tests of the locale-independent number parser (exact: a text is
- * a double's number only when it is that double's shortest decimal) and of
- * the shortest round-trip format (lib/number.c).
+ * a double's number only when it is that double's shortest decimal), its
+ * public face lm_number_parse(), and the shortest round-trip format
+ * (lib/number.c).
  */
 #include <float.h>
 #include <locale.h>
@@ -91,6 +92,95 @@ static void test_parse(void **state)
  * running; elsewhere a missing locale is reported and tolerated. (cmocka
  * 1.1.5 prints skip() as "not ok # SKIP", which meson counts as a failure.)
  */
+/* The public parser: the same rule, with LM_OK / LM_EDATA and the nearest
+ * double (or NaN) for what is refused. */
+static void test_number_parse(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		double value;
+	} ok[] = {{"3", 3}, {" \t3\r\n", 3}, {"\f3\v", 3}, {"3.0", 3}, {"03", 3}, {"+4", 4}, {"-2.5", -2.5},
+		  {".5", 0.5}, {"5.", 5}, {"-0", 0}, {"-0.000", 0}, {"0.85", 0.85}, {"3.0000000000000000", 3},
+		  {"0.30000000000000004", 0.1 + 0.2}, {"123456789012345", 123456789012345.0}};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		double v = -1;
+		if (lm_number_parse(ok[i].text, strlen(ok[i].text), &v) != LM_OK || v != ok[i].value ||
+		    signbit(v) != signbit(ok[i].value)) {
+			print_message("# \"%s\" is not read as %.17g (got %.17g)\n", ok[i].text, ok[i].value, v);
+			fail();
+		}
+	}
+	/* Not numbers: NaN. */
+	static const char *const not_number[] = {"", "   ", ".", "-", "1e3", "0x3", "inf", "nan", "1,5", "1 000",
+						 "\xef\xbc\x93", "3a", "--3", "three"};
+	for (size_t i = 0; i < sizeof(not_number) / sizeof(not_number[0]); i++) {
+		double v = 0;
+		if (lm_number_parse(not_number[i], strlen(not_number[i]), &v) != LM_EDATA || !isnan(v)) {
+			print_message("# \"%s\" is taken as a number\n", not_number[i]);
+			fail();
+		}
+	}
+	/* Numbers that no double is: refused, with the nearest double. */
+	double v = 0;
+	assert_int_equal(lm_number_parse("2.9999999999999999", 18, &v), LM_EDATA);
+	assert_true(v == 3);
+	assert_int_equal(lm_number_parse("-2.9999999999999999999999999", 28, &v), LM_EDATA);
+	assert_true(v == -3);
+	assert_int_equal(lm_number_parse("0.10000000000000001", 19, &v), LM_EDATA);
+	assert_true(v == 0.1);
+	char big[420], tiny[420];
+	big[0] = '1';
+	memset(big + 1, '0', 400);
+	assert_int_equal(lm_number_parse(big, 401, &v), LM_EDATA);
+	assert_true(isinf(v) && v > 0);
+	memcpy(tiny, "-0.", 3);
+	memset(tiny + 3, '0', 400);
+	tiny[403] = '1';
+	assert_int_equal(lm_number_parse(tiny, 404, &v), LM_EDATA);
+	assert_true(v == 0 && !signbit(v));
+	/* The length counts, not a NUL: "12345" read as its first three bytes,
+	 * and a NUL inside is not a digit. */
+	assert_int_equal(lm_number_parse("12345", 3, &v), LM_OK);
+	assert_true(v == 123);
+	assert_int_equal(lm_number_parse("3\0", 2, &v), LM_EDATA);
+	assert_true(isnan(v));
+	/* Arguments. */
+	assert_int_equal(lm_number_parse(NULL, 0, &v), LM_EDATA);
+	assert_true(isnan(v));
+	v = 0;
+	assert_int_equal(lm_number_parse(NULL, 1, &v), LM_EINVAL);
+	assert_true(isnan(v));
+	assert_int_equal(lm_number_parse("3", 1, NULL), LM_EINVAL);
+}
+
+/* lm_number_parse() is the scorer's rule for a response value: a text it
+ * reads is the response of that value, one it refuses (a label aside) is none. */
+static void test_number_parse_is_the_scorers_rule(void **state)
+{
+	(void)state;
+	lm_instrument *inst = NULL;
+	lm_scorer *sc = NULL;
+	assert_int_equal(lm_instrument_load_builtin(&inst, "stss", NULL), LM_OK);
+	assert_int_equal(lm_scorer_new(&sc, inst), LM_OK);
+	static const char *const texts[] = {"3", " 3 ", "3.0", "03", "+3", "3.0000000000000000", "5.", "1",
+					    "2.9999999999999999", "3.00000000000000001", "3e0", "0x3", "3,0", "6",
+					    "2.5", "-3", "0.30000000000000004"};
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		double v;
+		int parsed = lm_number_parse(texts[i], strlen(texts[i]), &v);
+		int scored = lm_scorer_set_text(sc, 0, texts[i], strlen(texts[i]), NULL);
+		int response = parsed == LM_OK && v >= 1 && v <= 5 && v == floor(v);
+		if ((scored == LM_OK) != response || (response && lm_scorer_value(sc, 0) != v)) {
+			print_message("# \"%s\": lm_number_parse %d (%.17g), lm_scorer_set_text %d\n", texts[i], parsed, v,
+				      scored);
+			fail();
+		}
+	}
+	lm_scorer_free(sc);
+	lm_instrument_free(inst);
+}
+
 static void test_parse_under_decimal_comma(void **state)
 {
 	(void)state;
@@ -166,7 +256,7 @@ static void check_shortest(double v)
 		fail();
 	}
 	double back;
-	if (!strchr(got, 'e') && (lm__parse_decimal(got, n, &back) != LM_NUMBER_EXACT || back != v)) {
+	if (!strchr(got, 'e') && (lm_number_parse(got, n, &back) != LM_OK || back != v)) {
 		print_message("# %a: \"%s\" is not read back as exactly that\n", v, got);
 		fail();
 	}
@@ -280,6 +370,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_number_parse),
+		cmocka_unit_test(test_number_parse_is_the_scorers_rule),
 		cmocka_unit_test(test_parse_under_decimal_comma),
 		cmocka_unit_test(test_labels),
 		cmocka_unit_test(test_format_shortest),

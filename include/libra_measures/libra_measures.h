@@ -12,6 +12,7 @@
 #include "common.h"
 #include "version.h"
 #include "error.h"
+#include "number.h"
 #include "instrument.h"
 #include "load.h"
 #include "score.h"

@@ -6,7 +6,8 @@
  * freed without a commit leaves the old file (or none) untouched. Where a
  * path may lead (symbolic links, sticky directories) is said in outputs.h.
  *
- * Numbers are written the same under every locale.
+ * Numbers are written the same under every locale, as lm_format_number()
+ * (number.h) writes them.
  *
  * Thread safety: a writer is used by one thread at a time.
  */
@@ -125,24 +126,6 @@ LM_EXPORT void lm_rejects_free(lm_rejects *rejects);
 
 /** Rows written so far. @since 0.1 */
 LM_EXPORT unsigned long lm_rejects_records(const lm_rejects *rejects);
-
-/**
- * Format @p value as the writers do: the shortest decimal that reads back as
- * exactly @p value (round trip: strtod() of the text, or any correctly
- * rounding reader such as Python's float() or R's as.numeric(), gives the same
- * double). That is the first of 15, 16 and 17 significant digits that does
- * (of 1 to 17 below DBL_MIN, where doubles hold fewer digits),
- * rounded to nearest, written as printf's `%.15g`, `%.16g` or `%.17g` would
- * write it in the C locale: '.' as decimal point whatever the locale, integers
- * without a fraction, an exponent (`1e+15`, `2.5e-05`) only where %g writes
- * one; never "-0". A value written with 15 significant digits or fewer (as
- * definitions and data hold them) comes out with those digits. Thread-safe.
- * @param[out] buf receives a NUL-terminated string.
- * @param[in] size size of @p buf; 32 is always enough.
- * @return the length written, or 0 if @p size is too small or the value is not finite.
- * @since 0.1
- */
-LM_EXPORT size_t lm_format_number(char *buf, size_t size, double value);
 
 #ifdef __cplusplus
 }

@@ -205,7 +205,8 @@ PROTOTYPES = {
     'lm_outputs_commit': (c_int, [_outs, _err]),
     'lm_outputs_staged': (c_size_t, [_outs]),
     'lm_outputs_remove_temporaries': (None, []),
-    # writer.h (only the number formatting)
+    # number.h
+    'lm_number_parse': (c_int, [c_char_p, c_size_t, P(c_double)]),
     'lm_format_number': (c_size_t, [P(c_char), c_size_t, c_double]),
     # prepost.h
     'lm_prepost_new': (c_int, [P(_pp), _inst]),
