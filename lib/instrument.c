@@ -225,6 +225,11 @@ const char *lm_band_label(const lm_band *band) { return band ? band->label : NUL
 double lm_band_min(const lm_band *band) { return band ? band->min : NAN; }
 double lm_band_max(const lm_band *band) { return band ? band->max : NAN; }
 
+const char *lm__band_id(const struct lm_scale *scale, long band)
+{
+	return band >= 0 && (size_t)band < scale->n_bands ? scale->bands[band].id : NULL;
+}
+
 /* Rules */
 size_t lm_instrument_rule_count(const lm_instrument *inst) { return inst ? inst->n_rules : 0; }
 

@@ -224,6 +224,8 @@ struct lm_instrument *lm__instrument_new(void);
 void lm__instrument_ref(const struct lm_instrument *inst);
 /* Give back a reference taken with lm__instrument_ref() (lm_instrument_free() on a const pointer). */
 struct lm_instrument *lm__instrument_mutable(const struct lm_instrument *inst);
+/* The id of band @p band of a scale (as the scorer gives it: -1 for none), or NULL. */
+const char *lm__band_id(const struct lm_scale *scale, long band);
 /* The item's keyed value: reversed over the declared range when the item is reverse-keyed. */
 static inline double lm__key(const struct lm_item *it, double v)
 {

@@ -3,17 +3,9 @@
  * record per respondent) on the output sink of output.c. Numbers are
  * written as lm_format_number() (number.c) writes them.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
-#include <poll.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "internal.h"
 #include "output-priv.h"
@@ -60,11 +52,6 @@ static void write_csv_header(lm_writer *w)
 		lm__out_str_inline(o, inst->rules[i].id);
 	}
 	lm__out_put_inline(o, "\n", 1);
-}
-
-static const char *band_id(const struct lm_scale *sc, long band)
-{
-	return band >= 0 && (size_t)band < sc->n_bands ? sc->bands[band].id : NULL;
 }
 
 /* What a status or a rule value writes, padded so that one fixed-size copy writes it. */
@@ -194,7 +181,7 @@ static void write_jsonl(lm_writer *w, unsigned long row, const char *id, size_t 
 		const char *name = lm_score_status_name(status);
 		lm__out_json_string(o, name, name ? strlen(name) : 0);
 		lm__out_put_inline(o, ",\"band\":", 8);
-		const char *b = band_id(sc, lm__scorer_band(scorer, i));
+		const char *b = lm__band_id(sc, lm__scorer_band(scorer, i));
 		lm__out_json_string(o, b, b ? strlen(b) : 0);
 		lm__out_put_inline(o, "}", 1);
 	}
