@@ -15,8 +15,8 @@
  * ordinary checks of bands against the scale's range still apply. */
 #define LM_REACH_MAX_STATES 4000000u
 #define LM_REACH_MAX_STEPS 1e9
-/* Scores are compared with bounds with this much slack for rounding. */
-#define LM_EPS 1e-9
+/* Scores are compared with bounds with LM_EPS (internal.h) of slack for
+ * rounding, as the scorer compares them. */
 
 struct v {
 	const char *file;
@@ -35,15 +35,10 @@ static void bad(struct v *v, struct lm_loc l, const char *fmt, ...)
 	v->failed = 1;
 }
 
-static char lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
 static int same_label(const char *a, const char *b)
 {
 	for (; *a && *b; a++, b++)
-		if (lower(*a) != lower(*b))
+		if (lm__ascii_lower(*a) != lm__ascii_lower(*b))
 			return 0;
 	return *a == *b;
 }
