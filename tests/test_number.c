@@ -86,12 +86,67 @@ static void test_parse(void **state)
 	check_numbers();
 }
 
-/*
- * Under a locale whose decimal point is a comma. CI generates de_DE.UTF-8 and
- * sets LM_REQUIRE_DECIMAL_COMMA, so there the test cannot pass without
- * running; elsewhere a missing locale is reported and tolerated. (cmocka
- * 1.1.5 prints skip() as "not ok # SKIP", which meson counts as a failure.)
- */
+/* ---- lm_format_number ---------------------------------------------------------- */
+
+static void check_format(double v, const char *want)
+{
+	char buf[32];
+	size_t n = lm_format_number(buf, sizeof(buf), v);
+	assert_string_equal(buf, want);
+	assert_int_equal(n, strlen(want));
+}
+
+static void check_formats(void)
+{
+	check_format(0, "0");
+	check_format(-0.0, "0");
+	check_format(3, "3");
+	check_format(-42, "-42");
+	check_format(2.5, "2.5");
+	check_format(-0.125, "-0.125");
+	/* The shortest decimal that reads back to the same double: 15 digits
+	 * when they do, else 16 or 17. */
+	check_format(1.0 / 3, "0.3333333333333333");
+	check_format(2.0 / 3 * 17, "11.333333333333332");
+	check_format(0.1 + 0.2, "0.30000000000000004");
+	check_format(0.1, "0.1");
+	check_format(38.382352941176471, "38.38235294117647");
+	check_format(1000000000000001, "1000000000000001");
+	check_format(-9007199254740992, "-9007199254740992");
+	check_format(1e15 + 0.5, "1000000000000000.5");
+	check_format(999999999999999, "999999999999999");
+	check_format(-999999999999999, "-999999999999999");
+	check_format(1e15, "1e+15");
+	check_format(1e-5, "1e-05");
+	check_format(123456.789, "123456.789");
+	check_format(-1.5e300, "-1.5e+300");
+}
+
+static void test_format_number(void **state)
+{
+	(void)state;
+	check_formats();
+	char buf[32] = "x";
+	assert_int_equal(lm_format_number(buf, sizeof(buf), NAN), 0);
+	assert_string_equal(buf, "");
+	assert_int_equal(lm_format_number(buf, sizeof(buf), INFINITY), 0);
+	assert_int_equal(lm_format_number(buf, sizeof(buf), -INFINITY), 0);
+	/* The size counts the NUL. */
+	assert_int_equal(lm_format_number(buf, 3, 123), 0);
+	assert_int_equal(lm_format_number(buf, 4, 123), 3);
+	assert_string_equal(buf, "123");
+	assert_int_equal(lm_format_number(buf, 4, -12), 3);
+	assert_int_equal(lm_format_number(buf, 3, -12), 0);
+	assert_int_equal(lm_format_number(buf, 3, 2.5), 0);
+	assert_int_equal(lm_format_number(buf, 4, 2.5), 3);
+	assert_string_equal(buf, "2.5");
+	assert_int_equal(lm_format_number(buf, 0, 1), 0);
+	assert_int_equal(lm_format_number(NULL, 8, 1), 0);
+	/* 32 is always enough. */
+	assert_true(lm_format_number(buf, 32, -1.2345678901234567e-300) > 0);
+	assert_true(lm_format_number(buf, 32, -1.7976931348623157e308) > 0);
+}
+
 /* The public parser: the same rule, with LM_OK / LM_EDATA and the nearest
  * double (or NaN) for what is refused. */
 static void test_number_parse(void **state)
@@ -181,6 +236,12 @@ static void test_number_parse_is_the_scorers_rule(void **state)
 	lm_instrument_free(inst);
 }
 
+/*
+ * Under a locale whose decimal point is a comma. CI generates de_DE.UTF-8 and
+ * sets LM_REQUIRE_DECIMAL_COMMA, so there the test cannot pass without
+ * running; elsewhere a missing locale is reported and tolerated. (cmocka
+ * 1.1.5 prints skip() as "not ok # SKIP", which meson counts as a failure.)
+ */
 static void test_parse_under_decimal_comma(void **state)
 {
 	(void)state;
@@ -191,6 +252,7 @@ static void test_parse_under_decimal_comma(void **state)
 	}
 	assert_string_equal(localeconv()->decimal_point, ",");
 	check_numbers();
+	check_formats();
 	setlocale(LC_ALL, "C");
 }
 
@@ -374,6 +436,7 @@ int main(void)
 		cmocka_unit_test(test_number_parse_is_the_scorers_rule),
 		cmocka_unit_test(test_parse_under_decimal_comma),
 		cmocka_unit_test(test_labels),
+		cmocka_unit_test(test_format_number),
 		cmocka_unit_test(test_format_shortest),
 	};
 	return cmocka_run_group_tests_name("number", tests, NULL, NULL);

@@ -541,68 +541,9 @@ static void test_write_errors(void **state)
 	assert_int_equal(dir_entries(fx->dir), 0);
 }
 
-/* ---- numbers ---------------------------------------------------------- */
-
-static void check_number(double v, const char *want)
-{
-	char buf[32];
-	size_t n = lm_format_number(buf, sizeof(buf), v);
-	assert_string_equal(buf, want);
-	assert_int_equal(n, strlen(want));
-}
-
-static void check_numbers(void)
-{
-	check_number(0, "0");
-	check_number(-0.0, "0");
-	check_number(3, "3");
-	check_number(-42, "-42");
-	check_number(2.5, "2.5");
-	check_number(-0.125, "-0.125");
-	/* The shortest decimal that reads back to the same double: 15 digits
-	 * when they do, else 16 or 17. */
-	check_number(1.0 / 3, "0.3333333333333333");
-	check_number(2.0 / 3 * 17, "11.333333333333332");
-	check_number(0.1 + 0.2, "0.30000000000000004");
-	check_number(0.1, "0.1");
-	check_number(38.382352941176471, "38.38235294117647");
-	check_number(1000000000000001, "1000000000000001");
-	check_number(-9007199254740992, "-9007199254740992");
-	check_number(1e15 + 0.5, "1000000000000000.5");
-	check_number(999999999999999, "999999999999999");
-	check_number(-999999999999999, "-999999999999999");
-	check_number(1e15, "1e+15");
-	check_number(1e-5, "1e-05");
-	check_number(123456.789, "123456.789");
-	check_number(-1.5e300, "-1.5e+300");
-}
-
-static void test_format_number(void **state)
-{
-	(void)state;
-	check_numbers();
-	char buf[32] = "x";
-	assert_int_equal(lm_format_number(buf, sizeof(buf), NAN), 0);
-	assert_string_equal(buf, "");
-	assert_int_equal(lm_format_number(buf, sizeof(buf), INFINITY), 0);
-	assert_int_equal(lm_format_number(buf, sizeof(buf), -INFINITY), 0);
-	/* The size counts the NUL. */
-	assert_int_equal(lm_format_number(buf, 3, 123), 0);
-	assert_int_equal(lm_format_number(buf, 4, 123), 3);
-	assert_string_equal(buf, "123");
-	assert_int_equal(lm_format_number(buf, 4, -12), 3);
-	assert_int_equal(lm_format_number(buf, 3, -12), 0);
-	assert_int_equal(lm_format_number(buf, 3, 2.5), 0);
-	assert_int_equal(lm_format_number(buf, 4, 2.5), 3);
-	assert_string_equal(buf, "2.5");
-	assert_int_equal(lm_format_number(buf, 0, 1), 0);
-	assert_int_equal(lm_format_number(NULL, 8, 1), 0);
-	/* 32 is always enough. */
-	assert_true(lm_format_number(buf, 32, -1.2345678901234567e-300) > 0);
-	assert_true(lm_format_number(buf, 32, -1.7976931348623157e308) > 0);
-}
-
-static void test_format_number_locale(void **state)
+/* The writers under a locale whose decimal point is a comma (the numbers
+ * alone: test_number.c). */
+static void test_writers_under_decimal_comma(void **state)
 {
 	struct fx *fx = *state;
 	static const char *names[] = {"de_DE.UTF-8", "de_DE.utf8", "de_DE", "fr_FR.UTF-8", "fr_FR.utf8"};
@@ -619,8 +560,6 @@ static void test_format_number_locale(void **state)
 	char probe[16];
 	snprintf(probe, sizeof(probe), "%.1f", 2.5);
 	assert_string_equal(probe, "2,5"); /* the locale is in effect */
-	check_numbers();
-	/* And the writers. */
 	lm_writer *w;
 	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_FORMAT_CSV, fx->path, fx->err), LM_OK);
 	write_rows(fx, w);
@@ -770,8 +709,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rejects_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_special_targets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_csv_injection, setup, teardown),
-		cmocka_unit_test(test_format_number),
-		cmocka_unit_test_setup_teardown(test_format_number_locale, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_writers_under_decimal_comma, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
