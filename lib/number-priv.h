@@ -57,6 +57,16 @@ static inline char *lm__put_count(char *p, unsigned long long v)
 #define LM_NUMBER_MAX 32
 char *lm__put_number(char *p, double v);
 
+/* A number in a message: as lm_format_number() writes it, and "inf", "-inf"
+ * or "nan" for what that does not write; never printf's %g, which follows
+ * LC_NUMERIC ("2,5" under a German locale) and keeps 6 digits. Returned by
+ * value, so `lm__number_text(x).s` can be an argument of a message call (the
+ * temporary lives to the end of the full expression). */
+struct lm_number_text {
+	char s[LM_NUMBER_MAX];
+};
+struct lm_number_text lm__number_text(double v);
+
 /* lm_format_number() for 1e-4 <= |v| < 1e15 where that writes no exponent, without
  * printf; returns the length (out needs 24 bytes). Returns 0 (out untouched) for any other v. */
 size_t lm__format_fast(char *out, double v);

@@ -317,6 +317,14 @@ char *lm__put_number(char *p, double v)
 	return p + lm_format_number(p, LM_NUMBER_MAX, v);
 }
 
+struct lm_number_text lm__number_text(double v)
+{
+	struct lm_number_text t;
+	if (!lm_format_number(t.s, sizeof(t.s), v))
+		strcpy(t.s, isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+	return t;
+}
+
 /* ---- parsing ------------------------------------------------------------- */
 
 /*

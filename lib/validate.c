@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "number-priv.h"
 
 /* The reachable-score check is skipped above this many (count, sum) states
  * for a scale, and once the steps of all scales' programmes would pass
@@ -54,7 +55,7 @@ static void check_responses(struct v *v, const struct lm_response *r, size_t n, 
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < i; j++) {
 			if (r[i].value == r[j].value)
-				bad(v, l, "%s: value %g appears twice", what, r[i].value);
+				bad(v, l, "%s: value %s appears twice", what, lm__number_text(r[i].value).s);
 			if (same_label(r[i].label, r[j].label))
 				bad(v, l, "%s: label '%s' appears twice (labels are compared without regard to case)", what,
 				    r[i].label);
@@ -70,8 +71,8 @@ static void check_codes(struct v *v, const struct lm_instrument *inst)
 			for (size_t k = 0; k < inst->sets[s].n; k++) {
 				const struct lm_response *r = &inst->sets[s].v[k];
 				if (r->value == c->value) {
-					bad(v, inst->sets[s].loc, "missing code %g (%s) is also a response value", c->value,
-					    c->label);
+					bad(v, inst->sets[s].loc, "missing code %s (%s) is also a response value",
+					    lm__number_text(c->value).s, c->label);
 					break;
 				}
 				if (same_label(r->label, c->label)) {
@@ -226,13 +227,14 @@ static void check_bands(struct v *v, const struct lm_instrument *inst, const str
 	for (size_t b = 0; b < s->n_bands; b++) {
 		const struct lm_band *band = &s->bands[b];
 		if (band->min > band->max) {
-			bad(v, band->loc, "band '%s' of scale '%s' has min %g above max %g", band->id, s->id, band->min,
-			    band->max);
+			bad(v, band->loc, "band '%s' of scale '%s' has min %s above max %s", band->id, s->id,
+			    lm__number_text(band->min).s, lm__number_text(band->max).s);
 			order_failed = 1;
 		}
 		if (band->min < s->min - LM_EPS || band->max > s->max + LM_EPS)
-			bad(v, band->loc, "band '%s' (%g to %g) reaches outside the possible scores of scale '%s' (%g to %g)",
-			    band->id, band->min, band->max, s->id, s->min, s->max);
+			bad(v, band->loc, "band '%s' (%s to %s) reaches outside the possible scores of scale '%s' (%s to %s)",
+			    band->id, lm__number_text(band->min).s, lm__number_text(band->max).s, s->id,
+			    lm__number_text(s->min).s, lm__number_text(s->max).s);
 		for (size_t o = 0; o < b; o++)
 			if (!strcmp(s->bands[o].id, band->id))
 				bad(v, band->loc, "band id '%s' appears twice in scale '%s'", band->id, s->id);
@@ -240,8 +242,8 @@ static void check_bands(struct v *v, const struct lm_instrument *inst, const str
 			const struct lm_band *prev = &s->bands[b - 1];
 			if (band->min <= prev->max && (order_failed = 1))
 				bad(v, band->loc,
-				    "band '%s' (from %g) overlaps or comes before band '%s' (to %g); bounds are inclusive and bands go in increasing order",
-				    band->id, band->min, prev->id, prev->max);
+				    "band '%s' (from %s) overlaps or comes before band '%s' (to %s); bounds are inclusive and bands go in increasing order",
+				    band->id, lm__number_text(band->min).s, prev->id, lm__number_text(prev->max).s);
 		}
 	}
 	if (!s->n_bands || order_failed)
@@ -265,8 +267,8 @@ static void check_bands(struct v *v, const struct lm_instrument *inst, const str
 		if (lo > 0 && scores[i] <= s->bands[lo - 1].max + LM_EPS)
 			continue;
 		if (gaps++ < 3)
-			bad(v, s->loc, "scale '%s' can score %.10g, which falls in no band (bands must cover every possible score%s)",
-			    s->id, scores[i],
+			bad(v, s->loc, "scale '%s' can score %s, which falls in no band (bands must cover every possible score%s)",
+			    s->id, lm__number_text(scores[i]).s,
 			    s->method == LM_METHOD_SUM ? "" : "; with missing items allowed, scores need not be whole numbers");
 	}
 	if (gaps > 3)
@@ -294,8 +296,8 @@ static void check_rules(struct v *v, const struct lm_instrument *inst)
 			}
 			if (c->value <= lo || c->value > hi)
 				bad(v, c->loc,
-				    "rule '%s': value_at_least %g is outside %g (exclusive) to %g, so the condition does not depend on the answers",
-				    r->id, c->value, lo, hi);
+				    "rule '%s': value_at_least %s is outside %s (exclusive) to %s, so the condition does not depend on the answers",
+				    r->id, lm__number_text(c->value).s, lm__number_text(lo).s, lm__number_text(hi).s);
 			if (c->count < 1 || c->count > s->n_items)
 				bad(v, c->loc, "rule '%s': count_at_least %zu is outside 1..%zu, the items of scale '%s'", r->id,
 				    c->count, s->n_items, s->id);
@@ -328,8 +330,8 @@ int lm__validate(struct lm_instrument *inst, const char *file, lm_error *err)
 				bad(&v, s->loc, "scale id '%s' appears twice (first at line %lu)", s->id, inst->scales[j].loc.line);
 		scale_range(&v, inst, s);
 		if (!isnan(s->cutoff) && (s->cutoff < s->min || s->cutoff > s->max))
-			bad(&v, s->cutoff_loc, "clinical_cutoff %g of scale '%s' is outside its possible scores (%g to %g)",
-			    s->cutoff, s->id, s->min, s->max);
+			bad(&v, s->cutoff_loc, "clinical_cutoff %s of scale '%s' is outside its possible scores (%s to %s)",
+			    lm__number_text(s->cutoff).s, s->id, lm__number_text(s->min).s, lm__number_text(s->max).s);
 	}
 	for (size_t i = 0; i < inst->n_scales && !v.nomem; i++)
 		if (usable(&inst->scales[i]))

@@ -236,6 +236,36 @@ static void test_number_parse_is_the_scorers_rule(void **state)
 	lm_instrument_free(inst);
 }
 
+/* A definition's numbers in a message: as written, whatever the locale (and
+ * not cut to %g's six digits). */
+static void check_message_numbers(void)
+{
+	static const char yaml[] = "format: 1\nid: demo\nname: Demo\nversion: \"1\"\n"
+				   "responses:\n  - {value: 1, label: Never}\n  - {value: 3, label: Often}\n"
+				   "items:\n  - {id: d_1, label: one}\n"
+				   "scales:\n  - id: total\n    label: Total\n    items: [d_1]\n    method: sum\n"
+				   "    bands:\n      - {id: low, label: Low, min: 0.5, max: 4.1234567}\n";
+	lm_error *err = NULL;
+	lm_instrument *inst = NULL;
+	assert_int_equal(lm_error_new(&err), LM_OK);
+	assert_int_equal(lm_instrument_load_buffer(&inst, yaml, sizeof(yaml) - 1, "demo.yaml", err), LM_EDEFINITION);
+	assert_int_equal(lm_error_count(err), 1);
+	assert_string_equal(lm_error_message(err, 0),
+			    "band 'low' (0.5 to 4.1234567) reaches outside the possible scores of scale 'total' (1 to 3)");
+	lm_error_free(err);
+	struct lm_number_text t = lm__number_text(2.5);
+	assert_string_equal(t.s, "2.5");
+	assert_string_equal(lm__number_text(INFINITY).s, "inf");
+	assert_string_equal(lm__number_text(-INFINITY).s, "-inf");
+	assert_string_equal(lm__number_text(NAN).s, "nan");
+}
+
+static void test_message_numbers(void **state)
+{
+	(void)state;
+	check_message_numbers();
+}
+
 /*
  * Under a locale whose decimal point is a comma. CI generates de_DE.UTF-8 and
  * sets LM_REQUIRE_DECIMAL_COMMA, so there the test cannot pass without
@@ -253,6 +283,7 @@ static void test_parse_under_decimal_comma(void **state)
 	assert_string_equal(localeconv()->decimal_point, ",");
 	check_numbers();
 	check_formats();
+	check_message_numbers();
 	setlocale(LC_ALL, "C");
 }
 
@@ -437,6 +468,7 @@ int main(void)
 		cmocka_unit_test(test_parse_under_decimal_comma),
 		cmocka_unit_test(test_labels),
 		cmocka_unit_test(test_format_number),
+		cmocka_unit_test(test_message_numbers),
 		cmocka_unit_test(test_format_shortest),
 	};
 	return cmocka_run_group_tests_name("number", tests, NULL, NULL);
