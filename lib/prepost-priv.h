@@ -13,7 +13,7 @@
 
 #include "internal.h"
 #include "keyhash-priv.h"
-#include "nopairs-priv.h"
+#include "prepost-nopairs-priv.h"
 #include "stats-priv.h"
 
 /* Forget any earlier run and begin one whose waves are named so in diagnostics. LM_OK or LM_ENOMEM. */

@@ -402,7 +402,7 @@ static int pair_up(lm_prepost *pp)
 	return 1;
 }
 
-/* Nobody was paired: the error, with what was compared (nopairs.c). */
+/* Nobody was paired: the error, with what was compared (prepost-nopairs.c). */
 static int no_pairs(const lm_prepost *pp, const struct read_job *long_job, lm_error *err)
 {
 	struct lm_nopairs_wave w[2];
