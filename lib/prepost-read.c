@@ -71,6 +71,22 @@ static int widen(struct wave *w, size_t ns, size_t used)
 	return 1;
 }
 
+/*
+ * @p s without the blanks (spaces and tabs) around it; *len is updated. Ids,
+ * group names and wave values are compared so: a stray space in a cell
+ * neither splits a respondent nor makes a group of its own.
+ */
+static inline const char *trim_blanks(const char *s, size_t *len)
+{
+	size_t n = *len;
+	while (n && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	*len = n;
+	return s;
+}
+
 /* The number (index + 1) of a group name, added if new; 0 when out of memory. */
 static unsigned intern_group(struct lm_prepost *pp, const char *s, size_t n)
 {
@@ -130,19 +146,13 @@ int lm__prepost_keep(lm_prepost *pp, struct wave *w, const char *id, size_t id_l
 {
 	size_t ns = pp->inst->n_scales;
 	int grouped = pp->group_column && w == &pp->w[0];
-	size_t trimmed = id_len, start = 0;
-	while (start < trimmed && (id[start] == ' ' || id[start] == '\t'))
-		start++;
-	while (trimmed > start && (id[trimmed - 1] == ' ' || id[trimmed - 1] == '\t'))
-		trimmed--;
-	if (trimmed == start) {
+	/* Ids are text, compared exactly as written (no trimming of inner spaces,
+	 * leading zeros kept); only surrounding blanks are dropped. */
+	id = trim_blanks(id, &id_len);
+	if (!id_len) {
 		w->no_id++;
 		return LM_OK;
 	}
-	/* Ids are text, compared exactly as written (no trimming of inner spaces,
-	 * leading zeros kept); only surrounding blanks are dropped. */
-	id += start;
-	id_len = trimmed - start;
 	size_t r = w->n, old_cap = w->cap;
 	if (r >= LM__MAX_ROWS || row > LM__MAX_ROWS || line > LM__MAX_ROWS)
 		return LM_ELIMIT;
@@ -185,10 +195,7 @@ int lm__prepost_keep(lm_prepost *pp, struct wave *w, const char *id, size_t id_l
 	/* The group is the pre row's; groups are numbered in order of first appearance there. */
 	if (grouped) {
 		w->group[r] = 0;
-		while (glen && (*g == ' ' || *g == '\t'))
-			g++, glen--;
-		while (glen && (g[glen - 1] == ' ' || g[glen - 1] == '\t'))
-			glen--;
+		g = trim_blanks(g, &glen);
 		if (glen && !(w->group[r] = intern_group(pp, g, glen)))
 			return LM_ENOMEM;
 	}
@@ -266,10 +273,7 @@ static int read_table(struct read_job *job)
 		if (wave_col != LM_NO_INDEX) {
 			size_t len;
 			const char *v = lm_table_column_value(t, wave_col, &len);
-			while (len && (*v == ' ' || *v == '\t'))
-				v++, len--;
-			while (len && (v[len - 1] == ' ' || v[len - 1] == '\t'))
-				len--;
+			v = trim_blanks(v, &len);
 			w = NULL;
 			for (int k = 0; k < 2; k++)
 				if (v && strlen(values[k]) == len && memcmp(values[k], v, len) == 0)
