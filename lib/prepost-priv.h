@@ -103,9 +103,32 @@ struct lm_prepost {
 	/* per scale: summaries for all (index 0) and each group (1..n_groups) */
 	struct summary *sum;
 	int *rel_source;
-	double *cmp_v;            /* per scale, the 5 lm_prepost_compare values */
+	double *cmp_v;            /* per scale, the LM__N_COMPARE lm_prepost_compare values */
 	const char **cmp_reason;
 };
+
+/* Statistics per summary, and comparisons of two groups per scale. */
+#define LM__N_STATS (LM_STAT_RECOVERED + 1)
+#define LM__N_COMPARE (LM_COMPARE_HEDGES_G + 1)
+
+/*
+ * The summary of scale @p s over all pairs (@p g = 0) or over the pairs of
+ * group g - 1 (g = 1 .. groups.n): each scale has groups.n + 1 of them.
+ */
+static inline struct summary *summary_at(const lm_prepost *pp, size_t s, size_t g)
+{
+	return &pp->sum[s * (pp->groups.n + 1) + g];
+}
+
+/* The comparisons of the two groups on scale @p s, LM__N_COMPARE of each. */
+static inline double *compare_values(const lm_prepost *pp, size_t s)
+{
+	return &pp->cmp_v[s * LM__N_COMPARE];
+}
+static inline const char **compare_reasons(const lm_prepost *pp, size_t s)
+{
+	return &pp->cmp_reason[s * LM__N_COMPARE];
+}
 
 static inline double score_at(const struct wave *w, size_t k)
 {

@@ -137,7 +137,7 @@ static void change_stats(const struct change_moments *m, struct summary *out)
 static void reliable_change(lm_prepost *pp, size_t s)
 {
 	const struct lm_scale *scale = &pp->inst->scales[s];
-	struct summary *all = &pp->sum[s * (pp->groups.n + 1)];
+	struct summary *all = summary_at(pp, s, 0);
 
 	/* The reliability: given, else the norms', else alpha at pre; with the
 	 * true reason when none of them is between 0 and 1. */
@@ -220,14 +220,14 @@ static void put_cmp(double *v, const char **why, int k, double x, const char *re
 
 static void compare_groups(lm_prepost *pp, size_t s)
 {
-	double *v = &pp->cmp_v[s * 5];
-	const char **why = &pp->cmp_reason[s * 5];
+	double *v = compare_values(pp, s);
+	const char **why = compare_reasons(pp, s);
 	if (pp->groups.n != 2) {
-		for (int k = 0; k < 5; k++)
+		for (int k = 0; k < LM__N_COMPARE; k++)
 			put_cmp(v, why, k, NAN, "a comparison needs exactly two groups");
 		return;
 	}
-	const struct summary *a = &pp->sum[s * 3 + 1], *b = &pp->sum[s * 3 + 2];
+	const struct summary *a = summary_at(pp, s, 1), *b = summary_at(pp, s, 2);
 	double n0 = a->v[LM_STAT_CHANGE_N], n1 = b->v[LM_STAT_CHANGE_N];
 	double m0 = a->v[LM_STAT_CHANGE_MEAN], m1 = b->v[LM_STAT_CHANGE_MEAN];
 	double s0 = a->v[LM_STAT_CHANGE_SD], s1 = b->v[LM_STAT_CHANGE_SD];
@@ -239,7 +239,7 @@ static void compare_groups(lm_prepost *pp, size_t s)
 	else if (isnan(m0) || isnan(m1) || isnan(s0) || isnan(s1))
 		reason = OVERFLOW; /* a group's mean or SD overflowed */
 	if (reason) {
-		for (int k = 1; k < 5; k++)
+		for (int k = LM_COMPARE_DIFFERENCE + 1; k < LM__N_COMPARE; k++)
 			put_cmp(v, why, k, NAN, reason);
 		return;
 	}
@@ -261,8 +261,8 @@ int lm__prepost_analyse(lm_prepost *pp, lm_error *err)
 	pp->sdiff = malloc(ns * sizeof(*pp->sdiff));
 	pp->sum = calloc(ns * (ng + 1), sizeof(*pp->sum));
 	pp->rel_source = calloc(ns, sizeof(*pp->rel_source));
-	pp->cmp_v = malloc(ns * 5 * sizeof(*pp->cmp_v));
-	pp->cmp_reason = malloc(ns * 5 * sizeof(*pp->cmp_reason));
+	pp->cmp_v = malloc(ns * LM__N_COMPARE * sizeof(*pp->cmp_v));
+	pp->cmp_reason = malloc(ns * LM__N_COMPARE * sizeof(*pp->cmp_reason));
 	struct change_moments *m = malloc((ng + 1) * sizeof(*m));
 	if (!m || !pp->sdiff || !pp->sum || !pp->rel_source || !pp->cmp_v || !pp->cmp_reason) {
 		free(m);
@@ -273,12 +273,12 @@ int lm__prepost_analyse(lm_prepost *pp, lm_error *err)
 		memset(m, 0, (ng + 1) * sizeof(*m));
 		change_moments(pp, s, m);
 		for (size_t g = 0; g <= ng; g++) {
-			struct summary *sum = &pp->sum[s * (ng + 1) + g];
-			for (int k = 0; k <= LM_STAT_RECOVERED; k++)
+			struct summary *sum = summary_at(pp, s, g);
+			for (int k = 0; k < LM__N_STATS; k++)
 				put(sum, k, NAN, g ? "computed for all pairs only" : "not computed");
 			change_stats(&m[g], sum);
 		}
-		struct summary *all = &pp->sum[s * (ng + 1)];
+		struct summary *all = summary_at(pp, s, 0);
 		for (int k = 0; k < 2; k++) {
 			const char *why;
 			double a = alpha(pp->w[k].item_m[s], scale->n_items, &pp->w[k].total_m[s], &why);

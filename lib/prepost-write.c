@@ -134,7 +134,7 @@ static void json_groups(const lm_prepost *pp, struct lm_out *o, size_t s)
 	size_t ng = pp->groups.n;
 	lm__out_put(o, "{", 1);
 	for (size_t g = 0; g < ng; g++) {
-		const struct summary *sum = &pp->sum[s * (ng + 1) + g + 1];
+		const struct summary *sum = summary_at(pp, s, g + 1);
 		json_key(o, lm__names_get(&pp->groups, g), g == 0);
 		lm__out_put(o, "{", 1);
 		json_key(o, "n", 1);
@@ -154,8 +154,8 @@ static void json_groups(const lm_prepost *pp, struct lm_out *o, size_t s)
 	}
 	lm__out_put(o, "]", 1);
 	static const char *const keys[] = {"difference", "welch_t", "df", "p", "hedges_g"};
-	const double *v = &pp->cmp_v[s * 5];
-	const char *const *why = &pp->cmp_reason[s * 5];
+	const double *v = compare_values(pp, s);
+	const char *const *why = compare_reasons(pp, s);
 	for (int k = 0; k < 5; k++) {
 		json_key(o, keys[k], 0);
 		lm__out_number(o, v[k]);
@@ -178,7 +178,7 @@ static void json_groups(const lm_prepost *pp, struct lm_out *o, size_t s)
 static void write_json(const lm_prepost *pp, struct lm_out *o)
 {
 	const struct lm_instrument *inst = pp->inst;
-	size_t ns = inst->n_scales, ng = pp->groups.n;
+	size_t ns = inst->n_scales;
 	static const char *const count_keys[] = {"pre_rows", "post_rows", "pairs", "pre_only",
 						 "post_only", "no_id", "duplicate_id", "other_wave"};
 	lm__out_str(o, "{\"instrument\":");
@@ -196,7 +196,7 @@ static void write_json(const lm_prepost *pp, struct lm_out *o)
 	lm__out_put(o, "{", 1);
 	for (size_t s = 0; s < ns; s++) {
 		const struct lm_scale *scale = &inst->scales[s];
-		const struct summary *all = &pp->sum[s * (ng + 1)];
+		const struct summary *all = summary_at(pp, s, 0);
 		json_key(o, scale->id, s == 0);
 		static const struct field pre[] = {{"n", LM_STAT_PRE_N}, {"mean", LM_STAT_PRE_MEAN}, {"sd", LM_STAT_PRE_SD},
 						   {"alpha", LM_STAT_PRE_ALPHA}, {"alpha_n", LM_STAT_PRE_ALPHA_N}};
@@ -384,7 +384,7 @@ static void write_summary(const lm_prepost *pp, struct lm_out *o)
 	}
 	lm__out_str(o, "\n");
 	for (size_t s = 0; s < inst->n_scales; s++) {
-		const struct summary *all = &pp->sum[s * (ng + 1)];
+		const struct summary *all = summary_at(pp, s, 0);
 		lm__out_str(o, "\n");
 		lm__out_str(o, inst->scales[s].id);
 		lm__out_str(o, ": ");
@@ -442,7 +442,7 @@ static void write_summary(const lm_prepost *pp, struct lm_out *o)
 		text_value(o, all, LM_STAT_RECOVERED);
 		lm__out_str(o, "\n");
 		for (size_t g = 0; g < ng; g++) {
-			const struct summary *gs = &pp->sum[s * (ng + 1) + g + 1];
+			const struct summary *gs = summary_at(pp, s, g + 1);
 			lm__out_str(o, "  group ");
 			lm__out_str(o, lm__names_get(&pp->groups, g));
 			lm__out_str(o, ": n ");

@@ -554,7 +554,7 @@ static const struct summary *summary_of(const lm_prepost *pp, size_t scale, size
 	size_t g = group == LM_NO_INDEX ? 0 : group + 1;
 	if (g > pp->groups.n)
 		return NULL;
-	return &pp->sum[scale * (pp->groups.n + 1) + g];
+	return summary_at(pp, scale, g);
 }
 
 double lm_prepost_stat(const lm_prepost *pp, size_t scale, size_t group, int which)
@@ -590,14 +590,14 @@ double lm_prepost_compare(const lm_prepost *pp, size_t scale, int which)
 {
 	if (!pp || !pp->done || scale >= pp->inst->n_scales || which < 0 || which > LM_COMPARE_HEDGES_G)
 		return NAN;
-	return pp->cmp_v[scale * 5 + (size_t)which];
+	return compare_values(pp, scale)[which];
 }
 
 const char *lm_prepost_compare_reason(const lm_prepost *pp, size_t scale, int which)
 {
 	if (!pp || !pp->done || scale >= pp->inst->n_scales || which < 0 || which > LM_COMPARE_HEDGES_G)
 		return "no such statistic";
-	return pp->cmp_reason[scale * 5 + (size_t)which];
+	return compare_reasons(pp, scale)[which];
 }
 
 size_t lm_prepost_respondent_count(const lm_prepost *pp)
