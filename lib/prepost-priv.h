@@ -107,6 +107,13 @@ struct lm_prepost {
 	const char **cmp_reason;
 };
 
+/* moves to internal.h at merge */
+/* The id of band @p b of a scale, or NULL when b is no band (-1: none). */
+static inline const char *lm__band_id(const struct lm_scale *s, long b)
+{
+	return b >= 0 && (size_t)b < s->n_bands ? s->bands[b].id : NULL;
+}
+
 /* Statistics per summary, and comparisons of two groups per scale. */
 #define LM__N_STATS (LM_STAT_RECOVERED + 1)
 #define LM__N_COMPARE (LM_COMPARE_HEDGES_G + 1)

@@ -1,19 +1,72 @@
 /*
  * libra_measures — pre/post: the writers of an analysis — the whole of it as
- * one JSON document, one CSV row per pair, and a readable text summary.
+ * one JSON document, one CSV row per pair, and a readable text summary. The
+ * document's key names are in prepost-keys.h, shared with the report.
  */
 #include <math.h>
 #include <string.h>
 
 #include "output-priv.h"
+#include "prepost-keys.h"
 #include "prepost-priv.h"
 
-/* ---- writing ---------------------------------------------------------------------------- */
+/* ---- the key names (prepost-keys.h) ------------------------------------------------------ */
 
-static const char *band_id(const struct lm_scale *s, long b)
-{
-	return b >= 0 && (size_t)b < s->n_bands ? s->bands[b].id : NULL;
-}
+const struct lm__stat_key lm__prepost_stat_keys[LM__N_STATS] = {
+	[LM_STAT_PRE_N] = {LM__KEY_PRE, "n"},
+	[LM_STAT_PRE_MEAN] = {LM__KEY_PRE, "mean"},
+	[LM_STAT_PRE_SD] = {LM__KEY_PRE, "sd"},
+	[LM_STAT_POST_N] = {LM__KEY_POST, "n"},
+	[LM_STAT_POST_MEAN] = {LM__KEY_POST, "mean"},
+	[LM_STAT_POST_SD] = {LM__KEY_POST, "sd"},
+	[LM_STAT_PRE_ALPHA] = {LM__KEY_PRE, "alpha"},
+	[LM_STAT_PRE_ALPHA_N] = {LM__KEY_PRE, "alpha_n"},
+	[LM_STAT_POST_ALPHA] = {LM__KEY_POST, "alpha"},
+	[LM_STAT_POST_ALPHA_N] = {LM__KEY_POST, "alpha_n"},
+	[LM_STAT_CHANGE_N] = {LM__KEY_CHANGE, "n"},
+	[LM_STAT_CHANGE_MEAN] = {LM__KEY_CHANGE, "mean"},
+	[LM_STAT_CHANGE_SD] = {LM__KEY_CHANGE, "sd"},
+	[LM_STAT_CHANGE_CI_LOW] = {LM__KEY_CHANGE, LM__CI95},
+	[LM_STAT_CHANGE_CI_HIGH] = {LM__KEY_CHANGE, LM__CI95},
+	[LM_STAT_T] = {LM__KEY_CHANGE, "t"},
+	[LM_STAT_DF] = {LM__KEY_CHANGE, "df"},
+	[LM_STAT_P] = {LM__KEY_CHANGE, "p"},
+	[LM_STAT_DZ] = {LM__KEY_CHANGE, "dz"},
+	[LM_STAT_DAV] = {LM__KEY_CHANGE, "dav"},
+	[LM_STAT_RCI_SD] = {LM__KEY_RCI, "sd_pre"},
+	[LM_STAT_RCI_RELIABILITY] = {LM__KEY_RCI, "reliability"},
+	[LM_STAT_RCI_SDIFF] = {LM__KEY_RCI, "sdiff"},
+	[LM_STAT_IMPROVED] = {LM__KEY_RCI, "improved"},
+	[LM_STAT_DETERIORATED] = {LM__KEY_RCI, "deteriorated"},
+	[LM_STAT_UNCHANGED] = {LM__KEY_RCI, "unchanged"},
+	[LM_STAT_RECOVERED] = {LM__KEY_RCI, "recovered"},
+};
+
+const char *const lm__prepost_count_keys[LM_COUNT_BLANK + 1] = {
+	[LM_COUNT_PRE_ROWS] = "pre_rows",
+	[LM_COUNT_POST_ROWS] = "post_rows",
+	[LM_COUNT_PAIRS] = "pairs",
+	[LM_COUNT_PRE_ONLY] = "pre_only",
+	[LM_COUNT_POST_ONLY] = "post_only",
+	[LM_COUNT_NO_ID] = "no_id",
+	[LM_COUNT_DUPLICATE_ID] = "duplicate_id",
+	[LM_COUNT_OTHER_WAVE] = "other_wave",
+	[LM_COUNT_REJECTED] = "rejected",
+	[LM_COUNT_BLANK] = "blank",
+};
+
+const char *const lm__prepost_compare_keys[LM__N_COMPARE] = {
+	[LM_COMPARE_DIFFERENCE] = "difference",
+	[LM_COMPARE_WELCH_T] = "welch_t",
+	[LM_COMPARE_DF] = "df",
+	[LM_COMPARE_P] = "p",
+	[LM_COMPARE_HEDGES_G] = "hedges_g",
+};
+
+const char *const lm__prepost_pair_keys[LM__N_PAIR_KEYS] = {"pre",      "post",     "change",   "rci",
+							    "reliable", "category", "band_pre", "band_post"};
+
+/* ---- JSON ------------------------------------------------------------------------------- */
 
 static void json_key(struct lm_out *o, const char *key, int first)
 {
@@ -28,54 +81,65 @@ static void json_str(struct lm_out *o, const char *s)
 	lm__out_json_string(o, s, s ? strlen(s) : 0);
 }
 
-/*
- * A group of statistics, each a number or null, then "null_reasons" naming
- * why each null is null. "ci95" stands for the pair [low, high]. The object
- * is left open for the caller to add to and close.
- */
-struct field {
-	const char *key;
-	int which;
-};
-
-static void json_stats(struct lm_out *o, const struct summary *s, const struct field *f, size_t n)
+/* "null_reasons": {KEY: why} for each of the n values that has a reason, if any. */
+static void json_null_reasons(struct lm_out *o, const char *const *key, const char *const *why, size_t n)
 {
-	lm__out_put(o, "{", 1);
-	for (size_t i = 0; i < n; i++) {
-		json_key(o, f[i].key, i == 0);
-		if (f[i].which == LM_STAT_CHANGE_CI_LOW) {
-			lm__out_put(o, "[", 1);
-			lm__out_number(o, s->v[LM_STAT_CHANGE_CI_LOW]);
-			lm__out_put(o, ",", 1);
-			lm__out_number(o, s->v[LM_STAT_CHANGE_CI_HIGH]);
-			lm__out_put(o, "]", 1);
-		} else {
-			lm__out_number(o, s->v[f[i].which]);
-		}
-	}
 	int any = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (!s->why[f[i].which])
+		if (!why[i])
 			continue;
 		if (!any)
-			json_key(o, "null_reasons", 0), lm__out_put(o, "{", 1);
-		json_key(o, f[i].key, !any);
-		json_str(o, s->why[f[i].which]);
+			json_key(o, LM__KEY_NULL_REASONS, 0), lm__out_put(o, "{", 1);
+		json_key(o, key[i], !any);
+		json_str(o, why[i]);
 		any = 1;
 	}
 	if (any)
 		lm__out_put(o, "}", 1);
 }
 
-static const struct field change_fields[] = {
-	{"n", LM_STAT_CHANGE_N}, {"mean", LM_STAT_CHANGE_MEAN}, {"sd", LM_STAT_CHANGE_SD},
-	{"ci95", LM_STAT_CHANGE_CI_LOW}, {"t", LM_STAT_T}, {"df", LM_STAT_DF},
-	{"p", LM_STAT_P}, {"dz", LM_STAT_DZ}, {"dav", LM_STAT_DAV},
-};
+/*
+ * A section of statistics (@p which, in order), each a number or null under
+ * its key (lm__prepost_stat_keys), then "null_reasons" naming why each null
+ * is null. "ci95" stands for the pair [low, high]. The object is left open
+ * for the caller to add to and close.
+ */
+#define MAX_FIELDS 9
+static void json_stats(struct lm_out *o, const struct summary *s, const int *which, size_t n)
+{
+	const char *key[MAX_FIELDS], *why[MAX_FIELDS];
+	lm__out_put(o, "{", 1);
+	for (size_t i = 0; i < n; i++) {
+		key[i] = lm__prepost_stat_keys[which[i]].key;
+		why[i] = s->why[which[i]];
+		json_key(o, key[i], i == 0);
+		if (which[i] == LM_STAT_CHANGE_CI_LOW) {
+			lm__out_put(o, "[", 1);
+			lm__out_number(o, s->v[LM_STAT_CHANGE_CI_LOW]);
+			lm__out_put(o, ",", 1);
+			lm__out_number(o, s->v[LM_STAT_CHANGE_CI_HIGH]);
+			lm__out_put(o, "]", 1);
+		} else {
+			lm__out_number(o, s->v[which[i]]);
+		}
+	}
+	json_null_reasons(o, key, why, n);
+}
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+static const int pre_fields[] = {LM_STAT_PRE_N, LM_STAT_PRE_MEAN, LM_STAT_PRE_SD, LM_STAT_PRE_ALPHA,
+				 LM_STAT_PRE_ALPHA_N};
+static const int post_fields[] = {LM_STAT_POST_N, LM_STAT_POST_MEAN, LM_STAT_POST_SD, LM_STAT_POST_ALPHA,
+				  LM_STAT_POST_ALPHA_N};
+static const int change_fields[] = {LM_STAT_CHANGE_N, LM_STAT_CHANGE_MEAN, LM_STAT_CHANGE_SD,
+				    LM_STAT_CHANGE_CI_LOW, LM_STAT_T, LM_STAT_DF, LM_STAT_P, LM_STAT_DZ, LM_STAT_DAV};
+static const int rci_fields[] = {LM_STAT_RCI_SD, LM_STAT_RCI_RELIABILITY, LM_STAT_RCI_SDIFF, LM_STAT_IMPROVED,
+				 LM_STAT_DETERIORATED, LM_STAT_UNCHANGED, LM_STAT_RECOVERED};
 
 static void json_change(struct lm_out *o, const struct summary *s)
 {
-	json_stats(o, s, change_fields, sizeof(change_fields) / sizeof(change_fields[0]));
+	json_stats(o, s, change_fields, N_OF(change_fields));
 	lm__out_put(o, "}", 1);
 }
 
@@ -95,7 +159,7 @@ static void json_bands(const lm_prepost *pp, struct lm_out *o, size_t s)
 	size_t ns = pp->inst->n_scales, nb = scale->n_bands;
 	lm__out_put(o, "{", 1);
 	for (int wave = 0; wave < 2; wave++) {
-		json_key(o, wave ? "post" : "pre", wave == 0);
+		json_key(o, wave ? LM__KEY_POST : LM__KEY_PRE, wave == 0);
 		lm__out_put(o, "{", 1);
 		for (size_t b = 0; b < nb; b++) {
 			unsigned long n = 0;
@@ -109,7 +173,7 @@ static void json_bands(const lm_prepost *pp, struct lm_out *o, size_t s)
 		lm__out_put(o, "}", 1);
 	}
 	/* Every pre x post combination, zeros included, so the table is complete. */
-	json_key(o, "transitions", 0);
+	json_key(o, LM__KEY_TRANSITIONS, 0);
 	lm__out_put(o, "[", 1);
 	for (size_t from = 0; from < nb; from++)
 		for (size_t to = 0; to < nb; to++) {
@@ -118,11 +182,11 @@ static void json_bands(const lm_prepost *pp, struct lm_out *o, size_t s)
 				n += pp->w[0].band[pp->pre_row[i] * ns + s] == (signed char)from &&
 				     pp->w[1].band[pp->post_row[i] * ns + s] == (signed char)to;
 			lm__out_put(o, from || to ? ",{" : "{", from || to ? 2 : 1);
-			json_key(o, "from", 1);
+			json_key(o, LM__KEY_FROM, 1);
 			json_str(o, scale->bands[from].id);
-			json_key(o, "to", 0);
+			json_key(o, LM__KEY_TO, 0);
 			json_str(o, scale->bands[to].id);
-			json_key(o, "n", 0);
+			json_key(o, LM__KEY_N, 0);
 			lm__out_count(o, n);
 			lm__out_put(o, "}", 1);
 		}
@@ -137,15 +201,15 @@ static void json_groups(const lm_prepost *pp, struct lm_out *o, size_t s)
 		const struct summary *sum = summary_at(pp, s, g + 1);
 		json_key(o, lm__names_get(&pp->groups, g), g == 0);
 		lm__out_put(o, "{", 1);
-		json_key(o, "n", 1);
+		json_key(o, LM__KEY_N, 1);
 		lm__out_number(o, sum->v[LM_STAT_CHANGE_N]);
-		json_key(o, "change", 0);
+		json_key(o, LM__KEY_CHANGE, 0);
 		json_change(o, sum);
 		lm__out_put(o, "}", 1);
 	}
-	json_key(o, "comparison", ng == 0);
+	json_key(o, LM__KEY_COMPARISON, ng == 0);
 	lm__out_put(o, "{", 1);
-	json_key(o, "groups", 1);
+	json_key(o, LM__KEY_GROUPS, 1);
 	lm__out_put(o, "[", 1);
 	for (size_t g = 0; g < ng && g < 2; g++) {
 		if (g)
@@ -153,133 +217,110 @@ static void json_groups(const lm_prepost *pp, struct lm_out *o, size_t s)
 		json_str(o, lm__names_get(&pp->groups, g));
 	}
 	lm__out_put(o, "]", 1);
-	static const char *const keys[] = {"difference", "welch_t", "df", "p", "hedges_g"};
 	const double *v = compare_values(pp, s);
-	const char *const *why = compare_reasons(pp, s);
-	for (int k = 0; k < 5; k++) {
-		json_key(o, keys[k], 0);
+	for (int k = 0; k < LM__N_COMPARE; k++) {
+		json_key(o, lm__prepost_compare_keys[k], 0);
 		lm__out_number(o, v[k]);
 	}
-	int any = 0;
-	for (int k = 0; k < 5; k++) {
-		if (!why[k])
-			continue;
-		if (!any)
-			json_key(o, "null_reasons", 0), lm__out_put(o, "{", 1);
-		json_key(o, keys[k], !any);
-		json_str(o, why[k]);
-		any = 1;
-	}
-	if (any)
-		lm__out_put(o, "}", 1);
+	json_null_reasons(o, lm__prepost_compare_keys, compare_reasons(pp, s), LM__N_COMPARE);
 	lm__out_put(o, "}}", 2);
+}
+
+/* A respondent's results on one scale: lm__prepost_pair_keys. */
+static void json_pair(const lm_prepost *pp, struct lm_out *o, size_t i, size_t s)
+{
+	const struct lm_scale *scale = &pp->inst->scales[s];
+	double a = lm_prepost_respondent_score(pp, i, s, 0), b = lm_prepost_respondent_score(pp, i, s, 1);
+	struct change c = pair_change(pp, i, s);
+	const double num[] = {a, b, b - a, c.rci};
+	const char *text[] = {lm_reliable_name(c.reliable), lm_category_name(c.category),
+			      lm__band_id(scale, lm_prepost_respondent_band(pp, i, s, 0)),
+			      lm__band_id(scale, lm_prepost_respondent_band(pp, i, s, 1))};
+	lm__out_put(o, "{", 1);
+	for (size_t k = 0; k < LM__N_PAIR_KEYS; k++) {
+		json_key(o, lm__prepost_pair_keys[k], k == 0);
+		if (k < 4)
+			lm__out_number(o, num[k]);
+		else
+			json_str(o, text[k - 4]);
+	}
+	lm__out_put(o, "}", 1);
 }
 
 static void write_json(const lm_prepost *pp, struct lm_out *o)
 {
 	const struct lm_instrument *inst = pp->inst;
 	size_t ns = inst->n_scales;
-	static const char *const count_keys[] = {"pre_rows", "post_rows", "pairs", "pre_only",
-						 "post_only", "no_id", "duplicate_id", "other_wave"};
-	lm__out_str(o, "{\"instrument\":");
+	lm__out_put(o, "{", 1);
+	json_key(o, LM__KEY_INSTRUMENT, 1);
 	json_str(o, inst->id);
-	json_key(o, "library_version", 0);
+	json_key(o, LM__KEY_LIBRARY_VERSION, 0);
 	json_str(o, LM_VERSION_STRING);
-	json_key(o, "counts", 0);
+	json_key(o, LM__KEY_COUNTS, 0);
 	lm__out_put(o, "{", 1);
 	for (int k = 0; k <= LM_COUNT_OTHER_WAVE; k++) {
-		json_key(o, count_keys[k], k == 0);
+		json_key(o, lm__prepost_count_keys[k], k == 0);
 		lm__out_count(o, pp->counts[k]);
 	}
 	lm__out_put(o, "}", 1);
-	json_key(o, "scales", 0);
+	json_key(o, LM__KEY_SCALES, 0);
 	lm__out_put(o, "{", 1);
 	for (size_t s = 0; s < ns; s++) {
 		const struct lm_scale *scale = &inst->scales[s];
 		const struct summary *all = summary_at(pp, s, 0);
 		json_key(o, scale->id, s == 0);
-		static const struct field pre[] = {{"n", LM_STAT_PRE_N}, {"mean", LM_STAT_PRE_MEAN}, {"sd", LM_STAT_PRE_SD},
-						   {"alpha", LM_STAT_PRE_ALPHA}, {"alpha_n", LM_STAT_PRE_ALPHA_N}};
-		static const struct field post[] = {{"n", LM_STAT_POST_N}, {"mean", LM_STAT_POST_MEAN},
-						    {"sd", LM_STAT_POST_SD}, {"alpha", LM_STAT_POST_ALPHA},
-						    {"alpha_n", LM_STAT_POST_ALPHA_N}};
 		lm__out_put(o, "{", 1);
-		json_key(o, "pre", 1);
-		json_stats(o, all, pre, 5);
+		json_key(o, LM__KEY_PRE, 1);
+		json_stats(o, all, pre_fields, N_OF(pre_fields));
 		lm__out_put(o, "}", 1);
-		json_key(o, "post", 0);
-		json_stats(o, all, post, 5);
+		json_key(o, LM__KEY_POST, 0);
+		json_stats(o, all, post_fields, N_OF(post_fields));
 		lm__out_put(o, "}", 1);
-		json_key(o, "change", 0);
+		json_key(o, LM__KEY_CHANGE, 0);
 		json_change(o, all);
-		json_key(o, "rci", 0);
-		static const struct field rci[] = {{"sd_pre", LM_STAT_RCI_SD},
-						   {"reliability", LM_STAT_RCI_RELIABILITY},
-						   {"sdiff", LM_STAT_RCI_SDIFF},
-						   {"improved", LM_STAT_IMPROVED},
-						   {"deteriorated", LM_STAT_DETERIORATED},
-						   {"unchanged", LM_STAT_UNCHANGED},
-						   {"recovered", LM_STAT_RECOVERED}};
+		json_key(o, LM__KEY_RCI, 0);
 		/* The sources sit beside the numbers they explain. */
-		json_stats(o, all, rci, 7);
-		json_key(o, "reliability_source", 0);
+		json_stats(o, all, rci_fields, N_OF(rci_fields));
+		json_key(o, LM__KEY_RELIABILITY_SOURCE, 0);
 		json_str(o, source_name(pp->rel_source[s]));
-		json_key(o, "sd_source", 0);
+		json_key(o, LM__KEY_SD_SOURCE, 0);
 		json_str(o, isnan(pp->rci_sd) ? "sd_pre" : "override");
 		lm__out_put(o, "}", 1);
 		if (!isnan(scale->cutoff)) {
-			json_key(o, "clinical_cutoff", 0);
+			json_key(o, LM__KEY_CLINICAL_CUTOFF, 0);
 			lm__out_number(o, scale->cutoff);
 		}
 		if (scale->n_bands) {
-			json_key(o, "bands", 0);
+			json_key(o, LM__KEY_BANDS, 0);
 			json_bands(pp, o, s);
 		}
 		if (pp->group_column) {
-			json_key(o, "groups", 0);
+			json_key(o, LM__KEY_GROUPS, 0);
 			json_groups(pp, o, s);
 		}
 		lm__out_put(o, "}", 1);
 	}
 	lm__out_put(o, "}", 1);
-	json_key(o, "respondents", 0);
+	json_key(o, LM__KEY_RESPONDENTS, 0);
 	lm__out_put(o, "[", 1);
 	for (size_t i = 0; i < pp->n_pairs; i++) {
 		lm__out_put(o, i ? ",\n{" : "\n{", i ? 3 : 2);
-		json_key(o, "id", 1);
+		json_key(o, LM__KEY_ID, 1);
 		json_str(o, lm_prepost_respondent_id(pp, i));
-		json_key(o, "group", 0);
+		json_key(o, LM__KEY_GROUP, 0);
 		json_str(o, lm_prepost_respondent_group(pp, i));
-		json_key(o, "scales", 0);
+		json_key(o, LM__KEY_SCALES, 0);
 		lm__out_put(o, "{", 1);
 		for (size_t s = 0; s < ns; s++) {
-			const struct lm_scale *scale = &inst->scales[s];
-			double a = lm_prepost_respondent_score(pp, i, s, 0), b = lm_prepost_respondent_score(pp, i, s, 1);
-			struct change c = pair_change(pp, i, s);
-			json_key(o, scale->id, s == 0);
-			lm__out_put(o, "{", 1);
-			json_key(o, "pre", 1);
-			lm__out_number(o, a);
-			json_key(o, "post", 0);
-			lm__out_number(o, b);
-			json_key(o, "change", 0);
-			lm__out_number(o, b - a);
-			json_key(o, "rci", 0);
-			lm__out_number(o, c.rci);
-			json_key(o, "reliable", 0);
-			json_str(o, lm_reliable_name(c.reliable));
-			json_key(o, "category", 0);
-			json_str(o, lm_category_name(c.category));
-			json_key(o, "band_pre", 0);
-			json_str(o, band_id(scale, lm_prepost_respondent_band(pp, i, s, 0)));
-			json_key(o, "band_post", 0);
-			json_str(o, band_id(scale, lm_prepost_respondent_band(pp, i, s, 1)));
-			lm__out_put(o, "}", 1);
+			json_key(o, inst->scales[s].id, s == 0);
+			json_pair(pp, o, i, s);
 		}
 		lm__out_put(o, "}}", 2);
 	}
 	lm__out_str(o, "\n]}\n");
 }
+
+/* ---- CSV -------------------------------------------------------------------------------- */
 
 static void csv_text(struct lm_out *o, const char *s)
 {
@@ -300,18 +341,18 @@ static void put_field(struct lm_out *o, const char *text)
 static void write_csv(const lm_prepost *pp, struct lm_out *o)
 {
 	const struct lm_instrument *inst = pp->inst;
-	static const char *const cols[] = {"pre", "post", "change", "rci", "reliable", "category", "band_pre", "band_post"};
-	lm__out_str(o, "id");
+	/* The columns are named as the JSON document's keys. */
+	lm__out_str(o, LM__KEY_ID);
 	if (pp->group_column)
-		lm__out_str(o, ",group");
+		lm__out_str(o, "," LM__KEY_GROUP);
 	for (size_t s = 0; s < inst->n_scales; s++)
-		for (size_t c = 0; c < 8; c++) {
+		for (size_t c = 0; c < LM__N_PAIR_KEYS; c++) {
 			if (c >= 6 && !inst->scales[s].n_bands)
 				continue;
 			lm__out_put(o, ",", 1);
 			lm__out_str(o, inst->scales[s].id);
 			lm__out_put(o, "_", 1);
-			lm__out_str(o, cols[c]);
+			lm__out_str(o, lm__prepost_pair_keys[c]);
 		}
 	lm__out_put(o, "\n", 1);
 	size_t ns = inst->n_scales;
@@ -340,35 +381,104 @@ static void write_csv(const lm_prepost *pp, struct lm_out *o)
 			put_field(o, lm_reliable_name(c.reliable));
 			put_field(o, lm_category_name(c.category));
 			if (scale->n_bands) {
-				put_field(o, band_id(scale, pp->w[0].band[pre + s]));
-				put_field(o, band_id(scale, pp->w[1].band[post + s]));
+				put_field(o, lm__band_id(scale, pp->w[0].band[pre + s]));
+				put_field(o, lm__band_id(scale, pp->w[1].band[post + s]));
 			}
 		}
 		lm__out_put_inline(o, "\n", 1);
 	}
 }
 
-/* "12.3" or "n/a (reason)" for the readable summary; p-values below .001 as "< 0.001". */
-static void text_value(struct lm_out *o, const struct summary *s, int which)
+/* ---- the readable summary ------------------------------------------------------------------ */
+
+/*
+ * "12.3" or "n/a (reason)"; with @p is_p, values below .001 as "< 0.001".
+ * Rounded to three decimals: this is for reading, the JSON has every digit.
+ */
+static void text_value(struct lm_out *o, double v, const char *why, int is_p)
 {
 	char num[32];
-	if (which == LM_STAT_P && s->v[which] < 0.001) {
+	if (is_p && v < 0.001) {
 		lm__out_str(o, "< 0.001");
-	} else if (isfinite(s->v[which])) {
-		lm__out_put(o, num, lm_format_number(num, sizeof(num), round(s->v[which] * 1000) / 1000));
+	} else if (isfinite(v)) {
+		lm__out_put(o, num, lm_format_number(num, sizeof(num), round(v * 1000) / 1000));
 	} else {
 		lm__out_str(o, "n/a (");
-		lm__out_str(o, s->why[which] ? s->why[which] : "not computed");
+		lm__out_str(o, why ? why : "not computed");
 		lm__out_str(o, ")");
 	}
 }
+
+/* A run of the summary: each value after its text. */
+struct text_field {
+	const char *before;
+	int which; /* an lm_prepost_stat, or an lm_prepost_compare in the comparison line */
+};
+
+static void text_fields(struct lm_out *o, const struct text_field *f, size_t n, const double *v,
+			const char *const *why, int p)
+{
+	for (size_t i = 0; i < n; i++) {
+		lm__out_str(o, f[i].before);
+		text_value(o, v[f[i].which], why[f[i].which], f[i].which == p);
+	}
+}
+
+static void summary_fields(struct lm_out *o, const struct summary *s, const struct text_field *f, size_t n)
+{
+	text_fields(o, f, n, s->v, s->why, LM_STAT_P);
+}
+
+/* A scale's lines, up to the reliability; then its source, the SD and its origin, and the rest. */
+static const struct text_field scale_fields[] = {
+	{"\n  pairs with both scores: ", LM_STAT_CHANGE_N},
+	{"\n  pre mean ", LM_STAT_PRE_MEAN},
+	{" (SD ", LM_STAT_PRE_SD},
+	{"), post mean ", LM_STAT_POST_MEAN},
+	{" (SD ", LM_STAT_POST_SD},
+	{")\n  change ", LM_STAT_CHANGE_MEAN},
+	{", 95% CI ", LM_STAT_CHANGE_CI_LOW},
+	{" to ", LM_STAT_CHANGE_CI_HIGH},
+	{"; paired t ", LM_STAT_T},
+	{", df ", LM_STAT_DF},
+	{", p ", LM_STAT_P},
+	{"\n  effect size d_z ", LM_STAT_DZ},
+	{", d_av ", LM_STAT_DAV},
+	{"\n  alpha pre ", LM_STAT_PRE_ALPHA},
+	{" (n ", LM_STAT_PRE_ALPHA_N},
+	{"), post ", LM_STAT_POST_ALPHA},
+	{" (n ", LM_STAT_POST_ALPHA_N},
+	{")\n  reliable change (reliability ", LM_STAT_RCI_RELIABILITY},
+};
+static const struct text_field rci_sd_field[] = {{", SD ", LM_STAT_RCI_SD}};
+static const struct text_field rci_fields_text[] = {
+	{", S_diff ", LM_STAT_RCI_SDIFF},
+	{"): improved ", LM_STAT_IMPROVED},
+	{", unchanged ", LM_STAT_UNCHANGED},
+	{", deteriorated ", LM_STAT_DETERIORATED},
+	{", recovered ", LM_STAT_RECOVERED},
+};
+static const struct text_field group_fields[] = {
+	{": n ", LM_STAT_CHANGE_N},
+	{", change ", LM_STAT_CHANGE_MEAN},
+	{" (SD ", LM_STAT_CHANGE_SD},
+	{"), p ", LM_STAT_P},
+};
+static const struct text_field compare_fields[] = {
+	{") ", LM_COMPARE_DIFFERENCE},
+	{"; Welch t ", LM_COMPARE_WELCH_T},
+	{", df ", LM_COMPARE_DF},
+	{", p ", LM_COMPARE_P},
+	{", Hedges' g ", LM_COMPARE_HEDGES_G},
+};
+
+static const char *const count_names[] = {"pre rows", "post rows", "pairs", "pre only",
+					  "post only", "no id", "duplicate id", "other wave"};
 
 static void write_summary(const lm_prepost *pp, struct lm_out *o)
 {
 	const struct lm_instrument *inst = pp->inst;
 	size_t ng = pp->groups.n;
-	static const char *const count_names[] = {"pre rows", "post rows", "pairs", "pre only",
-						  "post only", "no id", "duplicate id", "other wave"};
 	lm__out_str(o, inst->name);
 	lm__out_str(o, " (");
 	lm__out_str(o, inst->id);
@@ -385,97 +495,31 @@ static void write_summary(const lm_prepost *pp, struct lm_out *o)
 	lm__out_str(o, "\n");
 	for (size_t s = 0; s < inst->n_scales; s++) {
 		const struct summary *all = summary_at(pp, s, 0);
+		const char *source = source_name(pp->rel_source[s]);
 		lm__out_str(o, "\n");
 		lm__out_str(o, inst->scales[s].id);
 		lm__out_str(o, ": ");
 		lm__out_str(o, inst->scales[s].label);
-		lm__out_str(o, "\n  pairs with both scores: ");
-		text_value(o, all, LM_STAT_CHANGE_N);
-		lm__out_str(o, "\n  pre mean ");
-		text_value(o, all, LM_STAT_PRE_MEAN);
-		lm__out_str(o, " (SD ");
-		text_value(o, all, LM_STAT_PRE_SD);
-		lm__out_str(o, "), post mean ");
-		text_value(o, all, LM_STAT_POST_MEAN);
-		lm__out_str(o, " (SD ");
-		text_value(o, all, LM_STAT_POST_SD);
-		lm__out_str(o, ")\n  change ");
-		text_value(o, all, LM_STAT_CHANGE_MEAN);
-		lm__out_str(o, ", 95% CI ");
-		text_value(o, all, LM_STAT_CHANGE_CI_LOW);
-		lm__out_str(o, " to ");
-		text_value(o, all, LM_STAT_CHANGE_CI_HIGH);
-		lm__out_str(o, "; paired t ");
-		text_value(o, all, LM_STAT_T);
-		lm__out_str(o, ", df ");
-		text_value(o, all, LM_STAT_DF);
-		lm__out_str(o, ", p ");
-		text_value(o, all, LM_STAT_P);
-		lm__out_str(o, "\n  effect size d_z ");
-		text_value(o, all, LM_STAT_DZ);
-		lm__out_str(o, ", d_av ");
-		text_value(o, all, LM_STAT_DAV);
-		lm__out_str(o, "\n  alpha pre ");
-		text_value(o, all, LM_STAT_PRE_ALPHA);
-		lm__out_str(o, " (n ");
-		text_value(o, all, LM_STAT_PRE_ALPHA_N);
-		lm__out_str(o, "), post ");
-		text_value(o, all, LM_STAT_POST_ALPHA);
-		lm__out_str(o, " (n ");
-		text_value(o, all, LM_STAT_POST_ALPHA_N);
-		lm__out_str(o, ")\n  reliable change (reliability ");
-		text_value(o, all, LM_STAT_RCI_RELIABILITY);
+		summary_fields(o, all, scale_fields, N_OF(scale_fields));
 		lm__out_str(o, " from ");
-		lm__out_str(o, source_name(pp->rel_source[s]) ? source_name(pp->rel_source[s]) : "nowhere");
-		lm__out_str(o, ", SD ");
-		text_value(o, all, LM_STAT_RCI_SD);
+		lm__out_str(o, source ? source : "nowhere");
+		summary_fields(o, all, rci_sd_field, N_OF(rci_sd_field));
 		lm__out_str(o, isnan(pp->rci_sd) ? " of pre scores" : " given");
-		lm__out_str(o, ", S_diff ");
-		text_value(o, all, LM_STAT_RCI_SDIFF);
-		lm__out_str(o, "): improved ");
-		text_value(o, all, LM_STAT_IMPROVED);
-		lm__out_str(o, ", unchanged ");
-		text_value(o, all, LM_STAT_UNCHANGED);
-		lm__out_str(o, ", deteriorated ");
-		text_value(o, all, LM_STAT_DETERIORATED);
-		lm__out_str(o, ", recovered ");
-		text_value(o, all, LM_STAT_RECOVERED);
+		summary_fields(o, all, rci_fields_text, N_OF(rci_fields_text));
 		lm__out_str(o, "\n");
 		for (size_t g = 0; g < ng; g++) {
-			const struct summary *gs = summary_at(pp, s, g + 1);
 			lm__out_str(o, "  group ");
 			lm__out_str(o, lm__names_get(&pp->groups, g));
-			lm__out_str(o, ": n ");
-			text_value(o, gs, LM_STAT_CHANGE_N);
-			lm__out_str(o, ", change ");
-			text_value(o, gs, LM_STAT_CHANGE_MEAN);
-			lm__out_str(o, " (SD ");
-			text_value(o, gs, LM_STAT_CHANGE_SD);
-			lm__out_str(o, "), p ");
-			text_value(o, gs, LM_STAT_P);
+			summary_fields(o, summary_at(pp, s, g + 1), group_fields, N_OF(group_fields));
 			lm__out_str(o, "\n");
 		}
 		if (ng == 2) {
-			struct summary c;
-			static const int map[] = {LM_STAT_CHANGE_MEAN, LM_STAT_T, LM_STAT_DF, LM_STAT_P, LM_STAT_DZ};
-			for (int k = 0; k < 5; k++) {
-				c.v[map[k]] = pp->cmp_v[s * 5 + (size_t)k];
-				c.why[map[k]] = pp->cmp_reason[s * 5 + (size_t)k];
-			}
 			lm__out_str(o, "  difference in change (");
 			lm__out_str(o, lm__names_get(&pp->groups, 0));
 			lm__out_str(o, " - ");
 			lm__out_str(o, lm__names_get(&pp->groups, 1));
-			lm__out_str(o, ") ");
-			text_value(o, &c, LM_STAT_CHANGE_MEAN);
-			lm__out_str(o, "; Welch t ");
-			text_value(o, &c, LM_STAT_T);
-			lm__out_str(o, ", df ");
-			text_value(o, &c, LM_STAT_DF);
-			lm__out_str(o, ", p ");
-			text_value(o, &c, LM_STAT_P);
-			lm__out_str(o, ", Hedges' g ");
-			text_value(o, &c, LM_STAT_DZ);
+			text_fields(o, compare_fields, N_OF(compare_fields), compare_values(pp, s),
+				    compare_reasons(pp, s), LM_COMPARE_P);
 			lm__out_str(o, "\n");
 		}
 	}
