@@ -352,7 +352,8 @@ static long duplicates(lm_prepost *pp, struct wave *w, const char *wave_name, lm
 			snprintf(rows + used, sizeof(rows) - used, " and %zu more", j - i - 20);
 		size_t first = refs[i].first;
 		lm__error(err, LM_EDATA, w->name, w->line[first], 0,
-			  "id \"%s\" occurs %zu times in the %s wave, at data rows %s; fix the data, or leave them unpaired with --on-duplicate exclude",
+			  "id \"%s\" occurs %zu times in the %s wave, at data rows %s; fix the data, or leave them "
+			  "unpaired (duplicates policy: exclude)",
 			  w->text.p + w->id[first], j - i, wave_name, rows);
 		i = j;
 	}

@@ -213,7 +213,7 @@ static void test_problems_reported(void **state)
 			    "4, 5)");
 	assert_string_equal(lm_error_text(err, 1),
 			    "before:4: id \"P0003\" occurs 2 times in the pre wave, at data rows 4 (line 4), 10 (line "
-			    "10); fix the data, or leave them unpaired with --on-duplicate exclude");
+			    "10); fix the data, or leave them unpaired (duplicates policy: exclude)");
 	assert_int_equal(lm_prepost_count(pp, LM_COUNT_PRE_ROWS), 50);
 	assert_int_equal(lm_prepost_count(pp, LM_COUNT_POST_ROWS), 50);
 	assert_int_equal(lm_prepost_count(pp, LM_COUNT_REJECTED), 1);
