@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prepost-keys.h"
 #include "report-html.h"
 
 int lm_report_new(lm_report **out, const lm_prepost *pp)
@@ -121,7 +122,7 @@ static void key_push(struct key *k, const char *seg)
 static struct key scale_key(const char *scale, const char *a, const char *b, const char *c)
 {
 	struct key k = {{0}, 0, 0};
-	key_push(&k, "scales");
+	key_push(&k, LM__KEY_SCALES);
 	key_push(&k, scale);
 	if (a)
 		key_push(&k, a);
@@ -129,6 +130,21 @@ static struct key scale_key(const char *scale, const char *a, const char *b, con
 		key_push(&k, b);
 	if (a && b && c)
 		key_push(&k, c);
+	return k;
+}
+
+/*
+ * The place of statistic @p which of scale @p sid: in the scale's sections,
+ * or, with @p group, in that group's "change" (which holds the change
+ * statistics only). The ends of the CI are the elements of "ci95".
+ */
+static struct key stat_key(const char *sid, const char *group, int which)
+{
+	const struct lm__stat_key *sk = &lm__prepost_stat_keys[which];
+	struct key k = group ? scale_key(sid, LM__KEY_GROUPS, group, sk->section) : scale_key(sid, sk->section, NULL, NULL);
+	key_push(&k, sk->key);
+	if (which == LM_STAT_CHANGE_CI_LOW || which == LM_STAT_CHANGE_CI_HIGH)
+		key_push(&k, which == LM_STAT_CHANGE_CI_LOW ? "0" : "1");
 	return k;
 }
 
@@ -269,7 +285,7 @@ static void means_row(struct scale_ctx *c, size_t g)
 	else
 		esc(o, gname);
 	put(o, "</th>");
-	struct key kn = overall ? scale_key(sid, "change", "n", NULL) : scale_key(sid, "groups", gname, "n");
+	struct key kn = overall ? stat_key(sid, NULL, LM_STAT_CHANGE_N) : scale_key(sid, LM__KEY_GROUPS, gname, LM__KEY_N);
 	put(o, "<td>");
 	stat(o, &kn, st(c->r, c->s, g, LM_STAT_CHANGE_N), NULL, K_COUNT);
 	put(o, "</td>");
@@ -277,7 +293,7 @@ static void means_row(struct scale_ctx *c, size_t g)
 		int wm = wave ? LM_STAT_POST_MEAN : LM_STAT_PRE_MEAN, wsd = wave ? LM_STAT_POST_SD : LM_STAT_PRE_SD;
 		int wn = wave ? LM_STAT_POST_N : LM_STAT_PRE_N;
 		double m = st(c->r, c->s, g, wm), sd = st(c->r, c->s, g, wsd), lo, hi;
-		struct key km = scale_key(sid, wave ? "post" : "pre", "mean", NULL);
+		struct key km = stat_key(sid, NULL, wm);
 		mean_ci(m, sd, st(c->r, c->s, g, wn), &lo, &hi);
 		put(o, "<td>");
 		stat(o, overall ? &km : NULL, m, why(c->r, c->s, g, wm), K_NUM);
@@ -285,22 +301,8 @@ static void means_row(struct scale_ctx *c, size_t g)
 		ci_pair(o, NULL, NULL, lo, hi);
 		put(o, ")</span></td>");
 	}
-	struct key kc = overall ? scale_key(sid, "change", "mean", NULL) : scale_key(sid, "groups", gname, "change"),
-		   klo, khi, kp;
-	if (!overall) {
-		key_push(&kc, "mean");
-		klo = scale_key(sid, "groups", gname, "change");
-		key_push(&klo, "ci95");
-		khi = klo;
-		key_push(&klo, "0");
-		key_push(&khi, "1");
-		kp = scale_key(sid, "groups", gname, "change");
-		key_push(&kp, "p");
-	} else {
-		klo = scale_key(sid, "change", "ci95", "0");
-		khi = scale_key(sid, "change", "ci95", "1");
-		kp = scale_key(sid, "change", "p", NULL);
-	}
+	struct key kc = stat_key(sid, gname, LM_STAT_CHANGE_MEAN), kp = stat_key(sid, gname, LM_STAT_P);
+	struct key klo = stat_key(sid, gname, LM_STAT_CHANGE_CI_LOW), khi = stat_key(sid, gname, LM_STAT_CHANGE_CI_HIGH);
 	put(o, "<td>");
 	stat(o, &kc, st(c->r, c->s, g, LM_STAT_CHANGE_MEAN), why(c->r, c->s, g, LM_STAT_CHANGE_MEAN), K_NUM);
 	put(o, " <span class=\"ci\">(");
@@ -396,8 +398,8 @@ static void bands_tables(struct scale_ctx *c)
 		for (size_t j = 0; j < nb; j++) {
 			char idx[32];
 			lm_format_number(idx, sizeof(idx), (double)(i * nb + j));
-			struct key k2 = scale_key(sid, "bands", "transitions", idx);
-			key_push(&k2, "n");
+			struct key k2 = scale_key(sid, LM__KEY_BANDS, LM__KEY_TRANSITIONS, idx);
+			key_push(&k2, LM__KEY_N);
 			put(o, "<td>");
 			cell(o, &k2, k->counts, k->cell_item[i * nb + j], m);
 			put(o, "</td>");
@@ -414,7 +416,6 @@ static void categories_table(struct scale_ctx *c)
 	const char *sid = c->scale->id;
 	/* In the order of LM__CAT_*. */
 	static const int which[] = {LM_STAT_IMPROVED, LM_STAT_UNCHANGED, LM_STAT_DETERIORATED, LM_STAT_RECOVERED};
-	static const char *const keys[] = {"improved", "unchanged", "deteriorated", "recovered"};
 	static const char *const names[] = {"Reliably improved", "No reliable change", "Reliably deteriorated",
 					    "of whom recovered (crossed the cut-off)"};
 	put(o, "<table><caption>Reliable change (Jacobson &amp; Truax 1991)</caption>"
@@ -423,7 +424,7 @@ static void categories_table(struct scale_ctx *c)
 		put(o, "<tr><th scope=\"row\">");
 		put(o, names[k]);
 		put(o, "</th><td>");
-		struct key kk = scale_key(sid, "rci", keys[k], NULL);
+		struct key kk = stat_key(sid, NULL, which[k]);
 		if (cells->cat[k] == LM_NO_INDEX)
 			stat(o, NULL, NAN, why(c->r, c->s, LM_NO_INDEX, which[k]), K_COUNT);
 		else
@@ -431,7 +432,7 @@ static void categories_table(struct scale_ctx *c)
 		put(o, "</td></tr>\n");
 	}
 	put(o, "</table>\n<p class=\"note\">Reliability ");
-	struct key kr = scale_key(sid, "rci", "reliability", NULL), ks = scale_key(sid, "rci", "sdiff", NULL);
+	struct key kr = stat_key(sid, NULL, LM_STAT_RCI_RELIABILITY), ks = stat_key(sid, NULL, LM_STAT_RCI_SDIFF);
 	double sdiff = st(c->r, c->s, LM_NO_INDEX, LM_STAT_RCI_SDIFF);
 	if (rci_hidden(c)) {
 		hidden(o, &kr, LM__CELL_SMALL, c->r->min_cell);
@@ -473,9 +474,9 @@ static void words(struct scale_ctx *c)
 	const char *sid = c->scale->id;
 	double mean = st(c->r, c->s, LM_NO_INDEX, LM_STAT_CHANGE_MEAN), n = st(c->r, c->s, LM_NO_INDEX, LM_STAT_CHANGE_N);
 	double p = st(c->r, c->s, LM_NO_INDEX, LM_STAT_P), dz = st(c->r, c->s, LM_NO_INDEX, LM_STAT_DZ);
-	struct key km = scale_key(sid, "change", "mean", NULL), kn = scale_key(sid, "change", "n", NULL);
-	struct key klo = scale_key(sid, "change", "ci95", "0"), khi = scale_key(sid, "change", "ci95", "1");
-	struct key kp = scale_key(sid, "change", "p", NULL), kd = scale_key(sid, "change", "dz", NULL);
+	struct key km = stat_key(sid, NULL, LM_STAT_CHANGE_MEAN), kn = stat_key(sid, NULL, LM_STAT_CHANGE_N);
+	struct key klo = stat_key(sid, NULL, LM_STAT_CHANGE_CI_LOW), khi = stat_key(sid, NULL, LM_STAT_CHANGE_CI_HIGH);
+	struct key kp = stat_key(sid, NULL, LM_STAT_P), kd = stat_key(sid, NULL, LM_STAT_DZ);
 	put(o, "<p class=\"words\">");
 	if (!isfinite(mean)) {
 		put(o, "The average change could not be computed");
@@ -530,22 +531,22 @@ static void change_table(struct scale_ctx *c)
 	struct lm_out *o = c->o;
 	const char *sid = c->scale->id;
 	static const struct {
-		const char *name, *key;
+		const char *name;
 		int which;
 		enum kind kind;
 	} rows[] = {
-		{"Pairs with both scores", "n", LM_STAT_CHANGE_N, K_COUNT},
-		{"Mean change (post \xe2\x88\x92 pre)", "mean", LM_STAT_CHANGE_MEAN, K_NUM},
-		{"SD of change", "sd", LM_STAT_CHANGE_SD, K_NUM},
-		{"Paired t", "t", LM_STAT_T, K_NUM},
-		{"Degrees of freedom", "df", LM_STAT_DF, K_NUM},
-		{"p (two-sided)", "p", LM_STAT_P, K_P},
-		{"Effect size d<sub>z</sub> (mean change / SD of change)", "dz", LM_STAT_DZ, K_NUM},
-		{"Effect size d<sub>av</sub> (mean change / mean of pre and post SDs)", "dav", LM_STAT_DAV, K_NUM},
+		{"Pairs with both scores", LM_STAT_CHANGE_N, K_COUNT},
+		{"Mean change (post \xe2\x88\x92 pre)", LM_STAT_CHANGE_MEAN, K_NUM},
+		{"SD of change", LM_STAT_CHANGE_SD, K_NUM},
+		{"Paired t", LM_STAT_T, K_NUM},
+		{"Degrees of freedom", LM_STAT_DF, K_NUM},
+		{"p (two-sided)", LM_STAT_P, K_P},
+		{"Effect size d<sub>z</sub> (mean change / SD of change)", LM_STAT_DZ, K_NUM},
+		{"Effect size d<sub>av</sub> (mean change / mean of pre and post SDs)", LM_STAT_DAV, K_NUM},
 	};
 	put(o, "<table><caption>Paired test and effect sizes</caption>\n");
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		struct key k = scale_key(sid, "change", rows[i].key, NULL);
+		struct key k = stat_key(sid, NULL, rows[i].which);
 		put(o, "<tr><th scope=\"row\">");
 		put(o, rows[i].name);
 		put(o, "</th><td>");
@@ -558,8 +559,7 @@ static void change_table(struct scale_ctx *c)
 	       "<th scope=\"col\">Rows</th></tr>\n");
 	for (int w = 0; w < 2; w++) {
 		int wa = w ? LM_STAT_POST_ALPHA : LM_STAT_PRE_ALPHA, wn = w ? LM_STAT_POST_ALPHA_N : LM_STAT_PRE_ALPHA_N;
-		struct key ka = scale_key(sid, w ? "post" : "pre", "alpha", NULL);
-		struct key kn = scale_key(sid, w ? "post" : "pre", "alpha_n", NULL);
+		struct key ka = stat_key(sid, NULL, wa), kn = stat_key(sid, NULL, wn);
 		put(o, w ? "<tr><th scope=\"row\">Post</th><td>" : "<tr><th scope=\"row\">Pre</th><td>");
 		if (alpha_hidden(c, w))
 			hidden(o, &ka, LM__CELL_SMALL, c->r->min_cell);
@@ -583,7 +583,6 @@ static void comparison(struct scale_ctx *c)
 		       "(see above).</p>\n");
 		return;
 	}
-	static const char *const keys[] = {"difference", "welch_t", "df", "p", "hedges_g"};
 	static const char *const names[] = {"Difference in mean change", "Welch's t", "Degrees of freedom",
 					    "p (two-sided)", "Hedges' g"};
 	put(o, "<table><caption>Change compared between the groups (");
@@ -591,13 +590,13 @@ static void comparison(struct scale_ctx *c)
 	put(o, " minus ");
 	esc(o, lm_prepost_group_name(c->r->pp, 1));
 	put(o, ")</caption>\n");
-	for (int k = 0; k < 5; k++) {
-		struct key kk = scale_key(sid, "groups", "comparison", keys[k]);
+	for (int k = 0; k <= LM_COMPARE_HEDGES_G; k++) {
+		struct key kk = scale_key(sid, LM__KEY_GROUPS, LM__KEY_COMPARISON, lm__prepost_compare_keys[k]);
 		put(o, "<tr><th scope=\"row\">");
 		put(o, names[k]);
 		put(o, "</th><td>");
 		stat(o, &kk, lm_prepost_compare(c->r->pp, c->s, k), lm_prepost_compare_reason(c->r->pp, c->s, k),
-		     k == 3 ? K_P : K_NUM);
+		     k == LM_COMPARE_P ? K_P : K_NUM);
 		put(o, "</td></tr>\n");
 	}
 	put(o, "</table>\n");
@@ -668,11 +667,11 @@ static void meta_row(struct lm_out *o, const char *name, const char *value)
 	put(o, "</dd>\n");
 }
 
-static void count_item(struct lm_out *o, const lm_report *r, const char *label, const char *key, int which)
+static void count_item(struct lm_out *o, const lm_report *r, const char *label, int which)
 {
 	struct key k = {{0}, 0, 0};
-	key_push(&k, "counts");
-	key_push(&k, key);
+	key_push(&k, LM__KEY_COUNTS);
+	key_push(&k, lm__prepost_count_keys[which]);
 	put(o, label);
 	put(o, " ");
 	stat(o, &k, (double)lm_prepost_count(r->pp, which), NULL, K_COUNT);
@@ -716,18 +715,18 @@ static void write_html(const lm_report *r, struct lm_out *o, const struct lm__sc
 		meta_row(o, "Data file", r->pre_name);
 	}
 	put(o, "<dt>Respondents</dt><dd>");
-	count_item(o, r, "pairs", "pairs", LM_COUNT_PAIRS);
+	count_item(o, r, "pairs", LM_COUNT_PAIRS);
 	put(o, "; unmatched: ");
-	count_item(o, r, "pre only", "pre_only", LM_COUNT_PRE_ONLY);
+	count_item(o, r, "pre only", LM_COUNT_PRE_ONLY);
 	put(o, ", ");
-	count_item(o, r, "post only", "post_only", LM_COUNT_POST_ONLY);
+	count_item(o, r, "post only", LM_COUNT_POST_ONLY);
 	put(o, "; excluded rows: ");
-	count_item(o, r, "no id", "no_id", LM_COUNT_NO_ID);
+	count_item(o, r, "no id", LM_COUNT_NO_ID);
 	put(o, ", ");
-	count_item(o, r, "duplicate id", "duplicate_id", LM_COUNT_DUPLICATE_ID);
+	count_item(o, r, "duplicate id", LM_COUNT_DUPLICATE_ID);
 	if (lm_prepost_count(r->pp, LM_COUNT_OTHER_WAVE)) {
 		put(o, ", ");
-		count_item(o, r, "other wave", "other_wave", LM_COUNT_OTHER_WAVE);
+		count_item(o, r, "other wave", LM_COUNT_OTHER_WAVE);
 	}
 	put(o, "</dd>\n");
 	size_t ng = lm_prepost_group_count(r->pp), unnamed = 0;
