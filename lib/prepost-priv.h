@@ -9,6 +9,7 @@
 #define LM_PREPOST_PRIV_H
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "internal.h"
@@ -33,6 +34,14 @@ int lm__prepost_grouped(const lm_prepost *pp);
 
 /* Count a row of the wave rejected for a bad value. */
 void lm__prepost_add_rejected(lm_prepost *pp, int wave);
+
+/*
+ * Take a reference to an analysis (a report on it holds one), given back with
+ * lm__prepost_unref(): the analysis is freed with its last reference, so the
+ * caller may free it before the report.
+ */
+void lm__prepost_ref(const lm_prepost *pp);
+void lm__prepost_unref(const lm_prepost *pp);
 
 /* The end of a run: rc_pre / rc_post are LM_OK, LM_EDATA (bad rows) or another failure of reading. */
 int lm__prepost_finish(lm_prepost *pp, int rc_pre, int rc_post, lm_error *err);
@@ -78,6 +87,8 @@ struct summary {
 };
 
 struct lm_prepost {
+	/* The caller's reference and one per report on it (lm__prepost_ref()). */
+	atomic_size_t refs;
 	const struct lm_instrument *inst;
 	char *id_column, *group_column;
 	lm_table *options; /* reading options to copy to each wave's table, or NULL */

@@ -151,6 +151,7 @@ int lm_prepost_new(lm_prepost **out, const lm_instrument *inst)
 		free(pp);
 		return LM_ENOMEM;
 	}
+	atomic_init(&pp->refs, 1);
 	lm__instrument_ref(inst);
 	pp->inst = inst;
 	pp->reliability = NAN;
@@ -206,7 +207,7 @@ static void results_free(lm_prepost *pp)
 
 void lm_prepost_free(lm_prepost *pp)
 {
-	if (!pp)
+	if (!pp || atomic_fetch_sub(&pp->refs, 1) != 1)
 		return;
 	results_free(pp);
 	free(pp->id_column);
@@ -214,6 +215,26 @@ void lm_prepost_free(lm_prepost *pp)
 	lm_table_free(pp->options);
 	lm_instrument_free(lm__instrument_mutable(pp->inst));
 	free(pp);
+}
+
+/* The analysis a report holds: taken through a const pointer, as lm__instrument_mutable() does. */
+static lm_prepost *mutable_of(const lm_prepost *pp)
+{
+	union {
+		const lm_prepost *c;
+		lm_prepost *m;
+	} u = {.c = pp};
+	return u.m;
+}
+
+void lm__prepost_ref(const lm_prepost *pp)
+{
+	atomic_fetch_add(&mutable_of(pp)->refs, 1);
+}
+
+void lm__prepost_unref(const lm_prepost *pp)
+{
+	lm_prepost_free(mutable_of(pp));
 }
 
 static int set_string(char **dst, const char *s)

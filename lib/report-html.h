@@ -14,8 +14,8 @@
 #include "report-priv.h"
 
 struct lm_report {
-	const lm_prepost *pp;
-	const struct lm_instrument *inst;
+	const lm_prepost *pp;              /* a reference of the report's own (lm__prepost_ref()) */
+	const struct lm_instrument *inst;  /* the analysis's */
 	unsigned long min_cell;
 	char *pre_name, *post_name;
 };

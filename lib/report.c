@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "prepost-keys.h"
+#include "prepost-priv.h"
 #include "report-html.h"
 
 int lm_report_new(lm_report **out, const lm_prepost *pp)
@@ -30,7 +31,8 @@ int lm_report_new(lm_report **out, const lm_prepost *pp)
 	lm_report *r = calloc(1, sizeof(*r));
 	if (!r)
 		return LM_ENOMEM;
-	lm__instrument_ref(inst);
+	/* The report holds the analysis, which holds the instrument. */
+	lm__prepost_ref(pp);
 	r->pp = pp;
 	r->inst = inst;
 	r->min_cell = 5;
@@ -42,7 +44,7 @@ void lm_report_free(lm_report *r)
 {
 	if (!r)
 		return;
-	lm_instrument_free(lm__instrument_mutable(r->inst));
+	lm__prepost_unref(r->pp);
 	free(r->pre_name);
 	free(r->post_name);
 	free(r);

@@ -13,7 +13,8 @@
  * print them as null with that reason, never as a number.
  *
  * Thread safety: an analysis is used by one thread at a time; it keeps its
- * own reference to the instrument.
+ * own reference to the instrument, and each report on it keeps one to the
+ * analysis.
  */
 #ifndef LIBRA_MEASURES_PREPOST_H
 #define LIBRA_MEASURES_PREPOST_H
@@ -110,7 +111,13 @@ enum lm_category {
  */
 LM_EXPORT LM_NODISCARD int lm_prepost_new(lm_prepost **out, const lm_instrument *inst);
 
-/** Free an analysis. Accepts NULL. @since 0.1 */
+/**
+ * Give back the caller's reference to an analysis. A report on it
+ * (lm_report_new()) holds one of its own, so the analysis is freed when the
+ * last of them is gone: the caller may free it before its reports (since
+ * 0.3). Accepts NULL.
+ * @since 0.1
+ */
 LM_EXPORT void lm_prepost_free(lm_prepost *pp);
 
 /** The instrument this analysis scores (borrowed; lives as long as the analysis). @since 0.1 */
