@@ -50,12 +50,12 @@ struct lm__stat_key {
 };
 #define LM__CI95 "ci95"
 
-/* Indexed by enum lm_prepost_stat. */
-extern const struct lm__stat_key lm__prepost_stat_keys[LM_STAT_RECOVERED + 1];
-/* Indexed by enum lm_prepost_count; the document has those up to LM_COUNT_OTHER_WAVE. */
-extern const char *const lm__prepost_count_keys[LM_COUNT_BLANK + 1];
-/* Indexed by enum lm_prepost_compare. */
-extern const char *const lm__prepost_compare_keys[LM_COMPARE_HEDGES_G + 1];
+/* Indexed by enum lm_prepost_stat_kind. */
+extern const struct lm__stat_key lm__prepost_stat_keys[LM_PREPOST_STAT_RECOVERED + 1];
+/* Indexed by enum lm_prepost_count_kind; the document has those up to LM_PREPOST_COUNT_OTHER_WAVE. */
+extern const char *const lm__prepost_count_keys[LM_PREPOST_COUNT_BLANK + 1];
+/* Indexed by enum lm_prepost_compare_kind. */
+extern const char *const lm__prepost_compare_keys[LM_PREPOST_COMPARE_HEDGES_G + 1];
 /* A pair's results on one scale, in order: its keys in the JSON document, and the
  * suffixes of its columns in the CSV (SCALE_pre, ...); the last two only on banded scales. */
 #define LM__N_PAIR_KEYS 8

@@ -82,8 +82,8 @@ struct wave {
 };
 
 struct summary {
-	double v[LM_STAT_RECOVERED + 1];
-	const char *why[LM_STAT_RECOVERED + 1];
+	double v[LM_PREPOST_STAT_RECOVERED + 1];
+	const char *why[LM_PREPOST_STAT_RECOVERED + 1];
 };
 
 struct lm_prepost {
@@ -104,7 +104,7 @@ struct lm_prepost {
 	struct lm_hash_key key;
 	struct lm_names groups; /* the group names, in order of first appearance */
 	struct wave w[2];
-	unsigned long counts[LM_COUNT_BLANK + 1];
+	unsigned long counts[LM_PREPOST_COUNT_BLANK + 1];
 
 	/* pairs, in pre order: row indexes into w[0] and w[1] */
 	size_t n_pairs;
@@ -126,8 +126,8 @@ static inline const char *lm__band_id(const struct lm_scale *s, long b)
 }
 
 /* Statistics per summary, and comparisons of two groups per scale. */
-#define LM__N_STATS (LM_STAT_RECOVERED + 1)
-#define LM__N_COMPARE (LM_COMPARE_HEDGES_G + 1)
+#define LM__N_STATS (LM_PREPOST_STAT_RECOVERED + 1)
+#define LM__N_COMPARE (LM_PREPOST_COMPARE_HEDGES_G + 1)
 
 /*
  * The summary of scale @p s over all pairs (@p g = 0) or over the pairs of

@@ -349,9 +349,9 @@ void lm__prepost_read_tables(lm_prepost *pp, struct read_job *jobs, size_t n, lm
 		} else {
 			read_table(&jobs[k]);
 		}
-		pp->counts[LM_COUNT_REJECTED] += jobs[k].rejected;
-		pp->counts[LM_COUNT_OTHER_WAVE] += jobs[k].other_wave;
-		pp->counts[LM_COUNT_BLANK] += jobs[k].blank;
+		pp->counts[LM_PREPOST_COUNT_REJECTED] += jobs[k].rejected;
+		pp->counts[LM_PREPOST_COUNT_OTHER_WAVE] += jobs[k].other_wave;
+		pp->counts[LM_PREPOST_COUNT_BLANK] += jobs[k].blank;
 	}
 }
 

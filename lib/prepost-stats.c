@@ -98,38 +98,38 @@ static void change_stats(const struct change_moments *m, struct summary *out)
 	const struct lm_moments *pre = &m->pre, *post = &m->post, *ch = &m->ch;
 	const char *few = "fewer than 2 pairs with a score at both waves";
 	const char *none = "no pair with a score at both waves";
-	put(out, LM_STAT_PRE_N, (double)pre->n, NULL);
-	put(out, LM_STAT_POST_N, (double)post->n, NULL);
-	put(out, LM_STAT_CHANGE_N, (double)ch->n, NULL);
-	put(out, LM_STAT_PRE_MEAN, pre->mean, pre->n ? NULL : none);
-	put(out, LM_STAT_POST_MEAN, post->mean, post->n ? NULL : none);
-	put(out, LM_STAT_CHANGE_MEAN, ch->mean, ch->n ? NULL : none);
+	put(out, LM_PREPOST_STAT_PRE_N, (double)pre->n, NULL);
+	put(out, LM_PREPOST_STAT_POST_N, (double)post->n, NULL);
+	put(out, LM_PREPOST_STAT_CHANGE_N, (double)ch->n, NULL);
+	put(out, LM_PREPOST_STAT_PRE_MEAN, pre->mean, pre->n ? NULL : none);
+	put(out, LM_PREPOST_STAT_POST_MEAN, post->mean, post->n ? NULL : none);
+	put(out, LM_PREPOST_STAT_CHANGE_MEAN, ch->mean, ch->n ? NULL : none);
 	double sd_pre = lm__moments_sd(pre), sd_post = lm__moments_sd(post), sd = lm__moments_sd(ch);
-	put(out, LM_STAT_PRE_SD, sd_pre, pre->n < 2 ? few : NULL);
-	put(out, LM_STAT_POST_SD, sd_post, post->n < 2 ? few : NULL);
-	put(out, LM_STAT_CHANGE_SD, sd, ch->n < 2 ? few : NULL);
+	put(out, LM_PREPOST_STAT_PRE_SD, sd_pre, pre->n < 2 ? few : NULL);
+	put(out, LM_PREPOST_STAT_POST_SD, sd_post, post->n < 2 ? few : NULL);
+	put(out, LM_PREPOST_STAT_CHANGE_SD, sd, ch->n < 2 ? few : NULL);
 	double n = (double)ch->n, df = n - 1;
 	if (ch->n < 2) {
-		static const int stats[] = {LM_STAT_CHANGE_CI_LOW, LM_STAT_CHANGE_CI_HIGH, LM_STAT_T, LM_STAT_DF,
-					    LM_STAT_P, LM_STAT_DZ, LM_STAT_DAV};
+		static const int stats[] = {LM_PREPOST_STAT_CHANGE_CI_LOW, LM_PREPOST_STAT_CHANGE_CI_HIGH, LM_PREPOST_STAT_T, LM_PREPOST_STAT_DF,
+					    LM_PREPOST_STAT_P, LM_PREPOST_STAT_DZ, LM_PREPOST_STAT_DAV};
 		for (size_t k = 0; k < sizeof(stats) / sizeof(stats[0]); k++)
 			put(out, stats[k], NAN, few);
 		return;
 	}
-	put(out, LM_STAT_DF, df, NULL);
+	put(out, LM_PREPOST_STAT_DF, df, NULL);
 	double se = sd / sqrt(n);
 	double half = lm_stat_t_quantile(0.975, df) * se;
-	put(out, LM_STAT_CHANGE_CI_LOW, ch->mean - half, NULL);
-	put(out, LM_STAT_CHANGE_CI_HIGH, ch->mean + half, NULL);
+	put(out, LM_PREPOST_STAT_CHANGE_CI_LOW, ch->mean - half, NULL);
+	put(out, LM_PREPOST_STAT_CHANGE_CI_HIGH, ch->mean + half, NULL);
 	/* A zero SD leaves these undefined; one that overflowed (infinite) leaves
 	 * them too large to compute, not zero. */
 	const char *flat = sd == 0 ? "zero variance of change" : NULL;
 	double t = isfinite(se) ? ch->mean / se : NAN;
-	put(out, LM_STAT_T, t, flat);
-	put(out, LM_STAT_P, isfinite(t) ? lm__t_two_sided(t, df) : NAN, flat);
-	put(out, LM_STAT_DZ, isfinite(sd) ? ch->mean / sd : NAN, flat);
+	put(out, LM_PREPOST_STAT_T, t, flat);
+	put(out, LM_PREPOST_STAT_P, isfinite(t) ? lm__t_two_sided(t, df) : NAN, flat);
+	put(out, LM_PREPOST_STAT_DZ, isfinite(sd) ? ch->mean / sd : NAN, flat);
 	double sd_av = (sd_pre + sd_post) / 2;
-	put(out, LM_STAT_DAV, isfinite(sd_av) ? ch->mean / sd_av : NAN,
+	put(out, LM_PREPOST_STAT_DAV, isfinite(sd_av) ? ch->mean / sd_av : NAN,
 	    sd_av == 0 ? "zero variance at both waves" : NULL);
 }
 
@@ -148,7 +148,7 @@ static void reliable_change(lm_prepost *pp, size_t s)
 		source = LM_RELIABILITY_NORMS;
 	}
 	if (isnan(r)) {
-		r = all->v[LM_STAT_PRE_ALPHA];
+		r = all->v[LM_PREPOST_STAT_PRE_ALPHA];
 		source = LM_RELIABILITY_ALPHA_PRE;
 	}
 	const char *rel_why = NULL;
@@ -170,23 +170,23 @@ static void reliable_change(lm_prepost *pp, size_t s)
 		source = LM_RELIABILITY_NONE;
 	}
 	pp->rel_source[s] = source;
-	put(all, LM_STAT_RCI_RELIABILITY, r, rel_why);
+	put(all, LM_PREPOST_STAT_RCI_RELIABILITY, r, rel_why);
 
 	/* The SD: given (never missing or zero), else that of pre scores. */
-	double sd = isnan(pp->rci_sd) ? all->v[LM_STAT_PRE_SD] : pp->rci_sd;
-	put(all, LM_STAT_RCI_SD, sd, isnan(sd) ? all->why[LM_STAT_PRE_SD] : NULL);
+	double sd = isnan(pp->rci_sd) ? all->v[LM_PREPOST_STAT_PRE_SD] : pp->rci_sd;
+	put(all, LM_PREPOST_STAT_RCI_SD, sd, isnan(sd) ? all->why[LM_PREPOST_STAT_PRE_SD] : NULL);
 	const char *sd_why = NULL;
 	if (isnan(sd))
-		sd_why = all->why[LM_STAT_PRE_SD] == OVERFLOW
+		sd_why = all->why[LM_PREPOST_STAT_PRE_SD] == OVERFLOW
 				 ? OVERFLOW
 				 : "no SD of pre scores (fewer than 2 pairs with both scores)";
 	else if (sd == 0)
 		sd_why = "the SD of pre scores is zero";
 
 	double sdiff = sqrt(2.0) * sd * sqrt(1 - r);
-	put(all, LM_STAT_RCI_SDIFF, sdiff > 0 ? sdiff : NAN, rel_why ? rel_why : sd_why);
+	put(all, LM_PREPOST_STAT_RCI_SDIFF, sdiff > 0 ? sdiff : NAN, rel_why ? rel_why : sd_why);
 	/* The pairs' RCIs exist exactly when S_diff is a number. */
-	sdiff = pp->sdiff[s] = all->v[LM_STAT_RCI_SDIFF];
+	sdiff = pp->sdiff[s] = all->v[LM_PREPOST_STAT_RCI_SDIFF];
 
 	int directed = scale->direction != LM_DIRECTION_UNSPECIFIED;
 	int has_cutoff = !isnan(scale->cutoff);
@@ -202,11 +202,11 @@ static void reliable_change(lm_prepost *pp, size_t s)
 		}
 	const char *no_rci = !directed ? "the scale has no direction, so improvement is undefined"
 			     : have ? NULL
-				    : all->why[LM_STAT_RCI_SDIFF];
-	put(all, LM_STAT_IMPROVED, have ? (double)improved : NAN, no_rci);
-	put(all, LM_STAT_DETERIORATED, have ? (double)deteriorated : NAN, no_rci);
-	put(all, LM_STAT_UNCHANGED, have ? (double)unchanged : NAN, no_rci);
-	put(all, LM_STAT_RECOVERED, have && has_cutoff ? (double)recovered : NAN,
+				    : all->why[LM_PREPOST_STAT_RCI_SDIFF];
+	put(all, LM_PREPOST_STAT_IMPROVED, have ? (double)improved : NAN, no_rci);
+	put(all, LM_PREPOST_STAT_DETERIORATED, have ? (double)deteriorated : NAN, no_rci);
+	put(all, LM_PREPOST_STAT_UNCHANGED, have ? (double)unchanged : NAN, no_rci);
+	put(all, LM_PREPOST_STAT_RECOVERED, have && has_cutoff ? (double)recovered : NAN,
 	    !has_cutoff ? "the scale defines no clinical cut-off" : no_rci);
 }
 
@@ -228,10 +228,10 @@ static void compare_groups(lm_prepost *pp, size_t s)
 		return;
 	}
 	const struct summary *a = summary_at(pp, s, 1), *b = summary_at(pp, s, 2);
-	double n0 = a->v[LM_STAT_CHANGE_N], n1 = b->v[LM_STAT_CHANGE_N];
-	double m0 = a->v[LM_STAT_CHANGE_MEAN], m1 = b->v[LM_STAT_CHANGE_MEAN];
-	double s0 = a->v[LM_STAT_CHANGE_SD], s1 = b->v[LM_STAT_CHANGE_SD];
-	put_cmp(v, why, LM_COMPARE_DIFFERENCE, m0 - m1,
+	double n0 = a->v[LM_PREPOST_STAT_CHANGE_N], n1 = b->v[LM_PREPOST_STAT_CHANGE_N];
+	double m0 = a->v[LM_PREPOST_STAT_CHANGE_MEAN], m1 = b->v[LM_PREPOST_STAT_CHANGE_MEAN];
+	double s0 = a->v[LM_PREPOST_STAT_CHANGE_SD], s1 = b->v[LM_PREPOST_STAT_CHANGE_SD];
+	put_cmp(v, why, LM_PREPOST_COMPARE_DIFFERENCE, m0 - m1,
 		!n0 || !n1 ? "a group has no pair with a score at both waves" : NULL);
 	const char *reason = NULL;
 	if (n0 < 2 || n1 < 2)
@@ -239,7 +239,7 @@ static void compare_groups(lm_prepost *pp, size_t s)
 	else if (isnan(m0) || isnan(m1) || isnan(s0) || isnan(s1))
 		reason = OVERFLOW; /* a group's mean or SD overflowed */
 	if (reason) {
-		for (int k = LM_COMPARE_DIFFERENCE + 1; k < LM__N_COMPARE; k++)
+		for (int k = LM_PREPOST_COMPARE_DIFFERENCE + 1; k < LM__N_COMPARE; k++)
 			put_cmp(v, why, k, NAN, reason);
 		return;
 	}
@@ -247,11 +247,11 @@ static void compare_groups(lm_prepost *pp, size_t s)
 	double q0 = s0 * s0 / n0, q1 = s1 * s1 / n1;
 	double t = (m0 - m1) / sqrt(q0 + q1);
 	double df = (q0 + q1) * (q0 + q1) / (q0 * q0 / (n0 - 1) + q1 * q1 / (n1 - 1));
-	put_cmp(v, why, LM_COMPARE_WELCH_T, t, flat);
-	put_cmp(v, why, LM_COMPARE_DF, df, flat);
-	put_cmp(v, why, LM_COMPARE_P, isfinite(t) && isfinite(df) ? lm__t_two_sided(t, df) : NAN, flat);
+	put_cmp(v, why, LM_PREPOST_COMPARE_WELCH_T, t, flat);
+	put_cmp(v, why, LM_PREPOST_COMPARE_DF, df, flat);
+	put_cmp(v, why, LM_PREPOST_COMPARE_P, isfinite(t) && isfinite(df) ? lm__t_two_sided(t, df) : NAN, flat);
 	double pooled = sqrt(((n0 - 1) * s0 * s0 + (n1 - 1) * s1 * s1) / (n0 + n1 - 2));
-	put_cmp(v, why, LM_COMPARE_HEDGES_G, isfinite(pooled) ? (m0 - m1) / pooled * (1 - 3 / (4 * (n0 + n1) - 9)) : NAN,
+	put_cmp(v, why, LM_PREPOST_COMPARE_HEDGES_G, isfinite(pooled) ? (m0 - m1) / pooled * (1 - 3 / (4 * (n0 + n1) - 9)) : NAN,
 		flat ? "zero pooled SD of change" : NULL);
 }
 
@@ -282,8 +282,8 @@ int lm__prepost_analyse(lm_prepost *pp, lm_error *err)
 		for (int k = 0; k < 2; k++) {
 			const char *why;
 			double a = alpha(pp->w[k].item_m[s], scale->n_items, &pp->w[k].total_m[s], &why);
-			put(all, k ? LM_STAT_POST_ALPHA : LM_STAT_PRE_ALPHA, a, why);
-			put(all, k ? LM_STAT_POST_ALPHA_N : LM_STAT_PRE_ALPHA_N, (double)pp->w[k].total_m[s].n, NULL);
+			put(all, k ? LM_PREPOST_STAT_POST_ALPHA : LM_PREPOST_STAT_PRE_ALPHA, a, why);
+			put(all, k ? LM_PREPOST_STAT_POST_ALPHA_N : LM_PREPOST_STAT_PRE_ALPHA_N, (double)pp->w[k].total_m[s].n, NULL);
 		}
 		reliable_change(pp, s);
 		compare_groups(pp, s);

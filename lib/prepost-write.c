@@ -13,54 +13,54 @@
 /* ---- the key names (prepost-keys.h) ------------------------------------------------------ */
 
 const struct lm__stat_key lm__prepost_stat_keys[LM__N_STATS] = {
-	[LM_STAT_PRE_N] = {LM__KEY_PRE, "n"},
-	[LM_STAT_PRE_MEAN] = {LM__KEY_PRE, "mean"},
-	[LM_STAT_PRE_SD] = {LM__KEY_PRE, "sd"},
-	[LM_STAT_POST_N] = {LM__KEY_POST, "n"},
-	[LM_STAT_POST_MEAN] = {LM__KEY_POST, "mean"},
-	[LM_STAT_POST_SD] = {LM__KEY_POST, "sd"},
-	[LM_STAT_PRE_ALPHA] = {LM__KEY_PRE, "alpha"},
-	[LM_STAT_PRE_ALPHA_N] = {LM__KEY_PRE, "alpha_n"},
-	[LM_STAT_POST_ALPHA] = {LM__KEY_POST, "alpha"},
-	[LM_STAT_POST_ALPHA_N] = {LM__KEY_POST, "alpha_n"},
-	[LM_STAT_CHANGE_N] = {LM__KEY_CHANGE, "n"},
-	[LM_STAT_CHANGE_MEAN] = {LM__KEY_CHANGE, "mean"},
-	[LM_STAT_CHANGE_SD] = {LM__KEY_CHANGE, "sd"},
-	[LM_STAT_CHANGE_CI_LOW] = {LM__KEY_CHANGE, LM__CI95},
-	[LM_STAT_CHANGE_CI_HIGH] = {LM__KEY_CHANGE, LM__CI95},
-	[LM_STAT_T] = {LM__KEY_CHANGE, "t"},
-	[LM_STAT_DF] = {LM__KEY_CHANGE, "df"},
-	[LM_STAT_P] = {LM__KEY_CHANGE, "p"},
-	[LM_STAT_DZ] = {LM__KEY_CHANGE, "dz"},
-	[LM_STAT_DAV] = {LM__KEY_CHANGE, "dav"},
-	[LM_STAT_RCI_SD] = {LM__KEY_RCI, "sd_pre"},
-	[LM_STAT_RCI_RELIABILITY] = {LM__KEY_RCI, "reliability"},
-	[LM_STAT_RCI_SDIFF] = {LM__KEY_RCI, "sdiff"},
-	[LM_STAT_IMPROVED] = {LM__KEY_RCI, "improved"},
-	[LM_STAT_DETERIORATED] = {LM__KEY_RCI, "deteriorated"},
-	[LM_STAT_UNCHANGED] = {LM__KEY_RCI, "unchanged"},
-	[LM_STAT_RECOVERED] = {LM__KEY_RCI, "recovered"},
+	[LM_PREPOST_STAT_PRE_N] = {LM__KEY_PRE, "n"},
+	[LM_PREPOST_STAT_PRE_MEAN] = {LM__KEY_PRE, "mean"},
+	[LM_PREPOST_STAT_PRE_SD] = {LM__KEY_PRE, "sd"},
+	[LM_PREPOST_STAT_POST_N] = {LM__KEY_POST, "n"},
+	[LM_PREPOST_STAT_POST_MEAN] = {LM__KEY_POST, "mean"},
+	[LM_PREPOST_STAT_POST_SD] = {LM__KEY_POST, "sd"},
+	[LM_PREPOST_STAT_PRE_ALPHA] = {LM__KEY_PRE, "alpha"},
+	[LM_PREPOST_STAT_PRE_ALPHA_N] = {LM__KEY_PRE, "alpha_n"},
+	[LM_PREPOST_STAT_POST_ALPHA] = {LM__KEY_POST, "alpha"},
+	[LM_PREPOST_STAT_POST_ALPHA_N] = {LM__KEY_POST, "alpha_n"},
+	[LM_PREPOST_STAT_CHANGE_N] = {LM__KEY_CHANGE, "n"},
+	[LM_PREPOST_STAT_CHANGE_MEAN] = {LM__KEY_CHANGE, "mean"},
+	[LM_PREPOST_STAT_CHANGE_SD] = {LM__KEY_CHANGE, "sd"},
+	[LM_PREPOST_STAT_CHANGE_CI_LOW] = {LM__KEY_CHANGE, LM__CI95},
+	[LM_PREPOST_STAT_CHANGE_CI_HIGH] = {LM__KEY_CHANGE, LM__CI95},
+	[LM_PREPOST_STAT_T] = {LM__KEY_CHANGE, "t"},
+	[LM_PREPOST_STAT_DF] = {LM__KEY_CHANGE, "df"},
+	[LM_PREPOST_STAT_P] = {LM__KEY_CHANGE, "p"},
+	[LM_PREPOST_STAT_DZ] = {LM__KEY_CHANGE, "dz"},
+	[LM_PREPOST_STAT_DAV] = {LM__KEY_CHANGE, "dav"},
+	[LM_PREPOST_STAT_RCI_SD] = {LM__KEY_RCI, "sd_pre"},
+	[LM_PREPOST_STAT_RCI_RELIABILITY] = {LM__KEY_RCI, "reliability"},
+	[LM_PREPOST_STAT_RCI_SDIFF] = {LM__KEY_RCI, "sdiff"},
+	[LM_PREPOST_STAT_IMPROVED] = {LM__KEY_RCI, "improved"},
+	[LM_PREPOST_STAT_DETERIORATED] = {LM__KEY_RCI, "deteriorated"},
+	[LM_PREPOST_STAT_UNCHANGED] = {LM__KEY_RCI, "unchanged"},
+	[LM_PREPOST_STAT_RECOVERED] = {LM__KEY_RCI, "recovered"},
 };
 
-const char *const lm__prepost_count_keys[LM_COUNT_BLANK + 1] = {
-	[LM_COUNT_PRE_ROWS] = "pre_rows",
-	[LM_COUNT_POST_ROWS] = "post_rows",
-	[LM_COUNT_PAIRS] = "pairs",
-	[LM_COUNT_PRE_ONLY] = "pre_only",
-	[LM_COUNT_POST_ONLY] = "post_only",
-	[LM_COUNT_NO_ID] = "no_id",
-	[LM_COUNT_DUPLICATE_ID] = "duplicate_id",
-	[LM_COUNT_OTHER_WAVE] = "other_wave",
-	[LM_COUNT_REJECTED] = "rejected",
-	[LM_COUNT_BLANK] = "blank",
+const char *const lm__prepost_count_keys[LM_PREPOST_COUNT_BLANK + 1] = {
+	[LM_PREPOST_COUNT_PRE_ROWS] = "pre_rows",
+	[LM_PREPOST_COUNT_POST_ROWS] = "post_rows",
+	[LM_PREPOST_COUNT_PAIRS] = "pairs",
+	[LM_PREPOST_COUNT_PRE_ONLY] = "pre_only",
+	[LM_PREPOST_COUNT_POST_ONLY] = "post_only",
+	[LM_PREPOST_COUNT_NO_ID] = "no_id",
+	[LM_PREPOST_COUNT_DUPLICATE_ID] = "duplicate_id",
+	[LM_PREPOST_COUNT_OTHER_WAVE] = "other_wave",
+	[LM_PREPOST_COUNT_REJECTED] = "rejected",
+	[LM_PREPOST_COUNT_BLANK] = "blank",
 };
 
 const char *const lm__prepost_compare_keys[LM__N_COMPARE] = {
-	[LM_COMPARE_DIFFERENCE] = "difference",
-	[LM_COMPARE_WELCH_T] = "welch_t",
-	[LM_COMPARE_DF] = "df",
-	[LM_COMPARE_P] = "p",
-	[LM_COMPARE_HEDGES_G] = "hedges_g",
+	[LM_PREPOST_COMPARE_DIFFERENCE] = "difference",
+	[LM_PREPOST_COMPARE_WELCH_T] = "welch_t",
+	[LM_PREPOST_COMPARE_DF] = "df",
+	[LM_PREPOST_COMPARE_P] = "p",
+	[LM_PREPOST_COMPARE_HEDGES_G] = "hedges_g",
 };
 
 const char *const lm__prepost_pair_keys[LM__N_PAIR_KEYS] = {"pre",      "post",     "change",   "rci",
@@ -113,11 +113,11 @@ static void json_stats(struct lm_out *o, const struct summary *s, const int *whi
 		key[i] = lm__prepost_stat_keys[which[i]].key;
 		why[i] = s->why[which[i]];
 		json_key(o, key[i], i == 0);
-		if (which[i] == LM_STAT_CHANGE_CI_LOW) {
+		if (which[i] == LM_PREPOST_STAT_CHANGE_CI_LOW) {
 			lm__out_put(o, "[", 1);
-			lm__out_number(o, s->v[LM_STAT_CHANGE_CI_LOW]);
+			lm__out_number(o, s->v[LM_PREPOST_STAT_CHANGE_CI_LOW]);
 			lm__out_put(o, ",", 1);
-			lm__out_number(o, s->v[LM_STAT_CHANGE_CI_HIGH]);
+			lm__out_number(o, s->v[LM_PREPOST_STAT_CHANGE_CI_HIGH]);
 			lm__out_put(o, "]", 1);
 		} else {
 			lm__out_number(o, s->v[which[i]]);
@@ -128,14 +128,14 @@ static void json_stats(struct lm_out *o, const struct summary *s, const int *whi
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
-static const int pre_fields[] = {LM_STAT_PRE_N, LM_STAT_PRE_MEAN, LM_STAT_PRE_SD, LM_STAT_PRE_ALPHA,
-				 LM_STAT_PRE_ALPHA_N};
-static const int post_fields[] = {LM_STAT_POST_N, LM_STAT_POST_MEAN, LM_STAT_POST_SD, LM_STAT_POST_ALPHA,
-				  LM_STAT_POST_ALPHA_N};
-static const int change_fields[] = {LM_STAT_CHANGE_N, LM_STAT_CHANGE_MEAN, LM_STAT_CHANGE_SD,
-				    LM_STAT_CHANGE_CI_LOW, LM_STAT_T, LM_STAT_DF, LM_STAT_P, LM_STAT_DZ, LM_STAT_DAV};
-static const int rci_fields[] = {LM_STAT_RCI_SD, LM_STAT_RCI_RELIABILITY, LM_STAT_RCI_SDIFF, LM_STAT_IMPROVED,
-				 LM_STAT_DETERIORATED, LM_STAT_UNCHANGED, LM_STAT_RECOVERED};
+static const int pre_fields[] = {LM_PREPOST_STAT_PRE_N, LM_PREPOST_STAT_PRE_MEAN, LM_PREPOST_STAT_PRE_SD, LM_PREPOST_STAT_PRE_ALPHA,
+				 LM_PREPOST_STAT_PRE_ALPHA_N};
+static const int post_fields[] = {LM_PREPOST_STAT_POST_N, LM_PREPOST_STAT_POST_MEAN, LM_PREPOST_STAT_POST_SD, LM_PREPOST_STAT_POST_ALPHA,
+				  LM_PREPOST_STAT_POST_ALPHA_N};
+static const int change_fields[] = {LM_PREPOST_STAT_CHANGE_N, LM_PREPOST_STAT_CHANGE_MEAN, LM_PREPOST_STAT_CHANGE_SD,
+				    LM_PREPOST_STAT_CHANGE_CI_LOW, LM_PREPOST_STAT_T, LM_PREPOST_STAT_DF, LM_PREPOST_STAT_P, LM_PREPOST_STAT_DZ, LM_PREPOST_STAT_DAV};
+static const int rci_fields[] = {LM_PREPOST_STAT_RCI_SD, LM_PREPOST_STAT_RCI_RELIABILITY, LM_PREPOST_STAT_RCI_SDIFF, LM_PREPOST_STAT_IMPROVED,
+				 LM_PREPOST_STAT_DETERIORATED, LM_PREPOST_STAT_UNCHANGED, LM_PREPOST_STAT_RECOVERED};
 
 static void json_change(struct lm_out *o, const struct summary *s)
 {
@@ -202,7 +202,7 @@ static void json_groups(const lm_prepost *pp, struct lm_out *o, size_t s)
 		json_key(o, lm__names_get(&pp->groups, g), g == 0);
 		lm__out_put(o, "{", 1);
 		json_key(o, LM__KEY_N, 1);
-		lm__out_number(o, sum->v[LM_STAT_CHANGE_N]);
+		lm__out_number(o, sum->v[LM_PREPOST_STAT_CHANGE_N]);
 		json_key(o, LM__KEY_CHANGE, 0);
 		json_change(o, sum);
 		lm__out_put(o, "}", 1);
@@ -258,7 +258,7 @@ static void write_json(const lm_prepost *pp, struct lm_out *o)
 	json_str(o, LM_VERSION_STRING);
 	json_key(o, LM__KEY_COUNTS, 0);
 	lm__out_put(o, "{", 1);
-	for (int k = 0; k <= LM_COUNT_OTHER_WAVE; k++) {
+	for (int k = 0; k <= LM_PREPOST_COUNT_OTHER_WAVE; k++) {
 		json_key(o, lm__prepost_count_keys[k], k == 0);
 		lm__out_count(o, pp->counts[k]);
 	}
@@ -412,7 +412,7 @@ static void text_value(struct lm_out *o, double v, const char *why, int is_p)
 /* A run of the summary: each value after its text. */
 struct text_field {
 	const char *before;
-	int which; /* an lm_prepost_stat, or an lm_prepost_compare in the comparison line */
+	int which; /* an lm_prepost_stat_kind, or an lm_prepost_compare_kind in the comparison line */
 };
 
 static void text_fields(struct lm_out *o, const struct text_field *f, size_t n, const double *v,
@@ -426,50 +426,50 @@ static void text_fields(struct lm_out *o, const struct text_field *f, size_t n, 
 
 static void summary_fields(struct lm_out *o, const struct summary *s, const struct text_field *f, size_t n)
 {
-	text_fields(o, f, n, s->v, s->why, LM_STAT_P);
+	text_fields(o, f, n, s->v, s->why, LM_PREPOST_STAT_P);
 }
 
 /* A scale's lines, up to the reliability; then its source, the SD and its origin, and the rest. */
 static const struct text_field scale_fields[] = {
-	{"\n  pairs with both scores: ", LM_STAT_CHANGE_N},
-	{"\n  pre mean ", LM_STAT_PRE_MEAN},
-	{" (SD ", LM_STAT_PRE_SD},
-	{"), post mean ", LM_STAT_POST_MEAN},
-	{" (SD ", LM_STAT_POST_SD},
-	{")\n  change ", LM_STAT_CHANGE_MEAN},
-	{", 95% CI ", LM_STAT_CHANGE_CI_LOW},
-	{" to ", LM_STAT_CHANGE_CI_HIGH},
-	{"; paired t ", LM_STAT_T},
-	{", df ", LM_STAT_DF},
-	{", p ", LM_STAT_P},
-	{"\n  effect size d_z ", LM_STAT_DZ},
-	{", d_av ", LM_STAT_DAV},
-	{"\n  alpha pre ", LM_STAT_PRE_ALPHA},
-	{" (n ", LM_STAT_PRE_ALPHA_N},
-	{"), post ", LM_STAT_POST_ALPHA},
-	{" (n ", LM_STAT_POST_ALPHA_N},
-	{")\n  reliable change (reliability ", LM_STAT_RCI_RELIABILITY},
+	{"\n  pairs with both scores: ", LM_PREPOST_STAT_CHANGE_N},
+	{"\n  pre mean ", LM_PREPOST_STAT_PRE_MEAN},
+	{" (SD ", LM_PREPOST_STAT_PRE_SD},
+	{"), post mean ", LM_PREPOST_STAT_POST_MEAN},
+	{" (SD ", LM_PREPOST_STAT_POST_SD},
+	{")\n  change ", LM_PREPOST_STAT_CHANGE_MEAN},
+	{", 95% CI ", LM_PREPOST_STAT_CHANGE_CI_LOW},
+	{" to ", LM_PREPOST_STAT_CHANGE_CI_HIGH},
+	{"; paired t ", LM_PREPOST_STAT_T},
+	{", df ", LM_PREPOST_STAT_DF},
+	{", p ", LM_PREPOST_STAT_P},
+	{"\n  effect size d_z ", LM_PREPOST_STAT_DZ},
+	{", d_av ", LM_PREPOST_STAT_DAV},
+	{"\n  alpha pre ", LM_PREPOST_STAT_PRE_ALPHA},
+	{" (n ", LM_PREPOST_STAT_PRE_ALPHA_N},
+	{"), post ", LM_PREPOST_STAT_POST_ALPHA},
+	{" (n ", LM_PREPOST_STAT_POST_ALPHA_N},
+	{")\n  reliable change (reliability ", LM_PREPOST_STAT_RCI_RELIABILITY},
 };
-static const struct text_field rci_sd_field[] = {{", SD ", LM_STAT_RCI_SD}};
+static const struct text_field rci_sd_field[] = {{", SD ", LM_PREPOST_STAT_RCI_SD}};
 static const struct text_field rci_fields_text[] = {
-	{", S_diff ", LM_STAT_RCI_SDIFF},
-	{"): improved ", LM_STAT_IMPROVED},
-	{", unchanged ", LM_STAT_UNCHANGED},
-	{", deteriorated ", LM_STAT_DETERIORATED},
-	{", recovered ", LM_STAT_RECOVERED},
+	{", S_diff ", LM_PREPOST_STAT_RCI_SDIFF},
+	{"): improved ", LM_PREPOST_STAT_IMPROVED},
+	{", unchanged ", LM_PREPOST_STAT_UNCHANGED},
+	{", deteriorated ", LM_PREPOST_STAT_DETERIORATED},
+	{", recovered ", LM_PREPOST_STAT_RECOVERED},
 };
 static const struct text_field group_fields[] = {
-	{": n ", LM_STAT_CHANGE_N},
-	{", change ", LM_STAT_CHANGE_MEAN},
-	{" (SD ", LM_STAT_CHANGE_SD},
-	{"), p ", LM_STAT_P},
+	{": n ", LM_PREPOST_STAT_CHANGE_N},
+	{", change ", LM_PREPOST_STAT_CHANGE_MEAN},
+	{" (SD ", LM_PREPOST_STAT_CHANGE_SD},
+	{"), p ", LM_PREPOST_STAT_P},
 };
 static const struct text_field compare_fields[] = {
-	{") ", LM_COMPARE_DIFFERENCE},
-	{"; Welch t ", LM_COMPARE_WELCH_T},
-	{", df ", LM_COMPARE_DF},
-	{", p ", LM_COMPARE_P},
-	{", Hedges' g ", LM_COMPARE_HEDGES_G},
+	{") ", LM_PREPOST_COMPARE_DIFFERENCE},
+	{"; Welch t ", LM_PREPOST_COMPARE_WELCH_T},
+	{", df ", LM_PREPOST_COMPARE_DF},
+	{", p ", LM_PREPOST_COMPARE_P},
+	{", Hedges' g ", LM_PREPOST_COMPARE_HEDGES_G},
 };
 
 static const char *const count_names[] = {"pre rows", "post rows", "pairs", "pre only",
@@ -483,9 +483,9 @@ static void write_summary(const lm_prepost *pp, struct lm_out *o)
 	lm__out_str(o, " (");
 	lm__out_str(o, inst->id);
 	lm__out_str(o, "): pre/post change\n");
-	for (int k = 0; k <= LM_COUNT_OTHER_WAVE; k++) {
+	for (int k = 0; k <= LM_PREPOST_COUNT_OTHER_WAVE; k++) {
 		char num[32];
-		if (k == LM_COUNT_OTHER_WAVE && !pp->long_form)
+		if (k == LM_PREPOST_COUNT_OTHER_WAVE && !pp->long_form)
 			break;
 		lm__out_str(o, k ? ", " : "");
 		lm__out_str(o, count_names[k]);
@@ -519,7 +519,7 @@ static void write_summary(const lm_prepost *pp, struct lm_out *o)
 			lm__out_str(o, " - ");
 			lm__out_str(o, lm__names_get(&pp->groups, 1));
 			text_fields(o, compare_fields, N_OF(compare_fields), compare_values(pp, s),
-				    compare_reasons(pp, s), LM_COMPARE_P);
+				    compare_reasons(pp, s), LM_PREPOST_COMPARE_P);
 			lm__out_str(o, "\n");
 		}
 	}

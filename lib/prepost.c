@@ -418,9 +418,9 @@ static int pair_up(lm_prepost *pp)
 	for (size_t q = 0; q < post->n; q++)
 		post_only += !post->dup[q] && !used[q];
 	free(used);
-	pp->counts[LM_COUNT_PAIRS] = pp->n_pairs;
-	pp->counts[LM_COUNT_PRE_ONLY] = pre_only;
-	pp->counts[LM_COUNT_POST_ONLY] = post_only;
+	pp->counts[LM_PREPOST_COUNT_PAIRS] = pp->n_pairs;
+	pp->counts[LM_PREPOST_COUNT_PRE_ONLY] = pre_only;
+	pp->counts[LM_PREPOST_COUNT_POST_ONLY] = post_only;
 	return 1;
 }
 
@@ -455,9 +455,9 @@ static int finish(lm_prepost *pp, int read_pre, int read_post, const struct read
 		if (rc != LM_OK && rc != LM_EDATA)
 			return rc;
 	}
-	pp->counts[LM_COUNT_PRE_ROWS] = pp->w[0].rows;
-	pp->counts[LM_COUNT_POST_ROWS] = pp->w[1].rows;
-	pp->counts[LM_COUNT_NO_ID] = pp->w[0].no_id + pp->w[1].no_id;
+	pp->counts[LM_PREPOST_COUNT_PRE_ROWS] = pp->w[0].rows;
+	pp->counts[LM_PREPOST_COUNT_POST_ROWS] = pp->w[1].rows;
+	pp->counts[LM_PREPOST_COUNT_NO_ID] = pp->w[0].no_id + pp->w[1].no_id;
 	/* Under LM_DUPLICATES_EXCLUDE duplicates are counted, not reported as errors.
 	 * One id index at a time: the pre wave's serves only its duplicates; the
 	 * post wave's also the pairing. */
@@ -474,7 +474,7 @@ static int finish(lm_prepost *pp, int read_pre, int read_post, const struct read
 		d1 = duplicates(pp, &pp->w[1], "post", dup_err);
 	if (d0 < 0 || d1 < 0)
 		return lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
-	pp->counts[LM_COUNT_DUPLICATE_ID] = (unsigned long)(d0 + d1);
+	pp->counts[LM_PREPOST_COUNT_DUPLICATE_ID] = (unsigned long)(d0 + d1);
 	if (read_pre != LM_OK || read_post != LM_OK || (d0 + d1 && dup_err))
 		return LM_EDATA;
 	if (!pair_up(pp))
@@ -549,7 +549,7 @@ int lm__prepost_grouped(const lm_prepost *pp)
 void lm__prepost_add_rejected(lm_prepost *pp, int wave)
 {
 	pp->w[wave != 0].rows++;
-	pp->counts[LM_COUNT_REJECTED]++;
+	pp->counts[LM_PREPOST_COUNT_REJECTED]++;
 }
 
 int lm__prepost_finish(lm_prepost *pp, int rc_pre, int rc_post, lm_error *err)
@@ -559,6 +559,11 @@ int lm__prepost_finish(lm_prepost *pp, int rc_pre, int rc_post, lm_error *err)
 
 /* ---- results --------------------------------------------------------------------------- */
 
+size_t lm_prepost_all_groups(void)
+{
+	return LM_PREPOST_ALL_GROUPS;
+}
+
 const lm_instrument *lm_prepost_instrument(const lm_prepost *pp)
 {
 	return pp ? pp->inst : NULL;
@@ -566,14 +571,14 @@ const lm_instrument *lm_prepost_instrument(const lm_prepost *pp)
 
 unsigned long lm_prepost_count(const lm_prepost *pp, int which)
 {
-	return pp && which >= 0 && which <= LM_COUNT_BLANK ? pp->counts[which] : 0;
+	return pp && which >= 0 && which <= LM_PREPOST_COUNT_BLANK ? pp->counts[which] : 0;
 }
 
 static const struct summary *summary_of(const lm_prepost *pp, size_t scale, size_t group)
 {
 	if (!pp || !pp->done || scale >= pp->inst->n_scales)
 		return NULL;
-	size_t g = group == LM_NO_INDEX ? 0 : group + 1;
+	size_t g = group == LM_PREPOST_ALL_GROUPS ? 0 : group + 1;
 	if (g > pp->groups.n)
 		return NULL;
 	return summary_at(pp, scale, g);
@@ -582,13 +587,13 @@ static const struct summary *summary_of(const lm_prepost *pp, size_t scale, size
 double lm_prepost_stat(const lm_prepost *pp, size_t scale, size_t group, int which)
 {
 	const struct summary *s = summary_of(pp, scale, group);
-	return s && which >= 0 && which <= LM_STAT_RECOVERED ? s->v[which] : NAN;
+	return s && which >= 0 && which <= LM_PREPOST_STAT_RECOVERED ? s->v[which] : NAN;
 }
 
 const char *lm_prepost_stat_reason(const lm_prepost *pp, size_t scale, size_t group, int which)
 {
 	const struct summary *s = summary_of(pp, scale, group);
-	if (!s || which < 0 || which > LM_STAT_RECOVERED)
+	if (!s || which < 0 || which > LM_PREPOST_STAT_RECOVERED)
 		return "no such statistic";
 	return s->why[which];
 }
@@ -610,14 +615,14 @@ const char *lm_prepost_group_name(const lm_prepost *pp, size_t g)
 
 double lm_prepost_compare(const lm_prepost *pp, size_t scale, int which)
 {
-	if (!pp || !pp->done || scale >= pp->inst->n_scales || which < 0 || which > LM_COMPARE_HEDGES_G)
+	if (!pp || !pp->done || scale >= pp->inst->n_scales || which < 0 || which > LM_PREPOST_COMPARE_HEDGES_G)
 		return NAN;
 	return compare_values(pp, scale)[which];
 }
 
 const char *lm_prepost_compare_reason(const lm_prepost *pp, size_t scale, int which)
 {
-	if (!pp || !pp->done || scale >= pp->inst->n_scales || which < 0 || which > LM_COMPARE_HEDGES_G)
+	if (!pp || !pp->done || scale >= pp->inst->n_scales || which < 0 || which > LM_PREPOST_COMPARE_HEDGES_G)
 		return "no such statistic";
 	return compare_reasons(pp, scale)[which];
 }

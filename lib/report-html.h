@@ -97,7 +97,7 @@ static inline void xywh(struct lm_out *o, double x, double y, double w, double h
 }
 
 /* A JSON pointer (RFC 6901) to a value of the lm_prepost JSON document. */
-/* A statistic of the whole analysis or of group g (-1: all pairs). */
+/* A statistic of group g, or of all pairs (g = LM_PREPOST_ALL_GROUPS). */
 static inline double st(const lm_report *r, size_t s, size_t g, int which)
 {
 	return lm_prepost_stat(r->pp, s, g, which);
@@ -122,7 +122,7 @@ struct scale_ctx {
  */
 static inline int alpha_hidden(const struct scale_ctx *c, int wave)
 {
-	double n = st(c->r, c->s, LM_NO_INDEX, wave ? LM_STAT_POST_ALPHA_N : LM_STAT_PRE_ALPHA_N);
+	double n = st(c->r, c->s, LM_PREPOST_ALL_GROUPS, wave ? LM_PREPOST_STAT_POST_ALPHA_N : LM_PREPOST_STAT_PRE_ALPHA_N);
 	return isfinite(n) && n > 0 && n < (double)c->r->min_cell;
 }
 

@@ -115,7 +115,7 @@ void lm__report_means_chart(struct scale_ctx *c)
 {
 	struct lm_out *o = c->o;
 	size_t rows[64], nr = 0;
-	rows[nr++] = LM_NO_INDEX;
+	rows[nr++] = LM_PREPOST_ALL_GROUPS;
 	for (size_t g = 0; g < c->ng && nr < 64; g++)
 		if (gshown(c, g))
 			rows[nr++] = g;
@@ -154,18 +154,18 @@ void lm__report_means_chart(struct scale_ctx *c)
 		size_t g = rows[i];
 		double y = top + rowh * (double)i + 8;
 		svg_text(o, left - 8, y + 10, "end", NULL);
-		if (g == LM_NO_INDEX)
+		if (g == LM_PREPOST_ALL_GROUPS)
 			put(o, "All pairs");
 		else
 			esc(o, lm_prepost_group_name(c->r->pp, g));
 		put(o, "</text>\n");
 		for (int wave = 0; wave < 2; wave++) {
-			double m = st(c->r, c->s, g, wave ? LM_STAT_POST_MEAN : LM_STAT_PRE_MEAN);
-			double sd = st(c->r, c->s, g, wave ? LM_STAT_POST_SD : LM_STAT_PRE_SD), a, b;
+			double m = st(c->r, c->s, g, wave ? LM_PREPOST_STAT_POST_MEAN : LM_PREPOST_STAT_PRE_MEAN);
+			double sd = st(c->r, c->s, g, wave ? LM_PREPOST_STAT_POST_SD : LM_PREPOST_STAT_PRE_SD), a, b;
 			double yy = y + (wave ? 14 : 0);
 			if (!isfinite(m))
 				continue;
-			mean_ci(m, sd, st(c->r, c->s, g, wave ? LM_STAT_POST_N : LM_STAT_PRE_N), &a, &b);
+			mean_ci(m, sd, st(c->r, c->s, g, wave ? LM_PREPOST_STAT_POST_N : LM_PREPOST_STAT_PRE_N), &a, &b);
 			const char *col = wave ? "#D55E00" : "#0072B2";
 			if (isfinite(a) && isfinite(b)) {
 				a = fmax(a, lo);
@@ -311,7 +311,7 @@ void lm__report_jt_grid(struct scale_ctx *c)
 	const struct lm__scale_cells *k = c->cells;
 	struct lm_out *o = c->o;
 	double lo = c->scale->min, hi = c->scale->max;
-	double sdiff = st(c->r, c->s, LM_NO_INDEX, LM_STAT_RCI_SDIFF), cut = c->scale->cutoff;
+	double sdiff = st(c->r, c->s, LM_PREPOST_ALL_GROUPS, LM_PREPOST_STAT_RCI_SDIFF), cut = c->scale->cutoff;
 	if (!(hi > lo))
 		return;
 	size_t nc = k->nc;

@@ -145,8 +145,8 @@ static struct key stat_key(const char *sid, const char *group, int which)
 	const struct lm__stat_key *sk = &lm__prepost_stat_keys[which];
 	struct key k = group ? scale_key(sid, LM__KEY_GROUPS, group, sk->section) : scale_key(sid, sk->section, NULL, NULL);
 	key_push(&k, sk->key);
-	if (which == LM_STAT_CHANGE_CI_LOW || which == LM_STAT_CHANGE_CI_HIGH)
-		key_push(&k, which == LM_STAT_CHANGE_CI_LOW ? "0" : "1");
+	if (which == LM_PREPOST_STAT_CHANGE_CI_LOW || which == LM_PREPOST_STAT_CHANGE_CI_HIGH)
+		key_push(&k, which == LM_PREPOST_STAT_CHANGE_CI_LOW ? "0" : "1");
 	return k;
 }
 
@@ -271,7 +271,7 @@ static void ci_pair(struct lm_out *o, const struct key *klo, const struct key *k
 
 static const char *group_label(const struct scale_ctx *c, size_t g)
 {
-	return g == LM_NO_INDEX ? NULL : lm_prepost_group_name(c->r->pp, g);
+	return g == LM_PREPOST_ALL_GROUPS ? NULL : lm_prepost_group_name(c->r->pp, g);
 }
 
 /* One row of the means table: all pairs (g = -1) or a group. */
@@ -280,20 +280,20 @@ static void means_row(struct scale_ctx *c, size_t g)
 	struct lm_out *o = c->o;
 	const char *sid = c->scale->id;
 	const char *gname = group_label(c, g);
-	int overall = g == LM_NO_INDEX;
+	int overall = g == LM_PREPOST_ALL_GROUPS;
 	put(o, "<tr><th scope=\"row\">");
 	if (overall)
 		put(o, "All pairs");
 	else
 		esc(o, gname);
 	put(o, "</th>");
-	struct key kn = overall ? stat_key(sid, NULL, LM_STAT_CHANGE_N) : scale_key(sid, LM__KEY_GROUPS, gname, LM__KEY_N);
+	struct key kn = overall ? stat_key(sid, NULL, LM_PREPOST_STAT_CHANGE_N) : scale_key(sid, LM__KEY_GROUPS, gname, LM__KEY_N);
 	put(o, "<td>");
-	stat(o, &kn, st(c->r, c->s, g, LM_STAT_CHANGE_N), NULL, K_COUNT);
+	stat(o, &kn, st(c->r, c->s, g, LM_PREPOST_STAT_CHANGE_N), NULL, K_COUNT);
 	put(o, "</td>");
 	for (int wave = 0; wave < 2; wave++) {
-		int wm = wave ? LM_STAT_POST_MEAN : LM_STAT_PRE_MEAN, wsd = wave ? LM_STAT_POST_SD : LM_STAT_PRE_SD;
-		int wn = wave ? LM_STAT_POST_N : LM_STAT_PRE_N;
+		int wm = wave ? LM_PREPOST_STAT_POST_MEAN : LM_PREPOST_STAT_PRE_MEAN, wsd = wave ? LM_PREPOST_STAT_POST_SD : LM_PREPOST_STAT_PRE_SD;
+		int wn = wave ? LM_PREPOST_STAT_POST_N : LM_PREPOST_STAT_PRE_N;
 		double m = st(c->r, c->s, g, wm), sd = st(c->r, c->s, g, wsd), lo, hi;
 		struct key km = stat_key(sid, NULL, wm);
 		mean_ci(m, sd, st(c->r, c->s, g, wn), &lo, &hi);
@@ -303,14 +303,14 @@ static void means_row(struct scale_ctx *c, size_t g)
 		ci_pair(o, NULL, NULL, lo, hi);
 		put(o, ")</span></td>");
 	}
-	struct key kc = stat_key(sid, gname, LM_STAT_CHANGE_MEAN), kp = stat_key(sid, gname, LM_STAT_P);
-	struct key klo = stat_key(sid, gname, LM_STAT_CHANGE_CI_LOW), khi = stat_key(sid, gname, LM_STAT_CHANGE_CI_HIGH);
+	struct key kc = stat_key(sid, gname, LM_PREPOST_STAT_CHANGE_MEAN), kp = stat_key(sid, gname, LM_PREPOST_STAT_P);
+	struct key klo = stat_key(sid, gname, LM_PREPOST_STAT_CHANGE_CI_LOW), khi = stat_key(sid, gname, LM_PREPOST_STAT_CHANGE_CI_HIGH);
 	put(o, "<td>");
-	stat(o, &kc, st(c->r, c->s, g, LM_STAT_CHANGE_MEAN), why(c->r, c->s, g, LM_STAT_CHANGE_MEAN), K_NUM);
+	stat(o, &kc, st(c->r, c->s, g, LM_PREPOST_STAT_CHANGE_MEAN), why(c->r, c->s, g, LM_PREPOST_STAT_CHANGE_MEAN), K_NUM);
 	put(o, " <span class=\"ci\">(");
-	ci_pair(o, &klo, &khi, st(c->r, c->s, g, LM_STAT_CHANGE_CI_LOW), st(c->r, c->s, g, LM_STAT_CHANGE_CI_HIGH));
+	ci_pair(o, &klo, &khi, st(c->r, c->s, g, LM_PREPOST_STAT_CHANGE_CI_LOW), st(c->r, c->s, g, LM_PREPOST_STAT_CHANGE_CI_HIGH));
 	put(o, ")</span></td><td>");
-	stat(o, &kp, st(c->r, c->s, g, LM_STAT_P), why(c->r, c->s, g, LM_STAT_P), K_P);
+	stat(o, &kp, st(c->r, c->s, g, LM_PREPOST_STAT_P), why(c->r, c->s, g, LM_PREPOST_STAT_P), K_P);
 	put(o, "</td></tr>\n");
 }
 
@@ -417,7 +417,7 @@ static void categories_table(struct scale_ctx *c)
 	struct lm_out *o = c->o;
 	const char *sid = c->scale->id;
 	/* In the order of LM__CAT_*. */
-	static const int which[] = {LM_STAT_IMPROVED, LM_STAT_UNCHANGED, LM_STAT_DETERIORATED, LM_STAT_RECOVERED};
+	static const int which[] = {LM_PREPOST_STAT_IMPROVED, LM_PREPOST_STAT_UNCHANGED, LM_PREPOST_STAT_DETERIORATED, LM_PREPOST_STAT_RECOVERED};
 	static const char *const names[] = {"Reliably improved", "No reliable change", "Reliably deteriorated",
 					    "of whom recovered (crossed the cut-off)"};
 	put(o, "<table><caption>Reliable change (Jacobson &amp; Truax 1991)</caption>"
@@ -428,14 +428,14 @@ static void categories_table(struct scale_ctx *c)
 		put(o, "</th><td>");
 		struct key kk = stat_key(sid, NULL, which[k]);
 		if (cells->cat[k] == LM_NO_INDEX)
-			stat(o, NULL, NAN, why(c->r, c->s, LM_NO_INDEX, which[k]), K_COUNT);
+			stat(o, NULL, NAN, why(c->r, c->s, LM_PREPOST_ALL_GROUPS, which[k]), K_COUNT);
 		else
 			cell(o, &kk, cells->counts, cells->cat[k], c->r->min_cell);
 		put(o, "</td></tr>\n");
 	}
 	put(o, "</table>\n<p class=\"note\">Reliability ");
-	struct key kr = stat_key(sid, NULL, LM_STAT_RCI_RELIABILITY), ks = stat_key(sid, NULL, LM_STAT_RCI_SDIFF);
-	double sdiff = st(c->r, c->s, LM_NO_INDEX, LM_STAT_RCI_SDIFF);
+	struct key kr = stat_key(sid, NULL, LM_PREPOST_STAT_RCI_RELIABILITY), ks = stat_key(sid, NULL, LM_PREPOST_STAT_RCI_SDIFF);
+	double sdiff = st(c->r, c->s, LM_PREPOST_ALL_GROUPS, LM_PREPOST_STAT_RCI_SDIFF);
 	if (rci_hidden(c)) {
 		hidden(o, &kr, LM__CELL_SMALL, c->r->min_cell);
 		put(o, " (Cronbach's \xce\xb1 at pre, over fewer than ");
@@ -445,8 +445,8 @@ static void categories_table(struct scale_ctx *c)
 		put(o, ".</p>\n");
 		return;
 	}
-	stat(o, &kr, st(c->r, c->s, LM_NO_INDEX, LM_STAT_RCI_RELIABILITY),
-	     why(c->r, c->s, LM_NO_INDEX, LM_STAT_RCI_RELIABILITY), K_ALPHA);
+	stat(o, &kr, st(c->r, c->s, LM_PREPOST_ALL_GROUPS, LM_PREPOST_STAT_RCI_RELIABILITY),
+	     why(c->r, c->s, LM_PREPOST_ALL_GROUPS, LM_PREPOST_STAT_RCI_RELIABILITY), K_ALPHA);
 	switch (lm_prepost_reliability_source(c->r->pp, c->s)) {
 	case LM_RELIABILITY_OVERRIDE: put(o, " (given for this analysis)"); break;
 	case LM_RELIABILITY_NORMS: put(o, " (from the instrument's published norms)"); break;
@@ -454,7 +454,7 @@ static void categories_table(struct scale_ctx *c)
 	default: break;
 	}
 	put(o, ", standard error of the difference ");
-	stat(o, &ks, sdiff, why(c->r, c->s, LM_NO_INDEX, LM_STAT_RCI_SDIFF), K_NUM);
+	stat(o, &ks, sdiff, why(c->r, c->s, LM_PREPOST_ALL_GROUPS, LM_PREPOST_STAT_RCI_SDIFF), K_NUM);
 	if (isfinite(sdiff)) {
 		put(o, ": a change of more than ");
 		stat(o, NULL, LM_RCI_CRITICAL * sdiff, NULL, K_NUM);
@@ -474,17 +474,18 @@ static void words(struct scale_ctx *c)
 {
 	struct lm_out *o = c->o;
 	const char *sid = c->scale->id;
-	double mean = st(c->r, c->s, LM_NO_INDEX, LM_STAT_CHANGE_MEAN), n = st(c->r, c->s, LM_NO_INDEX, LM_STAT_CHANGE_N);
-	double p = st(c->r, c->s, LM_NO_INDEX, LM_STAT_P), dz = st(c->r, c->s, LM_NO_INDEX, LM_STAT_DZ);
-	struct key km = stat_key(sid, NULL, LM_STAT_CHANGE_MEAN), kn = stat_key(sid, NULL, LM_STAT_CHANGE_N);
-	struct key klo = stat_key(sid, NULL, LM_STAT_CHANGE_CI_LOW), khi = stat_key(sid, NULL, LM_STAT_CHANGE_CI_HIGH);
-	struct key kp = stat_key(sid, NULL, LM_STAT_P), kd = stat_key(sid, NULL, LM_STAT_DZ);
+	const size_t all = LM_PREPOST_ALL_GROUPS;
+	double mean = st(c->r, c->s, all, LM_PREPOST_STAT_CHANGE_MEAN), n = st(c->r, c->s, all, LM_PREPOST_STAT_CHANGE_N);
+	double p = st(c->r, c->s, all, LM_PREPOST_STAT_P), dz = st(c->r, c->s, all, LM_PREPOST_STAT_DZ);
+	struct key km = stat_key(sid, NULL, LM_PREPOST_STAT_CHANGE_MEAN), kn = stat_key(sid, NULL, LM_PREPOST_STAT_CHANGE_N);
+	struct key klo = stat_key(sid, NULL, LM_PREPOST_STAT_CHANGE_CI_LOW), khi = stat_key(sid, NULL, LM_PREPOST_STAT_CHANGE_CI_HIGH);
+	struct key kp = stat_key(sid, NULL, LM_PREPOST_STAT_P), kd = stat_key(sid, NULL, LM_PREPOST_STAT_DZ);
 	put(o, "<p class=\"words\">");
 	if (!isfinite(mean)) {
 		put(o, "The average change could not be computed");
-		if (why(c->r, c->s, LM_NO_INDEX, LM_STAT_CHANGE_MEAN)) {
+		if (why(c->r, c->s, LM_PREPOST_ALL_GROUPS, LM_PREPOST_STAT_CHANGE_MEAN)) {
 			put(o, ": ");
-			esc(o, why(c->r, c->s, LM_NO_INDEX, LM_STAT_CHANGE_MEAN));
+			esc(o, why(c->r, c->s, LM_PREPOST_ALL_GROUPS, LM_PREPOST_STAT_CHANGE_MEAN));
 		}
 		put(o, ".</p>\n");
 		return;
@@ -495,8 +496,8 @@ static void words(struct scale_ctx *c)
 	put(o, " points on average (change ");
 	stat(o, &km, mean, NULL, K_NUM);
 	put(o, ", 95 % CI ");
-	ci_pair(o, &klo, &khi, st(c->r, c->s, LM_NO_INDEX, LM_STAT_CHANGE_CI_LOW),
-		st(c->r, c->s, LM_NO_INDEX, LM_STAT_CHANGE_CI_HIGH));
+	ci_pair(o, &klo, &khi, st(c->r, c->s, LM_PREPOST_ALL_GROUPS, LM_PREPOST_STAT_CHANGE_CI_LOW),
+		st(c->r, c->s, LM_PREPOST_ALL_GROUPS, LM_PREPOST_STAT_CHANGE_CI_HIGH));
 	put(o, ") among the ");
 	stat(o, &kn, n, NULL, K_COUNT);
 	put(o, " staff with a score at both waves");
@@ -537,14 +538,14 @@ static void change_table(struct scale_ctx *c)
 		int which;
 		enum kind kind;
 	} rows[] = {
-		{"Pairs with both scores", LM_STAT_CHANGE_N, K_COUNT},
-		{"Mean change (post \xe2\x88\x92 pre)", LM_STAT_CHANGE_MEAN, K_NUM},
-		{"SD of change", LM_STAT_CHANGE_SD, K_NUM},
-		{"Paired t", LM_STAT_T, K_NUM},
-		{"Degrees of freedom", LM_STAT_DF, K_NUM},
-		{"p (two-sided)", LM_STAT_P, K_P},
-		{"Effect size d<sub>z</sub> (mean change / SD of change)", LM_STAT_DZ, K_NUM},
-		{"Effect size d<sub>av</sub> (mean change / mean of pre and post SDs)", LM_STAT_DAV, K_NUM},
+		{"Pairs with both scores", LM_PREPOST_STAT_CHANGE_N, K_COUNT},
+		{"Mean change (post \xe2\x88\x92 pre)", LM_PREPOST_STAT_CHANGE_MEAN, K_NUM},
+		{"SD of change", LM_PREPOST_STAT_CHANGE_SD, K_NUM},
+		{"Paired t", LM_PREPOST_STAT_T, K_NUM},
+		{"Degrees of freedom", LM_PREPOST_STAT_DF, K_NUM},
+		{"p (two-sided)", LM_PREPOST_STAT_P, K_P},
+		{"Effect size d<sub>z</sub> (mean change / SD of change)", LM_PREPOST_STAT_DZ, K_NUM},
+		{"Effect size d<sub>av</sub> (mean change / mean of pre and post SDs)", LM_PREPOST_STAT_DAV, K_NUM},
 	};
 	put(o, "<table><caption>Paired test and effect sizes</caption>\n");
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -552,7 +553,7 @@ static void change_table(struct scale_ctx *c)
 		put(o, "<tr><th scope=\"row\">");
 		put(o, rows[i].name);
 		put(o, "</th><td>");
-		stat(o, &k, st(c->r, c->s, LM_NO_INDEX, rows[i].which), why(c->r, c->s, LM_NO_INDEX, rows[i].which),
+		stat(o, &k, st(c->r, c->s, LM_PREPOST_ALL_GROUPS, rows[i].which), why(c->r, c->s, LM_PREPOST_ALL_GROUPS, rows[i].which),
 		     rows[i].kind);
 		put(o, "</td></tr>\n");
 	}
@@ -560,15 +561,15 @@ static void change_table(struct scale_ctx *c)
 	       "every item answered)</caption><tr><th scope=\"col\">Wave</th><th scope=\"col\">\xce\xb1</th>"
 	       "<th scope=\"col\">Rows</th></tr>\n");
 	for (int w = 0; w < 2; w++) {
-		int wa = w ? LM_STAT_POST_ALPHA : LM_STAT_PRE_ALPHA, wn = w ? LM_STAT_POST_ALPHA_N : LM_STAT_PRE_ALPHA_N;
+		int wa = w ? LM_PREPOST_STAT_POST_ALPHA : LM_PREPOST_STAT_PRE_ALPHA, wn = w ? LM_PREPOST_STAT_POST_ALPHA_N : LM_PREPOST_STAT_PRE_ALPHA_N;
 		struct key ka = stat_key(sid, NULL, wa), kn = stat_key(sid, NULL, wn);
 		put(o, w ? "<tr><th scope=\"row\">Post</th><td>" : "<tr><th scope=\"row\">Pre</th><td>");
 		if (alpha_hidden(c, w))
 			hidden(o, &ka, LM__CELL_SMALL, c->r->min_cell);
 		else
-			stat(o, &ka, st(c->r, c->s, LM_NO_INDEX, wa), why(c->r, c->s, LM_NO_INDEX, wa), K_ALPHA);
+			stat(o, &ka, st(c->r, c->s, LM_PREPOST_ALL_GROUPS, wa), why(c->r, c->s, LM_PREPOST_ALL_GROUPS, wa), K_ALPHA);
 		put(o, "</td><td>");
-		stat(o, &kn, st(c->r, c->s, LM_NO_INDEX, wn), why(c->r, c->s, LM_NO_INDEX, wn), K_COUNT);
+		stat(o, &kn, st(c->r, c->s, LM_PREPOST_ALL_GROUPS, wn), why(c->r, c->s, LM_PREPOST_ALL_GROUPS, wn), K_COUNT);
 		put(o, "</td></tr>\n");
 	}
 	put(o, "</table>\n");
@@ -592,13 +593,13 @@ static void comparison(struct scale_ctx *c)
 	put(o, " minus ");
 	esc(o, lm_prepost_group_name(c->r->pp, 1));
 	put(o, ")</caption>\n");
-	for (int k = 0; k <= LM_COMPARE_HEDGES_G; k++) {
+	for (int k = 0; k <= LM_PREPOST_COMPARE_HEDGES_G; k++) {
 		struct key kk = scale_key(sid, LM__KEY_GROUPS, LM__KEY_COMPARISON, lm__prepost_compare_keys[k]);
 		put(o, "<tr><th scope=\"row\">");
 		put(o, names[k]);
 		put(o, "</th><td>");
 		stat(o, &kk, lm_prepost_compare(c->r->pp, c->s, k), lm_prepost_compare_reason(c->r->pp, c->s, k),
-		     k == LM_COMPARE_P ? K_P : K_NUM);
+		     k == LM_PREPOST_COMPARE_P ? K_P : K_NUM);
 		put(o, "</td></tr>\n");
 	}
 	put(o, "</table>\n");
@@ -607,7 +608,7 @@ static void comparison(struct scale_ctx *c)
 /* Whether scale s rests on enough pairs to show anything. */
 static int scale_shown(const lm_report *r, size_t s)
 {
-	double n_all = st(r, s, LM_NO_INDEX, LM_STAT_CHANGE_N);
+	double n_all = st(r, s, LM_PREPOST_ALL_GROUPS, LM_PREPOST_STAT_CHANGE_N);
 	return isfinite(n_all) && n_all >= (double)r->min_cell;
 }
 
@@ -629,7 +630,7 @@ static void write_scale(const lm_report *r, struct lm_out *o, size_t s, const st
 	put(o, "</figure>\n<table><caption>Mean score (95 % CI) and mean change</caption><tr>"
 	       "<th scope=\"col\"></th><th scope=\"col\">Pairs</th><th scope=\"col\">Pre</th>"
 	       "<th scope=\"col\">Post</th><th scope=\"col\">Change (95 % CI)</th><th scope=\"col\">p</th></tr>\n");
-	means_row(&c, LM_NO_INDEX);
+	means_row(&c, LM_PREPOST_ALL_GROUPS);
 	for (size_t g = 0; g < c.ng; g++)
 		if (gshown(&c, g))
 			means_row(&c, g);
@@ -717,18 +718,18 @@ static void write_html(const lm_report *r, struct lm_out *o, const struct lm__sc
 		meta_row(o, "Data file", r->pre_name);
 	}
 	put(o, "<dt>Respondents</dt><dd>");
-	count_item(o, r, "pairs", LM_COUNT_PAIRS);
+	count_item(o, r, "pairs", LM_PREPOST_COUNT_PAIRS);
 	put(o, "; unmatched: ");
-	count_item(o, r, "pre only", LM_COUNT_PRE_ONLY);
+	count_item(o, r, "pre only", LM_PREPOST_COUNT_PRE_ONLY);
 	put(o, ", ");
-	count_item(o, r, "post only", LM_COUNT_POST_ONLY);
+	count_item(o, r, "post only", LM_PREPOST_COUNT_POST_ONLY);
 	put(o, "; excluded rows: ");
-	count_item(o, r, "no id", LM_COUNT_NO_ID);
+	count_item(o, r, "no id", LM_PREPOST_COUNT_NO_ID);
 	put(o, ", ");
-	count_item(o, r, "duplicate id", LM_COUNT_DUPLICATE_ID);
-	if (lm_prepost_count(r->pp, LM_COUNT_OTHER_WAVE)) {
+	count_item(o, r, "duplicate id", LM_PREPOST_COUNT_DUPLICATE_ID);
+	if (lm_prepost_count(r->pp, LM_PREPOST_COUNT_OTHER_WAVE)) {
 		put(o, ", ");
-		count_item(o, r, "other wave", LM_COUNT_OTHER_WAVE);
+		count_item(o, r, "other wave", LM_PREPOST_COUNT_OTHER_WAVE);
 	}
 	put(o, "</dd>\n");
 	size_t ng = lm_prepost_group_count(r->pp), unnamed = 0;
@@ -813,7 +814,7 @@ static int check(const lm_report *r, lm_error *err)
 	if (!r)
 		return lm__error(err, LM_EINVAL, NULL, 0, 0, "no report");
 	if (lm_instrument_scale_count(r->inst) == 0 ||
-	    lm_prepost_count(r->pp, LM_COUNT_PRE_ROWS) + lm_prepost_count(r->pp, LM_COUNT_POST_ROWS) == 0)
+	    lm_prepost_count(r->pp, LM_PREPOST_COUNT_PRE_ROWS) + lm_prepost_count(r->pp, LM_PREPOST_COUNT_POST_ROWS) == 0)
 		return lm__error(err, LM_EINVAL, NULL, 0, 0, "nothing to report: the analysis has not run");
 	return LM_OK;
 }

@@ -726,8 +726,8 @@ static void test_group_hidden_on_every_scale(void **state)
 	assert_int_equal(lm_prepost_new(&fx->pp, fx->inst), LM_OK);
 	assert_int_equal(lm_prepost_set_group_column(fx->pp, "group"), LM_OK);
 	assert_int_equal(lm_prepost_run_files(fx->pp, fx->pre, fx->post, fx->err), LM_OK);
-	assert_true(lm_prepost_stat(fx->pp, 0, 0, LM_STAT_CHANGE_N) == 4);
-	assert_true(lm_prepost_stat(fx->pp, 1, 0, LM_STAT_CHANGE_N) == 5);
+	assert_true(lm_prepost_stat(fx->pp, 0, 0, LM_PREPOST_STAT_CHANGE_N) == 4);
+	assert_true(lm_prepost_stat(fx->pp, 1, 0, LM_PREPOST_STAT_CHANGE_N) == 5);
 	assert_int_equal(lm_report_new(&fx->r, fx->pp), LM_OK);
 	assert_int_equal(lm_report_write_file(fx->r, fx->html, fx->err), LM_OK);
 	fx->text = slurp(fx->html);
