@@ -16,6 +16,7 @@
 #include "keyhash-priv.h"
 #include "prepost-nopairs-priv.h"
 #include "stats-priv.h"
+#include "strbuf.h"
 
 /* Forget any earlier run and begin one whose waves are named so in diagnostics. LM_OK or LM_ENOMEM. */
 int lm__prepost_start(lm_prepost *pp, const char *pre_name, const char *post_name);
@@ -51,16 +52,11 @@ int lm__prepost_finish(lm_prepost *pp, int rc_pre, int rc_post, lm_error *err);
 /* Rows kept per wave, and row and line numbers, are 32-bit; (uint32_t)-1 is reserved. */
 #define LM__MAX_ROWS 0xFFFFFFFEu
 
-struct text {
-	char *p;
-	size_t len, cap;
-};
-
 /* One wave's rows that have an id. */
 struct wave {
 	const char *name;        /* file name for diagnostics */
 	size_t n, cap;           /* rows kept */
-	struct text text;        /* the ids, each followed by a NUL */
+	struct lm_strbuf text;   /* the ids, each followed by a NUL (counted in len) */
 	size_t *id;              /* offsets into text */
 	unsigned *group;         /* group index + 1, 0 = none; pre wave with a group column only */
 	uint32_t *row, *line;    /* data row and line numbers, for duplicate reports */

@@ -14,26 +14,6 @@
 
 /* ---- growing storage ---------------------------------------------------------- */
 
-/* Append s and return its offset, or (size_t)-1 when out of memory. */
-static size_t text_add(struct text *t, const char *s, size_t n)
-{
-	if (t->len + n + 1 > t->cap) {
-		size_t cap = t->cap ? t->cap : 4096;
-		while (cap < t->len + n + 1)
-			cap *= 2;
-		char *p = realloc(t->p, cap);
-		if (!p)
-			return LM_NO_INDEX;
-		t->p = p;
-		t->cap = cap;
-	}
-	size_t off = t->len;
-	memcpy(t->p + off, s, n);
-	t->p[off + n] = '\0';
-	t->len += n + 1;
-	return off;
-}
-
 static int grow(void **p, size_t *cap, size_t need, size_t size)
 {
 	if (need <= *cap)
@@ -185,8 +165,11 @@ int lm__prepost_keep(lm_prepost *pp, struct wave *w, const char *id, size_t id_l
 		w->band = p;
 	}
 
-	size_t off = text_add(&w->text, id, id_len);
-	if (off == LM_NO_INDEX)
+	/* Each id is kept with its NUL, so that it reads as a string in place. */
+	size_t off = w->text.len;
+	lm__sb_add(&w->text, id, id_len);
+	lm__sb_add(&w->text, "", 1);
+	if (w->text.failed)
 		return LM_ENOMEM;
 	w->id[r] = off;
 	w->row[r] = (uint32_t)row;

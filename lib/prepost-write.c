@@ -358,7 +358,7 @@ static void write_csv(const lm_prepost *pp, struct lm_out *o)
 	size_t ns = inst->n_scales;
 	for (size_t i = 0; i < pp->n_pairs; i++) {
 		size_t pre = (size_t)pp->pre_row[i] * ns, post = (size_t)pp->post_row[i] * ns;
-		csv_text(o, pp->w[0].text.p + pp->w[0].id[pp->pre_row[i]]);
+		csv_text(o, pp->w[0].text.s + pp->w[0].id[pp->pre_row[i]]);
 		if (pp->group_column) {
 			lm__out_put_inline(o, ",", 1);
 			csv_text(o, lm_prepost_respondent_group(pp, i));

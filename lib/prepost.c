@@ -64,7 +64,7 @@ static size_t lookup(const struct wave *w, const char *id, size_t n, uint64_t h,
 		if (e >> 32 != h >> 32)
 			continue;
 		size_t r = (size_t)(uint32_t)e - 1;
-		if (id_len(w, r) == n && memcmp(w->text.p + w->id[r], id, n) == 0) {
+		if (id_len(w, r) == n && memcmp(w->text.s + w->id[r], id, n) == 0) {
 			if (slot)
 				*slot = i;
 			return r;
@@ -82,7 +82,7 @@ static void hash_batch(const lm_prepost *pp, const struct wave *w, size_t r0, si
 	size_t mask = in->n_slots - 1;
 	for (size_t b = 0; b < nb; b++) {
 		len[b] = id_len(w, r0 + b);
-		h[b] = lm__hash(&pp->key, w->text.p + w->id[r0 + b], len[b]);
+		h[b] = lm__hash(&pp->key, w->text.s + w->id[r0 + b], len[b]);
 		PREFETCH(&in->slots[(size_t)h[b] & mask]);
 	}
 }
@@ -115,7 +115,7 @@ static int index_wave(const lm_prepost *pp, struct wave *w)
 		hash_batch(pp, w, r0, nb, w, len, h);
 		for (size_t b = 0; b < nb; b++) {
 			size_t r = r0 + b, slot;
-			size_t first = lookup(w, w->text.p + w->id[r], len[b], h[b], &slot);
+			size_t first = lookup(w, w->text.s + w->id[r], len[b], h[b], &slot);
 			if (first != LM_NO_INDEX) {
 				w->dup[first] = 1;
 				w->dup[r] = 2;
@@ -164,7 +164,7 @@ int lm_prepost_new(lm_prepost **out, const lm_instrument *inst)
 
 static void wave_free(struct wave *w, size_t n_scales)
 {
-	free(w->text.p);
+	lm__sb_free(&w->text);
 	free(w->id);
 	free(w->group);
 	free(w->row);
@@ -352,7 +352,7 @@ static long duplicates(lm_prepost *pp, struct wave *w, const char *wave_name, lm
 	size_t k = 0;
 	for (size_t r = 0; r < w->n; r++)
 		if (w->dup[r]) {
-			const char *id = w->text.p + w->id[r];
+			const char *id = w->text.s + w->id[r];
 			size_t len = id_len(w, r);
 			/* later rows are not indexed */
 			refs[k].first = lookup(w, id, len, lm__hash(&pp->key, id, len), NULL);
@@ -375,7 +375,7 @@ static long duplicates(lm_prepost *pp, struct wave *w, const char *wave_name, lm
 		lm__error(err, LM_EDATA, w->name, w->line[first], 0,
 			  "id \"%s\" occurs %zu times in the %s wave, at data rows %s; fix the data, or leave them "
 			  "unpaired (duplicates policy: exclude)",
-			  w->text.p + w->id[first], j - i, wave_name, rows);
+			  w->text.s + w->id[first], j - i, wave_name, rows);
 		i = j;
 	}
 	free(refs);
@@ -402,7 +402,7 @@ static int pair_up(lm_prepost *pp)
 			size_t r = r0 + b;
 			if (pre->dup[r])
 				continue;
-			size_t q = lookup(post, pre->text.p + pre->id[r], len[b], h[b], NULL);
+			size_t q = lookup(post, pre->text.s + pre->id[r], len[b], h[b], NULL);
 			if (q == LM_NO_INDEX || post->dup[q]) {
 				pre_only++;
 				continue;
@@ -433,7 +433,7 @@ static int no_pairs(const lm_prepost *pp, const struct read_job *long_job, lm_er
 		w[k] = (struct lm_nopairs_wave){.name = v->name, .id_column = v->id_column, .rows = v->rows,
 						.dup_rows = v->dup_rows, .n = v->n};
 		for (size_t r = 0; r < v->n && r < 3; r++)
-			w[k].first[r] = v->text.p + v->id[r];
+			w[k].first[r] = v->text.s + v->id[r];
 	}
 	struct lm_nopairs_long lf;
 	if (long_job)
@@ -639,7 +639,7 @@ static int pair_ok(const lm_prepost *pp, size_t r, size_t scale)
 
 const char *lm_prepost_respondent_id(const lm_prepost *pp, size_t r)
 {
-	return pair_ok(pp, r, 0) ? pp->w[0].text.p + pp->w[0].id[pp->pre_row[r]] : NULL;
+	return pair_ok(pp, r, 0) ? pp->w[0].text.s + pp->w[0].id[pp->pre_row[r]] : NULL;
 }
 
 const char *lm_prepost_respondent_group(const lm_prepost *pp, size_t r)
