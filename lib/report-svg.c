@@ -298,6 +298,14 @@ void lm__report_bands_chart(struct scale_ctx *c)
 	put(o, "</svg>\n");
 }
 
+/* Cell @p cell of the pre x post grid: its count where shown (else 0), and its state. */
+static unsigned long grid_count(const struct lm__scale_cells *k, size_t cell, int *state)
+{
+	size_t item = k->cell_item[cell];
+	*state = lm__dtable_state(k->counts, item);
+	return *state == LM__CELL_SHOWN ? lm__dtable_count(k->counts, item) : 0;
+}
+
 /*
  * The Jacobson–Truax plane as a grid of counts: pre score across, post
  * score up, one cell per pair of bands (or fifths of the score range), with
@@ -316,10 +324,11 @@ void lm__report_jt_grid(struct scale_ctx *c)
 		return;
 	size_t nc = k->nc;
 	unsigned long most = 0;
-	for (size_t i = 0; i < nc * nc; i++)
-		if (lm__dtable_state(k->counts, k->cell_item[i]) == LM__CELL_SHOWN &&
-		    lm__dtable_count(k->counts, k->cell_item[i]) > most)
-			most = lm__dtable_count(k->counts, k->cell_item[i]);
+	for (size_t i = 0; i < nc * nc; i++) {
+		int state;
+		unsigned long n = grid_count(k, i, &state);
+		most = n > most ? n : most;
+	}
 	double l = 60, t = 16, side = 380, w = l + side + 20, h = t + side + 50;
 #define PX(v) (l + ((v) - lo) / (hi - lo) * side)
 #define PY(v) (t + side - ((v) - lo) / (hi - lo) * side)
@@ -355,9 +364,8 @@ void lm__report_jt_grid(struct scale_ctx *c)
 	put(o, ")\">\n");
 	for (size_t i = 0; i < nc; i++) {
 		for (size_t j = 0; j < nc; j++) {
-			size_t item = k->cell_item[i * nc + j];
-			int state = lm__dtable_state(k->counts, item);
-			unsigned long n = state == LM__CELL_SHOWN ? lm__dtable_count(k->counts, item) : 0;
+			int state;
+			unsigned long n = grid_count(k, i * nc + j, &state);
 			double x0 = PX(k->edge[i]), x1 = PX(k->edge[i + 1]), y0 = PY(k->edge[j + 1]), y1 = PY(k->edge[j]);
 			put(o, "<rect stroke=\"#bbb\" ");
 			xywh(o, x0, y0, x1 - x0, y1 - y0);
@@ -402,9 +410,8 @@ void lm__report_jt_grid(struct scale_ctx *c)
 	/* Labels where they fit: the count, "<N", or a cross. */
 	for (size_t i = 0; i < nc; i++) {
 		for (size_t j = 0; j < nc; j++) {
-			size_t item = k->cell_item[i * nc + j];
-			int state = lm__dtable_state(k->counts, item);
-			unsigned long n = state == LM__CELL_SHOWN ? lm__dtable_count(k->counts, item) : 0;
+			int state;
+			unsigned long n = grid_count(k, i * nc + j, &state);
 			double x0 = PX(k->edge[i]), x1 = PX(k->edge[i + 1]), y0 = PY(k->edge[j + 1]), y1 = PY(k->edge[j]);
 			if ((state == LM__CELL_SHOWN && n == 0) || x1 - x0 < 22 || y1 - y0 < 14)
 				continue;
