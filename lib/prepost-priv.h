@@ -1,9 +1,12 @@
 /*
- * libra_measures — private: the pre/post analysis's entry points for wave
- * sources other than the table reader (prepost-batch.c: in-memory columns).
- * A source calls start, then add or add_rejected once per row of each wave,
- * then finish, which reports duplicates and runs the analysis exactly as
- * for files.
+ * libra_measures — private to the pre/post files (prepost*.c) and the
+ * report: first the analysis's entry points for wave sources other than the
+ * table reader (prepost-batch.c: in-memory columns) — a source calls start,
+ * then add or add_rejected once per row of each wave, then finish, which
+ * reports duplicates and runs the analysis exactly as for files — and the
+ * reference a report holds; then what a run keeps (struct lm_prepost, its
+ * waves and summaries), shared by prepost.c, prepost-read.c,
+ * prepost-stats.c and prepost-write.c.
  */
 #ifndef LM_PREPOST_PRIV_H
 #define LM_PREPOST_PRIV_H
