@@ -73,8 +73,6 @@ static inline void lm__out_commit_room(struct lm_out *o, const char *end)
 	o->len = (size_t)(end - o->buf);
 }
 
-/* The room lm__put_number() takes; prepost.c's name for LM_NUMBER_MAX. */
-#define LM_OUT_NUMBER_MAX LM_NUMBER_MAX
 
 static inline void lm__out_str_inline(struct lm_out *o, const char *s)
 {

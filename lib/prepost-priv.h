@@ -1,14 +1,25 @@
 /*
- * libra_measures — private: the pre/post analysis's entry points for wave
- * sources other than the table reader (prepost-batch.c: in-memory columns).
- * A source calls start, then add or add_rejected once per row of each wave,
- * then finish, which reports duplicates and runs the analysis exactly as
- * for files.
+ * libra_measures — private to the pre/post files (prepost*.c) and the
+ * report: first the analysis's entry points for wave sources other than the
+ * table reader (prepost-batch.c: in-memory columns) — a source calls start,
+ * then add or add_rejected once per row of each wave, then finish, which
+ * reports duplicates and runs the analysis exactly as for files — and the
+ * reference a report holds; then what a run keeps (struct lm_prepost, its
+ * waves and summaries), shared by prepost.c, prepost-read.c,
+ * prepost-stats.c and prepost-write.c.
  */
 #ifndef LM_PREPOST_PRIV_H
 #define LM_PREPOST_PRIV_H
 
+#include <math.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
 #include "internal.h"
+#include "keyhash-priv.h"
+#include "prepost-nopairs-priv.h"
+#include "stats-priv.h"
+#include "strbuf.h"
 
 /* Forget any earlier run and begin one whose waves are named so in diagnostics. LM_OK or LM_ENOMEM. */
 int lm__prepost_start(lm_prepost *pp, const char *pre_name, const char *post_name);
@@ -28,7 +39,185 @@ int lm__prepost_grouped(const lm_prepost *pp);
 /* Count a row of the wave rejected for a bad value. */
 void lm__prepost_add_rejected(lm_prepost *pp, int wave);
 
+/*
+ * Take a reference to an analysis (a report on it holds one), given back with
+ * lm__prepost_unref(): the analysis is freed with its last reference, so the
+ * caller may free it before the report.
+ */
+void lm__prepost_ref(const lm_prepost *pp);
+void lm__prepost_unref(const lm_prepost *pp);
+
 /* The end of a run: rc_pre / rc_post are LM_OK, LM_EDATA (bad rows) or another failure of reading. */
 int lm__prepost_finish(lm_prepost *pp, int rc_pre, int rc_post, lm_error *err);
+
+/* ---- what a run keeps (prepost.c, prepost-read.c, prepost-stats.c, prepost-write.c) ---- */
+
+/* Rows kept per wave, and row and line numbers, are 32-bit; (uint32_t)-1 is reserved. */
+#define LM__MAX_ROWS 0xFFFFFFFEu
+
+/* One wave's rows that have an id. */
+struct wave {
+	const char *name;        /* file name for diagnostics */
+	size_t n, cap;           /* rows kept */
+	struct lm_strbuf text;   /* the ids, each followed by a NUL (counted in len) */
+	size_t *id;              /* offsets into text */
+	unsigned *group;         /* group index + 1, 0 = none; pre wave with a group column only */
+	uint32_t *row, *line;    /* data row and line numbers, for duplicate reports */
+	unsigned char *dup;      /* id occurs more than once in this wave */
+	/* n * n_scales scores: floats while every score is exactly a float (sums
+	 * of whole item values are), doubles (wide) from the first that is not. */
+	void *score;
+	int wide;
+	signed char *band;       /* n * n_scales */
+	/* Open-addressing hash of ids, built once the wave is read (index_wave):
+	 * (high 32 bits of the id's keyed hash << 32) | (row index + 1), 0 =
+	 * empty. The stored bits spare most comparisons of ids. */
+	uint64_t *slots;
+	size_t n_slots;
+	unsigned long rows, no_id, dup_rows, other;
+	char *id_column;         /* the id column's name as in the header (for messages), or NULL */
+	/* Cronbach's alpha: per scale, moments of each keyed item and of the total, complete rows only */
+	struct lm_moments **item_m, *total_m;
+};
+
+struct summary {
+	double v[LM_PREPOST_STAT_RECOVERED + 1];
+	const char *why[LM_PREPOST_STAT_RECOVERED + 1];
+};
+
+struct lm_prepost {
+	/* The caller's reference and one per report on it (lm__prepost_ref()). */
+	atomic_size_t refs;
+	const struct lm_instrument *inst;
+	char *id_column, *group_column;
+	lm_table *options; /* reading options to copy to each wave's table, or NULL */
+	int duplicates;
+	double reliability, rci_sd;
+	char delimiter;
+	unsigned threads;  /* lm_prepost_set_threads() */
+	int long_form; /* the last run read one long file */
+	int done;
+
+	/* Ids and group names are indexed by a hash under this key, drawn afresh
+	 * for each run: data cannot choose their slots (keyhash-priv.h). */
+	struct lm_hash_key key;
+	struct lm_names groups; /* the group names, in order of first appearance */
+	struct wave w[2];
+	unsigned long counts[LM_PREPOST_COUNT_BLANK + 1];
+
+	/* pairs, in pre order: row indexes into w[0] and w[1] */
+	size_t n_pairs;
+	uint32_t *pre_row, *post_row;
+	double *sdiff; /* per scale, the RCI's denominator (NaN when there is none) */
+
+	/* per scale: summaries for all (index 0) and each group (1..n_groups) */
+	struct summary *sum;
+	int *rel_source;
+	double *cmp_v;            /* per scale, the LM__N_COMPARE lm_prepost_compare values */
+	const char **cmp_reason;
+};
+
+/* Statistics per summary, and comparisons of two groups per scale. */
+#define LM__N_STATS (LM_PREPOST_STAT_RECOVERED + 1)
+#define LM__N_COMPARE (LM_PREPOST_COMPARE_HEDGES_G + 1)
+
+/*
+ * The summary of scale @p s over all pairs (@p g = 0) or over the pairs of
+ * group g - 1 (g = 1 .. groups.n): each scale has groups.n + 1 of them.
+ */
+static inline struct summary *summary_at(const lm_prepost *pp, size_t s, size_t g)
+{
+	return &pp->sum[s * (pp->groups.n + 1) + g];
+}
+
+/* The comparisons of the two groups on scale @p s, LM__N_COMPARE of each. */
+static inline double *compare_values(const lm_prepost *pp, size_t s)
+{
+	return &pp->cmp_v[s * LM__N_COMPARE];
+}
+static inline const char **compare_reasons(const lm_prepost *pp, size_t s)
+{
+	return &pp->cmp_reason[s * LM__N_COMPARE];
+}
+
+static inline double score_at(const struct wave *w, size_t k)
+{
+	return w->wide ? ((const double *)w->score)[k] : (double)((const float *)w->score)[k];
+}
+
+/* The length of row r's id: the ids are stored one after the other, each with a NUL. */
+static inline size_t id_len(const struct wave *w, size_t r)
+{
+	return (r + 1 < w->n ? w->id[r + 1] : w->text.len) - w->id[r] - 1;
+}
+
+static inline int is_clinical(const struct lm_scale *s, double score)
+{
+	return s->direction == LM_DIRECTION_HIGHER_IS_WORSE ? score >= s->cutoff : score <= s->cutoff;
+}
+
+/* A pair's change on one scale. */
+struct change {
+	double rci;
+	int reliable, category;
+};
+
+/* The RCI, reliable change and category of a pair with scores a and b on a scale with this S_diff. */
+static inline struct change change_of(const struct lm_scale *scale, double a, double b, double sdiff)
+{
+	struct change c = {NAN, LM_RELIABLE_UNKNOWN, LM_CATEGORY_UNKNOWN};
+	if (isnan(a) || isnan(b) || !(sdiff > 0))
+		return c;
+	c.rci = (b - a) / sdiff;
+	if (scale->direction == LM_DIRECTION_UNSPECIFIED)
+		return c;
+	int hiw = scale->direction == LM_DIRECTION_HIGHER_IS_WORSE;
+	int better = hiw ? c.rci < -LM_RCI_CRITICAL : c.rci > LM_RCI_CRITICAL;
+	int worse = hiw ? c.rci > LM_RCI_CRITICAL : c.rci < -LM_RCI_CRITICAL;
+	c.reliable = better ? LM_RELIABLE_IMPROVED : worse ? LM_RELIABLE_DETERIORATED : LM_RELIABLE_NONE;
+	if (isnan(scale->cutoff))
+		return c;
+	if (better && is_clinical(scale, a) && !is_clinical(scale, b))
+		c.category = LM_CATEGORY_RECOVERED;
+	else
+		c.category = better ? LM_CATEGORY_IMPROVED : worse ? LM_CATEGORY_DETERIORATED : LM_CATEGORY_UNCHANGED;
+	return c;
+}
+
+/* The same for pair i on scale s. */
+static inline struct change pair_change(const lm_prepost *pp, size_t i, size_t s)
+{
+	size_t ns = pp->inst->n_scales;
+	double a = score_at(&pp->w[0], (size_t)pp->pre_row[i] * ns + s);
+	double b = score_at(&pp->w[1], (size_t)pp->post_row[i] * ns + s);
+	return change_of(&pp->inst->scales[s], a, b, pp->sdiff[s]);
+}
+
+/* One table to read (read_table()), and what reading it found. */
+struct read_job {
+	lm_prepost *pp;
+	const char *path;
+	struct wave *into;         /* the wave of every row (two-file form), or NULL: */
+	const char *wave_column;   /* the column that says which (long form), */
+	const char *const *values; /* with its pre and post values */
+	lm_error *err;
+	unsigned long rejected, other_wave, blank;
+	struct lm_other_values other; /* long form: the values of neither wave */
+	int rc;
+};
+
+/* prepost-read.c: a wave's per-scale working space; 0 when out of memory. */
+int lm__prepost_wave_init(lm_prepost *pp, struct wave *w, const char *name);
+/* prepost-read.c: keep one scored row of any source: its id (a blank one
+ * is counted, not kept), group text (pre wave, with a group column), row and
+ * line numbers, and the scorer that holds its results. LM_OK, LM_ENOMEM or LM_ELIMIT. */
+int lm__prepost_keep(lm_prepost *pp, struct wave *w, const char *id, size_t id_len, const char *g, size_t glen,
+		     unsigned long row, unsigned long line, const lm_scorer *sc);
+/* prepost-read.c: add a row's keyed items to the running moments of alpha. */
+void lm__prepost_add_alpha(const lm_prepost *pp, struct wave *w, const lm_scorer *sc);
+/* prepost-read.c: read the jobs' tables, the second on a thread of its own when allowed. */
+void lm__prepost_read_tables(lm_prepost *pp, struct read_job *jobs, size_t n, lm_error *err);
+/* prepost-stats.c: the statistics of every scale, once the pairs are made. LM_OK or LM_ENOMEM. */
+int lm__prepost_analyse(lm_prepost *pp, lm_error *err);
 
 #endif

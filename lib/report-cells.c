@@ -48,10 +48,10 @@ static int build_groups(struct lm__scale_cells *c, const lm_prepost *pp, size_t 
 		free(all);
 		return 0;
 	}
-	double n_all = lm_prepost_stat(pp, s, LM_NO_INDEX, LM_STAT_CHANGE_N);
+	double n_all = lm_prepost_stat(pp, s, LM_PREPOST_ALL_GROUPS, LM_PREPOST_STAT_CHANGE_N);
 	unsigned long total = isfinite(n_all) ? (unsigned long)n_all : 0, grouped = 0;
 	for (size_t g = 0; g < ng; g++) {
-		double n = lm_prepost_stat(pp, s, g, LM_STAT_CHANGE_N);
+		double n = lm_prepost_stat(pp, s, g, LM_PREPOST_STAT_CHANGE_N);
 		unsigned long k = isfinite(n) ? (unsigned long)n : 0;
 		lm__dtable_add(c->groups, g, k);
 		grouped += k;
@@ -122,8 +122,8 @@ static int build_counts(struct lm__scale_cells *c, const lm_prepost *pp, size_t 
 		else /* between one band's last score and the next one's first */
 			c->edge[k] = (scale->bands[k - 1].max + scale->bands[k].min) / 2;
 	}
-	int has_rci = isfinite(lm_prepost_stat(pp, s, LM_NO_INDEX, LM_STAT_IMPROVED));
-	int has_rec = has_rci && isfinite(lm_prepost_stat(pp, s, LM_NO_INDEX, LM_STAT_RECOVERED));
+	int has_rci = isfinite(lm_prepost_stat(pp, s, LM_PREPOST_ALL_GROUPS, LM_PREPOST_STAT_IMPROVED));
+	int has_rec = has_rci && isfinite(lm_prepost_stat(pp, s, LM_PREPOST_ALL_GROUPS, LM_PREPOST_STAT_RECOVERED));
 	size_t na = nc * nc * N_ATOM_CAT;
 	c->counts = lm__dtable_new(na, min_cell);
 	size_t *list = malloc(na * sizeof(size_t));

@@ -208,7 +208,7 @@ int lm_writer_write(lm_writer *writer, unsigned long row, const char *id, size_t
 		return LM_EINVAL;
 	if (writer->out->write_errno)
 		return LM_EIO;
-	if (writer->format == LM_FORMAT_CSV)
+	if (writer->format == LM_WRITER_CSV)
 		write_csv(writer, id, id_len, scorer);
 	else
 		write_jsonl(writer, row, id, id_len, scorer);
@@ -229,12 +229,12 @@ static int writer_start(lm_writer **out, const lm_instrument *inst, int format, 
 	w->inst = inst;
 	w->format = format;
 	w->out = o;
-	if (format == LM_FORMAT_CSV && prepare_csv(w) != LM_OK) {
+	if (format == LM_WRITER_CSV && prepare_csv(w) != LM_OK) {
 		lm_writer_free(w);
 		return LM_ENOMEM;
 	}
 	/* A header write error is sticky and reported by the commit. */
-	if (format == LM_FORMAT_CSV)
+	if (format == LM_WRITER_CSV)
 		write_csv_header(w);
 	*out = w;
 	return LM_OK;
@@ -245,7 +245,7 @@ static int check_open_args(lm_writer **out, const lm_instrument *inst, int forma
 	if (!out)
 		return LM_EINVAL;
 	*out = NULL;
-	if (!inst || (format != LM_FORMAT_CSV && format != LM_FORMAT_JSONL))
+	if (!inst || (format != LM_WRITER_CSV && format != LM_WRITER_JSONL))
 		return LM_EINVAL;
 	return LM_OK;
 }

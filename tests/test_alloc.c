@@ -378,7 +378,7 @@ static int op_table(const void *arg)
 	    (r = lm_table_new(&t, inst)) != LM_OK || (r = lm_table_add_missing(t, "NA")) != LM_OK)
 		goto done;
 	if ((r = lm_table_open_buffer(t, table_csv, sizeof(table_csv) - 1, "data.csv", err)) != LM_OK ||
-	    (r = lm_writer_open_file(&w, inst, LM_FORMAT_JSONL, out, err)) != LM_OK ||
+	    (r = lm_writer_open_file(&w, inst, LM_WRITER_JSONL, out, err)) != LM_OK ||
 	    (r = lm_rejects_open_file(&rj, t, rej, err)) != LM_OK)
 		goto done;
 	for (;;) {

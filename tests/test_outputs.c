@@ -131,7 +131,7 @@ static int dir_entries(const char *dir, int *temps)
 /* A writer with one record to @p path; LM_OK or the open's error. */
 static int open_one(struct fx *fx, const char *path, lm_writer **w)
 {
-	int rc = lm_writer_open_file(w, fx->inst, LM_FORMAT_CSV, path, fx->err);
+	int rc = lm_writer_open_file(w, fx->inst, LM_WRITER_CSV, path, fx->err);
 	if (rc == LM_OK)
 		assert_int_equal(lm_writer_write(*w, 1, "r1", 2, fx->s), LM_OK);
 	return rc;
@@ -365,7 +365,7 @@ static void test_full_device(void **state)
 	put_file(a, "old a\n");
 	assert_int_equal(lm_outputs_new(&set), LM_OK);
 	assert_int_equal(open_one(fx, a, &w1), LM_OK);
-	assert_int_equal(lm_writer_open_fd(&w2, fx->inst, LM_FORMAT_CSV, fd, fx->err), LM_OK);
+	assert_int_equal(lm_writer_open_fd(&w2, fx->inst, LM_WRITER_CSV, fd, fx->err), LM_OK);
 	assert_int_equal(lm_writer_stage(w1, set, fx->err), LM_OK);
 	assert_int_equal(lm_writer_stage(w2, set, fx->err), LM_OK);
 	assert_int_equal(lm_outputs_commit(set, fx->err), LM_EIO);
@@ -400,7 +400,7 @@ static void test_stage_failure(void **state)
 	lim = old;
 	lim.rlim_cur = 4096;
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
-	assert_int_equal(lm_writer_open_file(&w2, fx->inst, LM_FORMAT_JSONL, b, fx->err), LM_OK);
+	assert_int_equal(lm_writer_open_file(&w2, fx->inst, LM_WRITER_JSONL, b, fx->err), LM_OK);
 	for (unsigned long r = 1; r <= 100; r++)
 		assert_int_equal(lm_writer_write(w2, r, "id", 2, fx->s), LM_OK); /* held in the buffer */
 	int rc = lm_writer_stage(w2, set, fx->err);
@@ -473,7 +473,7 @@ static void test_signal_cleanup(void **state)
 	if (pid == 0) {
 		lm_writer *w;
 		signal(SIGTERM, handler);
-		if (lm_writer_open_file(&w, fx->inst, LM_FORMAT_CSV, a, NULL) != LM_OK)
+		if (lm_writer_open_file(&w, fx->inst, LM_WRITER_CSV, a, NULL) != LM_OK)
 			_exit(1);
 		if (dir_entries(fx->dir, &temps) != 1 || temps != 1)
 			_exit(2);

@@ -108,7 +108,7 @@ static void dump(const struct fx *fx)
 
 static double stat(const struct fx *fx, size_t scale, int which)
 {
-	return lm_prepost_stat(fx->pp, scale, (size_t)-1, which);
+	return lm_prepost_stat(fx->pp, scale, LM_PREPOST_ALL_GROUPS, which);
 }
 
 static size_t find(const struct fx *fx, const char *id)
@@ -132,18 +132,18 @@ static void test_pairing_counts(void **state)
 		     "id,p_1,p_2,p_3\n  B ,1,1,1\nA,2,2,2\n7,3,3,3\nR 01,3,2,1\nR01,1,1,1\n,2,2,2\n, 2,2,2\n");
 	dump(fx);
 	assert_int_equal(rc, LM_OK);
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PRE_ROWS), 6);
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_POST_ROWS), 7);
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PAIRS), 3);     /* A, B, "R 01" */
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PRE_ONLY), 2);  /* 007, onlypre */
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_POST_ONLY), 2); /* 7, R01 */
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_NO_ID), 3);
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_DUPLICATE_ID), 0);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_PRE_ROWS), 6);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_POST_ROWS), 7);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_PAIRS), 3);     /* A, B, "R 01" */
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_PRE_ONLY), 2);  /* 007, onlypre */
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_POST_ONLY), 2); /* 7, R01 */
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_NO_ID), 3);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_DUPLICATE_ID), 0);
 	/* Every row is accounted for exactly once. */
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PRE_ROWS) + lm_prepost_count(fx->pp, LM_COUNT_POST_ROWS),
-			 2 * lm_prepost_count(fx->pp, LM_COUNT_PAIRS) + lm_prepost_count(fx->pp, LM_COUNT_PRE_ONLY) +
-				 lm_prepost_count(fx->pp, LM_COUNT_POST_ONLY) + lm_prepost_count(fx->pp, LM_COUNT_NO_ID) +
-				 lm_prepost_count(fx->pp, LM_COUNT_DUPLICATE_ID));
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_PRE_ROWS) + lm_prepost_count(fx->pp, LM_PREPOST_COUNT_POST_ROWS),
+			 2 * lm_prepost_count(fx->pp, LM_PREPOST_COUNT_PAIRS) + lm_prepost_count(fx->pp, LM_PREPOST_COUNT_PRE_ONLY) +
+				 lm_prepost_count(fx->pp, LM_PREPOST_COUNT_POST_ONLY) + lm_prepost_count(fx->pp, LM_PREPOST_COUNT_NO_ID) +
+				 lm_prepost_count(fx->pp, LM_PREPOST_COUNT_DUPLICATE_ID));
 	/* Pairs in pre order, scores from the right rows. */
 	assert_string_equal(lm_prepost_respondent_id(fx->pp, 0), "A");
 	assert_string_equal(lm_prepost_respondent_id(fx->pp, 1), "B");
@@ -180,11 +180,11 @@ static void test_problems_reported_together(void **state)
 	assert_non_null(strstr(lm_error_text(fx->err, 0), "pre.csv:2:3: row 1, column \"p_2\""));
 	assert_non_null(strstr(lm_error_text(fx->err, 1), "pre.csv:3: id \"B\" occurs 2 times in the pre wave"));
 	assert_non_null(strstr(lm_error_text(fx->err, 2), "post.csv:2: id \"C\" occurs 2 times in the post wave"));
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PRE_ROWS), 3);
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_POST_ROWS), 2);
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_REJECTED), 1);
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_DUPLICATE_ID), 4);
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PAIRS), 0);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_PRE_ROWS), 3);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_POST_ROWS), 2);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_REJECTED), 1);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_DUPLICATE_ID), 4);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_PAIRS), 0);
 }
 
 static void test_many_problems_in_both_waves(void **state)
@@ -209,9 +209,9 @@ static void test_many_problems_in_both_waves(void **state)
 		if (!strstr(lm_error_text(fx->err, i), where))
 			fail_msg("diagnostic %zu is '%s', not at %s", i, lm_error_text(fx->err, i), where);
 	}
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_REJECTED), 160);
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PRE_ROWS), 80);
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_POST_ROWS), 80);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_REJECTED), 160);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_PRE_ROWS), 80);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_POST_ROWS), 80);
 }
 
 static void test_many_duplicates(void **state)
@@ -225,7 +225,7 @@ static void test_many_duplicates(void **state)
 	assert_int_equal(lm_error_count(fx->err), 1);
 	assert_non_null(strstr(lm_error_text(fx->err, 0), "id \"Z\" occurs 300 times in the pre wave"));
 	assert_non_null(strstr(lm_error_text(fx->err, 0), "20 (line 21) and 280 more;"));
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_DUPLICATE_ID), 300);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_DUPLICATE_ID), 300);
 }
 
 static void test_duplicates_excluded(void **state)
@@ -236,12 +236,12 @@ static void test_duplicates_excluded(void **state)
 		     "id,p_1,p_2,p_3\nA,1,1,1\nC,1,1,1\nC,2,2,2\nD,2,2,2\nB,1,1,1\n");
 	assert_int_equal(rc, LM_OK);
 	assert_int_equal(lm_error_count(fx->err), 0);
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_DUPLICATE_ID), 5 + 2);
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PAIRS), 1); /* only D */
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_DUPLICATE_ID), 5 + 2);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_PAIRS), 1); /* only D */
 	assert_string_equal(lm_prepost_respondent_id(fx->pp, 0), "D");
 	/* C's pre row has no usable partner; A's and B's post rows have none. */
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PRE_ONLY), 1);
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_POST_ONLY), 2);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_PRE_ONLY), 1);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_POST_ONLY), 2);
 }
 
 /* The message of the only diagnostic, which must be an LM_EDATA. */
@@ -269,12 +269,12 @@ static void test_empty_overlap(void **state)
 		 fx->pre, fx->post);
 	assert_string_equal(only_message(fx), want);
 	assert_null(lm_error_file(fx->err, 0));
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PRE_ROWS), 4);
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PAIRS), 0);
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PRE_ONLY), 4);
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_POST_ONLY), 1);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_PRE_ROWS), 4);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_PAIRS), 0);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_PRE_ONLY), 4);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_POST_ONLY), 1);
 	assert_int_equal(lm_prepost_respondent_count(fx->pp), 0);
-	assert_true(isnan(stat(fx, TOTAL, LM_STAT_CHANGE_N)));
+	assert_true(isnan(stat(fx, TOTAL, LM_PREPOST_STAT_CHANGE_N)));
 	assert_int_equal(lm_prepost_write_fd(fx->pp, LM_PREPOST_JSON, 1, NULL), LM_EINVAL);
 
 	/* A wave whose rows have no id, and one without data rows. */
@@ -283,7 +283,7 @@ static void test_empty_overlap(void **state)
 		 "nobody is paired: none of the 2 rows of %s has an id in column \"id\"; %s has no data rows", fx->pre,
 		 fx->post);
 	assert_string_equal(only_message(fx), want);
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_NO_ID), 2);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_NO_ID), 2);
 
 	/* The only common id is twice in the post wave, left unpaired. */
 	assert_int_equal(lm_prepost_set_duplicates(fx->pp, LM_DUPLICATES_EXCLUDE), LM_OK);
@@ -296,14 +296,14 @@ static void test_nulls_written_as_null(void **state)
 {
 	struct fx *fx = *state;
 	assert_int_equal(run(fx, "id,p_1,p_2,p_3\nA,1,,1\nB,2,2,2\n", "id,p_1,p_2,p_3\nA,1,1,1\nB,2,2,\n"), LM_OK);
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PAIRS), 2);
-	NEAR(stat(fx, TOTAL, LM_STAT_CHANGE_N), 0);
-	assert_true(isnan(stat(fx, TOTAL, LM_STAT_CHANGE_MEAN)));
-	assert_string_equal(lm_prepost_stat_reason(fx->pp, TOTAL, (size_t)-1, LM_STAT_CHANGE_MEAN),
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_PAIRS), 2);
+	NEAR(stat(fx, TOTAL, LM_PREPOST_STAT_CHANGE_N), 0);
+	assert_true(isnan(stat(fx, TOTAL, LM_PREPOST_STAT_CHANGE_MEAN)));
+	assert_string_equal(lm_prepost_stat_reason(fx->pp, TOTAL, LM_PREPOST_ALL_GROUPS, LM_PREPOST_STAT_CHANGE_MEAN),
 			    "no pair with a score at both waves");
-	assert_true(isnan(stat(fx, TOTAL, LM_STAT_P)));
-	assert_non_null(lm_prepost_stat_reason(fx->pp, TOTAL, (size_t)-1, LM_STAT_P));
-	assert_null(lm_prepost_stat_reason(fx->pp, TOTAL, (size_t)-1, LM_STAT_CHANGE_N));
+	assert_true(isnan(stat(fx, TOTAL, LM_PREPOST_STAT_P)));
+	assert_non_null(lm_prepost_stat_reason(fx->pp, TOTAL, LM_PREPOST_ALL_GROUPS, LM_PREPOST_STAT_P));
+	assert_null(lm_prepost_stat_reason(fx->pp, TOTAL, LM_PREPOST_ALL_GROUPS, LM_PREPOST_STAT_CHANGE_N));
 	char out[256];
 	snprintf(out, sizeof(out), "%s/out.json", fx->dir);
 	assert_int_equal(lm_prepost_write_file(fx->pp, LM_PREPOST_JSON, out, fx->err), LM_OK);
@@ -332,7 +332,7 @@ static void test_long_form_wrong_value(void **state)
 			    "nobody is paired: no row has the pre value \"baseline\" in column \"time\"; besides the post "
 			    "value \"post\" (2 rows), the column has \"pre\" (2 rows), blank (1 row), \"x\\x01\" (1 row)");
 	assert_string_equal(lm_error_file(fx->err, 0), path);
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_OTHER_WAVE), 4);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_OTHER_WAVE), 4);
 	lm_error_clear(fx->err);
 	assert_int_equal(lm_prepost_run_long_file(fx->pp, path, "time", "Pre", "Post", fx->err), LM_EDATA);
 	assert_string_equal(only_message(fx),
@@ -358,22 +358,22 @@ static void test_too_few_and_flat(void **state)
 	struct fx *fx = *state;
 	/* One pair: a mean, no SD. */
 	assert_int_equal(run(fx, "id,p_1,p_2,p_3\nA,1,1,1\n", "id,p_1,p_2,p_3\nA,2,2,2\n"), LM_OK);
-	NEAR(stat(fx, TOTAL, LM_STAT_CHANGE_MEAN), 3);
-	assert_true(isnan(stat(fx, TOTAL, LM_STAT_CHANGE_SD)));
-	assert_string_equal(lm_prepost_stat_reason(fx->pp, TOTAL, (size_t)-1, LM_STAT_T),
+	NEAR(stat(fx, TOTAL, LM_PREPOST_STAT_CHANGE_MEAN), 3);
+	assert_true(isnan(stat(fx, TOTAL, LM_PREPOST_STAT_CHANGE_SD)));
+	assert_string_equal(lm_prepost_stat_reason(fx->pp, TOTAL, LM_PREPOST_ALL_GROUPS, LM_PREPOST_STAT_T),
 			    "fewer than 2 pairs with a score at both waves");
 	/* Every pair changes by the same amount: t cannot be computed; the CI is a point. */
 	assert_int_equal(run(fx, "id,p_1,p_2,p_3\nA,1,1,1\nB,2,2,2\nC,1,2,3\n",
 			     "id,p_1,p_2,p_3\nA,2,1,1\nB,3,2,2\nC,2,2,3\n"),
 			 LM_OK);
-	NEAR(stat(fx, TOTAL, LM_STAT_CHANGE_MEAN), 1);
-	NEAR(stat(fx, TOTAL, LM_STAT_CHANGE_SD), 0);
-	assert_true(isnan(stat(fx, TOTAL, LM_STAT_T)));
-	assert_string_equal(lm_prepost_stat_reason(fx->pp, TOTAL, (size_t)-1, LM_STAT_T), "zero variance of change");
-	assert_true(isnan(stat(fx, TOTAL, LM_STAT_DZ)));
-	NEAR(stat(fx, TOTAL, LM_STAT_CHANGE_CI_LOW), 1);
-	NEAR(stat(fx, TOTAL, LM_STAT_CHANGE_CI_HIGH), 1);
-	NEAR(stat(fx, TOTAL, LM_STAT_DF), 2);
+	NEAR(stat(fx, TOTAL, LM_PREPOST_STAT_CHANGE_MEAN), 1);
+	NEAR(stat(fx, TOTAL, LM_PREPOST_STAT_CHANGE_SD), 0);
+	assert_true(isnan(stat(fx, TOTAL, LM_PREPOST_STAT_T)));
+	assert_string_equal(lm_prepost_stat_reason(fx->pp, TOTAL, LM_PREPOST_ALL_GROUPS, LM_PREPOST_STAT_T), "zero variance of change");
+	assert_true(isnan(stat(fx, TOTAL, LM_PREPOST_STAT_DZ)));
+	NEAR(stat(fx, TOTAL, LM_PREPOST_STAT_CHANGE_CI_LOW), 1);
+	NEAR(stat(fx, TOTAL, LM_PREPOST_STAT_CHANGE_CI_HIGH), 1);
+	NEAR(stat(fx, TOTAL, LM_PREPOST_STAT_DF), 2);
 }
 
 static void test_paired_t_by_hand(void **state)
@@ -384,17 +384,17 @@ static void test_paired_t_by_hand(void **state)
 	assert_int_equal(run(fx, "id,p_1,p_2,p_3\nA,1,1,1\nB,2,2,2\nC,3,3,3\nD,4,4,4\n",
 			     "id,p_1,p_2,p_3\nA,2,1,1\nB,2,2,2\nC,4,4,3\nD,5,5,5\n"),
 			 LM_OK);
-	NEAR(stat(fx, TOTAL, LM_STAT_CHANGE_MEAN), 1.5);
-	NEAR(stat(fx, TOTAL, LM_STAT_CHANGE_SD), sqrt(5.0 / 3));
-	NEAR(stat(fx, TOTAL, LM_STAT_T), 1.5 / (sqrt(5.0 / 3) / 2));
-	NEAR(stat(fx, TOTAL, LM_STAT_DZ), 1.5 / sqrt(5.0 / 3));
+	NEAR(stat(fx, TOTAL, LM_PREPOST_STAT_CHANGE_MEAN), 1.5);
+	NEAR(stat(fx, TOTAL, LM_PREPOST_STAT_CHANGE_SD), sqrt(5.0 / 3));
+	NEAR(stat(fx, TOTAL, LM_PREPOST_STAT_T), 1.5 / (sqrt(5.0 / 3) / 2));
+	NEAR(stat(fx, TOTAL, LM_PREPOST_STAT_DZ), 1.5 / sqrt(5.0 / 3));
 	/* d_av: SD of pre (3,6,9,12) is sqrt(15), of post (4,6,11,15) is sqrt(74/3). */
-	NEAR(stat(fx, TOTAL, LM_STAT_DAV), 1.5 / ((sqrt(15.0) + sqrt(74.0 / 3)) / 2));
+	NEAR(stat(fx, TOTAL, LM_PREPOST_STAT_DAV), 1.5 / ((sqrt(15.0) + sqrt(74.0 / 3)) / 2));
 	/* R: t.test(c(1, 0, 2, 3))$p.value */
-	assert_true(fabs(stat(fx, TOTAL, LM_STAT_P) - 0.102728078858399) < 1e-13);
+	assert_true(fabs(stat(fx, TOTAL, LM_PREPOST_STAT_P) - 0.102728078858399) < 1e-13);
 	/* Alpha at pre: items identical within each row, so alpha is 1. */
-	NEAR(stat(fx, TOTAL, LM_STAT_PRE_ALPHA), 1);
-	NEAR(stat(fx, TOTAL, LM_STAT_PRE_ALPHA_N), 4);
+	NEAR(stat(fx, TOTAL, LM_PREPOST_STAT_PRE_ALPHA), 1);
+	NEAR(stat(fx, TOTAL, LM_PREPOST_STAT_PRE_ALPHA_N), 4);
 }
 
 static void test_reliable_change_and_categories(void **state)
@@ -409,8 +409,8 @@ static void test_reliable_change_and_categories(void **state)
 			     "id,p_1,p_2,p_3\nrec,3,3,3\nimp,4,4,4\nunch,4,4,2\ndet,4,4,4\nsub,3,3,2\n"),
 			 LM_OK);
 	double sdiff = sqrt(2.0) * 2 * sqrt(0.2);
-	NEAR(stat(fx, TOTAL, LM_STAT_RCI_SDIFF), sdiff);
-	NEAR(stat(fx, TOTAL, LM_STAT_RCI_RELIABILITY), 0.8);
+	NEAR(stat(fx, TOTAL, LM_PREPOST_STAT_RCI_SDIFF), sdiff);
+	NEAR(stat(fx, TOTAL, LM_PREPOST_STAT_RCI_RELIABILITY), 0.8);
 	assert_int_equal(lm_prepost_reliability_source(fx->pp, TOTAL), LM_RELIABILITY_OVERRIDE);
 	size_t rec = find(fx, "rec"), imp = find(fx, "imp"), unch = find(fx, "unch"), det = find(fx, "det"),
 	       sub = find(fx, "sub");
@@ -428,15 +428,15 @@ static void test_reliable_change_and_categories(void **state)
 	assert_int_equal(lm_prepost_respondent_category(fx->pp, det, TOTAL), LM_CATEGORY_DETERIORATED);
 	/* sub: 10 -> 8 is -2, crosses the cut-off but not reliably: unchanged, not recovered. */
 	assert_int_equal(lm_prepost_respondent_category(fx->pp, sub, TOTAL), LM_CATEGORY_UNCHANGED);
-	NEAR(stat(fx, TOTAL, LM_STAT_IMPROVED), 2);
-	NEAR(stat(fx, TOTAL, LM_STAT_RECOVERED), 1);
-	NEAR(stat(fx, TOTAL, LM_STAT_DETERIORATED), 1);
-	NEAR(stat(fx, TOTAL, LM_STAT_UNCHANGED), 2);
+	NEAR(stat(fx, TOTAL, LM_PREPOST_STAT_IMPROVED), 2);
+	NEAR(stat(fx, TOTAL, LM_PREPOST_STAT_RECOVERED), 1);
+	NEAR(stat(fx, TOTAL, LM_PREPOST_STAT_DETERIORATED), 1);
+	NEAR(stat(fx, TOTAL, LM_PREPOST_STAT_UNCHANGED), 2);
 	/* A scale without a direction has an RCI but no improvement. */
 	assert_false(isnan(lm_prepost_respondent_rci(fx->pp, rec, NODIR)));
 	assert_int_equal(lm_prepost_respondent_reliable(fx->pp, rec, NODIR), LM_RELIABLE_UNKNOWN);
-	assert_true(isnan(stat(fx, NODIR, LM_STAT_IMPROVED)));
-	assert_string_equal(lm_prepost_stat_reason(fx->pp, NODIR, (size_t)-1, LM_STAT_IMPROVED),
+	assert_true(isnan(stat(fx, NODIR, LM_PREPOST_STAT_IMPROVED)));
+	assert_string_equal(lm_prepost_stat_reason(fx->pp, NODIR, LM_PREPOST_ALL_GROUPS, LM_PREPOST_STAT_IMPROVED),
 			    "the scale has no direction, so improvement is undefined");
 	assert_string_equal(lm_reliable_name(LM_RELIABLE_IMPROVED), "improved");
 	assert_string_equal(lm_category_name(LM_CATEGORY_RECOVERED), "recovered");
@@ -447,8 +447,8 @@ static void test_reliable_change_and_categories(void **state)
 	assert_int_equal(lm_prepost_run_files(fx->pp, fx->pre, fx->post, fx->err), LM_OK);
 	assert_int_equal(lm_prepost_reliability_source(fx->pp, TOTAL), LM_RELIABILITY_NORMS);
 	assert_int_equal(lm_prepost_reliability_source(fx->pp, NODIR), LM_RELIABILITY_ALPHA_PRE);
-	NEAR(stat(fx, NODIR, LM_STAT_RCI_RELIABILITY), stat(fx, NODIR, LM_STAT_PRE_ALPHA));
-	NEAR(stat(fx, TOTAL, LM_STAT_RCI_SD), stat(fx, TOTAL, LM_STAT_PRE_SD));
+	NEAR(stat(fx, NODIR, LM_PREPOST_STAT_RCI_RELIABILITY), stat(fx, NODIR, LM_PREPOST_STAT_PRE_ALPHA));
+	NEAR(stat(fx, TOTAL, LM_PREPOST_STAT_RCI_SD), stat(fx, TOTAL, LM_PREPOST_STAT_PRE_SD));
 }
 
 static void test_groups(void **state)
@@ -462,21 +462,21 @@ static void test_groups(void **state)
 	assert_int_equal(lm_prepost_group_count(fx->pp), 2);
 	assert_string_equal(lm_prepost_group_name(fx->pp, 0), "t");
 	assert_string_equal(lm_prepost_respondent_group(fx->pp, 0), "t");
-	NEAR(lm_prepost_stat(fx->pp, TOTAL, 0, LM_STAT_CHANGE_MEAN), 2);
-	NEAR(lm_prepost_stat(fx->pp, TOTAL, 1, LM_STAT_CHANGE_MEAN), 1);
-	NEAR(lm_prepost_compare(fx->pp, TOTAL, LM_COMPARE_DIFFERENCE), 1);
+	NEAR(lm_prepost_stat(fx->pp, TOTAL, 0, LM_PREPOST_STAT_CHANGE_MEAN), 2);
+	NEAR(lm_prepost_stat(fx->pp, TOTAL, 1, LM_PREPOST_STAT_CHANGE_MEAN), 1);
+	NEAR(lm_prepost_compare(fx->pp, TOTAL, LM_PREPOST_COMPARE_DIFFERENCE), 1);
 	/* Welch: var_t = 3, var_c = 1, n = 3 each: t = 1 / sqrt(4/3), df = (4/3)^2 / ((1 + 1/9) / 2) = 3.2 */
-	NEAR(lm_prepost_compare(fx->pp, TOTAL, LM_COMPARE_WELCH_T), 1 / sqrt(4.0 / 3));
-	NEAR(lm_prepost_compare(fx->pp, TOTAL, LM_COMPARE_DF), 3.2);
+	NEAR(lm_prepost_compare(fx->pp, TOTAL, LM_PREPOST_COMPARE_WELCH_T), 1 / sqrt(4.0 / 3));
+	NEAR(lm_prepost_compare(fx->pp, TOTAL, LM_PREPOST_COMPARE_DF), 3.2);
 	/* Hedges: pooled SD sqrt(2); g = 1 / sqrt(2) * (1 - 3 / (4 * 6 - 9)) */
-	NEAR(lm_prepost_compare(fx->pp, TOTAL, LM_COMPARE_HEDGES_G), 1 / sqrt(2.0) * (1 - 3.0 / 15));
-	assert_null(lm_prepost_compare_reason(fx->pp, TOTAL, LM_COMPARE_P));
+	NEAR(lm_prepost_compare(fx->pp, TOTAL, LM_PREPOST_COMPARE_HEDGES_G), 1 / sqrt(2.0) * (1 - 3.0 / 15));
+	assert_null(lm_prepost_compare_reason(fx->pp, TOTAL, LM_PREPOST_COMPARE_P));
 	/* A third group: no comparison. */
 	assert_int_equal(run(fx, "id,arm,p_1,p_2,p_3\n1,t,1,1,1\n2,c,1,1,1\n3,u,2,2,2\n",
 			     "id,arm,p_1,p_2,p_3\n1,t,2,2,2\n2,c,1,1,1\n3,u,3,3,3\n"),
 			 LM_OK);
-	assert_true(isnan(lm_prepost_compare(fx->pp, TOTAL, LM_COMPARE_WELCH_T)));
-	assert_string_equal(lm_prepost_compare_reason(fx->pp, TOTAL, LM_COMPARE_WELCH_T),
+	assert_true(isnan(lm_prepost_compare(fx->pp, TOTAL, LM_PREPOST_COMPARE_WELCH_T)));
+	assert_string_equal(lm_prepost_compare_reason(fx->pp, TOTAL, LM_PREPOST_COMPARE_WELCH_T),
 			    "a comparison needs exactly two groups");
 	/* The group column must exist in both files. */
 	assert_int_equal(run(fx, "id,arm,p_1,p_2,p_3\n1,t,1,1,1\n", "id,p_1,p_2,p_3\n1,2,2,2\n"), LM_EDATA);
@@ -490,10 +490,10 @@ static void test_long_form(void **state)
 	snprintf(path, sizeof(path), "%s/long.csv", fx->dir);
 	put_file(path, "id,time,p_1,p_2,p_3\nA,1,1,1,1\nA,2,2,2,2\nB,1,3,3,3\nB,3,5,5,5\nB,2,3,3,4\nC,2,1,1,1\n");
 	assert_int_equal(lm_prepost_run_long_file(fx->pp, path, "time", "1", "2", fx->err), LM_OK);
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PAIRS), 2);
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_OTHER_WAVE), 1);
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_POST_ONLY), 1);
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PRE_ROWS), 2);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_PAIRS), 2);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_OTHER_WAVE), 1);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_POST_ONLY), 1);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_PRE_ROWS), 2);
 	NEAR(lm_prepost_respondent_score(fx->pp, 1, TOTAL, 1), 10);
 	assert_int_equal(lm_prepost_run_long_file(fx->pp, path, "wave", "1", "2", fx->err), LM_EDATA);
 	assert_int_equal(lm_prepost_run_long_file(fx->pp, path, "time", "1", "1", NULL), LM_EINVAL);
@@ -582,7 +582,7 @@ static void test_scores_kept_exactly(void **state)
 		dump(fx);
 	assert_int_equal(rc, LM_OK);
 	assert_int_equal(lm_prepost_respondent_count(pp), N);
-	double sdiff = lm_prepost_stat(pp, 0, (size_t)-1, LM_STAT_RCI_SDIFF);
+	double sdiff = lm_prepost_stat(pp, 0, LM_PREPOST_ALL_GROUPS, LM_PREPOST_STAT_RCI_SDIFF);
 	assert_true(sdiff > 0);
 	int fractional = 0;
 	for (int i = 0; i < N; i++) {
@@ -614,14 +614,17 @@ static void test_invalid_arguments(void **state)
 	assert_int_equal(lm_prepost_set_threads(fx->pp, 0), LM_EINVAL);
 	assert_int_equal(lm_prepost_set_threads(NULL, 2), LM_EINVAL);
 	assert_int_equal(lm_prepost_run_files(fx->pp, NULL, "x", NULL), LM_EINVAL);
-	assert_int_equal(lm_prepost_count(NULL, LM_COUNT_PAIRS), 0);
-	assert_true(isnan(lm_prepost_stat(NULL, 0, (size_t)-1, LM_STAT_T)));
+	assert_int_equal(lm_prepost_count(NULL, LM_PREPOST_COUNT_PAIRS), 0);
+	assert_true(isnan(lm_prepost_stat(NULL, 0, LM_PREPOST_ALL_GROUPS, LM_PREPOST_STAT_T)));
+	/* "All groups" is a named constant with a function twin for bindings. */
+	assert_true(lm_prepost_all_groups() == LM_PREPOST_ALL_GROUPS);
+	assert_true(LM_PREPOST_ALL_GROUPS == (size_t)-1);
 	lm_prepost_free(NULL);
 }
 
 static const char *reason(const struct fx *fx, size_t scale, int which)
 {
-	return lm_prepost_stat_reason(fx->pp, scale, (size_t)-1, which);
+	return lm_prepost_stat_reason(fx->pp, scale, LM_PREPOST_ALL_GROUPS, which);
 }
 
 /*
@@ -639,29 +642,29 @@ static void test_reasons_of_reliable_change(void **state)
 		snprintf(post + strlen(post), sizeof(post) - strlen(post), "r%d,%d,2,%d\n", i, 1 + i % 5, 1 + i % 3);
 	}
 	assert_int_equal(run(fx, pre, post), LM_OK);
-	NEAR(stat(fx, TOTAL, LM_STAT_CHANGE_N), 10);
-	NEAR(stat(fx, TOTAL, LM_STAT_PRE_SD), 0);
-	NEAR(stat(fx, TOTAL, LM_STAT_RCI_SD), 0);
-	NEAR(stat(fx, TOTAL, LM_STAT_RCI_RELIABILITY), 0.8);
-	assert_true(isnan(stat(fx, TOTAL, LM_STAT_RCI_SDIFF)));
-	static const int counts[] = {LM_STAT_IMPROVED, LM_STAT_DETERIORATED, LM_STAT_UNCHANGED, LM_STAT_RECOVERED};
-	assert_string_equal(reason(fx, TOTAL, LM_STAT_RCI_SDIFF), "the SD of pre scores is zero");
+	NEAR(stat(fx, TOTAL, LM_PREPOST_STAT_CHANGE_N), 10);
+	NEAR(stat(fx, TOTAL, LM_PREPOST_STAT_PRE_SD), 0);
+	NEAR(stat(fx, TOTAL, LM_PREPOST_STAT_RCI_SD), 0);
+	NEAR(stat(fx, TOTAL, LM_PREPOST_STAT_RCI_RELIABILITY), 0.8);
+	assert_true(isnan(stat(fx, TOTAL, LM_PREPOST_STAT_RCI_SDIFF)));
+	static const int counts[] = {LM_PREPOST_STAT_IMPROVED, LM_PREPOST_STAT_DETERIORATED, LM_PREPOST_STAT_UNCHANGED, LM_PREPOST_STAT_RECOVERED};
+	assert_string_equal(reason(fx, TOTAL, LM_PREPOST_STAT_RCI_SDIFF), "the SD of pre scores is zero");
 	for (size_t k = 0; k < 4; k++) {
 		assert_true(isnan(stat(fx, TOTAL, counts[k])));
 		assert_string_equal(reason(fx, TOTAL, counts[k]), "the SD of pre scores is zero");
 	}
 	assert_true(isnan(lm_prepost_respondent_rci(fx->pp, 0, TOTAL)));
 	/* Pre alpha: the total does not vary. */
-	assert_string_equal(reason(fx, TOTAL, LM_STAT_PRE_ALPHA), "zero variance of the total");
+	assert_string_equal(reason(fx, TOTAL, LM_PREPOST_STAT_PRE_ALPHA), "zero variance of the total");
 	/* d_av: the post SD is not zero, so it is computed. */
-	assert_null(reason(fx, TOTAL, LM_STAT_DAV));
+	assert_null(reason(fx, TOTAL, LM_PREPOST_STAT_DAV));
 
 	/* One pair: no SD of pre scores, the reason of the SD itself. */
 	assert_int_equal(run(fx, "id,p_1,p_2,p_3\nA,1,2,3\n", "id,p_1,p_2,p_3\nA,2,2,2\n"), LM_OK);
-	assert_string_equal(reason(fx, TOTAL, LM_STAT_RCI_SD), "fewer than 2 pairs with a score at both waves");
-	assert_string_equal(reason(fx, TOTAL, LM_STAT_RCI_SDIFF),
+	assert_string_equal(reason(fx, TOTAL, LM_PREPOST_STAT_RCI_SD), "fewer than 2 pairs with a score at both waves");
+	assert_string_equal(reason(fx, TOTAL, LM_PREPOST_STAT_RCI_SDIFF),
 			    "no SD of pre scores (fewer than 2 pairs with both scores)");
-	assert_string_equal(reason(fx, TOTAL, LM_STAT_IMPROVED),
+	assert_string_equal(reason(fx, TOTAL, LM_PREPOST_STAT_IMPROVED),
 			    "no SD of pre scores (fewer than 2 pairs with both scores)");
 
 	/* nodir has no reliability in the norms: alpha at pre. Items equal within
@@ -669,31 +672,31 @@ static void test_reasons_of_reliable_change(void **state)
 	assert_int_equal(run(fx, "id,p_1,p_2,p_3\nA,1,1,1\nB,2,2,1\nC,3,3,1\n",
 			     "id,p_1,p_2,p_3\nA,2,1,1\nB,2,2,2\nC,1,3,1\n"),
 			 LM_OK);
-	assert_true(stat(fx, NODIR, LM_STAT_PRE_ALPHA) == 1);
-	assert_null(reason(fx, NODIR, LM_STAT_PRE_ALPHA));
+	assert_true(stat(fx, NODIR, LM_PREPOST_STAT_PRE_ALPHA) == 1);
+	assert_null(reason(fx, NODIR, LM_PREPOST_STAT_PRE_ALPHA));
 	assert_int_equal(lm_prepost_reliability_source(fx->pp, NODIR), LM_RELIABILITY_NONE);
 	const char *one = "no reliability: none in the definition's norms, and alpha at pre is 1, which leaves no "
 			  "measurement error: the RCI needs a reliability below 1";
-	assert_string_equal(reason(fx, NODIR, LM_STAT_RCI_RELIABILITY), one);
-	assert_string_equal(reason(fx, NODIR, LM_STAT_RCI_SDIFF), one);
-	assert_string_equal(reason(fx, NODIR, LM_STAT_IMPROVED), "the scale has no direction, so improvement is undefined");
+	assert_string_equal(reason(fx, NODIR, LM_PREPOST_STAT_RCI_RELIABILITY), one);
+	assert_string_equal(reason(fx, NODIR, LM_PREPOST_STAT_RCI_SDIFF), one);
+	assert_string_equal(reason(fx, NODIR, LM_PREPOST_STAT_IMPROVED), "the scale has no direction, so improvement is undefined");
 
 	/* Items that move against each other: alpha at pre is -8. */
 	assert_int_equal(run(fx, "id,p_1,p_2,p_3\nA,1,4,1\nB,2,3,1\nC,3,1,1\nD,4,2,1\n",
 			     "id,p_1,p_2,p_3\nA,1,1,1\nB,2,2,2\nC,3,3,3\nD,4,4,4\n"),
 			 LM_OK);
-	NEAR(stat(fx, NODIR, LM_STAT_PRE_ALPHA), -8);
-	assert_string_equal(reason(fx, NODIR, LM_STAT_RCI_RELIABILITY),
+	NEAR(stat(fx, NODIR, LM_PREPOST_STAT_PRE_ALPHA), -8);
+	assert_string_equal(reason(fx, NODIR, LM_PREPOST_STAT_RCI_RELIABILITY),
 			    "no reliability: none in the definition's norms, and alpha at pre is zero or negative: the RCI "
 			    "needs a reliability above 0");
 
 	/* Alpha that cannot be computed (one complete row) says so. */
 	assert_int_equal(run(fx, "id,p_1,p_2,p_3\nA,1,4,1\nB,2,,1\n", "id,p_1,p_2,p_3\nA,1,1,1\nB,2,2,2\n"), LM_OK);
-	assert_string_equal(reason(fx, NODIR, LM_STAT_PRE_ALPHA), "fewer than 2 rows with every item answered");
-	assert_string_equal(reason(fx, NODIR, LM_STAT_RCI_RELIABILITY),
+	assert_string_equal(reason(fx, NODIR, LM_PREPOST_STAT_PRE_ALPHA), "fewer than 2 rows with every item answered");
+	assert_string_equal(reason(fx, NODIR, LM_PREPOST_STAT_RCI_RELIABILITY),
 			    "no reliability: none in the definition's norms, and alpha at pre could not be computed");
 	/* The clinical cut-off: nodir has none. */
-	assert_string_equal(reason(fx, NODIR, LM_STAT_RECOVERED), "the scale defines no clinical cut-off");
+	assert_string_equal(reason(fx, NODIR, LM_PREPOST_STAT_RECOVERED), "the scale defines no clinical cut-off");
 }
 
 /* A reliability of 1 or 0 in the norms is the norms', not a missing one. */
@@ -717,10 +720,10 @@ static void test_reasons_of_norms_reliability(void **state)
 	put_file(fx->post, "id,p_1,p_2,p_3\nA,2,2,1\nB,1,1,1\nC,2,1,1\n");
 	assert_int_equal(lm_prepost_run_files(pp, fx->pre, fx->post, NULL), LM_OK);
 	assert_int_equal(lm_prepost_reliability_source(pp, 0), LM_RELIABILITY_NONE);
-	assert_string_equal(lm_prepost_stat_reason(pp, 0, (size_t)-1, LM_STAT_RCI_RELIABILITY),
+	assert_string_equal(lm_prepost_stat_reason(pp, 0, LM_PREPOST_ALL_GROUPS, LM_PREPOST_STAT_RCI_RELIABILITY),
 			    "the reliability in the definition's norms is 1, which leaves no measurement error: the RCI "
 			    "needs a reliability below 1");
-	assert_string_equal(lm_prepost_stat_reason(pp, 1, (size_t)-1, LM_STAT_IMPROVED),
+	assert_string_equal(lm_prepost_stat_reason(pp, 1, LM_PREPOST_ALL_GROUPS, LM_PREPOST_STAT_IMPROVED),
 			    "the reliability in the definition's norms is 0: the RCI needs a reliability above 0");
 	lm_prepost_free(pp);
 	lm_instrument_free(inst);
@@ -735,31 +738,31 @@ static void test_reasons_of_comparison(void **state)
 	assert_int_equal(run(fx, "id,arm,p_1,p_2,p_3\n1,t,1,1,1\n2,t,2,2,2\n3,c,1,1,1\n",
 			     "id,arm,p_1,p_2,p_3\n1,x,2,2,2\n2,t,2,2,3\n3,c,1,,1\n"),
 			 LM_OK);
-	assert_string_equal(lm_prepost_compare_reason(fx->pp, TOTAL, LM_COMPARE_DIFFERENCE),
+	assert_string_equal(lm_prepost_compare_reason(fx->pp, TOTAL, LM_PREPOST_COMPARE_DIFFERENCE),
 			    "a group has no pair with a score at both waves");
-	assert_string_equal(lm_prepost_compare_reason(fx->pp, TOTAL, LM_COMPARE_P),
+	assert_string_equal(lm_prepost_compare_reason(fx->pp, TOTAL, LM_PREPOST_COMPARE_P),
 			    "each group needs at least 2 pairs with a score at both waves");
 	/* One pair in c: a difference, no test. */
 	assert_int_equal(run(fx, "id,arm,p_1,p_2,p_3\n1,t,1,1,1\n2,t,2,2,2\n3,c,1,1,1\n",
 			     "id,arm,p_1,p_2,p_3\n1,x,2,2,2\n2,t,2,2,3\n3,c,1,2,1\n"),
 			 LM_OK);
-	assert_null(lm_prepost_compare_reason(fx->pp, TOTAL, LM_COMPARE_DIFFERENCE));
-	assert_string_equal(lm_prepost_compare_reason(fx->pp, TOTAL, LM_COMPARE_HEDGES_G),
+	assert_null(lm_prepost_compare_reason(fx->pp, TOTAL, LM_PREPOST_COMPARE_DIFFERENCE));
+	assert_string_equal(lm_prepost_compare_reason(fx->pp, TOTAL, LM_PREPOST_COMPARE_HEDGES_G),
 			    "each group needs at least 2 pairs with a score at both waves");
 	/* Every pair of each group changes by the same amount; c is flat at both waves. */
 	assert_int_equal(run(fx, "id,arm,p_1,p_2,p_3\n1,t,1,1,1\n2,t,2,2,2\n3,c,1,1,1\n4,c,1,1,1\n",
 			     "id,arm,p_1,p_2,p_3\n1,x,2,1,1\n2,t,3,2,2\n3,c,1,1,1\n4,c,1,1,1\n"),
 			 LM_OK);
-	NEAR(lm_prepost_compare(fx->pp, TOTAL, LM_COMPARE_DIFFERENCE), 1);
-	assert_string_equal(lm_prepost_compare_reason(fx->pp, TOTAL, LM_COMPARE_WELCH_T),
+	NEAR(lm_prepost_compare(fx->pp, TOTAL, LM_PREPOST_COMPARE_DIFFERENCE), 1);
+	assert_string_equal(lm_prepost_compare_reason(fx->pp, TOTAL, LM_PREPOST_COMPARE_WELCH_T),
 			    "zero variance of change in both groups");
-	assert_string_equal(lm_prepost_compare_reason(fx->pp, TOTAL, LM_COMPARE_DF),
+	assert_string_equal(lm_prepost_compare_reason(fx->pp, TOTAL, LM_PREPOST_COMPARE_DF),
 			    "zero variance of change in both groups");
-	assert_string_equal(lm_prepost_compare_reason(fx->pp, TOTAL, LM_COMPARE_HEDGES_G), "zero pooled SD of change");
+	assert_string_equal(lm_prepost_compare_reason(fx->pp, TOTAL, LM_PREPOST_COMPARE_HEDGES_G), "zero pooled SD of change");
 	/* Pre and post flat in group c: d_av cannot be computed there. */
-	assert_string_equal(lm_prepost_stat_reason(fx->pp, TOTAL, 1, LM_STAT_DAV), "zero variance at both waves");
-	assert_string_equal(lm_prepost_stat_reason(fx->pp, TOTAL, 1, LM_STAT_T), "zero variance of change");
-	assert_string_equal(lm_prepost_stat_reason(fx->pp, TOTAL, 0, LM_STAT_PRE_ALPHA), "computed for all pairs only");
+	assert_string_equal(lm_prepost_stat_reason(fx->pp, TOTAL, 1, LM_PREPOST_STAT_DAV), "zero variance at both waves");
+	assert_string_equal(lm_prepost_stat_reason(fx->pp, TOTAL, 1, LM_PREPOST_STAT_T), "zero variance of change");
+	assert_string_equal(lm_prepost_stat_reason(fx->pp, TOTAL, 0, LM_PREPOST_STAT_PRE_ALPHA), "computed for all pairs only");
 }
 
 static char *read_all(const char *path, size_t *n)
@@ -803,9 +806,9 @@ static void test_many_ids_and_groups(void **state)
 	size_t first_n = 0;
 	for (int run_no = 0; run_no < 2; run_no++) {
 		assert_int_equal(run(fx, pre, post), LM_OK);
-		assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PAIRS), N - (N + 6) / 7);
-		assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PRE_ONLY), (N + 6) / 7);
-		assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_POST_ONLY), 1);
+		assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_PAIRS), N - (N + 6) / 7);
+		assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_PRE_ONLY), (N + 6) / 7);
+		assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_POST_ONLY), 1);
 		size_t r = 0;
 		char want[16];
 		for (int i = 0; i < N; i++)

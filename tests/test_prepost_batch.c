@@ -162,8 +162,8 @@ static void compare_with_files(int grouped)
 						post.n, post.idp, err),
 			 LM_OK);
 	assert_int_equal(lm_error_total(err), 0);
-	assert_int_equal(lm_prepost_count(from_memory, LM_COUNT_PAIRS), 559);
-	assert_int_equal(lm_prepost_count(from_memory, LM_COUNT_NO_ID), 2);
+	assert_int_equal(lm_prepost_count(from_memory, LM_PREPOST_COUNT_PAIRS), 559);
+	assert_int_equal(lm_prepost_count(from_memory, LM_PREPOST_COUNT_NO_ID), 2);
 	for (int format = LM_PREPOST_JSON; format <= LM_PREPOST_SUMMARY; format++) {
 		char *a = output(from_files, format), *b = output(from_memory, format);
 		assert_string_equal(a, b);
@@ -213,10 +213,10 @@ static void test_problems_reported(void **state)
 			    "4, 5)");
 	assert_string_equal(lm_error_text(err, 1),
 			    "before:4: id \"P0003\" occurs 2 times in the pre wave, at data rows 4 (line 4), 10 (line "
-			    "10); fix the data, or leave them unpaired with --on-duplicate exclude");
-	assert_int_equal(lm_prepost_count(pp, LM_COUNT_PRE_ROWS), 50);
-	assert_int_equal(lm_prepost_count(pp, LM_COUNT_POST_ROWS), 50);
-	assert_int_equal(lm_prepost_count(pp, LM_COUNT_REJECTED), 1);
+			    "10); fix the data, or leave them unpaired (duplicates policy: exclude)");
+	assert_int_equal(lm_prepost_count(pp, LM_PREPOST_COUNT_PRE_ROWS), 50);
+	assert_int_equal(lm_prepost_count(pp, LM_PREPOST_COUNT_POST_ROWS), 50);
+	assert_int_equal(lm_prepost_count(pp, LM_PREPOST_COUNT_REJECTED), 1);
 	lm_error_clear(err);
 
 	/* A scored item without a column. */

@@ -33,7 +33,7 @@
 #define TOLERANCE 1e-9
 #define MAX_FIELDS 16
 #define MAX_REPORTED 30
-#define ALL_PAIRS ((size_t)-1)
+#define ALL_PAIRS LM_PREPOST_ALL_GROUPS
 
 static char *reference_path(const char *name)
 {
@@ -231,33 +231,33 @@ static const struct {
 	enum kind kind;
 	int per_group; /* also computed per group */
 } stats[] = {
-	{"pre_n", LM_STAT_PRE_N, K_COUNT, 1},
-	{"pre_mean", LM_STAT_PRE_MEAN, K_DESCRIPTIVE, 1},
-	{"pre_sd", LM_STAT_PRE_SD, K_DESCRIPTIVE, 1},
-	{"post_n", LM_STAT_POST_N, K_COUNT, 1},
-	{"post_mean", LM_STAT_POST_MEAN, K_DESCRIPTIVE, 1},
-	{"post_sd", LM_STAT_POST_SD, K_DESCRIPTIVE, 1},
-	{"pre_alpha", LM_STAT_PRE_ALPHA, K_ALPHA, 0},
-	{"pre_alpha_n", LM_STAT_PRE_ALPHA_N, K_COUNT, 0},
-	{"post_alpha", LM_STAT_POST_ALPHA, K_ALPHA, 0},
-	{"post_alpha_n", LM_STAT_POST_ALPHA_N, K_COUNT, 0},
-	{"change_n", LM_STAT_CHANGE_N, K_COUNT, 1},
-	{"change_mean", LM_STAT_CHANGE_MEAN, K_DESCRIPTIVE, 1},
-	{"change_sd", LM_STAT_CHANGE_SD, K_DESCRIPTIVE, 1},
-	{"ci_low", LM_STAT_CHANGE_CI_LOW, K_CI, 1},
-	{"ci_high", LM_STAT_CHANGE_CI_HIGH, K_CI, 1},
-	{"t", LM_STAT_T, K_T, 1},
-	{"df", LM_STAT_DF, K_DF, 1},
-	{"p", LM_STAT_P, K_P, 1},
-	{"dz", LM_STAT_DZ, K_EFFECT, 1},
-	{"dav", LM_STAT_DAV, K_EFFECT, 1},
-	{"rci_sd", LM_STAT_RCI_SD, K_RCI, 0},
-	{"rci_reliability", LM_STAT_RCI_RELIABILITY, K_RCI, 0},
-	{"rci_sdiff", LM_STAT_RCI_SDIFF, K_RCI, 0},
-	{"improved", LM_STAT_IMPROVED, K_COUNT, 0},
-	{"deteriorated", LM_STAT_DETERIORATED, K_COUNT, 0},
-	{"unchanged", LM_STAT_UNCHANGED, K_COUNT, 0},
-	{"recovered", LM_STAT_RECOVERED, K_COUNT, 0},
+	{"pre_n", LM_PREPOST_STAT_PRE_N, K_COUNT, 1},
+	{"pre_mean", LM_PREPOST_STAT_PRE_MEAN, K_DESCRIPTIVE, 1},
+	{"pre_sd", LM_PREPOST_STAT_PRE_SD, K_DESCRIPTIVE, 1},
+	{"post_n", LM_PREPOST_STAT_POST_N, K_COUNT, 1},
+	{"post_mean", LM_PREPOST_STAT_POST_MEAN, K_DESCRIPTIVE, 1},
+	{"post_sd", LM_PREPOST_STAT_POST_SD, K_DESCRIPTIVE, 1},
+	{"pre_alpha", LM_PREPOST_STAT_PRE_ALPHA, K_ALPHA, 0},
+	{"pre_alpha_n", LM_PREPOST_STAT_PRE_ALPHA_N, K_COUNT, 0},
+	{"post_alpha", LM_PREPOST_STAT_POST_ALPHA, K_ALPHA, 0},
+	{"post_alpha_n", LM_PREPOST_STAT_POST_ALPHA_N, K_COUNT, 0},
+	{"change_n", LM_PREPOST_STAT_CHANGE_N, K_COUNT, 1},
+	{"change_mean", LM_PREPOST_STAT_CHANGE_MEAN, K_DESCRIPTIVE, 1},
+	{"change_sd", LM_PREPOST_STAT_CHANGE_SD, K_DESCRIPTIVE, 1},
+	{"ci_low", LM_PREPOST_STAT_CHANGE_CI_LOW, K_CI, 1},
+	{"ci_high", LM_PREPOST_STAT_CHANGE_CI_HIGH, K_CI, 1},
+	{"t", LM_PREPOST_STAT_T, K_T, 1},
+	{"df", LM_PREPOST_STAT_DF, K_DF, 1},
+	{"p", LM_PREPOST_STAT_P, K_P, 1},
+	{"dz", LM_PREPOST_STAT_DZ, K_EFFECT, 1},
+	{"dav", LM_PREPOST_STAT_DAV, K_EFFECT, 1},
+	{"rci_sd", LM_PREPOST_STAT_RCI_SD, K_RCI, 0},
+	{"rci_reliability", LM_PREPOST_STAT_RCI_RELIABILITY, K_RCI, 0},
+	{"rci_sdiff", LM_PREPOST_STAT_RCI_SDIFF, K_RCI, 0},
+	{"improved", LM_PREPOST_STAT_IMPROVED, K_COUNT, 0},
+	{"deteriorated", LM_PREPOST_STAT_DETERIORATED, K_COUNT, 0},
+	{"unchanged", LM_PREPOST_STAT_UNCHANGED, K_COUNT, 0},
+	{"recovered", LM_PREPOST_STAT_RECOVERED, K_COUNT, 0},
 };
 #define N_STATS (sizeof stats / sizeof stats[0])
 
@@ -266,11 +266,11 @@ static const struct {
 	int which;
 	enum kind kind;
 } compares[] = {
-	{"compare_difference", LM_COMPARE_DIFFERENCE, K_DESCRIPTIVE},
-	{"compare_welch_t", LM_COMPARE_WELCH_T, K_T},
-	{"compare_df", LM_COMPARE_DF, K_DF},
-	{"compare_p", LM_COMPARE_P, K_P},
-	{"compare_hedges_g", LM_COMPARE_HEDGES_G, K_G},
+	{"compare_difference", LM_PREPOST_COMPARE_DIFFERENCE, K_DESCRIPTIVE},
+	{"compare_welch_t", LM_PREPOST_COMPARE_WELCH_T, K_T},
+	{"compare_df", LM_PREPOST_COMPARE_DF, K_DF},
+	{"compare_p", LM_PREPOST_COMPARE_P, K_P},
+	{"compare_hedges_g", LM_PREPOST_COMPARE_HEDGES_G, K_G},
 };
 #define N_COMPARES (sizeof compares / sizeof compares[0])
 
@@ -278,8 +278,8 @@ static const struct {
 	const char *name;
 	int which;
 } counts[] = {
-	{"pre_rows", LM_COUNT_PRE_ROWS}, {"post_rows", LM_COUNT_POST_ROWS}, {"pairs", LM_COUNT_PAIRS},
-	{"pre_only", LM_COUNT_PRE_ONLY}, {"post_only", LM_COUNT_POST_ONLY}, {"no_id", LM_COUNT_NO_ID},
+	{"pre_rows", LM_PREPOST_COUNT_PRE_ROWS}, {"post_rows", LM_PREPOST_COUNT_POST_ROWS}, {"pairs", LM_PREPOST_COUNT_PAIRS},
+	{"pre_only", LM_PREPOST_COUNT_PRE_ONLY}, {"post_only", LM_PREPOST_COUNT_POST_ONLY}, {"no_id", LM_PREPOST_COUNT_NO_ID},
 };
 #define N_COUNTS (sizeof counts / sizeof counts[0])
 
@@ -361,13 +361,13 @@ static void test_counts_and_groups(void **state)
 	assert_int_equal(lm_prepost_group_count(fx->pp), 2);
 	assert_int_equal(seen_counts, N_COUNTS);
 	/* No duplicates in this data set, no wave column in the two-file form. */
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_DUPLICATE_ID), 0);
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_OTHER_WAVE), 0);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_DUPLICATE_ID), 0);
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_OTHER_WAVE), 0);
 	/* The counts reconcile (doc/PREPOST.md). */
-	assert_int_equal(lm_prepost_count(fx->pp, LM_COUNT_PRE_ROWS) + lm_prepost_count(fx->pp, LM_COUNT_POST_ROWS),
-			 2 * lm_prepost_count(fx->pp, LM_COUNT_PAIRS) + lm_prepost_count(fx->pp, LM_COUNT_PRE_ONLY) +
-				 lm_prepost_count(fx->pp, LM_COUNT_POST_ONLY) + lm_prepost_count(fx->pp, LM_COUNT_NO_ID));
-	assert_int_equal(lm_prepost_respondent_count(fx->pp), lm_prepost_count(fx->pp, LM_COUNT_PAIRS));
+	assert_int_equal(lm_prepost_count(fx->pp, LM_PREPOST_COUNT_PRE_ROWS) + lm_prepost_count(fx->pp, LM_PREPOST_COUNT_POST_ROWS),
+			 2 * lm_prepost_count(fx->pp, LM_PREPOST_COUNT_PAIRS) + lm_prepost_count(fx->pp, LM_PREPOST_COUNT_PRE_ONLY) +
+				 lm_prepost_count(fx->pp, LM_PREPOST_COUNT_POST_ONLY) + lm_prepost_count(fx->pp, LM_PREPOST_COUNT_NO_ID));
+	assert_int_equal(lm_prepost_respondent_count(fx->pp), lm_prepost_count(fx->pp, LM_PREPOST_COUNT_PAIRS));
 	print_tally(&t, "counts");
 	assert_int_equal(t.mismatches, 0);
 }
@@ -523,13 +523,13 @@ static void test_respondents_match_r(void **state)
 				c[rel]++;
 			recovered += lm_prepost_respondent_category(pp, p, s) == LM_CATEGORY_RECOVERED;
 		}
-		double improved = lm_prepost_stat(pp, s, ALL_PAIRS, LM_STAT_IMPROVED);
+		double improved = lm_prepost_stat(pp, s, ALL_PAIRS, LM_PREPOST_STAT_IMPROVED);
 		if (isnan(improved))
 			continue;
 		assert_true(improved == (double)c[LM_RELIABLE_IMPROVED]);
-		assert_true(lm_prepost_stat(pp, s, ALL_PAIRS, LM_STAT_DETERIORATED) == (double)c[LM_RELIABLE_DETERIORATED]);
-		assert_true(lm_prepost_stat(pp, s, ALL_PAIRS, LM_STAT_UNCHANGED) == (double)c[LM_RELIABLE_NONE]);
-		double rec = lm_prepost_stat(pp, s, ALL_PAIRS, LM_STAT_RECOVERED);
+		assert_true(lm_prepost_stat(pp, s, ALL_PAIRS, LM_PREPOST_STAT_DETERIORATED) == (double)c[LM_RELIABLE_DETERIORATED]);
+		assert_true(lm_prepost_stat(pp, s, ALL_PAIRS, LM_PREPOST_STAT_UNCHANGED) == (double)c[LM_RELIABLE_NONE]);
+		double rec = lm_prepost_stat(pp, s, ALL_PAIRS, LM_PREPOST_STAT_RECOVERED);
 		assert_true(isnan(rec) || rec == (double)recovered);
 	}
 }
@@ -558,8 +558,8 @@ static void test_long_form_equals_two_files(void **state)
 	check_run(lm_prepost_run_long_file(b, long_path, "wave", "1", "2", err), err, "lm_prepost_run_long_file");
 
 	size_t compared = 0, different = 0;
-	for (int k = 0; k <= LM_COUNT_OTHER_WAVE; k++) {
-		if (k == LM_COUNT_OTHER_WAVE)
+	for (int k = 0; k <= LM_PREPOST_COUNT_OTHER_WAVE; k++) {
+		if (k == LM_PREPOST_COUNT_OTHER_WAVE)
 			continue;
 		different += lm_prepost_count(a, k) != lm_prepost_count(b, k);
 		compared++;
@@ -569,7 +569,7 @@ static void test_long_form_equals_two_files(void **state)
 		if (strcmp(fx->summary[i].stat, "long_other_wave") == 0)
 			other = ref_number(fx->summary[i].value, "summary.csv", REF_NA);
 	assert_true(other > 0);
-	assert_true((double)lm_prepost_count(b, LM_COUNT_OTHER_WAVE) == other);
+	assert_true((double)lm_prepost_count(b, LM_PREPOST_COUNT_OTHER_WAVE) == other);
 
 	size_t ng = lm_prepost_group_count(a);
 	assert_int_equal(lm_prepost_group_count(b), ng);
@@ -578,7 +578,7 @@ static void test_long_form_equals_two_files(void **state)
 	for (size_t s = 0; s < fx->n_scales; s++) {
 		for (size_t g = 0; g <= ng; g++) {
 			size_t gg = g == 0 ? ALL_PAIRS : g - 1;
-			for (int k = 0; k <= LM_STAT_RECOVERED; k++) {
+			for (int k = 0; k <= LM_PREPOST_STAT_RECOVERED; k++) {
 				double x = lm_prepost_stat(a, s, gg, k), y = lm_prepost_stat(b, s, gg, k);
 				if (!same(x, y) || !same_text(lm_prepost_stat_reason(a, s, gg, k),
 							      lm_prepost_stat_reason(b, s, gg, k))) {
@@ -589,7 +589,7 @@ static void test_long_form_equals_two_files(void **state)
 				compared++;
 			}
 		}
-		for (int k = 0; k <= LM_COMPARE_HEDGES_G; k++) {
+		for (int k = 0; k <= LM_PREPOST_COMPARE_HEDGES_G; k++) {
 			different += !same(lm_prepost_compare(a, s, k), lm_prepost_compare(b, s, k));
 			compared++;
 		}
@@ -615,7 +615,7 @@ static void test_long_form_equals_two_files(void **state)
 		}
 	}
 	printf("# long form: %zu results compared with the two-file run, %zu different; other_wave %lu\n", compared,
-	       different, lm_prepost_count(b, LM_COUNT_OTHER_WAVE));
+	       different, lm_prepost_count(b, LM_PREPOST_COUNT_OTHER_WAVE));
 	assert_int_equal(different, 0);
 	assert_true(compared > 1000);
 

@@ -726,8 +726,8 @@ static void test_group_hidden_on_every_scale(void **state)
 	assert_int_equal(lm_prepost_new(&fx->pp, fx->inst), LM_OK);
 	assert_int_equal(lm_prepost_set_group_column(fx->pp, "group"), LM_OK);
 	assert_int_equal(lm_prepost_run_files(fx->pp, fx->pre, fx->post, fx->err), LM_OK);
-	assert_true(lm_prepost_stat(fx->pp, 0, 0, LM_STAT_CHANGE_N) == 4);
-	assert_true(lm_prepost_stat(fx->pp, 1, 0, LM_STAT_CHANGE_N) == 5);
+	assert_true(lm_prepost_stat(fx->pp, 0, 0, LM_PREPOST_STAT_CHANGE_N) == 4);
+	assert_true(lm_prepost_stat(fx->pp, 1, 0, LM_PREPOST_STAT_CHANGE_N) == 5);
 	assert_int_equal(lm_report_new(&fx->r, fx->pp), LM_OK);
 	assert_int_equal(lm_report_write_file(fx->r, fx->html, fx->err), LM_OK);
 	fx->text = slurp(fx->html);
@@ -755,6 +755,39 @@ static void test_too_many_groups(void **state)
 	assert_null(strstr(fx->text, "/groups/"));
 	assert_null(strstr(fx->text, "grp0"));
 	assert_non_null(strstr(fx->text, "70 groups, and a report shows at most 64"));
+}
+
+/*
+ * The report holds its own reference to the analysis (and through it the
+ * instrument), like every other object: a binding may free the analysis
+ * first, and the report written afterwards is the same as before.
+ */
+static void test_outlives_its_analysis(void **state)
+{
+	struct fx *fx = *state;
+	static const char *const group[] = {"a", "a", "a", "a", "a", "b", "b", "b", "b", "b", "b"};
+	static const int pre[] = {12, 11, 14, 9, 13, 10, 12, 15, 8, 11, 13};
+	static const int post[] = {8, 9, 10, 9, 7, 11, 10, 13, 9, 10, 12};
+	put_waves(fx, 11, group, pre, post);
+	run_pp(fx, 0);
+	lm_report *again = NULL;
+	assert_int_equal(lm_report_new(&again, fx->pp), LM_OK);
+	assert_int_equal(lm_report_set_source_names(again, "pre.csv", "post.csv"), LM_OK);
+	lm_prepost_free(fx->pp);
+	fx->pp = NULL;
+	lm_instrument_free(fx->inst);
+	fx->inst = NULL;
+	/* Memory the analysis used is handed out again, so that a report reading freed memory shows it. */
+	void *reuse[64];
+	for (int i = 0; i < 64; i++)
+		memset(reuse[i] = malloc(256), 0xA5, 256);
+	assert_int_equal(lm_report_write_file(again, fx->html, fx->err), LM_OK);
+	for (int i = 0; i < 64; i++)
+		free(reuse[i]);
+	lm_report_free(again);
+	char *after = slurp(fx->html);
+	assert_string_equal(after, fx->text);
+	free(after);
 }
 
 static void test_arguments(void **state)
@@ -790,6 +823,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reasons_are_true, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_group_hidden_on_every_scale, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_too_many_groups, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outlives_its_analysis, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_arguments, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -179,7 +179,7 @@ static void test_csv(void **state)
 {
 	struct fx *fx = *state;
 	lm_writer *w;
-	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_FORMAT_CSV, fx->path, fx->err), LM_OK);
+	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_WRITER_CSV, fx->path, fx->err), LM_OK);
 	write_rows(fx, w);
 	assert_int_equal(lm_writer_commit(w, fx->err), LM_OK);
 	lm_writer_free(w);
@@ -194,7 +194,7 @@ static void test_jsonl(void **state)
 {
 	struct fx *fx = *state;
 	lm_writer *w;
-	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_FORMAT_JSONL, fx->path, fx->err), LM_OK);
+	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_WRITER_JSONL, fx->path, fx->err), LM_OK);
 	write_rows(fx, w);
 	assert_int_equal(lm_writer_commit(w, fx->err), LM_OK);
 	lm_writer_free(w);
@@ -210,7 +210,7 @@ static void test_escaping(void **state)
 	/* Quotes, a backslash, control characters, valid UTF-8, a stray byte and a NUL. */
 	static const char id[] = "q\"b\\t\tn\nr\r\x01\x1f\x7f \xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80 \xff\xc3 \x00z";
 	score(fx, 2, 1, 0);
-	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_FORMAT_JSONL, fx->path, NULL), LM_OK);
+	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_WRITER_JSONL, fx->path, NULL), LM_OK);
 	assert_int_equal(lm_writer_write(w, 7, id, sizeof(id) - 1, fx->s), LM_OK);
 	assert_int_equal(lm_writer_write(w, 8, "", 0, fx->s), LM_OK);
 	assert_int_equal(lm_writer_commit(w, NULL), LM_OK);
@@ -221,7 +221,7 @@ static void test_escaping(void **state)
 	assert_non_null(strstr(got, "\n{\"row\":8,\"id\":\"\",\"scales\":"));
 	free(got);
 
-	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_FORMAT_CSV, fx->path, NULL), LM_OK);
+	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_WRITER_CSV, fx->path, NULL), LM_OK);
 	assert_int_equal(lm_writer_write(w, 1, "two\nlines", 9, fx->s), LM_OK);
 	assert_int_equal(lm_writer_write(w, 2, "cr\r", 3, fx->s), LM_OK);
 	assert_int_equal(lm_writer_write(w, 3, " 007 ", 5, fx->s), LM_OK);
@@ -243,7 +243,7 @@ static void test_csv_ids_round_trip(void **state)
 	static const char *ids[] = {"plain", "a,b", "say \"hi\"", "multi\nline", "crlf\r\nx", "", " sp "};
 	lm_writer *w;
 	score(fx, 2, 1, 0);
-	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_FORMAT_CSV, fx->path, NULL), LM_OK);
+	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_WRITER_CSV, fx->path, NULL), LM_OK);
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
 		assert_int_equal(lm_writer_write(w, i + 1, ids[i], strlen(ids[i]), fx->s), LM_OK);
 	assert_int_equal(lm_writer_commit(w, NULL), LM_OK);
@@ -282,7 +282,7 @@ static void test_free_without_commit(void **state)
 	struct fx *fx = *state;
 	put_file(fx->path, "old\n");
 	lm_writer *w;
-	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_FORMAT_CSV, fx->path, fx->err), LM_OK);
+	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_WRITER_CSV, fx->path, fx->err), LM_OK);
 	write_rows(fx, w);
 	/* The temporary file is beside the target: on Linux an O_TMPFILE file,
 	 * with no name until the commit; elsewhere a hidden one. */
@@ -299,7 +299,7 @@ static void test_free_without_commit(void **state)
 
 	/* No old file: none afterwards either. */
 	unlink(fx->path);
-	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_FORMAT_JSONL, fx->path, fx->err), LM_OK);
+	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_WRITER_JSONL, fx->path, fx->err), LM_OK);
 	write_rows(fx, w);
 	lm_writer_free(w);
 	assert_int_equal(dir_entries(fx->dir), 0);
@@ -312,7 +312,7 @@ static void test_commit_replaces(void **state)
 	put_file(fx->path, "old\n");
 	assert_int_equal(chmod(fx->path, 0640), 0);
 	lm_writer *w;
-	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_FORMAT_CSV, fx->path, fx->err), LM_OK);
+	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_WRITER_CSV, fx->path, fx->err), LM_OK);
 	write_rows(fx, w);
 	char *got = slurp(fx->path);
 	assert_string_equal(got, "old\n"); /* nothing reaches the target before the commit */
@@ -337,7 +337,7 @@ static void test_new_file_mode(void **state)
 	struct fx *fx = *state;
 	mode_t old = umask(022);
 	lm_writer *w;
-	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_FORMAT_CSV, fx->path, fx->err), LM_OK);
+	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_WRITER_CSV, fx->path, fx->err), LM_OK);
 	assert_int_equal(lm_writer_commit(w, fx->err), LM_OK);
 	lm_writer_free(w);
 	umask(old);
@@ -355,7 +355,7 @@ static void test_open_errors(void **state)
 	lm_writer *w = (lm_writer *)1;
 	char path[256];
 	snprintf(path, sizeof(path), "%s/no/such/dir/out.csv", fx->dir);
-	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_FORMAT_CSV, path, fx->err), LM_EIO);
+	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_WRITER_CSV, path, fx->err), LM_EIO);
 	assert_null(w);
 	assert_int_equal(lm_error_count(fx->err), 1);
 	assert_int_equal(lm_error_code(fx->err, 0), LM_EIO);
@@ -363,10 +363,10 @@ static void test_open_errors(void **state)
 	assert_non_null(strstr(lm_error_message(fx->err, 0), strerror(ENOENT)));
 
 	assert_int_equal(lm_writer_open_file(&w, fx->inst, 2, fx->path, NULL), LM_EINVAL);
-	assert_int_equal(lm_writer_open_file(&w, NULL, LM_FORMAT_CSV, fx->path, NULL), LM_EINVAL);
-	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_FORMAT_CSV, NULL, NULL), LM_EINVAL);
-	assert_int_equal(lm_writer_open_file(NULL, fx->inst, LM_FORMAT_CSV, fx->path, NULL), LM_EINVAL);
-	assert_int_equal(lm_writer_open_fd(&w, fx->inst, LM_FORMAT_CSV, -1, NULL), LM_EINVAL);
+	assert_int_equal(lm_writer_open_file(&w, NULL, LM_WRITER_CSV, fx->path, NULL), LM_EINVAL);
+	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_WRITER_CSV, NULL, NULL), LM_EINVAL);
+	assert_int_equal(lm_writer_open_file(NULL, fx->inst, LM_WRITER_CSV, fx->path, NULL), LM_EINVAL);
+	assert_int_equal(lm_writer_open_fd(&w, fx->inst, LM_WRITER_CSV, -1, NULL), LM_EINVAL);
 	assert_int_equal(dir_entries(fx->dir), 0);
 
 	/* A scorer of another instrument is refused. */
@@ -374,7 +374,7 @@ static void test_open_errors(void **state)
 	lm_scorer *s2;
 	assert_int_equal(lm_instrument_load_buffer(&other, yaml, sizeof(yaml) - 1, NULL, NULL), LM_OK);
 	assert_int_equal(lm_scorer_new(&s2, other), LM_OK);
-	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_FORMAT_CSV, fx->path, NULL), LM_OK);
+	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_WRITER_CSV, fx->path, NULL), LM_OK);
 	assert_int_equal(lm_writer_write(w, 1, "x", 1, s2), LM_EINVAL);
 	assert_int_equal(lm_writer_write(w, 1, NULL, 1, fx->s), LM_EINVAL);
 	assert_int_equal(lm_writer_records(w), 0);
@@ -392,7 +392,7 @@ static void test_lifetime(void **state)
 	lm_scorer *s;
 	lm_writer *w;
 	assert_int_equal(lm_instrument_load_buffer(&inst, yaml, sizeof(yaml) - 1, NULL, NULL), LM_OK);
-	assert_int_equal(lm_writer_open_file(&w, inst, LM_FORMAT_JSONL, fx->path, NULL), LM_OK);
+	assert_int_equal(lm_writer_open_file(&w, inst, LM_WRITER_JSONL, fx->path, NULL), LM_OK);
 	assert_int_equal(lm_scorer_new(&s, inst), LM_OK);
 	lm_instrument_free(inst);
 	const double v[3] = {2, 1, 0};
@@ -414,7 +414,7 @@ static void test_fd(void **state)
 	int fd = open(fx->path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	assert_true(fd >= 0);
 	lm_writer *w;
-	assert_int_equal(lm_writer_open_fd(&w, fx->inst, LM_FORMAT_CSV, fd, fx->err), LM_OK);
+	assert_int_equal(lm_writer_open_fd(&w, fx->inst, LM_WRITER_CSV, fd, fx->err), LM_OK);
 	write_rows(fx, w);
 	/* Nothing reaches the descriptor before the commit. */
 	struct stat st;
@@ -434,7 +434,7 @@ static void test_fd(void **state)
 	/* Freed without a commit: nothing is written. */
 	fd = open(fx->path, O_WRONLY | O_TRUNC);
 	assert_true(fd >= 0);
-	assert_int_equal(lm_writer_open_fd(&w, fx->inst, LM_FORMAT_JSONL, fd, fx->err), LM_OK);
+	assert_int_equal(lm_writer_open_fd(&w, fx->inst, LM_WRITER_JSONL, fd, fx->err), LM_OK);
 	write_rows(fx, w);
 	lm_writer_free(w);
 	assert_int_equal(fstat(fd, &st), 0);
@@ -481,7 +481,7 @@ static void test_fd_large(void **state)
 	struct drain d = {.fd = p[0]};
 	assert_int_equal(pthread_create(&d.thread, NULL, drain, &d), 0);
 	lm_writer *w;
-	assert_int_equal(lm_writer_open_fd(&w, fx->inst, LM_FORMAT_JSONL, p[1], fx->err), LM_OK);
+	assert_int_equal(lm_writer_open_fd(&w, fx->inst, LM_WRITER_JSONL, p[1], fx->err), LM_OK);
 	score(fx, 2, 1, 0);
 	for (unsigned long r = 1; r <= 20000; r++)
 		assert_int_equal(lm_writer_write(w, r, "id", 2, fx->s), LM_OK);
@@ -506,7 +506,7 @@ static void test_write_errors(void **state)
 	/* A full device: the copy on commit fails. */
 	int fd = open("/dev/full", O_WRONLY);
 	if (fd >= 0) {
-		assert_int_equal(lm_writer_open_fd(&w, fx->inst, LM_FORMAT_CSV, fd, fx->err), LM_OK);
+		assert_int_equal(lm_writer_open_fd(&w, fx->inst, LM_WRITER_CSV, fd, fx->err), LM_OK);
 		write_rows(fx, w);
 		assert_int_equal(lm_writer_commit(w, fx->err), LM_EIO);
 		assert_int_equal(lm_error_count(fx->err), 1);
@@ -524,7 +524,7 @@ static void test_write_errors(void **state)
 	lim = old;
 	lim.rlim_cur = 4096;
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
-	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_FORMAT_JSONL, fx->path, fx->err), LM_OK);
+	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_WRITER_JSONL, fx->path, fx->err), LM_OK);
 	score(fx, 2, 1, 0);
 	int failed = 0;
 	for (unsigned long r = 1; r <= 10000; r++)
@@ -561,7 +561,7 @@ static void test_writers_under_decimal_comma(void **state)
 	snprintf(probe, sizeof(probe), "%.1f", 2.5);
 	assert_string_equal(probe, "2,5"); /* the locale is in effect */
 	lm_writer *w;
-	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_FORMAT_CSV, fx->path, fx->err), LM_OK);
+	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_WRITER_CSV, fx->path, fx->err), LM_OK);
 	write_rows(fx, w);
 	assert_int_equal(lm_writer_commit(w, fx->err), LM_OK);
 	lm_writer_free(w);
@@ -625,7 +625,7 @@ static void test_csv_injection(void **state)
 	static const char *const want[] = {"\"'=HYPERLINK(\"\"x\"\")\"", "'+1+2", "'-x", "'@SUM(A1)", "-5", "+3", "plain",
 					   "'\t=1"};
 	lm_writer *w;
-	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_FORMAT_CSV, fx->path, fx->err), LM_OK);
+	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_WRITER_CSV, fx->path, fx->err), LM_OK);
 	double v[3] = {1, 1, 1};
 	assert_int_equal(lm_scorer_score(fx->s, v, 3, NULL), LM_OK);
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
@@ -658,7 +658,7 @@ static void test_special_targets(void **state)
 	lm_writer *w;
 	double v[3] = {1, 1, 1};
 	assert_int_equal(lm_scorer_score(fx->s, v, 3, NULL), LM_OK);
-	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_FORMAT_JSONL, fifo, fx->err), LM_OK);
+	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_WRITER_JSONL, fifo, fx->err), LM_OK);
 	assert_int_equal(lm_writer_write(w, 1, "a", 1, fx->s), LM_OK);
 	char buf[512];
 	assert_true(read(rd, buf, sizeof(buf)) <= 0); /* nothing before the commit */
@@ -678,7 +678,7 @@ static void test_special_targets(void **state)
 	fputs("old\n", f);
 	fclose(f);
 	assert_int_equal(symlink(real, link), 0);
-	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_FORMAT_JSONL, link, fx->err), LM_OK);
+	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_WRITER_JSONL, link, fx->err), LM_OK);
 	assert_int_equal(lm_writer_write(w, 1, "b", 1, fx->s), LM_OK);
 	assert_int_equal(lm_writer_commit(w, fx->err), LM_OK);
 	lm_writer_free(w);

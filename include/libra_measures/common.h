@@ -45,6 +45,21 @@ enum lm_status_code {
 };
 
 /**
+ * What a getter of an enumerated value returns when its arguments name
+ * nothing (a NULL handle, an index out of range) and its enumeration has no
+ * value of its own for that (as LM_RULE_UNKNOWN or LM_RELIABLE_UNKNOWN):
+ * lm_scale_method(), lm_rule_combine(), lm_scorer_scale_status(),
+ * lm_scorer_rule() and lm_scorer_value_state(). No enumeration of the
+ * library has this value. It equals LM_EINVAL, which those getters have
+ * always returned; the name says that it is no status code but the absence
+ * of a value.
+ * @since 0.3
+ */
+enum lm_enum_sentinel {
+	LM_INVALID_ENUM = -3 /**< LM_EINVAL's value */
+};
+
+/**
  * A static, human-readable description of a status code.
  * @param code any int; unknown codes get a generic text.
  * @return a string with static storage duration; never NULL.

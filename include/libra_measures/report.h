@@ -15,7 +15,8 @@
  * lm_report_write_file(), lm_report_free().
  *
  * Thread safety: a report is used by one thread at a time, and its analysis
- * must not be run again while the report writes.
+ * must not be run again while the report writes. A report holds a reference
+ * to its analysis, like every other object of the library to what it uses.
  */
 #ifndef LIBRA_MEASURES_REPORT_H
 #define LIBRA_MEASURES_REPORT_H
@@ -36,8 +37,11 @@ typedef struct lm_report lm_report;
 /**
  * Create a report on @p pp, an analysis that has run.
  * @param[out] out owned by the caller (lm_report_free()).
- * @param[in] pp borrowed: it must outlive the report (the instrument is
- *            referenced by the report itself).
+ * @param[in] pp the analysis: the report keeps its own reference to it
+ *            (and so to its instrument), so the two may be freed in either
+ *            order (since 0.3; before, @p pp had to outlive the report). The
+ *            report reads the analysis when it writes: run the analysis again
+ *            and a later write shows the new results.
  * @return LM_OK, LM_EINVAL (NULL argument) or LM_ENOMEM.
  * @since 0.1
  */

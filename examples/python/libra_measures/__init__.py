@@ -753,7 +753,7 @@ class PrePost(_Owned):
                         reasons[name] = _str(L.lm_prepost_compare_reason(p, s, k))
                 comparison = Statistics(values, reasons)
             scales[sid] = ScaleChange(
-                sid, self._stats(s, _capi.SIZE_MAX),
+                sid, self._stats(s, _lib.lm_prepost_all_groups()),
                 _enum_name(_capi.RELIABILITY_SOURCES, L.lm_prepost_reliability_source(p, s)),
                 {name: self._stats(s, g) for g, name in enumerate(self.groups)}, comparison)
         self.scales = scales

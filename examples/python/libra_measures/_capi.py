@@ -226,6 +226,7 @@ PROTOTYPES = {
     'lm_prepost_stat': (c_double, [_pp, c_size_t, c_size_t, c_int]),
     'lm_prepost_stat_reason': (c_char_p, [_pp, c_size_t, c_size_t, c_int]),
     'lm_prepost_reliability_source': (c_int, [_pp, c_size_t]),
+    'lm_prepost_all_groups': (c_size_t, []),
     'lm_prepost_group_count': (c_size_t, [_pp]),
     'lm_prepost_group_name': (c_char_p, [_pp, c_size_t]),
     'lm_prepost_compare': (c_double, [_pp, c_size_t, c_int]),
@@ -258,13 +259,13 @@ SCORE_STATUS = ('ok', 'prorated', 'insufficient')                         # enum
 RULE_VALUES = {0: False, 1: True, -1: None}                               # enum lm_rule_value
 DUPLICATES = ('error', 'exclude')                                         # enum lm_duplicates
 COUNTS = ('pre_rows', 'post_rows', 'pairs', 'pre_only', 'post_only', 'no_id',
-          'duplicate_id', 'other_wave', 'rejected', 'blank')              # enum lm_prepost_count
+          'duplicate_id', 'other_wave', 'rejected', 'blank')              # enum lm_prepost_count_kind
 STATS = ('pre_n', 'pre_mean', 'pre_sd', 'post_n', 'post_mean', 'post_sd',
          'pre_alpha', 'pre_alpha_n', 'post_alpha', 'post_alpha_n',
          'change_n', 'change_mean', 'change_sd', 'change_ci_low', 'change_ci_high',
          't', 'df', 'p', 'dz', 'dav', 'rci_sd', 'rci_reliability', 'rci_sdiff',
-         'improved', 'deteriorated', 'unchanged', 'recovered')            # enum lm_prepost_stat
-COMPARE = ('difference', 'welch_t', 'df', 'p', 'hedges_g')                # enum lm_prepost_compare
+         'improved', 'deteriorated', 'unchanged', 'recovered')            # enum lm_prepost_stat_kind
+COMPARE = ('difference', 'welch_t', 'df', 'p', 'hedges_g')                # enum lm_prepost_compare_kind
 RELIABILITY_SOURCES = ('none', 'override', 'norms', 'alpha_pre')          # enum lm_reliability_source
 PREPOST_FORMATS = ('json', 'csv', 'summary')                              # enum lm_prepost_format
 

@@ -110,12 +110,20 @@ class Bindings(unittest.TestCase):
         by_position('lm_norm', 'LM_NORM_', _capi.NORMS)
         by_position('lm_score_status', 'LM_SCORE_', _capi.SCORE_STATUS)
         by_position('lm_duplicates', 'LM_DUPLICATES_', _capi.DUPLICATES)
-        by_position('lm_prepost_count', 'LM_COUNT_', _capi.COUNTS)
-        by_position('lm_prepost_stat', 'LM_STAT_', _capi.STATS)
-        by_position('lm_prepost_compare', 'LM_COMPARE_', _capi.COMPARE)
+        by_position('lm_prepost_count_kind', 'LM_PREPOST_COUNT_', _capi.COUNTS)
+        by_position('lm_prepost_stat_kind', 'LM_PREPOST_STAT_', _capi.STATS)
+        by_position('lm_prepost_compare_kind', 'LM_PREPOST_COMPARE_', _capi.COMPARE)
         by_position('lm_reliability_source', 'LM_RELIABILITY_', _capi.RELIABILITY_SOURCES)
         by_position('lm_prepost_format', 'LM_PREPOST_', _capi.PREPOST_FORMATS)
         self.assertEqual(e['lm_rule_value'], {'LM_RULE_FALSE': 0, 'LM_RULE_TRUE': 1, 'LM_RULE_UNKNOWN': -1})
+        # The sentinel of enum getters is no value of any enumeration, and is LM_EINVAL's value.
+        self.assertEqual(e['lm_enum_sentinel'], {'LM_INVALID_ENUM': -3})
+        self.assertEqual(_capi.STATUS[e['lm_enum_sentinel']['LM_INVALID_ENUM']], 'EINVAL')
+        for name, members in e.items():
+            if name not in ('lm_status_code', 'lm_enum_sentinel'):
+                self.assertNotIn(-3, members.values(), name)
+        # "All groups" has a function twin for bindings.
+        self.assertEqual(lm._lib.lm_prepost_all_groups(), _capi.SIZE_MAX)
         self.assertEqual(set(_capi.RULE_VALUES), set(e['lm_rule_value'].values()))
         # The names the library gives agree with the module's.
         for k, n in enumerate(_capi.SCORE_STATUS):

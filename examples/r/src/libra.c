@@ -592,7 +592,7 @@ SEXP lr_prepost_summary(SEXP hp)
 	for (size_t s = 0; s < ns; s++) {
 		SEXP sid = PROTECT(mkstr(lm_scale_id(lm_instrument_scale(inst, s))));
 		for (size_t g = 0; g <= ng; g++) {
-			size_t gi = g ? g - 1 : (size_t)-1;
+			size_t gi = g ? g - 1 : lm_prepost_all_groups();
 			SEXP gname = PROTECT(g ? mkstr(lm_prepost_group_name(pp, g - 1)) : NA_STRING);
 			for (size_t w = 0; w < nstat; w++, k++) {
 				double v = lm_prepost_stat(pp, s, gi, (int)w);
@@ -627,7 +627,7 @@ SEXP lr_prepost_counts(SEXP hp)
 	const char *names[] = {"pre_rows", "post_rows", "pairs", "pre_only", "post_only", "no_id", "duplicate_id",
 			       "other_wave", "rejected", ""};
 	SEXP out = PROTECT(Rf_mkNamed(REALSXP, names));
-	for (int k = 0; k <= LM_COUNT_REJECTED; k++)
+	for (int k = 0; k <= LM_PREPOST_COUNT_REJECTED; k++)
 		REAL(out)[k] = (double)lm_prepost_count(pp, k);
 	UNPROTECT(1);
 	return out;

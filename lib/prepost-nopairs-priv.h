@@ -1,9 +1,9 @@
 /*
  * libra_measures — the error of a pre/post run that pairs nobody, saying
- * what was compared (nopairs.c). Private to prepost.c.
+ * what was compared (prepost-nopairs.c). Private to prepost.c.
  */
-#ifndef LM_NOPAIRS_PRIV_H
-#define LM_NOPAIRS_PRIV_H
+#ifndef LM_PREPOST_NOPAIRS_PRIV_H
+#define LM_PREPOST_NOPAIRS_PRIV_H
 
 #include <stddef.h>
 

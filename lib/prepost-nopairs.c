@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "internal.h"
-#include "nopairs-priv.h"
+#include "prepost-nopairs-priv.h"
 
 void lm__other_values_note(struct lm_other_values *o, const char *v, size_t len)
 {

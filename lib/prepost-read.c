@@ -1,0 +1,340 @@
+/*
+ * libra_measures — pre/post: reading the waves. Each table is read once as a
+ * stream and what is kept per row (its id, group, row and line numbers, and
+ * per scale its score and band) is appended to its wave; Cronbach's alpha is
+ * accumulated on the way. The two files of a run may be read on two threads.
+ */
+#include <float.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "prepost-priv.h"
+
+/* ---- growing storage ---------------------------------------------------------- */
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return 1;
+	size_t c = *cap ? *cap : 256;
+	while (c < need)
+		c *= 2;
+	void *q = realloc(*p, c * size);
+	if (!q)
+		return 0;
+	*p = q;
+	*cap = c;
+	return 1;
+}
+
+
+static int fits_float(double v)
+{
+	return isnan(v) || (fabs(v) <= FLT_MAX && (double)(float)v == v);
+}
+
+/* Turn the first `used` scores into doubles (at the first score that is not
+ * a float: with means, in the first rows). Returns 0 when out of memory. */
+static int widen(struct wave *w, size_t ns, size_t used)
+{
+	double *d = malloc((w->cap ? w->cap : 1) * ns * sizeof(*d));
+	if (!d)
+		return 0;
+	const float *f = w->score;
+	for (size_t i = 0; i < used; i++)
+		d[i] = (double)f[i];
+	free(w->score);
+	w->score = d;
+	w->wide = 1;
+	return 1;
+}
+
+/*
+ * @p s without the blanks (spaces and tabs) around it; *len is updated. Ids,
+ * group names and wave values are compared so: a stray space in a cell
+ * neither splits a respondent nor makes a group of its own.
+ */
+static inline const char *trim_blanks(const char *s, size_t *len)
+{
+	size_t n = *len;
+	while (n && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	*len = n;
+	return s;
+}
+
+/* The number (index + 1) of a group name, added if new; 0 when out of memory. */
+static unsigned intern_group(struct lm_prepost *pp, const char *s, size_t n)
+{
+	return (unsigned)lm__names_intern(&pp->groups, s, n);
+}
+
+/* ---- reading a wave ------------------------------------------------------------------ */
+
+int lm__prepost_wave_init(lm_prepost *pp, struct wave *w, const char *name)
+{
+	size_t ns = pp->inst->n_scales;
+	w->name = name;
+	w->item_m = calloc(ns, sizeof(*w->item_m));
+	w->total_m = calloc(ns, sizeof(*w->total_m));
+	if (!w->item_m || !w->total_m)
+		return 0;
+	for (size_t s = 0; s < ns; s++)
+		if (!(w->item_m[s] = calloc(pp->inst->scales[s].n_items, sizeof(**w->item_m))))
+			return 0;
+	return 1;
+}
+
+/* lm__moments_add(), inlined: the same operations, so the same results. */
+static inline void moments_add(struct lm_moments *m, double x)
+{
+	m->n++;
+	double d = x - m->mean;
+	m->mean += d / (double)m->n;
+	m->m2 += d * (x - m->mean);
+}
+
+/* Alpha's running moments: the keyed items of a scale, when all are answered
+ * (the scorer's keyed value of an answered item is lm__key() of its value). */
+void lm__prepost_add_alpha(const lm_prepost *pp, struct wave *w, const lm_scorer *sc)
+{
+	for (size_t s = 0; s < pp->inst->n_scales; s++) {
+		const struct lm_scale *scale = &pp->inst->scales[s];
+		if (lm__scorer_answered(sc, s) != scale->n_items)
+			continue;
+		double total = 0;
+		struct lm_moments *m = w->item_m[s];
+		for (size_t k = 0; k < scale->n_items; k++) {
+			double v = lm__scorer_keyed(sc, scale->items[k]);
+			moments_add(&m[k], v);
+			total += v;
+		}
+		moments_add(&w->total_m[s], total);
+	}
+}
+
+/*
+ * Keep one scored row with this id and (pre wave, with a group column) group
+ * text, from any source. Returns LM_OK, LM_ENOMEM, or LM_ELIMIT past LM__MAX_ROWS.
+ */
+int lm__prepost_keep(lm_prepost *pp, struct wave *w, const char *id, size_t id_len, const char *g, size_t glen,
+		     unsigned long row, unsigned long line, const lm_scorer *sc)
+{
+	size_t ns = pp->inst->n_scales;
+	int grouped = pp->group_column && w == &pp->w[0];
+	/* Ids are text, compared exactly as written (no trimming of inner spaces,
+	 * leading zeros kept); only surrounding blanks are dropped. */
+	id = trim_blanks(id, &id_len);
+	if (!id_len) {
+		w->no_id++;
+		return LM_OK;
+	}
+	size_t r = w->n, old_cap = w->cap;
+	if (r >= LM__MAX_ROWS || row > LM__MAX_ROWS || line > LM__MAX_ROWS)
+		return LM_ELIMIT;
+	if (!grow((void **)&w->id, &w->cap, r + 1, sizeof(*w->id)))
+		return LM_ENOMEM;
+	size_t cap = w->cap;
+	/* The other per-row arrays follow the ids' capacity, when it grew. An
+	 * allocation failure fails the whole read, so a partial growth is never used. */
+	if (cap != old_cap) {
+		void *p;
+		if (grouped) {
+			if (!(p = realloc(w->group, cap * sizeof(*w->group))))
+				return LM_ENOMEM;
+			w->group = p;
+		}
+		if (!(p = realloc(w->row, cap * sizeof(*w->row))))
+			return LM_ENOMEM;
+		w->row = p;
+		if (!(p = realloc(w->line, cap * sizeof(*w->line))))
+			return LM_ENOMEM;
+		w->line = p;
+		if (!(p = realloc(w->dup, cap)))
+			return LM_ENOMEM;
+		w->dup = p;
+		if (!(p = realloc(w->score, cap * ns * (w->wide ? sizeof(double) : sizeof(float)))))
+			return LM_ENOMEM;
+		w->score = p;
+		if (!(p = realloc(w->band, cap * ns)))
+			return LM_ENOMEM;
+		w->band = p;
+	}
+
+	/* Each id is kept with its NUL, so that it reads as a string in place. */
+	size_t off = w->text.len;
+	lm__sb_add(&w->text, id, id_len);
+	lm__sb_add(&w->text, "", 1);
+	if (w->text.failed)
+		return LM_ENOMEM;
+	w->id[r] = off;
+	w->row[r] = (uint32_t)row;
+	w->line[r] = (uint32_t)line;
+	w->dup[r] = 0;
+	/* The group is the pre row's; groups are numbered in order of first appearance there. */
+	if (grouped) {
+		w->group[r] = 0;
+		g = trim_blanks(g, &glen);
+		if (glen && !(w->group[r] = intern_group(pp, g, glen)))
+			return LM_ENOMEM;
+	}
+	for (size_t s = 0; s < ns; s++) {
+		double v = lm__scorer_score(sc, s);
+		if (!w->wide && !fits_float(v) && !widen(w, ns, r * ns + s))
+			return LM_ENOMEM;
+		if (w->wide)
+			((double *)w->score)[r * ns + s] = v;
+		else
+			((float *)w->score)[r * ns + s] = (float)v;
+		w->band[r * ns + s] = (signed char)lm__scorer_band(sc, s);
+	}
+	w->n++;
+	return LM_OK;
+}
+
+/* Keep the table's current row, scored. */
+static int keep_row(lm_prepost *pp, struct wave *w, const lm_table *t, const lm_scorer *sc, size_t group_col)
+{
+	size_t id_len, glen = 0;
+	const char *id = lm_table_row_id(t, &id_len), *g = NULL;
+	if (group_col != LM_NO_INDEX)
+		g = lm_table_column_value(t, group_col, &glen);
+	return lm__prepost_keep(pp, w, id, id_len, g, glen, lm_table_row(t), lm_table_line(t), sc);
+}
+
+/*
+ * Read one table into waves: the whole table into `into` (two-file form), or
+ * by the wave column into pp->w[0] / pp->w[1] (long form). Writes only the
+ * job, its waves and (pre wave only) the group names, so that the two files
+ * of a run can be read at the same time.
+ */
+static int read_table(struct read_job *job)
+{
+	lm_prepost *pp = job->pp;
+	const char *path = job->path, *wave_column = job->wave_column;
+	const char *const *values = job->values;
+	struct wave *into = job->into;
+	lm_error *err = job->err;
+	lm_table *t = NULL;
+	lm_scorer *sc = NULL;
+	size_t group_col = LM_NO_INDEX, wave_col = LM_NO_INDEX;
+	int rc = lm_table_new(&t, pp->inst);
+	if (rc == LM_OK && pp->options)
+		rc = lm__table_copy_options(t, pp->options);
+	if (rc == LM_OK)
+		rc = lm_scorer_new(&sc, pp->inst);
+	if (rc == LM_OK)
+		rc = lm_table_set_id_column(t, pp->id_column);
+	if (rc == LM_OK && pp->delimiter)
+		rc = lm_table_set_delimiter(t, pp->delimiter);
+	if (rc == LM_OK && pp->group_column)
+		rc = lm_table_require_column(t, pp->group_column, &group_col);
+	if (rc == LM_OK && wave_column)
+		rc = lm_table_require_column(t, wave_column, &wave_col);
+	if (rc == LM_OK)
+		rc = lm_table_open_file(t, path, err);
+	for (int k = 0; k < 2 && rc == LM_OK; k++) {
+		struct wave *w = into ? into : &pp->w[k];
+		const char *name = lm_table_id_column(t);
+		if (name && !w->id_column && !(w->id_column = lm__strdup(name)))
+			rc = lm__error(err, LM_ENOMEM, path, 0, 0, "out of memory");
+	}
+	int bad_rows = 0;
+	while (rc == LM_OK) {
+		int r = lm_table_next(t, sc, err);
+		if (r == 0)
+			break;
+		if (r < 0 && r != LM_EDATA) {
+			rc = r;
+			break;
+		}
+		struct wave *w = into;
+		if (wave_col != LM_NO_INDEX) {
+			size_t len;
+			const char *v = lm_table_column_value(t, wave_col, &len);
+			v = trim_blanks(v, &len);
+			w = NULL;
+			for (int k = 0; k < 2; k++)
+				if (v && strlen(values[k]) == len && memcmp(values[k], v, len) == 0)
+					w = &pp->w[k];
+			if (!w)
+				lm__other_values_note(&job->other, v ? v : "", v ? len : 0);
+		}
+		/* A rejected row still counts as read; the good rows after it are kept,
+		 * so that duplicate ids among them are reported in the same run. */
+		if (r == LM_EDATA) {
+			bad_rows = 1;
+			job->rejected++;
+			if (w)
+				w->rows++;
+			else
+				job->other_wave++;
+			continue;
+		}
+		if (!w) {
+			job->other_wave++;
+			continue;
+		}
+		w->rows++;
+		int kept = keep_row(pp, w, t, sc, group_col);
+		if (kept == LM_ENOMEM)
+			rc = lm__error(err, LM_ENOMEM, path, 0, 0, "out of memory");
+		else if (kept == LM_ELIMIT)
+			rc = lm__error(err, LM_ELIMIT, path, lm_table_line(t), 0,
+				       "more than %lu rows or lines in a wave: pre/post analysis keeps 32-bit row numbers",
+				       (unsigned long)LM__MAX_ROWS);
+		else
+			lm__prepost_add_alpha(pp, w, sc);
+	}
+	if (rc == LM_OK && bad_rows)
+		rc = LM_EDATA;
+	job->blank = lm_table_rows_blank(t);
+	lm_scorer_free(sc);
+	lm_table_free(t);
+	return job->rc = rc;
+}
+
+static void *read_table_thread(void *job)
+{
+	read_table(job);
+	return NULL;
+}
+
+/*
+ * Read the jobs' tables: one after the other, or with more than one thread
+ * allowed, the second on a thread of its own with its own diagnostics,
+ * appended to the first's when it is done. Where no thread can be started
+ * the second is read after the first, as with one thread.
+ */
+void lm__prepost_read_tables(lm_prepost *pp, struct read_job *jobs, size_t n, lm_error *err)
+{
+	pthread_t thread;
+	lm_error *own = NULL;
+	int started = 0;
+	if (n == 2 && pp->threads > 1 && (!err || lm_error_new(&own) == LM_OK)) {
+		jobs[1].err = own;
+		started = pthread_create(&thread, NULL, read_table_thread, &jobs[1]) == 0;
+		if (!started) {
+			lm_error_free(own);
+			own = NULL;
+			jobs[1].err = err;
+		}
+	}
+	for (size_t k = 0; k < n; k++) {
+		if (k == 1 && started) {
+			pthread_join(thread, NULL);
+			lm__error_move(err, own);
+			lm_error_free(own);
+		} else {
+			read_table(&jobs[k]);
+		}
+		pp->counts[LM_PREPOST_COUNT_REJECTED] += jobs[k].rejected;
+		pp->counts[LM_PREPOST_COUNT_OTHER_WAVE] += jobs[k].other_wave;
+		pp->counts[LM_PREPOST_COUNT_BLANK] += jobs[k].blank;
+	}
+}
+
