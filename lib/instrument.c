@@ -185,7 +185,7 @@ int lm_instrument_find_scale(const lm_instrument *inst, const char *id, size_t *
 
 const char *lm_scale_id(const lm_scale *scale) { return scale ? scale->id : NULL; }
 const char *lm_scale_label(const lm_scale *scale) { return scale ? scale->label : NULL; }
-int lm_scale_method(const lm_scale *scale) { return scale ? scale->method : LM_EINVAL; }
+int lm_scale_method(const lm_scale *scale) { return scale ? scale->method : LM_INVALID_ENUM; }
 int lm_scale_direction(const lm_scale *scale) { return scale ? scale->direction : LM_DIRECTION_UNSPECIFIED; }
 size_t lm_scale_item_count(const lm_scale *scale) { return scale ? scale->n_items : 0; }
 
@@ -253,7 +253,7 @@ int lm_instrument_find_rule(const lm_instrument *inst, const char *id, size_t *i
 
 const char *lm_rule_id(const lm_rule *rule) { return rule ? rule->id : NULL; }
 const char *lm_rule_label(const lm_rule *rule) { return rule ? rule->label : NULL; }
-int lm_rule_combine(const lm_rule *rule) { return rule ? rule->combine : LM_EINVAL; }
+int lm_rule_combine(const lm_rule *rule) { return rule ? rule->combine : LM_INVALID_ENUM; }
 size_t lm_rule_condition_count(const lm_rule *rule) { return rule ? rule->n_conds : 0; }
 
 size_t lm_rule_condition_scale(const lm_rule *rule, size_t k)

@@ -125,7 +125,7 @@ LM_EXPORT int lm_instrument_find_scale(const lm_instrument *inst, const char *id
 
 LM_EXPORT const char *lm_scale_id(const lm_scale *scale);
 LM_EXPORT const char *lm_scale_label(const lm_scale *scale);
-/** An lm_method. */
+/** An lm_method; LM_INVALID_ENUM for a NULL scale. */
 LM_EXPORT int lm_scale_method(const lm_scale *scale);
 /** An lm_direction. */
 LM_EXPORT int lm_scale_direction(const lm_scale *scale);
@@ -169,7 +169,7 @@ LM_EXPORT const lm_rule *lm_instrument_rule(const lm_instrument *inst, size_t i)
 LM_EXPORT int lm_instrument_find_rule(const lm_instrument *inst, const char *id, size_t *index);
 LM_EXPORT const char *lm_rule_id(const lm_rule *rule);
 LM_EXPORT const char *lm_rule_label(const lm_rule *rule);
-/** An lm_combine. */
+/** An lm_combine; LM_INVALID_ENUM for a NULL rule. */
 LM_EXPORT int lm_rule_combine(const lm_rule *rule);
 LM_EXPORT size_t lm_rule_condition_count(const lm_rule *rule);
 /** Scale index of condition @p k; (size_t)-1 if out of range. */
