@@ -671,13 +671,19 @@ static void print_reconciliation(const lm_table *table, unsigned long scored, un
 	fputc('\n', stderr);
 }
 
-/* After a failed open: the library's message about a missing id column names
- * its settings; say the options that set them (--no-id only where ids are
- * not needed to pair rows). */
-static void id_column_hint(const lm_error *err, int can_have_none)
+/* After a failed open: the library's messages about a missing id column or a
+ * delimiter it cannot tell name the settings; say the options that set them
+ * (--no-id only where ids are not needed to pair rows). */
+static void setting_hints(const lm_error *err, int id_given, int can_have_none)
 {
 	for (size_t i = 0; i < lm_error_count(err); i++) {
 		const char *m = lm_error_message(err, i);
+		if (strncmp(m, "cannot tell the delimiter:", 26) == 0) {
+			fputs("libra: give the delimiter with --delimiter C (',', ';' or 'tab')\n", stderr);
+			return;
+		}
+		if (id_given)
+			continue;
 		if (strncmp(m, "no id column:", 13) == 0 ||
 		    (strncmp(m, "id column \"", 11) == 0 && strstr(m, "\" is not in the header"))) {
 			fprintf(stderr, "libra: name the id column with --id-column NAME%s\n",
@@ -727,8 +733,7 @@ static int score_table(const lm_instrument *inst, lm_scorer *scorer, lm_error *e
 		rc = lm_rejects_open_file(&rejects, table, rejects_path, err);
 	if (rc != LM_OK) {
 		report(err, rc);
-		if (!id_column && !no_id)
-			id_column_hint(err, 1);
+		setting_hints(err, id_column || no_id, 1);
 		goto done;
 	}
 
@@ -1328,8 +1333,7 @@ static int cmd_prepost(int argc, char **argv)
 		       : lm_prepost_run_files(pp, argv[1], argv[2], err);
 	if (rc != LM_OK) {
 		report(err, rc);
-		if (!a.id_column)
-			id_column_hint(err, 0);
+		setting_hints(err, a.id_column != NULL, 0);
 		fputs("libra: no output written\n", stderr);
 		/* Rows read are still counted when the data failed (not when a header
 		 * did); the pairing counts when the run failed for pairing nobody. */
@@ -1465,8 +1469,7 @@ static int cmd_report(int argc, char **argv)
 		rc = lm_outputs_commit(set, err);
 	if (rc != LM_OK) {
 		report(err, rc);
-		if (!a.id_column)
-			id_column_hint(err, 0);
+		setting_hints(err, a.id_column != NULL, 0);
 		fputs("libra: no output written\n", stderr);
 		goto done;
 	}

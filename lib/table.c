@@ -1137,7 +1137,7 @@ static int detect_delimiter(lm_table *t, lm_error *err)
 			}
 		if (n_agree != 1)
 			return lm__error(err, LM_EDATA, t->name, t->line, 0,
-					 "cannot tell the delimiter: the header has %s%s%s; give it (--delimiter)",
+					 "cannot tell the delimiter: the header has %s%s%s; set the delimiter",
 					 count[0][0] ? "commas" : "", count[0][0] && (count[0][1] || count[0][2]) ? " and " : "",
 					 count[0][1] && count[0][2] ? "semicolons and tabs"
 					 : count[0][1]		    ? "semicolons"
