@@ -13,9 +13,11 @@
 
 #include "batch-priv.h"
 
-/* One item's input column: numbers or text (at most one of them), borrowed. */
+/* One item's input column: doubles, integers or text (at most one of them), borrowed. */
 struct column {
 	const double *num;
+	const int *ints;
+	int blank; /* the integer that means blank, with ints */
 	const char *const *text;
 	char *name; /* the caller's name for it (owned), or NULL: the item's id */
 };
@@ -97,7 +99,8 @@ int lm_batch_set_name(lm_batch *b, const char *name)
 	return LM_OK;
 }
 
-static int set_column(lm_batch *b, size_t item, const double *num, const char *const *text, const char *column)
+static int set_column(lm_batch *b, size_t item, const double *num, const int *ints, int blank,
+		      const char *const *text, const char *column)
 {
 	if (!b || item >= b->inst->n_items)
 		return LM_EINVAL;
@@ -108,18 +111,25 @@ static int set_column(lm_batch *b, size_t item, const double *num, const char *c
 	free(c->name);
 	c->name = copy;
 	c->num = num;
+	c->ints = ints;
+	c->blank = blank;
 	c->text = text;
 	return LM_OK;
 }
 
 int lm_batch_set_numeric(lm_batch *b, size_t item, const double *values, const char *column)
 {
-	return set_column(b, item, values, NULL, column);
+	return set_column(b, item, values, NULL, 0, NULL, column);
+}
+
+int lm_batch_set_integer(lm_batch *b, size_t item, const int *values, int blank, const char *column)
+{
+	return set_column(b, item, NULL, values, blank, NULL, column);
 }
 
 int lm_batch_set_text(lm_batch *b, size_t item, const char *const *values, const char *column)
 {
-	return set_column(b, item, NULL, values, column);
+	return set_column(b, item, NULL, NULL, 0, values, column);
 }
 
 int lm_batch_set_scale_output(lm_batch *b, size_t scale, double *score, int *answered, int *status, int *band)
@@ -161,13 +171,18 @@ size_t lm_batch_rejected_count(const lm_batch *b)
 
 /* ---- one row ---------------------------------------------------------------------- */
 
+static int has_column(const struct column *c)
+{
+	return c->num || c->ints || c->text;
+}
+
 int lm__batch_begin(lm_batch *b, const char *file, lm_error *err)
 {
 	lm__scorer_clear(b->sc);
 	const struct lm_instrument *inst = b->inst;
 	size_t len = 0, n = 0;
 	for (size_t i = 0; i < inst->n_items; i++)
-		if (inst->items[i].scored && !b->col[i].num && !b->col[i].text)
+		if (inst->items[i].scored && !has_column(&b->col[i]))
 			len += strlen(inst->items[i].id) + 2, n++;
 	if (!n)
 		return LM_OK;
@@ -176,7 +191,7 @@ int lm__batch_begin(lm_batch *b, const char *file, lm_error *err)
 		return lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
 	ids[0] = '\0';
 	for (size_t i = 0, used = 0; i < inst->n_items; i++)
-		if (inst->items[i].scored && !b->col[i].num && !b->col[i].text) {
+		if (inst->items[i].scored && !has_column(&b->col[i])) {
 			size_t k = strlen(inst->items[i].id);
 			if (used) {
 				memcpy(ids + used, ", ", 2);
@@ -200,8 +215,9 @@ static int report(lm_batch *b, size_t r, size_t i, const char *file, lm_error *e
 	if (!b->scratch && lm_error_new(&b->scratch) != LM_OK)
 		return lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
 	lm_error_clear(b->scratch);
-	int rc = c->num ? lm_scorer_set(b->sc, i, c->num[r], b->scratch)
-			: lm_scorer_set_text(b->sc, i, c->text[r], strlen(c->text[r]), b->scratch);
+	int rc = c->num	   ? lm_scorer_set(b->sc, i, c->num[r], b->scratch)
+		 : c->ints ? lm_scorer_set(b->sc, i, (double)c->ints[r], b->scratch)
+			   : lm_scorer_set_text(b->sc, i, c->text[r], strlen(c->text[r]), b->scratch);
 	const char *message = lm_error_message(b->scratch, 0);
 	if (rc != LM_EDATA || lm_error_code(b->scratch, 0) != LM_EDATA || !message)
 		return lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
@@ -227,6 +243,16 @@ int lm__batch_row(lm_batch *b, size_t r, const char *file, lm_error *err)
 			if (v >= 0 && v <= 9 && v == (double)(unsigned)v && lm__scorer_set_digit(s, i, (unsigned)v))
 				continue;
 			if (lm_scorer_set(s, i, v, NULL) == LM_OK)
+				continue;
+		} else if (c->ints) {
+			int v = c->ints[r];
+			if (v == c->blank) {
+				s->at[i] = s->blank_at[i];
+				continue;
+			}
+			if (v >= 0 && v <= 9 && lm__scorer_set_digit(s, i, (unsigned)v))
+				continue;
+			if (lm_scorer_set(s, i, (double)v, NULL) == LM_OK)
 				continue;
 		} else if (c->text) {
 			const char *t = c->text[r];

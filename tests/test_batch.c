@@ -6,6 +6,7 @@
  * every problem, or reject just their rows; batches on many threads share
  * one instrument.
  */
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -449,6 +450,95 @@ static void test_every_bad_value_listed(void **state)
 	lm_instrument_free(inst);
 }
 
+/* Integer columns score exactly as the same values given as doubles: every
+ * bundled instrument's generated data, each all-integer column passed as ints
+ * (blank = INT_MIN, R's NA_integer_); then a bad integer is worded as the
+ * double would be, and any int may be chosen to mean blank. */
+static void test_integer_columns(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < lm_builtin_count(); k++) {
+		lm_instrument *inst = NULL;
+		assert_int_equal(lm_instrument_load_builtin(&inst, lm_builtin_id(k), NULL), LM_OK);
+		struct data d;
+		struct results as_double, as_int;
+		generate(&d, inst, 2000, 0, 0);
+		results_init(&as_double, &d);
+		results_init(&as_int, &d);
+		lm_batch *b = batch_for(inst, &d, &as_double), *bi = batch_for(inst, &d, &as_int);
+		int **ints = calloc(d.ni, sizeof(*ints));
+		size_t converted = 0;
+		assert_non_null(ints);
+		for (size_t i = 0; i < d.ni; i++) {
+			int whole = 1;
+			for (size_t r = 0; r < d.n && whole; r++)
+				whole = isnan(d.num[i][r]) || d.num[i][r] == (double)(int)d.num[i][r];
+			if (!whole)
+				continue;
+			assert_non_null(ints[i] = malloc(d.n * sizeof(int)));
+			for (size_t r = 0; r < d.n; r++)
+				ints[i][r] = isnan(d.num[i][r]) ? INT_MIN : (int)d.num[i][r];
+			assert_int_equal(lm_batch_set_integer(bi, i, ints[i], INT_MIN, NULL), LM_OK);
+			converted++;
+		}
+		assert_true(converted > 0);
+		assert_int_equal(lm_batch_score(b, d.n, NULL), LM_OK);
+		assert_int_equal(lm_batch_score(bi, d.n, NULL), LM_OK);
+		for (size_t s = 0; s < d.ns; s++)
+			for (size_t r = 0; r < d.n; r++) {
+				assert_true(same_double(as_int.score[s][r], as_double.score[s][r]));
+				assert_int_equal(as_int.answered[s][r], as_double.answered[s][r]);
+				assert_int_equal(as_int.status[s][r], as_double.status[s][r]);
+				assert_int_equal(as_int.band[s][r], as_double.band[s][r]);
+			}
+		for (size_t s = 0; s < d.nr; s++)
+			for (size_t r = 0; r < d.n; r++)
+				assert_int_equal(as_int.rule[s][r], as_double.rule[s][r]);
+		for (size_t i = 0; i < d.ni; i++)
+			free(ints[i]);
+		free(ints);
+		lm_batch_free(b);
+		lm_batch_free(bi);
+		results_free(&as_double, &d);
+		results_free(&as_int, &d);
+		data_free(&d);
+		lm_instrument_free(inst);
+	}
+
+	lm_instrument *inst = load_demo();
+	int d1[3] = {4, -1, 5};
+	double d2[3] = {1, 1, 1}, d3[3] = {2, 2, 2}, d4[3] = {0, 0, 0}, score[3];
+	int answered[3];
+	lm_error *err = NULL;
+	lm_batch *b = NULL;
+	assert_int_equal(lm_error_new(&err), LM_OK);
+	assert_int_equal(lm_batch_new(&b, inst), LM_OK);
+	assert_int_equal(lm_batch_set_integer(b, 0, d1, -1, "Q1"), LM_OK);
+	assert_int_equal(lm_batch_set_numeric(b, 1, d2, NULL), LM_OK);
+	assert_int_equal(lm_batch_set_numeric(b, 2, d3, NULL), LM_OK);
+	assert_int_equal(lm_batch_set_numeric(b, 3, d4, NULL), LM_OK);
+	assert_int_equal(lm_batch_set_scale_output(b, 0, score, answered, NULL, NULL), LM_OK);
+	assert_int_equal(lm_batch_set_reject_rows(b, 1), LM_OK);
+	assert_int_equal(lm_batch_score(b, 3, err), LM_OK);
+	assert_int_equal(lm_error_count(err), 1);
+	assert_string_equal(lm_error_message(err, 0),
+			    "row 3, column \"Q1\": \"5\" is not a response of d_1 (allowed: 1, 2, 3, 4; "
+			    "missing codes: -99, 777)");
+	/* row 1: 4 + (5 - 1) + 2 = 10; row 2: d_1 blank (-1 means blank here): two items answered. */
+	assert_true(score[0] == 10 && answered[0] == 3);
+	assert_int_equal(answered[1], 2);
+	assert_true(isnan(score[2]) && answered[2] == 0);
+	/* Removing the column: scored item without a column fails. */
+	assert_int_equal(lm_batch_set_integer(b, 0, NULL, 0, NULL), LM_OK);
+	lm_error_clear(err);
+	assert_int_equal(lm_batch_score(b, 3, err), LM_EDATA);
+	assert_int_equal(lm_batch_set_integer(b, 99, d1, 0, NULL), LM_EINVAL);
+	assert_int_equal(lm_batch_set_integer(NULL, 0, d1, 0, NULL), LM_EINVAL);
+	lm_batch_free(b);
+	lm_error_free(err);
+	lm_instrument_free(inst);
+}
+
 static void test_reject_mode_generated(void **state)
 {
 	(void)state;
@@ -626,6 +716,7 @@ int main(void)
 		cmocka_unit_test(test_equals_scorer_demo),
 		cmocka_unit_test(test_known_values),
 		cmocka_unit_test(test_every_bad_value_listed),
+		cmocka_unit_test(test_integer_columns),
 		cmocka_unit_test(test_reject_mode_generated),
 		cmocka_unit_test(test_missing_columns),
 		cmocka_unit_test(test_invalid_arguments),

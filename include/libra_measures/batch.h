@@ -78,6 +78,21 @@ LM_EXPORT LM_NODISCARD int lm_batch_set_numeric(lm_batch *batch, size_t item, co
 						const char *column);
 
 /**
+ * Read item @p item from @p values: one int per respondent, @p blank for
+ * blank (R's NA_integer_ is INT_MIN); anything else must be one of the
+ * item's responses or a missing code of the instrument. Integer columns
+ * (R's integer vectors, numpy int32 arrays) need no conversion to doubles.
+ * @param[in] values borrowed as for lm_batch_set_numeric(). NULL removes the
+ *            item's column.
+ * @param[in] blank the value that means "not answered".
+ * @param[in] column as for lm_batch_set_numeric().
+ * @return LM_OK, LM_EINVAL (no such item) or LM_ENOMEM.
+ * @since 0.3
+ */
+LM_EXPORT LM_NODISCARD int lm_batch_set_integer(lm_batch *batch, size_t item, const int *values, int blank,
+						const char *column);
+
+/**
  * Read item @p item from @p values: one NUL-terminated UTF-8 string per
  * respondent, NULL for blank; each read as lm_scorer_set_text() reads a cell
  * (a number, or a response or missing-code label, case-insensitively).

@@ -188,6 +188,7 @@ PROTOTYPES = {
     'lm_batch_instrument': (_inst, [_batch]),
     'lm_batch_set_name': (c_int, [_batch, c_char_p]),
     'lm_batch_set_numeric': (c_int, [_batch, c_size_t, P(c_double), c_char_p]),
+    'lm_batch_set_integer': (c_int, [_batch, c_size_t, P(c_int), c_int, c_char_p]),
     'lm_batch_set_text': (c_int, [_batch, c_size_t, P(c_char_p), c_char_p]),
     'lm_batch_set_scale_output': (c_int, [_batch, c_size_t, P(c_double), P(c_int), P(c_int), P(c_int)]),
     'lm_batch_set_rule_output': (c_int, [_batch, c_size_t, P(c_int)]),

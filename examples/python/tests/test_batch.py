@@ -27,13 +27,16 @@ class Batch(unittest.TestCase):
             batch = ctypes.POINTER(_capi.lm_batch)()
             self.assertEqual(lib.lm_batch_new(ctypes.byref(batch), inst), 0)
             try:
-                # Odd items as numbers (NaN blank), even items as text (None blank).
+                # Items as numbers (NaN blank), integers (INT_MIN blank) or text (None blank) in turn.
                 keep = []
                 for i in range(17):
                     cells = [row['stss_%d' % (i + 1)] for row in rows]
-                    if i % 2 == 0:
+                    if i % 3 == 0:
                         col = (ctypes.c_double * n)(*[float(c) if c.strip() else math.nan for c in cells])
                         self.assertEqual(lib.lm_batch_set_numeric(batch, i, col, b'Q%d' % i), 0)
+                    elif i % 3 == 1:
+                        col = (ctypes.c_int * n)(*[int(c) if c.strip() else -2**31 for c in cells])
+                        self.assertEqual(lib.lm_batch_set_integer(batch, i, col, -2**31, None), 0)
                     else:
                         col = (ctypes.c_char_p * n)(*[c.encode() if c.strip() else None for c in cells])
                         self.assertEqual(lib.lm_batch_set_text(batch, i, col, None), 0)

@@ -311,11 +311,8 @@ static SEXP make_batch(const lm_instrument *inst, SEXP cols, SEXP colnames, R_xl
 		if (TYPEOF(c) == REALSXP) {
 			rc = lm_batch_set_numeric(b, i, REAL(c), cn);
 		} else if (TYPEOF(c) == INTSXP || TYPEOF(c) == LGLSXP) {
-			const int *src = TYPEOF(c) == INTSXP ? INTEGER(c) : LOGICAL(c);
-			double *d = (double *)R_alloc((size_t)(n ? n : 1), sizeof(*d));
-			for (R_xlen_t r = 0; r < n; r++)
-				d[r] = src[r] == NA_INTEGER ? NAN : (double)src[r];
-			rc = lm_batch_set_numeric(b, i, d, cn);
+			/* Read in place: NA_integer_ (and NA for logicals) is INT_MIN. */
+			rc = lm_batch_set_integer(b, i, TYPEOF(c) == INTSXP ? INTEGER(c) : LOGICAL(c), NA_INTEGER, cn);
 		} else if (TYPEOF(c) == STRSXP) {
 			const char **t = (const char **)R_alloc((size_t)(n ? n : 1), sizeof(*t));
 			for (R_xlen_t r = 0; r < n; r++) {
@@ -346,25 +343,35 @@ static const char **text_array(SEXP v, R_xlen_t n, const char *what)
 	return t;
 }
 
-/* A character vector of n elements: names[codes[r] + offset], NA where out of range. */
-static SEXP coded_strings(const int *codes, R_xlen_t n, SEXP names, int offset)
+/* A factor of n elements over levels, its codes written by the library:
+ * give the codes as its integers (0-based, < 0 for none) and call
+ * factor_codes_done() after. No strings are made per row. */
+static SEXP new_factor(R_xlen_t n, SEXP levels)
 {
-	R_xlen_t k = XLENGTH(names);
-	SEXP v = PROTECT(Rf_allocVector(STRSXP, n));
-	for (R_xlen_t r = 0; r < n; r++) {
-		R_xlen_t c = (R_xlen_t)codes[r] + offset;
-		SET_STRING_ELT(v, r, c >= 0 && c < k ? STRING_ELT(names, c) : NA_STRING);
-	}
+	SEXP v = PROTECT(Rf_allocVector(INTSXP, n));
+	Rf_setAttrib(v, R_LevelsSymbol, levels);
+	Rf_setAttrib(v, R_ClassSymbol, Rf_mkString("factor"));
 	UNPROTECT(1);
 	return v;
 }
 
+/* 0-based codes (negative: none) to R's 1-based factor codes (NA: none). */
+static void factor_codes_done(SEXP v)
+{
+	int *x = INTEGER(v);
+	for (R_xlen_t r = 0, n = XLENGTH(v); r < n; r++)
+		x[r] = x[r] < 0 ? NA_INTEGER : x[r] + 1;
+}
+
 /*
  * Score n rows into the result columns, as `libra score` names them: per
- * scale the score (NA when none), answered, status ("ok", "prorated",
- * "insufficient", or "rejected" for a rejected row) and, for scales with
- * bands, the band id; per rule a logical (NA when open). Returns
- * list(columns = named list, problems = failure or NULL, failed = logical).
+ * scale the score (NA when none), answered, status (a factor: "ok",
+ * "prorated", "insufficient", or "rejected" for a rejected row) and, for
+ * scales with bands, the band (a factor over the band ids in the
+ * definition's order; NA when none); per rule a logical (NA when open).
+ * The library writes straight into the R vectors: no copies, no strings per
+ * row. Returns list(columns = named list, problems = failure or NULL,
+ * failed = logical).
  */
 SEXP lr_score(SEXP hp, SEXP cols, SEXP colnames, SEXP nrow, SEXP reject, SEXP name)
 {
@@ -384,9 +391,10 @@ SEXP lr_score(SEXP hp, SEXP cols, SEXP colnames, SEXP nrow, SEXP reject, SEXP na
 	SET_VECTOR_ELT(out, 0, columns);
 	Rf_setAttrib(columns, R_NamesSymbol, cnames);
 	UNPROTECT(2);
-	/* Status and band indexes go to scratch arrays first, then become strings. */
-	int *status = (int *)R_alloc((size_t)(n ? n : 1) * (ns ? ns : 1), sizeof(int));
-	int *band = (int *)R_alloc((size_t)(n ? n : 1) * (ns ? ns : 1), sizeof(int));
+	SEXP status_levels = PROTECT(Rf_allocVector(STRSXP, 4));
+	for (int k = 0; k < 3; k++)
+		SET_STRING_ELT(status_levels, k, Rf_mkChar(lm_score_status_name(k)));
+	SET_STRING_ELT(status_levels, 3, Rf_mkChar("rejected"));
 	int *rejected = (int *)R_alloc((size_t)(n ? n : 1), sizeof(int));
 	size_t c = 0;
 	char cn[512];
@@ -399,9 +407,24 @@ SEXP lr_score(SEXP hp, SEXP cols, SEXP colnames, SEXP nrow, SEXP reject, SEXP na
 		SET_VECTOR_ELT(columns, (R_xlen_t)c, answered);
 		snprintf(cn, sizeof cn, "%s_answered", lm_scale_id(sc));
 		SET_STRING_ELT(cnames, (R_xlen_t)c++, mkstr(cn));
-		c += lm_scale_band_count(sc) ? 2 : 1; /* status and band: filled below */
-		if (lm_batch_set_scale_output(b, s, REAL(score), INTEGER(answered), status + s * (size_t)n,
-					      band + s * (size_t)n) != LM_OK)
+		SEXP status = new_factor(n, status_levels);
+		SET_VECTOR_ELT(columns, (R_xlen_t)c, status);
+		snprintf(cn, sizeof cn, "%s_status", lm_scale_id(sc));
+		SET_STRING_ELT(cnames, (R_xlen_t)c++, mkstr(cn));
+		int *band = NULL;
+		size_t nb = lm_scale_band_count(sc);
+		if (nb) {
+			SEXP ids = PROTECT(Rf_allocVector(STRSXP, (R_xlen_t)nb));
+			for (size_t k = 0; k < nb; k++)
+				SET_STRING_ELT(ids, (R_xlen_t)k, mkstr(lm_band_id(lm_scale_band(sc, k))));
+			SEXP bands = new_factor(n, ids);
+			UNPROTECT(1);
+			SET_VECTOR_ELT(columns, (R_xlen_t)c, bands);
+			snprintf(cn, sizeof cn, "%s_band", lm_scale_id(sc));
+			SET_STRING_ELT(cnames, (R_xlen_t)c++, mkstr(cn));
+			band = INTEGER(bands);
+		}
+		if (lm_batch_set_scale_output(b, s, REAL(score), INTEGER(answered), INTEGER(status), band) != LM_OK)
 			Rf_error("libra.measures: cannot set outputs");
 	}
 	for (size_t k = 0; k < nr; k++) {
@@ -419,38 +442,24 @@ SEXP lr_score(SEXP hp, SEXP cols, SEXP colnames, SEXP nrow, SEXP reject, SEXP na
 		SET_VECTOR_ELT(out, 1, failure(rc != LM_OK ? rc : LM_EDATA, err));
 	SET_VECTOR_ELT(out, 2, Rf_ScalarLogical(rc != LM_OK));
 	if (rc != LM_OK) {
-		UNPROTECT(3);
+		UNPROTECT(4);
 		return out;
 	}
-	SEXP status_names = PROTECT(Rf_allocVector(STRSXP, 4));
-	for (int k = 0; k < 3; k++)
-		SET_STRING_ELT(status_names, k, Rf_mkChar(lm_score_status_name(k)));
-	SET_STRING_ELT(status_names, 3, Rf_mkChar("rejected"));
 	c = 0;
 	for (size_t s = 0; s < ns; s++) {
-		const lm_scale *sc = lm_instrument_scale(inst, s);
 		double *score = REAL(VECTOR_ELT(columns, (R_xlen_t)c));
-		int *st = status + s * (size_t)n;
+		SEXP status = VECTOR_ELT(columns, (R_xlen_t)c + 2);
+		int *st = INTEGER(status);
 		for (R_xlen_t r = 0; r < n; r++) {
 			if (isnan(score[r]))
 				score[r] = NA_REAL;
 			if (rejected[r])
 				st[r] = 3;
 		}
-		c += 2;
-		SET_VECTOR_ELT(columns, (R_xlen_t)c, coded_strings(st, n, status_names, 0));
-		snprintf(cn, sizeof cn, "%s_status", lm_scale_id(sc));
-		SET_STRING_ELT(cnames, (R_xlen_t)c++, mkstr(cn));
-		size_t nb = lm_scale_band_count(sc);
-		if (nb) {
-			SEXP ids = PROTECT(Rf_allocVector(STRSXP, (R_xlen_t)nb));
-			for (size_t k = 0; k < nb; k++)
-				SET_STRING_ELT(ids, (R_xlen_t)k, mkstr(lm_band_id(lm_scale_band(sc, k))));
-			SET_VECTOR_ELT(columns, (R_xlen_t)c, coded_strings(band + s * (size_t)n, n, ids, 0));
-			UNPROTECT(1);
-			snprintf(cn, sizeof cn, "%s_band", lm_scale_id(sc));
-			SET_STRING_ELT(cnames, (R_xlen_t)c++, mkstr(cn));
-		}
+		factor_codes_done(status);
+		c += 3;
+		if (lm_scale_band_count(lm_instrument_scale(inst, s)))
+			factor_codes_done(VECTOR_ELT(columns, (R_xlen_t)c++));
 	}
 	for (size_t k = 0; k < nr; k++, c++) {
 		int *v = LOGICAL(VECTOR_ELT(columns, (R_xlen_t)c));
@@ -536,32 +545,44 @@ SEXP lr_prepost_respondents(SEXP hp)
 		UNPROTECT(1);
 	}
 	static const char *const cols[] = {"pre", "post", "change", "rci", "reliable", "category", "band_pre", "band_post"};
+	/* reliable, category and the bands are factors over their levels in the library's order. */
+	SEXP reliable_levels = PROTECT(Rf_allocVector(STRSXP, 3)), category_levels = PROTECT(Rf_allocVector(STRSXP, 4));
+	for (int k = 0; k < 3; k++)
+		SET_STRING_ELT(reliable_levels, k, mkstr(lm_reliable_name(k)));
+	for (int k = 0; k < 4; k++)
+		SET_STRING_ELT(category_levels, k, mkstr(lm_category_name(k)));
 	for (size_t s = 0; s < ns; s++) {
 		const lm_scale *sc = lm_instrument_scale(inst, s);
-		int nb = lm_scale_band_count(sc) > 0;
+		size_t nb = lm_scale_band_count(sc);
+		SEXP band_levels = PROTECT(Rf_allocVector(STRSXP, (R_xlen_t)nb));
+		for (size_t k = 0; k < nb; k++)
+			SET_STRING_ELT(band_levels, (R_xlen_t)k, mkstr(lm_band_id(lm_scale_band(sc, k))));
 		for (int k = 0; k < (nb ? 8 : 6); k++) {
-			SEXP v = PROTECT(Rf_allocVector(k < 4 ? REALSXP : STRSXP, (R_xlen_t)n));
+			SEXP v = PROTECT(k < 4	   ? Rf_allocVector(REALSXP, (R_xlen_t)n)
+					 : new_factor((R_xlen_t)n, k == 4 ? reliable_levels
+								   : k == 5 ? category_levels
+									    : band_levels));
 			for (size_t r = 0; r < n; r++) {
 				double a = lm_prepost_respondent_score(pp, r, s, 0), b = lm_prepost_respondent_score(pp, r, s, 1);
 				double x = k == 0 ? a : k == 1 ? b : k == 2 ? b - a : lm_prepost_respondent_rci(pp, r, s);
-				if (k < 4) {
+				if (k < 4)
 					REAL(v)[r] = isfinite(x) ? x : NA_REAL;
-				} else if (k == 4) {
-					SET_STRING_ELT(v, (R_xlen_t)r, mkstr(lm_reliable_name(lm_prepost_respondent_reliable(pp, r, s))));
-				} else if (k == 5) {
-					SET_STRING_ELT(v, (R_xlen_t)r, mkstr(lm_category_name(lm_prepost_respondent_category(pp, r, s))));
-				} else {
-					long band = lm_prepost_respondent_band(pp, r, s, k - 6);
-					SET_STRING_ELT(v, (R_xlen_t)r, band < 0 ? NA_STRING : mkstr(lm_band_id(lm_scale_band(sc, (size_t)band))));
-				}
+				else
+					INTEGER(v)[r] = k == 4	 ? lm_prepost_respondent_reliable(pp, r, s)
+							: k == 5 ? lm_prepost_respondent_category(pp, r, s)
+								 : (int)lm_prepost_respondent_band(pp, r, s, k - 6);
 			}
+			if (k >= 4)
+				factor_codes_done(v);
 			SET_VECTOR_ELT(out, (R_xlen_t)c, v);
 			char name[256];
 			snprintf(name, sizeof name, "%s_%s", lm_scale_id(sc), cols[k]);
 			SET_STRING_ELT(names, (R_xlen_t)c++, Rf_mkCharCE(name, CE_UTF8));
 			UNPROTECT(1);
 		}
+		UNPROTECT(1);
 	}
+	UNPROTECT(2);
 	Rf_setAttrib(out, R_NamesSymbol, names);
 	UNPROTECT(2);
 	return out;

@@ -28,7 +28,7 @@ test_that("reject mode scores the other rows and warns", {
   s <- withCallingHandlers(score(d, stss, on_bad = "reject"),
                            warning = function(c) { w <<- c; invokeRestart("muffleWarning") })
   expect_s3_class(w, "libra_data_warning")
-  expect_identical(s$total_status[4], "rejected")
+  expect_identical(as.character(s$total_status[4]), "rejected")
   expect_true(is.na(s$total[4]))
   expect_identical(s[-4, ], want[-4, ])
 })

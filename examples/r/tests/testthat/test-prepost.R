@@ -47,6 +47,7 @@ test_that("the respondents equal the command line's CSV output", {
   for (col in names(cli)) {
     if (is.logical(cli[[col]]) && all(is.na(cli[[col]]))) expect_true(all(is.na(pp$respondents[[col]])), info = col)
     else if (is.numeric(cli[[col]])) expect_equal(pp$respondents[[col]], cli[[col]], tolerance = 1e-12, info = col)
+    else if (is.factor(pp$respondents[[col]])) expect_identical(as.character(pp$respondents[[col]]), cli[[col]], info = col)
     else expect_identical(pp$respondents[[col]], cli[[col]], info = col)
   }
 })
@@ -71,4 +72,16 @@ test_that("the report is written, and holds no respondent id", {
   expect_match(html, "<html", fixed = TRUE)
   expect_false(grepl("R001", html, fixed = TRUE))
   expect_output(print(pp), "pairs 40")
+})
+
+test_that("reliable change, category and bands are factors over the library's levels", {
+  w <- waves()
+  stss <- instrument("stss")
+  r <- prepost(w$pre, w$post, stss, id = "id")$respondents
+  expect_identical(levels(r$total_reliable), c("none", "improved", "deteriorated"))
+  expect_identical(levels(r$total_category), c("recovered", "improved", "unchanged", "deteriorated"))
+  bands <- stss$info$scales$band_id[[which(stss$info$scales$id == "total")]]
+  expect_identical(levels(r$total_band_pre), bands)
+  expect_identical(levels(r$total_band_post), bands)
+  expect_false("intrusion_band_pre" %in% names(r))
 })

@@ -35,8 +35,10 @@ expect_same_as_cli <- function(s, cli) {
   for (col in names(cli)) {
     want <- cli[[col]]
     if (is.character(want) && all(want %in% c("true", "false", NA))) want <- want == "true"
-    if (is.numeric(want)) expect_equal(as.numeric(s[[col]]), want, tolerance = 1e-12, info = col)
-    else expect_identical(s[[col]], want, info = col)
+    got <- s[[col]]
+    if (is.factor(got)) got <- as.character(got)
+    if (is.numeric(want)) expect_equal(as.numeric(got), want, tolerance = 1e-12, info = col)
+    else expect_identical(got, want, info = col)
   }
 }
 
@@ -103,4 +105,19 @@ test_that("id, keep, prefix and map work as on the command line", {
   expect_identical(score(q, stss, map = m), want)
   expect_identical(score(q, stss, map = stats::setNames(m$column, m$item)), want)
   expect_error(score(q, stss), class = "libra_data_error") # no columns stss_1 ... stss_17
+})
+
+test_that("status and band are factors over fixed levels, whatever the data hold", {
+  stss <- instrument("stss")
+  d <- generate(stss, 50, blank = 0.3, seed = 7)
+  d$stss_5[2] <- 9
+  s <- suppressWarnings(score(d, stss, on_bad = "reject"))
+  expect_identical(levels(s$total_status), c("ok", "prorated", "insufficient", "rejected"))
+  expect_identical(as.character(s$total_status[2]), "rejected")
+  expect_true(is.na(s$total_band[2]))
+  bands <- stss$info$scales$band_id[[which(stss$info$scales$id == "total")]]
+  expect_identical(levels(s$total_band), bands)
+  ok <- !is.na(s$total)
+  expect_true(all(!is.na(s$total_band[ok])))
+  expect_identical(is.na(s$total_band), is.na(s$total))
 })
