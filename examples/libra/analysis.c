@@ -13,15 +13,15 @@
 #include "libra.h"
 #include "problems.h"
 
-int claim_analysis_files(lm_outputs *set, lm_error *err, char **argv, int n_inputs, const char *map_file,
-			 const char *out1, int has_out1, const char *out2, int has_out2)
+int claim_analysis_files(lm_outputs *set, lm_error *err, char **argv, const struct analysis_opts *a, const char *out1,
+			 int has_out1, const char *out2, int has_out2)
 {
 	int ok = files_definition(set, argv[0], err);
 
-	for (int i = 1; ok && i <= n_inputs; i++)
+	for (int i = 1; ok && i <= a->n_inputs; i++)
 		ok = files_input(set, argv[i], err);
-	if (ok && map_file)
-		ok = files_input(set, map_file, err);
+	if (ok && a->reader.map_file)
+		ok = files_input(set, a->reader.map_file, err);
 	if (ok && has_out1)
 		ok = files_output(set, out1, err);
 	if (ok && has_out2)
@@ -97,15 +97,32 @@ size_t analysis_options(struct analysis_opts *a, struct option_spec *opts)
 	return n + reader_options(&a->reader, opts + n);
 }
 
-int check_analysis_inputs(const char *cmd, int npos, char **argv, int n_inputs)
+int parse_analysis_args(const char *cmd, int argc, char **argv, const struct option_spec *opts, size_t nopts,
+			struct analysis_opts *a, int *npos, int *exit_status)
+{
+	char what[64];
+
+	if (!parse_args(argc, argv, opts, nopts, npos, exit_status))
+		return 0;
+	a->long_form = a->wave_column != NULL;
+	a->n_inputs = a->long_form ? 1 : 2;
+	if (*npos == 0) {
+		snprintf(what, sizeof what, "%s: missing INSTRUMENT", cmd);
+		*exit_status = usage_error(what, NULL);
+		return 0;
+	}
+	return 1;
+}
+
+int check_analysis_inputs(const char *cmd, int npos, char **argv, const struct analysis_opts *a)
 {
 	char what[96];
 
-	if (npos > 1 + n_inputs) {
+	if (npos > 1 + a->n_inputs) {
 		snprintf(what, sizeof what, "%s: too many arguments; unexpected", cmd);
-		return usage_error(what, argv[1 + n_inputs]);
+		return usage_error(what, argv[1 + a->n_inputs]);
 	}
-	for (int i = 1; i <= n_inputs; i++)
+	for (int i = 1; i <= a->n_inputs; i++)
 		if (strcmp(argv[i], "-") == 0) {
 			snprintf(what, sizeof what, "%s reads named files, not standard input; unexpected", cmd);
 			return usage_error(what, argv[i]);

@@ -14,6 +14,7 @@
 struct analysis_opts {
 	const char *id_column, *group_column, *on_duplicate, *reliability_arg, *rci_sd_arg, *threads_arg;
 	const char *wave_column, *pre_value, *post_value; /* the long form: one table, a wave column */
+	int long_form, n_inputs;                          /* set by parse_analysis_args() */
 	struct reader reader;
 	int duplicates;
 	double reliability, rci_sd;
@@ -26,9 +27,17 @@ enum { ANALYSIS_NOPTS = 9 + READER_NOPTS };
 /* Put the shared options, pointing into @p a, in @p opts (room for ANALYSIS_NOPTS); their count. */
 size_t analysis_options(struct analysis_opts *a, struct option_spec *opts);
 
-/* The data files a command of @p npos positionals takes (INSTRUMENT is argv[0]):
+/*
+ * parse_args() for prepost and report (@p cmd), whose @p opts end with the
+ * shared ones; then whether it is the long form, how many data files that
+ * takes, and that INSTRUMENT is given. 1 to go on, or 0 with *exit_status.
+ */
+int parse_analysis_args(const char *cmd, int argc, char **argv, const struct option_spec *opts, size_t nopts,
+			struct analysis_opts *a, int *npos, int *exit_status);
+
+/* The data files after INSTRUMENT (argv[0]) among the @p npos positionals:
  * too many, or "-" among them, is a usage error said with @p cmd; EXIT_OK or EXIT_USAGE. */
-int check_analysis_inputs(const char *cmd, int npos, char **argv, int n_inputs);
+int check_analysis_inputs(const char *cmd, int npos, char **argv, const struct analysis_opts *a);
 
 /* Check the shared options and parse their values; EXIT_OK or EXIT_USAGE (said). */
 int check_analysis_opts(struct analysis_opts *a);
@@ -38,8 +47,8 @@ int check_analysis_opts(struct analysis_opts *a);
  * the data, --map-file, and the outputs (NULL: standard output). EXIT_OK, or
  * EXIT_USAGE after saying which two are one file.
  */
-int claim_analysis_files(lm_outputs *set, lm_error *err, char **argv, int n_inputs, const char *map_file,
-			 const char *out1, int has_out1, const char *out2, int has_out2);
+int claim_analysis_files(lm_outputs *set, lm_error *err, char **argv, const struct analysis_opts *a, const char *out1,
+			 int has_out1, const char *out2, int has_out2);
 
 /*
  * Load INSTRUMENT and make an analysis configured by @p a. On failure the

@@ -4,6 +4,7 @@
  * (numbers, a delimiter), read the same under every locale.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "args.h"
@@ -19,7 +20,7 @@
  * --help set *help.
  * @return EXIT_OK, or EXIT_USAGE after printing the problem.
  */
-int parse_args(int argc, char **argv, const struct option_spec *opts, size_t nopts, int *npos, int *help)
+static int scan_args(int argc, char **argv, const struct option_spec *opts, size_t nopts, int *npos, int *help)
 {
 	int only_positionals = 0;
 
@@ -69,6 +70,22 @@ int parse_args(int argc, char **argv, const struct option_spec *opts, size_t nop
 		*opt->value = value;
 	}
 	return EXIT_OK;
+}
+
+int parse_args(int argc, char **argv, const struct option_spec *opts, size_t nopts, int *npos, int *exit_status)
+{
+	int help = 0;
+
+	if (scan_args(argc, argv, opts, nopts, npos, &help) != EXIT_OK) {
+		*exit_status = EXIT_USAGE;
+		return 0;
+	}
+	if (help) {
+		print_usage(stdout);
+		*exit_status = EXIT_OK;
+		return 0;
+	}
+	return 1;
 }
 
 /*

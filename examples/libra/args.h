@@ -18,10 +18,11 @@ struct option_spec {
  * positionals are moved to the front of argv (in order) and counted in *npos.
  * Every option takes an argument, given as "--name VALUE", "--name=VALUE",
  * "-n VALUE" or "-nVALUE" (flags are taken out before: take_flag()). -h and
- * --help set *help.
- * @return EXIT_OK, or EXIT_USAGE after printing the problem.
+ * --help, anywhere, ask for the usage.
+ * @return 1 to go on with the command; 0 when it is done, with *exit_status
+ *         EXIT_OK after printing the usage, or EXIT_USAGE after printing the problem.
  */
-int parse_args(int argc, char **argv, const struct option_spec *opts, size_t nopts, int *npos, int *help);
+int parse_args(int argc, char **argv, const struct option_spec *opts, size_t nopts, int *npos, int *exit_status);
 
 /* Take the flag --NAME (an option without a value) out of argv, before any
  * "--", and set *given. EXIT_OK, or EXIT_USAGE after saying it was given twice. */

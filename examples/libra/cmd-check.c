@@ -9,15 +9,11 @@
 
 int cmd_check(int argc, char **argv)
 {
-	int npos = 0, help = 0, status = EXIT_OK;
+	int npos = 0, exit_status, status = EXIT_OK;
 	lm_error *err = NULL;
 
-	if (parse_args(argc, argv, NULL, 0, &npos, &help) != EXIT_OK)
-		return EXIT_USAGE;
-	if (help) {
-		print_usage(stdout);
-		return EXIT_OK;
-	}
+	if (!parse_args(argc, argv, NULL, 0, &npos, &exit_status))
+		return exit_status;
 	if (npos == 0)
 		return usage_error("check: missing FILE.yaml", NULL);
 	if (lm_error_new(&err) != LM_OK) {

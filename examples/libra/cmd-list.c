@@ -11,17 +11,13 @@
 
 int cmd_list(int argc, char **argv)
 {
-	int npos = 0, help = 0, status = EXIT_OK;
+	int npos = 0, exit_status, status = EXIT_OK;
 	size_t n = lm_builtin_count(), w_id = 2, w_name = 4;
 	lm_instrument **insts;
 	lm_error *err = NULL;
 
-	if (parse_args(argc, argv, NULL, 0, &npos, &help) != EXIT_OK)
-		return EXIT_USAGE;
-	if (help) {
-		print_usage(stdout);
-		return EXIT_OK;
-	}
+	if (!parse_args(argc, argv, NULL, 0, &npos, &exit_status))
+		return exit_status;
 	if (npos > 0)
 		return usage_error("list takes no arguments; got", argv[0]);
 

@@ -51,55 +51,42 @@ int cmd_prepost(int argc, char **argv)
 		{"summary", 0, &summary},
 	};
 	size_t nopts = 3 + analysis_options(&a, opts + 3);
-	const char *wave_column, *pre_value, *post_value;
-	int npos = 0, help = 0, format = LM_PREPOST_JSON, status = EXIT_PROBLEMS, rc;
-	int long_form, n_inputs;
+	int npos = 0, exit_status, format = LM_PREPOST_JSON, status = EXIT_PROBLEMS, rc;
 	const char *out_path, *summary_path;
 	lm_instrument *inst = NULL;
 	lm_prepost *pp = NULL;
 	lm_outputs *set = NULL;
 	lm_error *err = NULL;
 
-	if (parse_args(argc, argv, opts, nopts, &npos, &help) != EXIT_OK)
-		return EXIT_USAGE;
-	wave_column = a.wave_column;
-	pre_value = a.pre_value;
-	post_value = a.post_value;
-	if (help) {
-		print_usage(stdout);
-		return EXIT_OK;
-	}
-	long_form = wave_column != NULL;
-	n_inputs = long_form ? 1 : 2;
-	if (npos == 0)
-		return usage_error("prepost: missing INSTRUMENT", NULL);
-	if (long_form) {
+	if (!parse_analysis_args("prepost", argc, argv, opts, nopts, &a, &npos, &exit_status))
+		return exit_status;
+	if (a.long_form) {
 		if (npos < 2)
 			return usage_error("prepost: missing DATA.csv", NULL);
-		if (!pre_value)
+		if (!a.pre_value)
 			return usage_error("prepost: --wave-column needs --pre-value", NULL);
-		if (!post_value)
+		if (!a.post_value)
 			return usage_error("prepost: --wave-column needs --post-value", NULL);
 	} else {
-		if (pre_value || post_value)
-			return usage_error(pre_value ? "prepost: --pre-value needs --wave-column (the long form)"
+		if (a.pre_value || a.post_value)
+			return usage_error(a.pre_value ? "prepost: --pre-value needs --wave-column (the long form)"
 						     : "prepost: --post-value needs --wave-column (the long form)",
 					   NULL);
 		if (npos < 3)
 			return usage_error(npos == 2 ? "prepost: missing POST.csv" : "prepost: missing PRE.csv and POST.csv",
 					   NULL);
 	}
-	if (check_analysis_inputs("prepost", npos, argv, n_inputs) != EXIT_OK)
+	if (check_analysis_inputs("prepost", npos, argv, &a) != EXIT_OK)
 		return EXIT_USAGE;
-	if (long_form) {
-		if (wave_column[0] == '\0')
+	if (a.long_form) {
+		if (a.wave_column[0] == '\0')
 			return usage_error("--wave-column needs a column name", NULL);
-		if (!usable_wave_value(pre_value))
-			return usage_error("--pre-value must be non-empty, without blanks around it; not", pre_value);
-		if (!usable_wave_value(post_value))
-			return usage_error("--post-value must be non-empty, without blanks around it; not", post_value);
-		if (strcmp(pre_value, post_value) == 0)
-			return usage_error("--pre-value and --post-value must differ; both are", pre_value);
+		if (!usable_wave_value(a.pre_value))
+			return usage_error("--pre-value must be non-empty, without blanks around it; not", a.pre_value);
+		if (!usable_wave_value(a.post_value))
+			return usage_error("--post-value must be non-empty, without blanks around it; not", a.post_value);
+		if (strcmp(a.pre_value, a.post_value) == 0)
+			return usage_error("--pre-value and --post-value must differ; both are", a.pre_value);
 	}
 	if (format_name) {
 		if (strcmp(format_name, "json") == 0)
@@ -121,7 +108,7 @@ int cmd_prepost(int argc, char **argv)
 		fputs("libra: out of memory\n", stderr);
 		goto done;
 	}
-	if (claim_analysis_files(set, err, argv, n_inputs, a.reader.map_file, out_path, 1, summary_path,
+	if (claim_analysis_files(set, err, argv, &a, out_path, 1, summary_path,
 				 summary != NULL) != EXIT_OK) {
 		status = EXIT_USAGE;
 		goto done;
@@ -139,7 +126,7 @@ int cmd_prepost(int argc, char **argv)
 		 * did); the pairing counts when the run failed for pairing nobody. */
 		if (lm_prepost_count(pp, LM_PREPOST_COUNT_PRE_ROWS) + lm_prepost_count(pp, LM_PREPOST_COUNT_POST_ROWS) +
 		    lm_prepost_count(pp, LM_PREPOST_COUNT_OTHER_WAVE))
-			print_counts(pp, long_form,
+			print_counts(pp, a.long_form,
 				     !lm_prepost_count(pp, LM_PREPOST_COUNT_PRE_ONLY) && !lm_prepost_count(pp, LM_PREPOST_COUNT_POST_ONLY));
 		goto done;
 	}
@@ -158,7 +145,7 @@ int cmd_prepost(int argc, char **argv)
 		goto counts;
 	status = EXIT_OK;
 counts:
-	print_counts(pp, long_form, 0);
+	print_counts(pp, a.long_form, 0);
 done:
 	lm_outputs_free(set);
 	lm_prepost_free(pp);

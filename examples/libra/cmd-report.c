@@ -30,8 +30,7 @@ int cmd_report(int argc, char **argv)
 		{"min-cell", 0, &min_cell_arg},
 	};
 	size_t nopts = 2 + analysis_options(&a, opts + 2);
-	const char *wave_column, *pre_value, *post_value;
-	int npos = 0, help = 0, status = EXIT_PROBLEMS, rc, long_form, n_inputs;
+	int npos = 0, exit_status, status = EXIT_PROBLEMS, rc;
 	double min_cell = 0;
 	lm_instrument *inst = NULL;
 	lm_prepost *pp = NULL;
@@ -39,33 +38,22 @@ int cmd_report(int argc, char **argv)
 	lm_outputs *set = NULL;
 	lm_error *err = NULL;
 
-	if (parse_args(argc, argv, opts, nopts, &npos, &help) != EXIT_OK)
-		return EXIT_USAGE;
-	wave_column = a.wave_column;
-	pre_value = a.pre_value;
-	post_value = a.post_value;
-	if (help) {
-		print_usage(stdout);
-		return EXIT_OK;
-	}
-	long_form = wave_column != NULL;
-	n_inputs = long_form ? 1 : 2;
-	if (npos == 0)
-		return usage_error("report: missing INSTRUMENT", NULL);
-	if (long_form && (npos < 2 || !pre_value || !post_value))
+	if (!parse_analysis_args("report", argc, argv, opts, nopts, &a, &npos, &exit_status))
+		return exit_status;
+	if (a.long_form && (npos < 2 || !a.pre_value || !a.post_value))
 		return usage_error(npos < 2 ? "report: missing DATA.csv"
 					    : "report: --wave-column needs --pre-value and --post-value",
 				   NULL);
-	if (!long_form && (pre_value || post_value))
+	if (!a.long_form && (a.pre_value || a.post_value))
 		return usage_error("report: --pre-value and --post-value need --wave-column (the long form)", NULL);
-	if (!long_form && npos < 3)
+	if (!a.long_form && npos < 3)
 		return usage_error(npos == 2 ? "report: missing POST.csv" : "report: missing PRE.csv and POST.csv", NULL);
-	if (check_analysis_inputs("report", npos, argv, n_inputs) != EXIT_OK)
+	if (check_analysis_inputs("report", npos, argv, &a) != EXIT_OK)
 		return EXIT_USAGE;
 	if (!out || strcmp(out, "-") == 0)
 		return usage_error("report: needs -o OUT.html (a file)", NULL);
-	if (long_form && (wave_column[0] == '\0' || !usable_wave_value(pre_value) || !usable_wave_value(post_value) ||
-			  strcmp(pre_value, post_value) == 0))
+	if (a.long_form && (a.wave_column[0] == '\0' || !usable_wave_value(a.pre_value) ||
+			    !usable_wave_value(a.post_value) || strcmp(a.pre_value, a.post_value) == 0))
 		return usage_error("report: --wave-column needs a name, and --pre-value and --post-value two different "
 				   "non-empty values without blanks around them",
 				   NULL);
@@ -77,7 +65,7 @@ int cmd_report(int argc, char **argv)
 		fputs("libra: out of memory\n", stderr);
 		goto done;
 	}
-	if (claim_analysis_files(set, err, argv, n_inputs, a.reader.map_file, out, 1, NULL, 0) != EXIT_OK) {
+	if (claim_analysis_files(set, err, argv, &a, out, 1, NULL, 0) != EXIT_OK) {
 		status = EXIT_USAGE;
 		goto done;
 	}
@@ -90,7 +78,7 @@ int cmd_report(int argc, char **argv)
 	if (rc == LM_OK && min_cell_arg)
 		rc = lm_report_set_min_cell(report_, (unsigned long)min_cell);
 	if (rc == LM_OK)
-		rc = lm_report_set_source_names(report_, base_name(argv[1]), long_form ? NULL : base_name(argv[2]));
+		rc = lm_report_set_source_names(report_, base_name(argv[1]), a.long_form ? NULL : base_name(argv[2]));
 	if (rc == LM_OK)
 		rc = lm_report_stage_file(report_, out, set, err);
 	if (rc == LM_OK)
@@ -101,7 +89,7 @@ int cmd_report(int argc, char **argv)
 		fputs("libra: no output written\n", stderr);
 		goto done;
 	}
-	print_counts(pp, long_form, 0);
+	print_counts(pp, a.long_form, 0);
 	status = EXIT_OK;
 done:
 	lm_outputs_free(set);

@@ -254,20 +254,17 @@ int cmd_score(int argc, char **argv)
 		{"rejects", 0, &rejects},
 	};
 	size_t nopts = 5 + reader_options(&reader, opts + 5);
-	int npos = 0, help = 0, format = LM_WRITER_CSV, status, rc;
+	int npos = 0, exit_status, format = LM_WRITER_CSV, status, rc;
 	const char *data;
 	lm_instrument *inst = NULL;
 	lm_scorer *scorer = NULL;
 	lm_outputs *set = NULL;
 	lm_error *err = NULL;
 
-	if (take_flag(&argc, argv, "no-id", &no_id) != EXIT_OK ||
-	    parse_args(argc, argv, opts, nopts, &npos, &help) != EXIT_OK)
+	if (take_flag(&argc, argv, "no-id", &no_id) != EXIT_OK)
 		return EXIT_USAGE;
-	if (help) {
-		print_usage(stdout);
-		return EXIT_OK;
-	}
+	if (!parse_args(argc, argv, opts, nopts, &npos, &exit_status))
+		return exit_status;
 	if (npos == 0)
 		return usage_error("score: missing INSTRUMENT", NULL);
 	if (npos > 2 || (responses && npos > 1))

@@ -176,17 +176,13 @@ static void show_rule(const lm_instrument *inst, const lm_rule *rule)
 
 int cmd_show(int argc, char **argv)
 {
-	int npos = 0, help = 0, rc;
+	int npos = 0, exit_status, rc;
 	lm_instrument *inst = NULL;
 	lm_error *err = NULL;
 	char b[32];
 
-	if (parse_args(argc, argv, NULL, 0, &npos, &help) != EXIT_OK)
-		return EXIT_USAGE;
-	if (help) {
-		print_usage(stdout);
-		return EXIT_OK;
-	}
+	if (!parse_args(argc, argv, NULL, 0, &npos, &exit_status))
+		return exit_status;
 	if (npos != 1)
 		return usage_error(npos ? "show takes one INSTRUMENT; too many arguments" : "show: missing INSTRUMENT",
 				   NULL);

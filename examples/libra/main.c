@@ -18,6 +18,15 @@ int main(int argc, char **argv)
 	return files_close_stdout(run(argc, argv));
 }
 
+/* Each command; it lives in cmd-NAME.c. */
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	{"list", cmd_list},   {"show", cmd_show},       {"check", cmd_check},
+	{"score", cmd_score}, {"prepost", cmd_prepost}, {"report", cmd_report},
+};
+
 static int run(int argc, char **argv)
 {
 	const char *cmd;
@@ -38,17 +47,8 @@ static int run(int argc, char **argv)
 		print_usage(stdout);
 		return EXIT_OK;
 	}
-	if (strcmp(cmd, "list") == 0)
-		return cmd_list(argc - 2, argv + 2);
-	if (strcmp(cmd, "show") == 0)
-		return cmd_show(argc - 2, argv + 2);
-	if (strcmp(cmd, "check") == 0)
-		return cmd_check(argc - 2, argv + 2);
-	if (strcmp(cmd, "score") == 0)
-		return cmd_score(argc - 2, argv + 2);
-	if (strcmp(cmd, "prepost") == 0)
-		return cmd_prepost(argc - 2, argv + 2);
-	if (strcmp(cmd, "report") == 0)
-		return cmd_report(argc - 2, argv + 2);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(cmd, commands[i].name) == 0)
+			return commands[i].run(argc - 2, argv + 2);
 	return usage_error(cmd[0] == '-' ? "unknown option" : "unknown command", cmd);
 }
