@@ -188,7 +188,7 @@ int open_analysis(const char *spec, const struct analysis_opts *a, lm_instrument
 		return LM_ERROR;
 	}
 	if (rc != LM_OK) {
-		report(*err, rc);
+		print_problems(*err, rc);
 		*status = EXIT_PROBLEMS;
 		return LM_ERROR;
 	}

@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "args.h"
 #include <libra_measures/libra_measures.h>
 
+#include "args.h"
 #include "libra.h"
 
 /*
@@ -17,8 +17,7 @@
  * positionals are moved to the front of argv (in order) and counted in *npos.
  * Every option takes an argument, given as "--name VALUE", "--name=VALUE",
  * "-n VALUE" or "-nVALUE" (flags are taken out before: take_flag()). -h and
- * --help set *help.
- * @return EXIT_OK, or EXIT_USAGE after printing the problem.
+ * --help set *help. EXIT_OK, or EXIT_USAGE after printing the problem.
  */
 static int scan_args(int argc, char **argv, const struct option_spec *opts, size_t nopts, int *npos, int *help)
 {

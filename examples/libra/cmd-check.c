@@ -28,7 +28,7 @@ int cmd_check(int argc, char **argv)
 			printf("%s: ok\n", argv[i]);
 		} else {
 			fflush(stdout); /* keep the order of the files when both streams go to one place */
-			report(err, rc);
+			print_problems(err, rc);
 			status = EXIT_PROBLEMS;
 		}
 		lm_instrument_free(inst);

@@ -31,7 +31,7 @@ int cmd_list(int argc, char **argv)
 		int rc = lm_instrument_load_builtin(&insts[i], lm_builtin_id(i), err);
 
 		if (rc != LM_OK) {
-			report(err, rc);
+			print_problems(err, rc);
 			lm_error_clear(err);
 			status = EXIT_PROBLEMS;
 			continue;

@@ -21,7 +21,7 @@ static int write_prepost(const lm_prepost *pp, int format, const char *path, int
 	else
 		rc = lm_prepost_write_fd(pp, format, fd, err);
 	if (rc != LM_OK) {
-		report(err, rc);
+		print_problems(err, rc);
 		lm_error_clear(err);
 		return 0;
 	}
@@ -34,7 +34,7 @@ static int commit_outputs(lm_outputs *set, lm_error *err)
 	int rc = lm_outputs_commit(set, err);
 
 	if (rc != LM_OK) {
-		report(err, rc);
+		print_problems(err, rc);
 		lm_error_clear(err);
 		return 0;
 	}
@@ -119,7 +119,7 @@ int cmd_prepost(int argc, char **argv)
 
 	rc = run_analysis(pp, &a, argv, err);
 	if (rc != LM_OK) {
-		report(err, rc);
+		print_problems(err, rc);
 		setting_hints(err, a.id_column != NULL, 0);
 		fputs("libra: no output written\n", stderr);
 		/* Rows read are still counted when the data failed (not when a header

@@ -34,7 +34,7 @@ int cmd_report(int argc, char **argv)
 	double min_cell = 0;
 	lm_instrument *inst = NULL;
 	lm_prepost *pp = NULL;
-	lm_report *report_ = NULL;
+	lm_report *html = NULL;
 	lm_outputs *set = NULL;
 	lm_error *err = NULL;
 
@@ -74,17 +74,17 @@ int cmd_report(int argc, char **argv)
 		goto done;
 	rc = run_analysis(pp, &a, argv, err);
 	if (rc == LM_OK)
-		rc = lm_report_new(&report_, pp);
+		rc = lm_report_new(&html, pp);
 	if (rc == LM_OK && min_cell_arg)
-		rc = lm_report_set_min_cell(report_, (unsigned long)min_cell);
+		rc = lm_report_set_min_cell(html, (unsigned long)min_cell);
 	if (rc == LM_OK)
-		rc = lm_report_set_source_names(report_, base_name(argv[1]), a.long_form ? NULL : base_name(argv[2]));
+		rc = lm_report_set_source_names(html, base_name(argv[1]), a.long_form ? NULL : base_name(argv[2]));
 	if (rc == LM_OK)
-		rc = lm_report_stage_file(report_, out, set, err);
+		rc = lm_report_stage_file(html, out, set, err);
 	if (rc == LM_OK)
 		rc = lm_outputs_commit(set, err);
 	if (rc != LM_OK) {
-		report(err, rc);
+		print_problems(err, rc);
 		setting_hints(err, a.id_column != NULL, 0);
 		fputs("libra: no output written\n", stderr);
 		goto done;
@@ -93,7 +93,7 @@ int cmd_report(int argc, char **argv)
 	status = EXIT_OK;
 done:
 	lm_outputs_free(set);
-	lm_report_free(report_);
+	lm_report_free(html);
 	lm_prepost_free(pp);
 	lm_instrument_free(inst);
 	lm_error_free(err);

@@ -64,7 +64,7 @@ static int score_table(const lm_instrument *inst, lm_scorer *scorer, lm_error *e
 		return EXIT_USAGE;
 	}
 	if (rc != LM_OK) {
-		report(err, rc);
+		print_problems(err, rc);
 		lm_table_free(table);
 		return EXIT_PROBLEMS;
 	}
@@ -76,7 +76,7 @@ static int score_table(const lm_instrument *inst, lm_scorer *scorer, lm_error *e
 	if (rc == LM_OK && rejects_path)
 		rc = lm_rejects_open_file(&rejects, table, rejects_path, err);
 	if (rc != LM_OK) {
-		report(err, rc);
+		print_problems(err, rc);
 		setting_hints(err, id_column || no_id, 1);
 		goto done;
 	}
@@ -117,7 +117,7 @@ static int score_table(const lm_instrument *inst, lm_scorer *scorer, lm_error *e
 	rejected = lm_table_rows_rejected(table);
 	/* Every problem once; then the list is empty, so that a write error
 	 * always has room in it, however many rows were rejected. */
-	report(err, fatal);
+	print_problems(err, fatal);
 	lm_error_clear(err);
 	if (stopped || (rejected > 0 && !rejects)) {
 		fprintf(stderr, "libra: no output written%s\n",
@@ -132,7 +132,7 @@ static int score_table(const lm_instrument *inst, lm_scorer *scorer, lm_error *e
 		if (ok && lm_outputs_commit(set, err) == LM_OK)
 			status = rejected ? EXIT_REJECTED : EXIT_OK;
 		if (status == EXIT_PROBLEMS) {
-			report(err, LM_EIO);
+			print_problems(err, LM_EIO);
 			fputs("libra: no output written\n", stderr);
 		}
 		if (status != EXIT_PROBLEMS && rejected)
@@ -311,7 +311,7 @@ int cmd_score(int argc, char **argv)
 	if (rc == LM_OK)
 		rc = lm_scorer_new(&scorer, inst);
 	if (rc != LM_OK) {
-		report(err, rc);
+		print_problems(err, rc);
 		status = EXIT_PROBLEMS;
 	} else if (responses) {
 		status = score_responses(inst, scorer, err, responses);

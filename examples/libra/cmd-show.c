@@ -192,7 +192,7 @@ int cmd_show(int argc, char **argv)
 	}
 	rc = lm_instrument_load(&inst, argv[0], err);
 	if (rc != LM_OK) {
-		report(err, rc);
+		print_problems(err, rc);
 		lm_error_free(err);
 		return EXIT_PROBLEMS;
 	}

@@ -8,7 +8,7 @@
 #include "problems.h"
 
 /* Print every diagnostic in @p err; if there is none, say what @p rc means. */
-void report(const lm_error *err, int rc)
+void print_problems(const lm_error *err, int rc)
 {
 	size_t n = lm_error_count(err), total = lm_error_total(err);
 

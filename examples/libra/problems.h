@@ -7,7 +7,7 @@
 #include <libra_measures/libra_measures.h>
 
 /* Print every diagnostic in @p err; if there is none, say what @p rc means. */
-void report(const lm_error *err, int rc);
+void print_problems(const lm_error *err, int rc);
 
 /* After a failed open: the library's messages about a missing id column or a
  * delimiter it cannot tell name the settings; say the options that set them
