@@ -333,22 +333,6 @@ LM_EXPORT const char *lm_reliable_name(int reliable);
 /** "recovered", "improved", "unchanged", "deteriorated"; static; NULL otherwise. @since 0.1 */
 LM_EXPORT const char *lm_category_name(int category);
 
-/*
- * REMOVE AT MERGE: the names before the 0.3 naming pass, kept only so that
- * examples/libra.c builds until it is renamed (it is not this branch's to
- * edit). Macros, so the ABI baseline and the bindings do not see them.
- */
-#define LM_COUNT_PRE_ROWS LM_PREPOST_COUNT_PRE_ROWS
-#define LM_COUNT_POST_ROWS LM_PREPOST_COUNT_POST_ROWS
-#define LM_COUNT_PAIRS LM_PREPOST_COUNT_PAIRS
-#define LM_COUNT_PRE_ONLY LM_PREPOST_COUNT_PRE_ONLY
-#define LM_COUNT_POST_ONLY LM_PREPOST_COUNT_POST_ONLY
-#define LM_COUNT_NO_ID LM_PREPOST_COUNT_NO_ID
-#define LM_COUNT_DUPLICATE_ID LM_PREPOST_COUNT_DUPLICATE_ID
-#define LM_COUNT_OTHER_WAVE LM_PREPOST_COUNT_OTHER_WAVE
-#define LM_COUNT_REJECTED LM_PREPOST_COUNT_REJECTED
-#define LM_COUNT_BLANK LM_PREPOST_COUNT_BLANK
-
 #ifdef __cplusplus
 }
 #endif

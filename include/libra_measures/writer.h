@@ -133,13 +133,6 @@ LM_EXPORT void lm_rejects_free(lm_rejects *rejects);
 /** Rows written so far. @since 0.1 */
 LM_EXPORT unsigned long lm_rejects_records(const lm_rejects *rejects);
 
-/*
- * REMOVE AT MERGE: the names before the 0.3 naming pass, kept only so that
- * examples/libra.c builds until it is renamed. Macros: the ABI baseline does not see them.
- */
-#define LM_FORMAT_CSV LM_WRITER_CSV
-#define LM_FORMAT_JSONL LM_WRITER_JSONL
-
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,17 @@
+/*
+ * libra — the library's problems as the CLI prints them.
+ */
+#ifndef LIBRA_PROBLEMS_H
+#define LIBRA_PROBLEMS_H
+
+#include <libra_measures/libra_measures.h>
+
+/* Print every diagnostic in @p err; if there is none, say what @p rc means. */
+void print_problems(const lm_error *err, int rc);
+
+/* After a failed open: the library's messages about a missing id column or a
+ * delimiter it cannot tell name the settings; say the options that set them
+ * (--no-id, @p can_have_none, only where ids are not needed to pair rows). */
+void setting_hints(const lm_error *err, int id_given, int can_have_none);
+
+#endif
