@@ -230,7 +230,8 @@ void lm_table_free(lm_table *table)
 
 int lm_table_set_id_column(lm_table *table, const char *name)
 {
-	if (!table)
+	/* After the open the header is matched: a new id column would not be looked for. */
+	if (!table || table->state != TABLE_CLOSED)
 		return LM_EINVAL;
 	char *copy = NULL;
 	if (name) {
@@ -341,7 +342,8 @@ int lm_table_has_readstat(void)
 
 int lm_table_set_delimiter(lm_table *table, char delimiter)
 {
-	if (!table || delimiter == '"' || delimiter == '\r' || delimiter == '\n')
+	/* After the open the header was split with the old one. */
+	if (!table || table->state != TABLE_CLOSED || delimiter == '"' || delimiter == '\r' || delimiter == '\n')
 		return LM_EINVAL;
 	table->delim = delimiter; /* '\0': detect from the header line */
 	return LM_OK;
