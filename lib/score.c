@@ -523,7 +523,7 @@ int lm_scorer_score(lm_scorer *s, const double *values, size_t n, lm_error *err)
 
 int lm_scorer_value_state(const lm_scorer *s, size_t item)
 {
-	return s && item < s->inst->n_items ? s->state_tab[s->at[item]] : LM_EINVAL;
+	return s && item < s->inst->n_items ? s->state_tab[s->at[item]] : LM_INVALID_ENUM;
 }
 
 double lm_scorer_value(const lm_scorer *s, size_t item)
@@ -548,7 +548,7 @@ size_t lm_scorer_scale_coded(const lm_scorer *s, size_t scale)
 
 int lm_scorer_scale_status(const lm_scorer *s, size_t scale)
 {
-	return s && scale < s->inst->n_scales ? s->status[scale] : LM_EINVAL;
+	return s && scale < s->inst->n_scales ? s->status[scale] : LM_INVALID_ENUM;
 }
 
 long lm_scorer_scale_band(const lm_scorer *s, size_t scale)
@@ -558,7 +558,7 @@ long lm_scorer_scale_band(const lm_scorer *s, size_t scale)
 
 int lm_scorer_rule(const lm_scorer *s, size_t rule)
 {
-	return s && rule < s->inst->n_rules ? s->rule[rule] : LM_EINVAL;
+	return s && rule < s->inst->n_rules ? s->rule[rule] : LM_INVALID_ENUM;
 }
 
 const char *lm_score_status_name(int status)
