@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "csv-priv.h"
+#include "strbuf.h"
 
 /* ---- header ----------------------------------------------------------- */
 
@@ -29,43 +30,6 @@ void lm__table_trim(const char **s, size_t *len)
 	*len = n;
 }
 
-/* A growing string for messages. */
-struct sbuf {
-	char *s;
-	size_t len, cap;
-	int oom;
-};
-
-static void sb_add(struct sbuf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 64;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *p = realloc(b->s, cap);
-		if (!p) {
-			b->oom = 1;
-			return;
-		}
-		b->s = p;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void sb_str(struct sbuf *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
-
-/* Append a cell or column name, quoted, with control characters escaped and
- * long text cut short (at a UTF-8 character boundary). */
-
-/* Build the header's column map. Every problem is reported; returns LM_OK or LM_EDATA. */
 /* The column name item @p i is looked for under (owned by the caller), or NULL when out of memory. */
 static char *wanted_column(const lm_table *t, size_t i)
 {
@@ -94,28 +58,6 @@ void lm__table_free_map(struct colmap *map, size_t n)
 	free(map);
 }
 
-/* @p s quoted for a message: control bytes escaped, cut at 40 bytes (at a
- * UTF-8 character boundary). */
-static void sb_quoted(struct sbuf *b, const char *s, size_t len)
-{
-	int cut = len > 40;
-	if (cut)
-		for (len = 40; len && ((unsigned char)s[len] & 0xC0) == 0x80;)
-			len--;
-	sb_str(b, "\"");
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		char esc[8];
-		if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
-			snprintf(esc, sizeof(esc), c == '"' || c == '\\' ? "\\%c" : "\\x%02X", c);
-			sb_str(b, esc);
-		} else {
-			sb_add(b, s + i, 1);
-		}
-	}
-	sb_str(b, cut ? "...\"" : "\"");
-}
-
 /*
  * The header has no id column: an error (a table of respondents without ids
  * would write rows nobody can tell apart) that lists the header's columns and
@@ -124,7 +66,7 @@ static void sb_quoted(struct sbuf *b, const char *s, size_t len)
  */
 static int no_id_column(const lm_table *t, unsigned long line, size_t ncols, const char *want, lm_error *err)
 {
-	struct sbuf b = {0};
+	struct lm_strbuf b = LM_STRBUF_INIT;
 	size_t shown = ncols < 20 ? ncols : 20, near = LM_NO_INDEX;
 	for (size_t c = 0; c < ncols; c++) {
 		size_t len;
@@ -136,24 +78,24 @@ static int no_id_column(const lm_table *t, unsigned long line, size_t ncols, con
 		if (k == len && !want[k] && near == LM_NO_INDEX)
 			near = c;
 		if (c < shown) {
-			sb_str(&b, c ? ", " : "");
-			sb_quoted(&b, s, len);
+			lm__sb_str(&b, c ? ", " : "");
+			lm__sb_quoted(&b, s, len, 40);
 		}
 	}
 	if (ncols > shown) {
 		char more[48];
 		snprintf(more, sizeof(more), " and %zu more", ncols - shown);
-		sb_str(&b, more);
+		lm__sb_str(&b, more);
 	}
 	if (near != LM_NO_INDEX) {
 		size_t len;
 		const char *s = field(t, near, &len);
 		lm__table_trim(&s, &len);
-		sb_str(&b, "; ");
-		sb_quoted(&b, s, len);
-		sb_str(&b, " differs in case");
+		lm__sb_str(&b, "; ");
+		lm__sb_quoted(&b, s, len, 40);
+		lm__sb_str(&b, " differs in case");
 	}
-	if (b.oom) {
+	if (b.failed) {
 		free(b.s);
 		return LM_ENOMEM;
 	}
@@ -170,6 +112,7 @@ static int no_id_column(const lm_table *t, unsigned long line, size_t ncols, con
 	return LM_EDATA;
 }
 
+/* Build the header's column map. Every problem is reported; returns LM_OK or LM_EDATA. */
 int lm__table_read_header(lm_table *t, lm_error *err)
 {
 	const struct lm_instrument *inst = t->inst;
@@ -245,21 +188,21 @@ int lm__table_read_header(lm_table *t, lm_error *err)
 		if (!(map[nmap++].name = lm__strdup(want[item])))
 			status = LM_ENOMEM, nomem = 1;
 	}
-	struct sbuf missing = {0};
+	struct lm_strbuf missing = LM_STRBUF_INIT;
 	size_t n_missing = 0;
 	for (size_t i = 0; !nomem && i < ni; i++) {
 		if (item_col[i] != LM_NO_INDEX || !inst->items[i].scored)
 			continue;
 		if (n_missing++)
-			sb_str(&missing, ", ");
-		sb_str(&missing, inst->items[i].id);
+			lm__sb_str(&missing, ", ");
+		lm__sb_str(&missing, inst->items[i].id);
 		if (strcmp(want[i], inst->items[i].id) != 0) {
-			sb_str(&missing, " (column \"");
-			sb_str(&missing, want[i]);
-			sb_str(&missing, "\")");
+			lm__sb_str(&missing, " (column \"");
+			lm__sb_str(&missing, want[i]);
+			lm__sb_str(&missing, "\")");
 		}
 	}
-	nomem |= missing.oom;
+	nomem |= missing.failed;
 	if (n_missing && !nomem)
 		status = lm__error(err, LM_EDATA, t->name, header_line, 0, "no column for item%s %s",
 				   n_missing > 1 ? "s" : "", missing.s);
