@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "strbuf.h"
 
 #define LM_EPS 1e-9
 /* Condition tables larger than this many entries are not built (conditions are then counted item by item). */
@@ -203,70 +204,10 @@ static void set_blank(lm_scorer *s, size_t item)
 
 /* ---- the one wording of a value that is not a response ----------------- */
 
-struct msg {
-	char *p;
-	size_t len, cap;
-	int oom;
-};
-
-static void msg_add(struct msg *m, const char *s, size_t n)
-{
-	if (m->oom)
-		return;
-	if (m->len + n + 1 > m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 256;
-		while (cap < m->len + n + 1)
-			cap *= 2;
-		char *p = realloc(m->p, cap);
-		if (!p) {
-			m->oom = 1;
-			return;
-		}
-		m->p = p;
-		m->cap = cap;
-	}
-	memcpy(m->p + m->len, s, n);
-	m->len += n;
-	m->p[m->len] = '\0';
-}
-
-static void msg_str(struct msg *m, const char *s)
-{
-	msg_add(m, s, strlen(s));
-}
-
-static void msg_number(struct msg *m, double v)
+static void msg_number(struct lm_strbuf *m, double v)
 {
 	char num[32];
-	msg_add(m, num, lm_format_number(num, sizeof(num), v));
-}
-
-/* The cell as it was, quoted: escapes for quotes and control bytes, cut at 60 bytes. */
-static void msg_quoted(struct msg *m, const char *s, size_t len)
-{
-	int cut = 0;
-	if (len > 60) {
-		len = 60;
-		while (len && ((unsigned char)s[len] & 0xC0) == 0x80) /* not inside a UTF-8 sequence */
-			len--;
-		cut = 1;
-	}
-	msg_add(m, "\"", 1);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		char esc[8];
-		if (c == '"' || c == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)c;
-			msg_add(m, esc, 2);
-		} else if (c < 0x20 || c == 0x7f) {
-			snprintf(esc, sizeof(esc), "\\x%02X", c);
-			msg_add(m, esc, 4);
-		} else {
-			msg_add(m, s + i, 1);
-		}
-	}
-	msg_add(m, cut ? "...\"" : "\"", cut ? 4 : 1);
+	lm__sb_add(m, num, lm_format_number(num, sizeof(num), v));
 }
 
 /*
@@ -279,44 +220,44 @@ char *lm__bad_value_message(const struct lm_instrument *inst, size_t item, const
 {
 	const struct lm_item *it = &inst->items[item];
 	const struct lm_response_set *rs = it->responses;
-	struct msg m = {0};
+	struct lm_strbuf m = LM_STRBUF_INIT;
 	double v;
 	int numeric = lm__parse_decimal(text, len, &v);
-	msg_quoted(&m, text, len);
-	msg_str(&m, " is not a response of ");
-	msg_str(&m, it->id);
-	msg_str(&m, " (allowed: ");
+	lm__sb_quoted(&m, text, len, 60); /* the cell as it was */
+	lm__sb_str(&m, " is not a response of ");
+	lm__sb_str(&m, it->id);
+	lm__sb_str(&m, " (allowed: ");
 	for (size_t k = 0; k < rs->n; k++) {
 		if (k)
-			msg_str(&m, ", ");
+			lm__sb_str(&m, ", ");
 		msg_number(&m, rs->v[k].value);
 	}
 	if (!numeric) {
-		msg_str(&m, ", or their labels: ");
+		lm__sb_str(&m, ", or their labels: ");
 		for (size_t k = 0; k < rs->n; k++) {
 			if (k)
-				msg_str(&m, ", ");
-			msg_str(&m, rs->v[k].label);
+				lm__sb_str(&m, ", ");
+			lm__sb_str(&m, rs->v[k].label);
 		}
 	}
 	if (inst->n_missing) {
-		msg_str(&m, inst->n_missing > 1 ? "; missing codes: " : "; missing code: ");
+		lm__sb_str(&m, inst->n_missing > 1 ? "; missing codes: " : "; missing code: ");
 		for (size_t k = 0; k < inst->n_missing; k++) {
 			if (k)
-				msg_str(&m, ", ");
+				lm__sb_str(&m, ", ");
 			msg_number(&m, inst->missing[k].value);
 			if (!numeric) {
-				msg_str(&m, " = ");
-				msg_str(&m, inst->missing[k].label);
+				lm__sb_str(&m, " = ");
+				lm__sb_str(&m, inst->missing[k].label);
 			}
 		}
 	}
-	msg_str(&m, ")");
-	if (m.oom) {
-		free(m.p);
+	lm__sb_str(&m, ")");
+	if (m.failed) {
+		lm__sb_free(&m);
 		return NULL;
 	}
-	return m.p;
+	return m.s;
 }
 
 static int bad_value(const lm_scorer *s, size_t item, const char *text, size_t len, lm_error *err)
@@ -523,7 +464,7 @@ int lm_scorer_score(lm_scorer *s, const double *values, size_t n, lm_error *err)
 
 int lm_scorer_value_state(const lm_scorer *s, size_t item)
 {
-	return s && item < s->inst->n_items ? s->state_tab[s->at[item]] : LM_EINVAL;
+	return s && item < s->inst->n_items ? s->state_tab[s->at[item]] : LM_INVALID_ENUM;
 }
 
 double lm_scorer_value(const lm_scorer *s, size_t item)
@@ -548,7 +489,7 @@ size_t lm_scorer_scale_coded(const lm_scorer *s, size_t scale)
 
 int lm_scorer_scale_status(const lm_scorer *s, size_t scale)
 {
-	return s && scale < s->inst->n_scales ? s->status[scale] : LM_EINVAL;
+	return s && scale < s->inst->n_scales ? s->status[scale] : LM_INVALID_ENUM;
 }
 
 long lm_scorer_scale_band(const lm_scorer *s, size_t scale)
@@ -558,7 +499,7 @@ long lm_scorer_scale_band(const lm_scorer *s, size_t scale)
 
 int lm_scorer_rule(const lm_scorer *s, size_t rule)
 {
-	return s && rule < s->inst->n_rules ? s->rule[rule] : LM_EINVAL;
+	return s && rule < s->inst->n_rules ? s->rule[rule] : LM_INVALID_ENUM;
 }
 
 const char *lm_score_status_name(int status)

@@ -1,5 +1,6 @@
 /* libra_measures — the growable buffer of strbuf.h. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,6 +54,26 @@ void lm__sb_add(struct lm_strbuf *b, const char *s, size_t n)
 void lm__sb_str(struct lm_strbuf *b, const char *s)
 {
 	lm__sb_add(b, s, strlen(s));
+}
+
+void lm__sb_quoted(struct lm_strbuf *b, const char *s, size_t len, size_t max)
+{
+	int cut = len > max;
+	if (cut)
+		for (len = max; len && ((unsigned char)s[len] & 0xC0) == 0x80;)
+			len--;
+	lm__sb_add(b, "\"", 1);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[8];
+		if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
+			snprintf(esc, sizeof(esc), c == '"' || c == '\\' ? "\\%c" : "\\x%02X", c);
+			lm__sb_str(b, esc);
+		} else {
+			lm__sb_add(b, s + i, 1);
+		}
+	}
+	lm__sb_str(b, cut ? "...\"" : "\"");
 }
 
 char *lm__sb_take(struct lm_strbuf *b)

@@ -24,6 +24,10 @@ struct lm_strbuf {
 int lm__sb_reserve(struct lm_strbuf *b, size_t more);
 void lm__sb_add(struct lm_strbuf *b, const char *s, size_t n);
 void lm__sb_str(struct lm_strbuf *b, const char *s);
+/* Append @p s quoted for a message: quotes and backslashes escaped, control
+ * bytes as \xNN, cut after @p max bytes (at a UTF-8 character boundary)
+ * with "..." before the closing quote. */
+void lm__sb_quoted(struct lm_strbuf *b, const char *s, size_t len, size_t max);
 /* The string, owned by the caller (never NULL unless allocation failed); the buffer is left empty. */
 char *lm__sb_take(struct lm_strbuf *b);
 void lm__sb_free(struct lm_strbuf *b);

@@ -445,8 +445,10 @@ static void test_invalid_arguments(void **state)
 	assert_null(s);
 	assert_int_equal(lm_scorer_set(fx->s, 5, 1, NULL), LM_EINVAL);
 	assert_int_equal(lm_scorer_set_text(fx->s, 5, "1", 1, NULL), LM_EINVAL);
-	assert_int_equal(lm_scorer_scale_status(fx->s, 4), LM_EINVAL);
-	assert_int_equal(lm_scorer_rule(fx->s, 2), LM_EINVAL);
+	assert_int_equal(lm_scorer_scale_status(fx->s, 4), LM_INVALID_ENUM);
+	assert_int_equal(lm_scorer_rule(fx->s, 2), LM_INVALID_ENUM);
+	assert_int_equal(lm_scorer_value_state(fx->s, 5), LM_INVALID_ENUM);
+	assert_int_equal(lm_scorer_value_state(NULL, 0), LM_INVALID_ENUM);
 	assert_true(isnan(lm_scorer_scale_score(fx->s, 4)));
 	assert_int_equal(lm_scorer_scale_band(fx->s, 4), -1);
 	assert_int_equal(lm_scorer_run(NULL), LM_EINVAL);

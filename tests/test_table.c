@@ -414,11 +414,19 @@ static void test_header_ok(void **state)
 	check_transcript(fx, "note, t_3 ,note,t_2\t,t_1, id \nx,1,y,2,3,z\n",
 			 "1 row=1 line=2 id=[z] total=6 answered=3 ok\nread=1 rejected=0\n");
 	assert_string_equal(lm_table_id_column(fx->t), "id");
+	/* Not once opened: the header was matched with the old one. */
+	assert_int_equal(lm_table_set_id_column(fx->t, "Subject No"), LM_EINVAL);
+	assert_int_equal(lm_table_set_id_column(NULL, "Subject No"), LM_EINVAL);
 	/* An explicit id column, kept exactly: spaces and leading zeros. */
+	lm_table_free(fx->t);
+	assert_int_equal(lm_table_new(&fx->t, fx->inst), LM_OK);
 	assert_int_equal(lm_table_set_id_column(fx->t, "Subject No"), LM_OK);
 	check_transcript(fx, "id,t_1,t_2,t_3, Subject No \nA,1,2,3, 007 \n",
 			 "1 row=1 line=2 id=[ 007 ] total=6 answered=3 ok\nread=1 rejected=0\n");
 	assert_string_equal(lm_table_id_column(fx->t), "Subject No");
+	lm_table_free(fx->t);
+	assert_int_equal(lm_table_new(&fx->t, fx->inst), LM_OK);
+	assert_int_equal(lm_table_set_id_column(fx->t, "Subject No"), LM_OK);
 	assert_int_equal(lm_table_set_id_column(fx->t, NULL), LM_OK);
 	check_transcript(fx, "t_1,t_2,t_3,id\n1,2,3,0042\n",
 			 "1 row=1 line=2 id=[0042] total=6 answered=3 ok\nread=1 rejected=0\n");
@@ -435,6 +443,11 @@ static void test_delimiter(void **state)
 			 "1 row=1 line=2 id=[a;b] total=6 answered=3 ok\n"
 			 "1 row=2 line=3 id=[c,d] total=3 answered=3 ok\n"
 			 "read=2 rejected=0\n");
+	/* Not once opened: the header was split with the old one. */
+	assert_int_equal(lm_table_set_delimiter(fx->t, '\t'), LM_EINVAL);
+	assert_int_equal(lm_table_set_delimiter(NULL, ';'), LM_EINVAL);
+	lm_table_free(fx->t);
+	assert_int_equal(lm_table_new(&fx->t, fx->inst), LM_OK);
 	assert_int_equal(lm_table_set_delimiter(fx->t, '\t'), LM_OK);
 	check_transcript(fx, "id\tt_1\tt_2\tt_3\nA\t1\t 2\t3\n",
 			 "1 row=1 line=2 id=[A] total=6 answered=3 ok\nread=1 rejected=0\n");

@@ -105,7 +105,7 @@ LM_EXPORT LM_NODISCARD int lm_scorer_score(lm_scorer *scorer, const double *valu
 /** @name Results of the last lm_scorer_run(). Valid until the next clear, set or run.
  * @{ */
 
-/** The state of item @p item's value (lm_value_state). */
+/** The state of item @p item's value (lm_value_state); LM_INVALID_ENUM if out of range. */
 LM_EXPORT int lm_scorer_value_state(const lm_scorer *scorer, size_t item);
 /** The raw value of item @p item, NaN when blank. */
 LM_EXPORT double lm_scorer_value(const lm_scorer *scorer, size_t item);
@@ -116,11 +116,11 @@ LM_EXPORT double lm_scorer_scale_score(const lm_scorer *scorer, size_t scale);
 LM_EXPORT size_t lm_scorer_scale_answered(const lm_scorer *scorer, size_t scale);
 /** Number of the scale's items holding a missing-value code (not answers, not blanks). */
 LM_EXPORT size_t lm_scorer_scale_coded(const lm_scorer *scorer, size_t scale);
-/** An lm_score_status; LM_EINVAL if out of range. */
+/** An lm_score_status; LM_INVALID_ENUM if out of range. */
 LM_EXPORT int lm_scorer_scale_status(const lm_scorer *scorer, size_t scale);
 /** Index of the band the score falls in (see lm_scale_band()); -1 when none. */
 LM_EXPORT long lm_scorer_scale_band(const lm_scorer *scorer, size_t scale);
-/** Outcome of rule @p rule: an lm_rule_value; LM_EINVAL if out of range. */
+/** Outcome of rule @p rule: an lm_rule_value; LM_INVALID_ENUM if out of range. */
 LM_EXPORT int lm_scorer_rule(const lm_scorer *scorer, size_t rule);
 
 /** "ok", "prorated" or "insufficient"; static. NULL for anything else. @since 0.1 */

@@ -52,8 +52,9 @@ LM_EXPORT void lm_table_free(lm_table *table);
  * used. A header without the id column is refused (LM_EDATA) by the open,
  * with a message that lists the header's columns: rows without ids could not
  * be told apart in the outputs. NULL returns to the default. Call before
- * opening.
- * @return LM_OK, LM_EINVAL or LM_ENOMEM.
+ * opening: once the table is open (until it is freed) the call is refused.
+ * @return LM_OK, LM_ENOMEM or LM_EINVAL (no table, or the table was opened;
+ *         since 0.3, before which the new column was silently ignored).
  * @since 0.1 (a missing "id" column is an error since 0.3; before, rows had no id)
  */
 LM_EXPORT LM_NODISCARD int lm_table_set_id_column(lm_table *table, const char *name);
@@ -93,8 +94,10 @@ LM_EXPORT int lm_table_has_readstat(void);
 /**
  * Set the field delimiter. The default, '\0', detects it from the header
  * line: the one of ',', ';' and tab found there outside quotes; a header with
- * more than one of them is refused (LM_EDATA) as ambiguous. Call before opening.
- * @return LM_OK or LM_EINVAL (a quote, CR or LF).
+ * more than one of them is refused (LM_EDATA) as ambiguous. Call before
+ * opening: once the table is open (until it is freed) the call is refused.
+ * @return LM_OK or LM_EINVAL (no table, a quote, CR or LF, or the table was
+ *         opened; since 0.3).
  * @since 0.1
  */
 LM_EXPORT LM_NODISCARD int lm_table_set_delimiter(lm_table *table, char delimiter);

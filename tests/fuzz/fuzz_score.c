@@ -83,8 +83,8 @@ static void check_results(const lm_scorer *s, const lm_instrument *inst)
 		int r = lm_scorer_rule(s, i);
 		CHECK(r == LM_RULE_FALSE || r == LM_RULE_TRUE || r == LM_RULE_UNKNOWN);
 	}
-	CHECK(lm_scorer_scale_status(s, lm_instrument_scale_count(inst)) == LM_EINVAL);
-	CHECK(lm_scorer_rule(s, lm_instrument_rule_count(inst)) == LM_EINVAL);
+	CHECK(lm_scorer_scale_status(s, lm_instrument_scale_count(inst)) == LM_INVALID_ENUM);
+	CHECK(lm_scorer_rule(s, lm_instrument_rule_count(inst)) == LM_INVALID_ENUM);
 }
 
 /* One value per item from the input, into the scorer (or into values[]). */

@@ -1,0 +1,154 @@
+/*
+ * libra_measures — what the table files share: the table object, whose
+ * reading is split over csv.c (records), table-header.c (the header's
+ * columns), table-detect.c (what kind of file this is), table-map.c
+ * (mapping files) and table.c (opening, rows). Private.
+ */
+#ifndef LM_TABLE_PRIV_H
+#define LM_TABLE_PRIV_H
+
+#include <stdint.h>
+
+#include "internal.h"
+
+#define LM_TABLE_READ_SIZE (64 * 1024)
+#define LM_TABLE_RECORD_MAX (1024 * 1024)
+/* A header with more columns than this is refused (LM_ELIMIT). */
+#define LM_TABLE_COLUMNS_MAX 65536
+
+enum table_state {
+	TABLE_CLOSED = 0, /* not opened, or the last open failed */
+	TABLE_OPEN,       /* header read; rows may follow */
+	TABLE_END,        /* end of data reached */
+	TABLE_FAILED      /* reading cannot go on (I/O error, limit, bad quoting) */
+};
+
+/* A column matched to an item. */
+struct colmap {
+	size_t col, item;
+	char *name; /* the column's name in the header */
+};
+
+struct lm_table {
+	const lm_instrument *inst; /* own reference */
+	char *id_request;          /* lm_table_set_id_column(), or NULL */
+	int no_id;                 /* lm_table_set_no_id(): rows are identified by their number */
+	char delim;                /* lm_table_set_delimiter() */
+	char pdelim;               /* the delimiter of the open table, fixed at open */
+	int state;
+	char *name; /* for diagnostics */
+
+	/* Input: [buf + pos, buf + end) is unread. In buffer mode buf is the caller's memory. */
+	int fd, own_fd;
+	int mem_mode, eof;
+	const char *buf;
+	size_t pos, end;
+	char *readbuf; /* LM_TABLE_READ_SIZE bytes, allocated on first fd open */
+
+	/* The current record. */
+	char *rec;           /* unescaped bytes of a record that took the slow path */
+	size_t rec_cap;
+	const char *base;    /* rec, or the input buffer for the fast path */
+	/* Field k of the record is [base + ends[k-1] + 1, base + ends[k]); ends[-1] is -1.
+	 * One store per field; records are at most 1 MiB, so offsets fit. */
+	int32_t *ends_store; /* ends_cap + 1 entries: the -1, then ends */
+	int32_t *ends;
+	size_t ends_cap;
+	size_t nfields;      /* fields in the record (may exceed what is stored) */
+	size_t fields_keep;  /* how many fields to store; SIZE_MAX for the header */
+	int rec_blank;       /* the record was an empty line */
+	unsigned char special[256]; /* bytes that end a run of field data: delimiter, quote, CR, LF */
+
+	size_t open_quote_field; /* set when slow_record() returns LM_EDATA */
+
+	/* Lines: the next unread line, and the line the current row started on. */
+	unsigned long line, row_line;
+	unsigned long row, rows_read, rows_rejected, rows_blank;
+	unsigned long rejected_for[LM_REJECT_TEXT + 1]; /* by enum lm_reject_reason */
+	/* Empty lines seen before more data, each still to be reported as a row. */
+	unsigned long pending_blank, pending_line;
+
+	/* Header. */
+	size_t ncols;
+	char **header; /* the column names, trimmed */
+	struct colmap *map; /* item columns, in column order */
+	size_t nmap;
+	size_t id_col;      /* LM_NO_INDEX when none */
+	char *id_name;      /* the id column in use */
+
+	/* Column names: lm_table_set_prefix() and lm_table_map_column(). */
+	char *prefix;
+	char **column_for; /* per item: an explicit column name, or NULL */
+
+	/* Cell texts that mean "no answer" (lm_table_add_missing()), trimmed. */
+	char **missing_tokens;
+	size_t n_missing_tokens;
+
+	/* Records read ahead while looking for a Qualtrics header, replayed as data. */
+	struct stash {
+		char *bytes;
+		int32_t *ends_store; /* -1, then the ends */
+		size_t nfields, cap_bytes, cap_ends;
+		unsigned long line;
+		int blank, unclosed;
+		size_t quote_field;
+	} stash[2];
+	size_t n_stash, next_stash;
+	int deferred; /* a reading error met while reading ahead, returned after the stash */
+	int qualtrics;
+
+	/* The problems of the current row, joined with "; " (lm_table_row_problem()). */
+	char *problem;
+	size_t problem_len, problem_cap;
+
+	/* Further columns asked for with lm_table_require_column(). */
+	struct extra {
+		char *name;
+		size_t col;
+	} *extra;
+	size_t n_extra;
+
+	/* The current row's id, NUL-terminated. */
+	char *id;
+	size_t id_len, id_cap;
+	int has_id;
+
+	/* An SPSS or Stata file, converted to CSV text (readstat.c) that buf points at. */
+	int value_labels; /* lm_table_set_value_labels() */
+	int stats;        /* the open table is such a file */
+	char *stats_text;
+
+};
+
+/* Field @p k of the current record (k < nfields and k < fields_keep). */
+static inline const char *field(const lm_table *t, size_t k, size_t *len)
+{
+	int32_t start = t->ends[(ptrdiff_t)k - 1] + 1;
+	*len = (size_t)(t->ends[k] - start);
+	return t->base + start;
+}
+
+/* Whether [s, s + len) is exactly @p name. */
+static inline int name_equal(const char *s, size_t len, const char *name)
+{
+	return strlen(name) == len && memcmp(s, name, len) == 0;
+}
+
+/* table-header.c */
+
+/* @p s, @p len without leading and trailing blanks (space, tab). */
+void lm__table_trim(const char **s, size_t *len);
+void lm__table_free_map(struct colmap *map, size_t n);
+/* Match the header record to the items, the id column and the required
+ * columns. Every problem is reported; LM_OK or LM_EDATA. */
+int lm__table_read_header(lm_table *t, lm_error *err);
+
+/* table-detect.c */
+
+/* Skip a Qualtrics export's two extra header rows, keeping the records read
+ * ahead to replay as data when they are not. */
+int lm__table_skip_qualtrics_rows(lm_table *t, lm_error *err);
+/* Refuse (LM_EDATA) input that starts like a binary file: SPSS, Stata, a zip... */
+int lm__table_refuse_binary(lm_table *t, lm_error *err);
+
+#endif
