@@ -615,8 +615,6 @@ static void test_numbers(void **state)
 	const char *set = NULL;
 	for (size_t k = 0; k < 3 && !set; k++)
 		set = setlocale(LC_NUMERIC, locales[k]);
-	if (!set)
-		print_message("# no decimal-comma locale installed; checked under C only\n");
 	assert_int_equal(lm_table_set_no_id(fx->t, 1), LM_OK); /* a file without ids */
 	assert_int_equal(lm_table_open_file(fx->t, path, fx->err), LM_OK);
 	assert_int_equal(lm_table_next(fx->t, fx->s, fx->err), 1);
@@ -628,6 +626,13 @@ static void test_numbers(void **state)
 		assert_memory_equal(s, want[k], len);
 	}
 	setlocale(LC_NUMERIC, "C");
+	if (!set) {
+		/* Checked under C only: the decimal-comma half is what this test is
+		 * for, so say it did not run (CI generates the locale and requires it). */
+		assert_null(getenv("LM_REQUIRE_DECIMAL_COMMA"));
+		print_message("# no decimal-comma locale installed; checked under C only\n");
+		skip();
+	}
 }
 
 /* One variable and a blank value make an empty line of CSV: still a row. */

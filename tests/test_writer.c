@@ -551,11 +551,11 @@ static void test_writers_under_decimal_comma(void **state)
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && !set; i++)
 		set = setlocale(LC_NUMERIC, names[i]);
 	if (!set) {
-		/* cmocka 1.1.5 prints skip() as "not ok # SKIP", which meson counts as
-		 * a failure; CI generates the locale and requires the check. */
+		/* CI generates the locale and requires the check; elsewhere it is
+		 * skipped, visibly. */
 		assert_null(getenv("LM_REQUIRE_DECIMAL_COMMA"));
-		print_message("# no locale with a decimal comma is installed; check not run here\n");
-		return;
+		print_message("# no locale with a decimal comma is installed; check skipped\n");
+		skip();
 	}
 	char probe[16];
 	snprintf(probe, sizeof(probe), "%.1f", 2.5);
