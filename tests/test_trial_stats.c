@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libra_measures/stats.h"
 #include "linalg-priv.h"
 #include "trial-stats-priv.h"
 
@@ -349,6 +350,30 @@ static void test_icc_reference(void **state)
 	assert_true(rows >= 6);
 }
 
+/* The 95% CI's t quantile at non-integer df, as Satterthwaite's are. */
+static void test_qt_reference(void **state)
+{
+	(void)state;
+	FILE *f = fopen(ref_path("qt.csv"), "r");
+	assert_non_null(f);
+	char line[256], *fld[4];
+	assert_non_null(fgets(line, sizeof line, f));
+	size_t rows = 0, bad = 0;
+	while (fgets(line, sizeof line, f)) {
+		assert_int_equal(split(line, fld, 4), 3);
+		double df = field_num(fld[0]), p = field_num(fld[1]), want = field_num(fld[2]);
+		double got = lm_stat_t_quantile(p, df);
+		if (!(fabs(got - want) <= 1e-12 * fabs(want))) {
+			print_error("qt(%.17g, %.17g): got %.17g, R %.17g\n", p, df, got, want);
+			bad++;
+		}
+		rows++;
+	}
+	fclose(f);
+	assert_int_equal(bad, 0);
+	assert_true(rows >= 10);
+}
+
 /* ---- edges by hand ------------------------------------------------------------- */
 
 static void test_edges(void **state)
@@ -405,7 +430,7 @@ int main(void)
 		cmocka_unit_test(test_inv_sqrt_2x2),  cmocka_unit_test(test_eigen_3x3),
 		cmocka_unit_test(test_spd_inverse),   cmocka_unit_test(test_qr),
 		cmocka_unit_test(test_ancova_reference), cmocka_unit_test(test_icc_reference),
-		cmocka_unit_test(test_edges),
+		cmocka_unit_test(test_qt_reference),     cmocka_unit_test(test_edges),
 	};
 	return cmocka_run_group_tests_name("trial_stats", tests, NULL, NULL);
 }

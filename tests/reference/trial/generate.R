@@ -117,3 +117,10 @@ for (name in names(sets)) {
 }
 write.csv(res, file.path(out, "ancova.csv"), row.names = FALSE, quote = FALSE)
 write.csv(icc, file.path(out, "icc.csv"), row.names = FALSE, quote = FALSE)
+
+# The t quantile of the 95% CI at non-integer (Satterthwaite) df, including
+# those of the fits above: the library's is held to 1e-12 relative here.
+dfs <- c(0.7, 1.5, 2.25, 2.5841982122082117, 3.3, 4.75, 7.633629365137689, 11.155384606720947,
+	12.890525644967738, 17.14274008933047, 18.172967120678276, 21.215813347823023, 41.7, 99.5, 1234.5678)
+write.csv(data.frame(df = g(dfs), p = g(0.975), q = g(qt(0.975, dfs))), file.path(out, "qt.csv"),
+	row.names = FALSE, quote = FALSE)
