@@ -24,6 +24,9 @@ int lm__qr(size_t n, size_t p, double *x, double *tau, double tol);
 void lm__qr_qty(size_t n, size_t p, const double *qr, const double *tau, double *y);
 /* Solves R b = z (z: the first p values of Q'y) into b. */
 void lm__qr_solve_r(size_t n, size_t p, const double *qr, const double *z, double *b);
+/* R^-1 (p x p, upper triangular, zeros below) into ri, from lm__qr's output:
+ * (X'X)^-1 = R^-1 R^-T, so R^-1 is a factor F of it with F F' = (X'X)^-1. */
+void lm__qr_r_inverse(size_t n, size_t p, const double *qr, double *ri);
 /* (X'X)^-1 = R^-1 R^-T into m (p x p), from the output of lm__qr. */
 void lm__qr_xtx_inverse(size_t n, size_t p, const double *qr, double *m);
 

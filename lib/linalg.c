@@ -76,34 +76,39 @@ void lm__qr_solve_r(size_t n, size_t p, const double *qr, const double *z, doubl
 	}
 }
 
-void lm__qr_xtx_inverse(size_t n, size_t p, const double *qr, double *m)
+void lm__qr_r_inverse(size_t n, size_t p, const double *qr, double *ri)
 {
-	/* m first holds R^-1 (upper triangular, row-major), then R^-1 R^-T. */
-	double rinv[64];
-	double *ri = p * p <= 64 ? rinv : malloc(p * p * sizeof *ri);
-	if (!ri) {
-		for (size_t i = 0; i < p * p; i++)
-			m[i] = NAN;
-		return;
-	}
-	for (size_t j = 0; j < p; j++) {
-		/* Column j of R^-1: solve R c = e_j. */
+	for (size_t j = 0; j < p; j++)
+		/* Column j of R^-1: back-substitution of R c = e_j. */
 		for (size_t i = p; i-- > 0;) {
+			if (i > j) {
+				ri[i * p + j] = 0;
+				continue;
+			}
 			double s = i == j ? 1 : 0;
 			for (size_t k = i + 1; k <= j; k++)
 				s -= qr[k * n + i] * ri[k * p + j];
-			ri[i * p + j] = i > j ? 0 : s / qr[i * n + i];
+			ri[i * p + j] = s / qr[i * n + i];
 		}
-	}
+}
+
+void lm__qr_xtx_inverse(size_t n, size_t p, const double *qr, double *m)
+{
+	/* R^-1 in place first: entry (i, j), i >= j, of R^-1 R^-T needs rows i
+	 * and j of R^-1 from column i on, which the lower triangle written
+	 * so far (row i last, its diagonal after its other entries) never
+	 * overlaps; the upper triangle is mirrored at the end. */
+	lm__qr_r_inverse(n, p, qr, m);
 	for (size_t i = 0; i < p; i++)
-		for (size_t j = i; j < p; j++) {
+		for (size_t j = 0; j <= i; j++) {
 			double s = 0;
-			for (size_t k = j; k < p; k++)
-				s += ri[i * p + k] * ri[j * p + k];
-			m[i * p + j] = m[j * p + i] = s;
+			for (size_t k = i; k < p; k++)
+				s += m[i * p + k] * m[j * p + k];
+			m[i * p + j] = s;
 		}
-	if (ri != rinv)
-		free(ri);
+	for (size_t i = 0; i < p; i++)
+		for (size_t j = i + 1; j < p; j++)
+			m[i * p + j] = m[j * p + i];
 }
 
 int lm__cholesky(size_t k, const double *a, double *l, double tol)

@@ -63,78 +63,101 @@ static void effect_fill(struct lm__ancova_effect *e, double estimate, double var
 
 /* The CR2 covariance (p x p, into v) and the Satterthwaite df of each
  * coefficient (into df), for the design x (column-major, n x p), residuals
- * e, M = (X'X)^-1, rows grouped by cluster. With G_j = A_j X_j M, A_j =
- * (I - H_jj)^-1/2: V = sum_j G_j' e_j e_j' G_j. For coefficient k, g_j =
- * column k of G_j and u_j = X_j' g_j; Omega_jl = [j = l] g_j'g_j -
- * u_j' M u_l; df = (sum_j Omega_jj)^2 / sum_jl Omega_jl^2 (clubSandwich's
- * Satterthwaite with working model the identity). 0, or -1 out of memory. */
-static int cr2(size_t n, size_t p, const double *x, const double *e, const double *m, const size_t *order,
-	       const size_t *start, size_t n_groups, double *v, double *df)
+ * e, M = (X'X)^-1 = F F' (F = R^-1), rows grouped by cluster (order, start).
+ *
+ * With A_j = (I - H_jj)^-1/2 and G_j = A_j X_j M: V = sum_j G_j' e_j e_j'
+ * G_j; for coefficient k, g_j = column k of G_j, u_j = X_j' g_j, Omega_jl =
+ * [j = l] g_j'g_j - u_j' M u_l and df = (sum_j Omega_jj)^2 / sum_jl
+ * Omega_jl^2 (clubSandwich's Satterthwaite, working model the identity).
+ *
+ * A_j is an m x m matrix for a cluster of m rows, but H_jj = Z Z' with Z =
+ * X_j F of rank <= p, and f(Z Z') Z = Z f(Z'Z) for any f of the eigenvalues;
+ * so G_j = X_j F (I - S_j)^-1/2 F' = X_j P_j with S_j = F' X_j'X_j F, p x p.
+ * The eigenvalues of I - S_j are those of I - H_jj in the range of Z (and
+ * 1 for the rest, where Z contributes nothing), so the 1e-12 rule is the
+ * same. Everything then comes from C_j = X_j'X_j and X_j'e_j: g_j'g_j =
+ * P_j[,k]' C_j P_j[,k], u_j = C_j P_j[,k], and the cost is O(n p^2 + J p^3
+ * + J^2 p) instead of O(m^3) a cluster. 0, or -1 out of memory. */
+static int cr2(size_t n, size_t p, const double *x, const double *e, const double *m, const double *f,
+	       const size_t *order, const size_t *start, size_t n_groups, double *v, double *df)
 {
 	int rc = -1;
-	size_t max_m = 0;
-	for (size_t j = 0; j < n_groups; j++)
-		if (start[j + 1] - start[j] > max_m)
-			max_m = start[j + 1] - start[j];
-	double *xm = malloc(max_m * p * sizeof *xm);
-	double *b = malloc(max_m * max_m * sizeof *b);
-	double *a = malloc(max_m * max_m * sizeof *a);
-	double *g = malloc(n * p * sizeof *g);           /* G_j stacked, row-major */
-	double *u = malloc(n_groups * p * p * sizeof *u); /* U_j = X_j' G_j, row-major */
-	double *gg = malloc(n_groups * p * sizeof *gg);  /* column sums of squares of G_j */
+	double *u = malloc(n_groups * p * p * sizeof *u); /* U_j = C_j P_j, row-major */
+	double *gg = malloc(n_groups * p * sizeof *gg);  /* g_j'g_j of each coefficient */
 	double *w = malloc(n_groups * p * sizeof *w);
-	if (!xm || !b || !a || !g || !u || !gg || !w)
+	if (!u || !gg || !w)
 		goto out;
 	memset(v, 0, p * p * sizeof *v);
 	for (size_t j = 0; j < n_groups; j++) {
-		size_t s = start[j], mj = start[j + 1] - s;
-		/* XM = X_j M; H_jj = XM X_j'; B = I - H_jj. */
-		for (size_t r = 0; r < mj; r++)
-			for (size_t c = 0; c < p; c++) {
-				double t = 0;
-				for (size_t k = 0; k < p; k++)
-					t += x[k * n + order[s + r]] * m[k * p + c];
-				xm[r * p + c] = t;
+		double c[16 * 16] = {0}, xe[16] = {0}, t1[16 * 16], b[16 * 16], q[16 * 16], pj[16 * 16];
+		for (size_t r = start[j]; r < start[j + 1]; r++) {
+			size_t i = order[r];
+			for (size_t a = 0; a < p; a++) {
+				xe[a] += x[a * n + i] * e[i];
+				for (size_t bb = a; bb < p; bb++)
+					c[a * p + bb] += x[a * n + i] * x[bb * n + i];
 			}
-		for (size_t r = 0; r < mj; r++)
-			for (size_t c = r; c < mj; c++) {
-				double t = 0;
-				for (size_t k = 0; k < p; k++)
-					t += xm[r * p + k] * x[k * n + order[s + c]];
-				b[r * mj + c] = b[c * mj + r] = (r == c ? 1 : 0) - t;
-			}
-		if (lm__sym_inv_sqrt(mj, b, a, ZERO_EIGEN) != 0)
-			goto out;
-		double *gj = g + s * p;
-		for (size_t r = 0; r < mj; r++)
-			for (size_t c = 0; c < p; c++) {
-				double t = 0;
-				for (size_t k = 0; k < mj; k++)
-					t += a[r * mj + k] * xm[k * p + c];
-				gj[r * p + c] = t;
-			}
-		double vj[16], *vv = p <= 16 ? vj : NULL;
-		if (!vv)
-			goto out;
-		for (size_t c = 0; c < p; c++) {
-			double t = 0, q = 0;
-			for (size_t r = 0; r < mj; r++) {
-				t += gj[r * p + c] * e[order[s + r]];
-				q += gj[r * p + c] * gj[r * p + c];
-			}
-			vv[c] = t;
-			gg[j * p + c] = q;
 		}
-		for (size_t r = 0; r < p; r++)
-			for (size_t c = 0; c < p; c++)
-				v[r * p + c] += vv[r] * vv[c];
-		for (size_t r = 0; r < p; r++)
-			for (size_t c = 0; c < p; c++) {
+		for (size_t a = 0; a < p; a++)
+			for (size_t bb = 0; bb < a; bb++)
+				c[a * p + bb] = c[bb * p + a];
+		/* B = I - F' C F. */
+		for (size_t a = 0; a < p; a++)
+			for (size_t bb = 0; bb < p; bb++) {
 				double t = 0;
-				for (size_t k = 0; k < mj; k++)
-					t += x[r * n + order[s + k]] * gj[k * p + c];
-				u[(j * p + r) * p + c] = t;
+				for (size_t k = 0; k < p; k++)
+					t += c[a * p + k] * f[k * p + bb];
+				t1[a * p + bb] = t; /* C F */
 			}
+		for (size_t a = 0; a < p; a++)
+			for (size_t bb = a; bb < p; bb++) {
+				double t = 0;
+				for (size_t k = 0; k < p; k++)
+					t += f[k * p + a] * t1[k * p + bb];
+				b[a * p + bb] = b[bb * p + a] = (a == bb ? 1 : 0) - t;
+			}
+		if (lm__sym_inv_sqrt(p, b, q, ZERO_EIGEN) != 0)
+			goto out;
+		/* P_j = F Q F'. */
+		for (size_t a = 0; a < p; a++)
+			for (size_t bb = 0; bb < p; bb++) {
+				double t = 0;
+				for (size_t k = 0; k < p; k++)
+					t += f[a * p + k] * q[k * p + bb];
+				t1[a * p + bb] = t; /* F Q */
+			}
+		for (size_t a = 0; a < p; a++)
+			for (size_t bb = a; bb < p; bb++) {
+				double t = 0;
+				for (size_t k = 0; k < p; k++)
+					t += t1[a * p + k] * f[bb * p + k];
+				pj[a * p + bb] = pj[bb * p + a] = t;
+			}
+		/* G_j'e_j = P_j X_j'e_j; U_j = C_j P_j; g_j'g_j = P_j[,k]' U_j[,k]. */
+		double vj[16];
+		for (size_t a = 0; a < p; a++) {
+			double t = 0;
+			for (size_t k = 0; k < p; k++)
+				t += pj[a * p + k] * xe[k];
+			vj[a] = t;
+		}
+		for (size_t a = 0; a < p; a++)
+			for (size_t bb = 0; bb < p; bb++)
+				v[a * p + bb] += vj[a] * vj[bb];
+		double *uj = u + j * p * p;
+		for (size_t a = 0; a < p; a++)
+			for (size_t bb = 0; bb < p; bb++) {
+				double t = 0;
+				for (size_t k = 0; k < p; k++)
+					t += c[a * p + k] * pj[k * p + bb];
+				uj[a * p + bb] = t;
+			}
+		for (size_t k = 0; k < p; k++) {
+			double t = 0;
+			for (size_t a = 0; a < p; a++)
+				t += pj[a * p + k] * uj[a * p + k];
+			gg[j * p + k] = t;
+		}
 	}
 	for (size_t k = 0; k < p; k++) {
 		/* w_l = M u_l (u_l: column k of U_l). */
@@ -152,21 +175,14 @@ static int cr2(size_t n, size_t p, const double *x, const double *e, const doubl
 				for (size_t r = 0; r < p; r++)
 					t += u[(j * p + r) * p + k] * w[l * p + r];
 				double omega = (j == l ? gg[j * p + k] : 0) - t;
-				if (j == l) {
+				sum_sq += (j == l ? 1 : 2) * omega * omega;
+				if (j == l)
 					sum_diag += omega;
-					sum_sq += omega * omega;
-				} else {
-					sum_sq += 2 * omega * omega;
-				}
 			}
 		df[k] = sum_diag * sum_diag / sum_sq;
 	}
 	rc = 0;
 out:
-	free(xm);
-	free(b);
-	free(a);
-	free(g);
 	free(u);
 	free(gg);
 	free(w);
@@ -242,6 +258,8 @@ int lm__ancova(size_t n, const double *y, const double *baseline, const size_t *
 	memcpy(z, y, n * sizeof *z);
 	lm__qr_qty(n, p, qr, tau, z);
 	lm__qr_solve_r(n, p, qr, z, beta);
+	double f[16 * 16];
+	lm__qr_r_inverse(n, p, qr, f);
 	lm__qr_xtx_inverse(n, p, qr, m);
 	for (size_t i = 0; i < n; i++) {
 		double fit = 0;
@@ -293,7 +311,7 @@ int lm__ancova(size_t n, const double *y, const double *baseline, const size_t *
 				rc = 0;
 				goto out;
 			}
-		if (cr2(n, p, x, e, m, order, start, groups, v, df) != 0)
+		if (cr2(n, p, x, e, m, f, order, start, groups, v, df) != 0)
 			goto out;
 		for (size_t k = 0; k < p; k++)
 			if (!(v[k * p + k] >= 0) || !(df[k] > 0)) {
