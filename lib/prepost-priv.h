@@ -292,4 +292,31 @@ int lm__prepost_finish_waves(lm_prepost *pp, const int *rc, const struct read_jo
  * @p k (1 .. n_waves - 1), for reading only. 0 when there is no such wave. */
 int lm__prepost_view(const lm_prepost *pp, size_t k, lm_prepost *view);
 
+/*
+ * prepost-trial.c: the trial's model-based numbers in the document of a run
+ * with waves — what the integrator fills from lm__ancova() and
+ * lm__icc_oneway() (branch trial-stats). Until then they are written as
+ * null, with the reason "not computed".
+ */
+struct lm_out;
+/* Write ',"ancova": ...' into scale s's still open "groups" object of @p view (a later wave). */
+void lm__prepost_json_ancova(const lm_prepost *view, struct lm_out *o, size_t s);
+/* Write ',"icc_baseline": ...' into scale s's still open object (a run with a cluster column). */
+void lm__prepost_json_icc_baseline(const lm_prepost *pp, struct lm_out *o, size_t s);
+/*
+ * The model's data: the pairs of @p view (baseline -> its wave) with a score
+ * at both on scale s, in pair order: the score at the wave (y), at baseline,
+ * the arm (group index, LM_NO_INDEX for a blank group or no group column) and
+ * cluster (index, LM_NO_INDEX for none) of the baseline row. Each array has
+ * room for view->n_pairs; any may be NULL. Returns how many were written.
+ */
+size_t lm__prepost_trial_pairs(const lm_prepost *view, size_t s, double *y, double *baseline, size_t *arm,
+			       size_t *cluster);
+/*
+ * The ICC's data: the baseline rows whose id is found once there, with a
+ * score on scale s: the score and cluster (index, LM_NO_INDEX for none).
+ * Each array has room for pp->w[0].n; either may be NULL. Returns how many.
+ */
+size_t lm__prepost_baseline_scores(const lm_prepost *pp, size_t s, double *score, size_t *cluster);
+
 #endif
