@@ -233,6 +233,27 @@ static void test_long_form_same_as_files(void **state)
 	lm_prepost_free(files);
 }
 
+/* With two threads the second file is read on its own thread, the third after the first: the same results. */
+static void test_threads_same_results(void **state)
+{
+	struct fx *fx = *state;
+	lm_prepost *threaded = new_analysis(fx->inst, 1);
+	assert_int_equal(lm_prepost_set_threads(threaded, 2), LM_OK);
+	const char *paths[3] = {data_path("w1.csv"), data_path("w2.csv"), data_path("w3.csv")};
+	assert_int_equal(lm_prepost_run_wave_files(threaded, paths, 3, fx->err), LM_OK);
+	run_files(fx);
+	for (size_t wave = 1; wave <= 2; wave++) {
+		same_as_two_waves(fx->pp, wave, threaded, wave);
+		for (int k = 0; k <= LM_PREPOST_ATTRITION_P; k++)
+			assert_true(lm_prepost_attrition(fx->pp, wave, 0, k) == lm_prepost_attrition(threaded, wave, 0, k));
+	}
+	/* A file that is not there is reported, whichever thread reads it. */
+	const char *missing[3] = {data_path("w1.csv"), data_path("none.csv"), data_path("w3.csv")};
+	assert_int_equal(lm_prepost_run_wave_files(threaded, missing, 3, fx->err), LM_EIO);
+	assert_int_equal(lm_prepost_wave_count(threaded), 0);
+	lm_prepost_free(threaded);
+}
+
 static void test_duplicates_per_wave(void **state)
 {
 	struct fx *fx = *state;
@@ -335,6 +356,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_three_waves_by_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_form_same_as_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_threads_same_results, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_duplicates_per_wave, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outputs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_waves_without_names_unchanged, setup, teardown),
