@@ -42,6 +42,30 @@
 #define LM__KEY_ID "id"
 #define LM__KEY_GROUP "group"
 
+/* The document of a run with waves (lm_prepost_set_waves()): {"instrument", "library_version",
+ * "waves": [NAME...], "baseline": NAME, "by_wave": {NAME: {"counts", "scales", "respondents"}}},
+ * one entry per later wave, each the two-wave document's members for baseline -> that wave, with:
+ * in "counts", "by_group": {GROUP: lm__prepost_flow_keys}; in a scale's object, "attrition":
+ * {"completers": {...}, "dropouts": {...}, "welch_t", "df", "p", "null_reasons", "groups":
+ * {GROUP: {"completers", "dropouts"}}} (lm__prepost_attrition_keys); in a scale's "groups",
+ * "ancova"; with a cluster column, "icc_baseline" in each scale's object. The CSV has a column
+ * "wave" after "id". */
+#define LM__KEY_WAVES "waves"
+#define LM__KEY_BASELINE "baseline"
+#define LM__KEY_BY_WAVE "by_wave"
+#define LM__KEY_BY_GROUP "by_group"
+#define LM__KEY_ATTRITION "attrition"
+#define LM__KEY_COMPLETERS "completers"
+#define LM__KEY_DROPOUTS "dropouts"
+#define LM__KEY_ANCOVA "ancova"
+#define LM__KEY_ICC_BASELINE "icc_baseline"
+#define LM__KEY_WAVE "wave"
+/* Indexed by enum lm_prepost_flow_kind. */
+extern const char *const lm__prepost_flow_keys[LM_PREPOST_FLOW_PAIRS + 1];
+/* Indexed by enum lm_prepost_attrition_kind: the first three in "completers", the next three in
+ * "dropouts", the test's in "attrition" itself. */
+extern const char *const lm__prepost_attrition_keys[LM_PREPOST_ATTRITION_P + 1];
+
 /* Where a statistic is in a scale's object (and in a group's "change"): section and key.
  * The two ends of the confidence interval share the key "ci95", an array [low, high]. */
 struct lm__stat_key {

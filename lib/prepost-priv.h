@@ -62,6 +62,7 @@ struct wave {
 	struct lm_strbuf text;   /* the ids, each followed by a NUL (counted in len) */
 	size_t *id;              /* offsets into text */
 	unsigned *group;         /* group index + 1, 0 = none; pre wave with a group column only */
+	unsigned *cluster;       /* cluster index + 1, 0 = none; pre wave with a cluster column only */
 	uint32_t *row, *line;    /* data row and line numbers, for duplicate reports */
 	unsigned char *dup;      /* id occurs more than once in this wave */
 	/* n * n_scales scores: floats while every score is exactly a float (sums
@@ -85,6 +86,37 @@ struct summary {
 	const char *why[LM_PREPOST_STAT_RECOVERED + 1];
 };
 
+/* Attrition of one scale at one later wave (prepost-waves.c). */
+#define LM__N_ATTRITION (LM_PREPOST_ATTRITION_P + 1)
+struct attrition {
+	double v[LM__N_ATTRITION];
+	const char *why[LM__N_ATTRITION];
+};
+
+/*
+ * What a run with waves (lm_prepost_set_waves()) keeps for each later wave:
+ * its rows, and exactly the results a two-wave run keeps in struct
+ * lm_prepost for baseline -> that wave (moved here after its analysis, see
+ * prepost-waves.c), plus the flow by group and the attrition.
+ */
+struct later_wave {
+	struct wave w;
+	size_t n_pairs;
+	uint32_t *pre_row, *post_row;
+	double *sdiff;
+	struct summary *sum;
+	int *rel_source;
+	double *cmp_v;
+	const char **cmp_reason;
+	unsigned long counts[LM_PREPOST_COUNT_BLANK + 1];
+	/* per group g (index g, 0 = none): LM__N_FLOW lm_prepost_flow_kind counts */
+	unsigned long *flow;
+	/* per scale: the attrition; per scale and group (0 = none): completers and dropouts */
+	struct attrition *attr;
+	unsigned long *attr_group;
+};
+#define LM__N_FLOW (LM_PREPOST_FLOW_PAIRS + 1)
+
 struct lm_prepost {
 	/* The caller's reference and one per report on it (lm__prepost_ref()). */
 	atomic_size_t refs;
@@ -97,6 +129,21 @@ struct lm_prepost {
 	unsigned threads;  /* lm_prepost_set_threads() */
 	int long_form; /* the last run read one long file */
 	int done;
+
+	/* Waves (lm_prepost_set_waves(), copied; n_wave_names 0: not set), the
+	 * cluster column and the reference group's name. */
+	char **wave_names;
+	size_t n_wave_names;
+	char *cluster_column, *reference_group;
+	/* After a run: its waves (2 without names), and with names the later
+	 * waves' results; the fields below then hold those of the first later
+	 * wave (borrowed from later[0]), so that every two-wave getter answers
+	 * for baseline -> first later wave. */
+	size_t n_waves;
+	char **run_names;         /* the wave names of the run (copied: the option may change after it) */
+	struct later_wave *later;
+	struct lm_names clusters; /* the cluster names at baseline, in order of first appearance */
+	size_t reference;         /* index of the reference group (0 without one named) */
 
 	/* Ids and group names are indexed by a hash under this key, drawn afresh
 	 * for each run: data cannot choose their slots (keyhash-priv.h). */
@@ -199,7 +246,9 @@ struct read_job {
 	const char *path;
 	struct wave *into;         /* the wave of every row (two-file form), or NULL: */
 	const char *wave_column;   /* the column that says which (long form), */
-	const char *const *values; /* with its pre and post values */
+	const char *const *values; /* with its pre and post values, */
+	struct wave *const *waves; /* and the wave of each value */
+	size_t n_values;
 	lm_error *err;
 	unsigned long rejected, other_wave, blank;
 	struct lm_other_values other; /* long form: the values of neither wave */
@@ -212,12 +261,62 @@ int lm__prepost_wave_init(lm_prepost *pp, struct wave *w, const char *name);
  * is counted, not kept), group text (pre wave, with a group column), row and
  * line numbers, and the scorer that holds its results. LM_OK, LM_ENOMEM or LM_ELIMIT. */
 int lm__prepost_keep(lm_prepost *pp, struct wave *w, const char *id, size_t id_len, const char *g, size_t glen,
-		     unsigned long row, unsigned long line, const lm_scorer *sc);
+		     const char *c, size_t clen, unsigned long row, unsigned long line, const lm_scorer *sc);
 /* prepost-read.c: add a row's keyed items to the running moments of alpha. */
 void lm__prepost_add_alpha(const lm_prepost *pp, struct wave *w, const lm_scorer *sc);
 /* prepost-read.c: read the jobs' tables, the second on a thread of its own when allowed. */
 void lm__prepost_read_tables(lm_prepost *pp, struct read_job *jobs, size_t n, lm_error *err);
 /* prepost-stats.c: the statistics of every scale, once the pairs are made. LM_OK or LM_ENOMEM. */
 int lm__prepost_analyse(lm_prepost *pp, lm_error *err);
+
+
+/* ---- shared between prepost.c and prepost-waves.c ---- */
+
+/* prepost.c: forget the results of a run (and, with waves, every later wave's). */
+void lm__prepost_results_free(lm_prepost *pp);
+/* prepost.c: free one wave's rows. */
+void lm__prepost_wave_free(struct wave *w, size_t n_scales);
+/* prepost.c: index a wave's ids (marking duplicates); 0 when out of memory. */
+int lm__prepost_index_wave(const lm_prepost *pp, struct wave *w);
+/* prepost.c: the row of @p w with this id, or LM_NO_INDEX (w indexed). */
+size_t lm__prepost_find(const lm_prepost *pp, const struct wave *w, const char *id, size_t len);
+/* prepost.c: count (and under LM_DUPLICATES_ERROR report) a wave's duplicate rows; -1 when out of memory. */
+long lm__prepost_duplicates(lm_prepost *pp, struct wave *w, const char *wave_name, lm_error *err);
+/* prepost.c: pair w[0] with w[1] (w[1] indexed; its index is freed); 0 when out of memory. */
+int lm__prepost_pair_up(lm_prepost *pp);
+/* prepost.c: the error of a run that paired nobody (w[0] with w[1]). */
+int lm__prepost_no_pairs(const lm_prepost *pp, const struct read_job *long_job, lm_error *err);
+/* prepost-waves.c: after reading a run with waves, everything finish() does for two, per later wave. */
+int lm__prepost_finish_waves(lm_prepost *pp, const int *rc, const struct read_job *long_job, lm_error *err);
+/* prepost-waves.c: @p view becomes a copy of @p pp whose two-wave results are those of baseline -> wave
+ * @p k (1 .. n_waves - 1), for reading only. 0 when there is no such wave. */
+int lm__prepost_view(const lm_prepost *pp, size_t k, lm_prepost *view);
+
+/*
+ * prepost-trial.c: the trial's model-based numbers in the document of a run
+ * with waves — what the integrator fills from lm__ancova() and
+ * lm__icc_oneway() (branch trial-stats). Until then they are written as
+ * null, with the reason "not computed".
+ */
+struct lm_out;
+/* Write ',"ancova": ...' into scale s's still open "groups" object of @p view (a later wave). */
+void lm__prepost_json_ancova(const lm_prepost *view, struct lm_out *o, size_t s);
+/* Write ',"icc_baseline": ...' into scale s's still open object (a run with a cluster column). */
+void lm__prepost_json_icc_baseline(const lm_prepost *pp, struct lm_out *o, size_t s);
+/*
+ * The model's data: the pairs of @p view (baseline -> its wave) with a score
+ * at both on scale s, in pair order: the score at the wave (y), at baseline,
+ * the arm (group index, LM_NO_INDEX for a blank group or no group column) and
+ * cluster (index, LM_NO_INDEX for none) of the baseline row. Each array has
+ * room for view->n_pairs; any may be NULL. Returns how many were written.
+ */
+size_t lm__prepost_trial_pairs(const lm_prepost *view, size_t s, double *y, double *baseline, size_t *arm,
+			       size_t *cluster);
+/*
+ * The ICC's data: the baseline rows whose id is found once there, with a
+ * score on scale s: the score and cluster (index, LM_NO_INDEX for none).
+ * Each array has room for pp->w[0].n; either may be NULL. Returns how many.
+ */
+size_t lm__prepost_baseline_scores(const lm_prepost *pp, size_t s, double *score, size_t *cluster);
 
 #endif

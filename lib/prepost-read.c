@@ -122,10 +122,11 @@ void lm__prepost_add_alpha(const lm_prepost *pp, struct wave *w, const lm_scorer
  * text, from any source. Returns LM_OK, LM_ENOMEM, or LM_ELIMIT past LM__MAX_ROWS.
  */
 int lm__prepost_keep(lm_prepost *pp, struct wave *w, const char *id, size_t id_len, const char *g, size_t glen,
-		     unsigned long row, unsigned long line, const lm_scorer *sc)
+		     const char *c, size_t clen, unsigned long row, unsigned long line, const lm_scorer *sc)
 {
 	size_t ns = pp->inst->n_scales;
 	int grouped = pp->group_column && w == &pp->w[0];
+	int clustered = pp->cluster_column && w == &pp->w[0];
 	/* Ids are text, compared exactly as written (no trimming of inner spaces,
 	 * leading zeros kept); only surrounding blanks are dropped. */
 	id = trim_blanks(id, &id_len);
@@ -147,6 +148,11 @@ int lm__prepost_keep(lm_prepost *pp, struct wave *w, const char *id, size_t id_l
 			if (!(p = realloc(w->group, cap * sizeof(*w->group))))
 				return LM_ENOMEM;
 			w->group = p;
+		}
+		if (clustered) {
+			if (!(p = realloc(w->cluster, cap * sizeof(*w->cluster))))
+				return LM_ENOMEM;
+			w->cluster = p;
 		}
 		if (!(p = realloc(w->row, cap * sizeof(*w->row))))
 			return LM_ENOMEM;
@@ -182,6 +188,13 @@ int lm__prepost_keep(lm_prepost *pp, struct wave *w, const char *id, size_t id_l
 		if (glen && !(w->group[r] = intern_group(pp, g, glen)))
 			return LM_ENOMEM;
 	}
+	/* So is the cluster (the team or unit), numbered the same way. */
+	if (clustered) {
+		w->cluster[r] = 0;
+		c = trim_blanks(c, &clen);
+		if (clen && !(w->cluster[r] = (unsigned)lm__names_intern(&pp->clusters, c, clen)))
+			return LM_ENOMEM;
+	}
 	for (size_t s = 0; s < ns; s++) {
 		double v = lm__scorer_score(sc, s);
 		if (!w->wide && !fits_float(v) && !widen(w, ns, r * ns + s))
@@ -197,13 +210,16 @@ int lm__prepost_keep(lm_prepost *pp, struct wave *w, const char *id, size_t id_l
 }
 
 /* Keep the table's current row, scored. */
-static int keep_row(lm_prepost *pp, struct wave *w, const lm_table *t, const lm_scorer *sc, size_t group_col)
+static int keep_row(lm_prepost *pp, struct wave *w, const lm_table *t, const lm_scorer *sc, size_t group_col,
+		    size_t cluster_col)
 {
-	size_t id_len, glen = 0;
-	const char *id = lm_table_row_id(t, &id_len), *g = NULL;
+	size_t id_len, glen = 0, clen = 0;
+	const char *id = lm_table_row_id(t, &id_len), *g = NULL, *c = NULL;
 	if (group_col != LM_NO_INDEX)
 		g = lm_table_column_value(t, group_col, &glen);
-	return lm__prepost_keep(pp, w, id, id_len, g, glen, lm_table_row(t), lm_table_line(t), sc);
+	if (cluster_col != LM_NO_INDEX)
+		c = lm_table_column_value(t, cluster_col, &clen);
+	return lm__prepost_keep(pp, w, id, id_len, g, glen, c, clen, lm_table_row(t), lm_table_line(t), sc);
 }
 
 /*
@@ -221,7 +237,10 @@ static int read_table(struct read_job *job)
 	lm_error *err = job->err;
 	lm_table *t = NULL;
 	lm_scorer *sc = NULL;
-	size_t group_col = LM_NO_INDEX, wave_col = LM_NO_INDEX;
+	size_t group_col = LM_NO_INDEX, wave_col = LM_NO_INDEX, cluster_col = LM_NO_INDEX;
+	/* The waves a row may go to: the whole table's, or one per value of the wave column. */
+	size_t n_into = into ? 1 : job->n_values;
+	struct wave *const *waves = into ? &job->into : job->waves;
 	int rc = lm_table_new(&t, pp->inst);
 	if (rc == LM_OK && pp->options)
 		rc = lm__table_copy_options(t, pp->options);
@@ -233,12 +252,15 @@ static int read_table(struct read_job *job)
 		rc = lm_table_set_delimiter(t, pp->delimiter);
 	if (rc == LM_OK && pp->group_column)
 		rc = lm_table_require_column(t, pp->group_column, &group_col);
+	/* The cluster is the baseline row's: only the table that holds the baseline needs the column. */
+	if (rc == LM_OK && pp->cluster_column && (!into || into == &pp->w[0]))
+		rc = lm_table_require_column(t, pp->cluster_column, &cluster_col);
 	if (rc == LM_OK && wave_column)
 		rc = lm_table_require_column(t, wave_column, &wave_col);
 	if (rc == LM_OK)
 		rc = lm_table_open_file(t, path, err);
-	for (int k = 0; k < 2 && rc == LM_OK; k++) {
-		struct wave *w = into ? into : &pp->w[k];
+	for (size_t k = 0; k < n_into && rc == LM_OK; k++) {
+		struct wave *w = waves[k];
 		const char *name = lm_table_id_column(t);
 		if (name && !w->id_column && !(w->id_column = lm__strdup(name)))
 			rc = lm__error(err, LM_ENOMEM, path, 0, 0, "out of memory");
@@ -258,9 +280,9 @@ static int read_table(struct read_job *job)
 			const char *v = lm_table_column_value(t, wave_col, &len);
 			v = trim_blanks(v, &len);
 			w = NULL;
-			for (int k = 0; k < 2; k++)
+			for (size_t k = 0; k < n_into; k++)
 				if (v && strlen(values[k]) == len && memcmp(values[k], v, len) == 0)
-					w = &pp->w[k];
+					w = waves[k];
 			if (!w)
 				lm__other_values_note(&job->other, v ? v : "", v ? len : 0);
 		}
@@ -280,7 +302,7 @@ static int read_table(struct read_job *job)
 			continue;
 		}
 		w->rows++;
-		int kept = keep_row(pp, w, t, sc, group_col);
+		int kept = keep_row(pp, w, t, sc, group_col, cluster_col);
 		if (kept == LM_ENOMEM)
 			rc = lm__error(err, LM_ENOMEM, path, 0, 0, "out of memory");
 		else if (kept == LM_ELIMIT)
@@ -315,7 +337,7 @@ void lm__prepost_read_tables(lm_prepost *pp, struct read_job *jobs, size_t n, lm
 	pthread_t thread;
 	lm_error *own = NULL;
 	int started = 0;
-	if (n == 2 && pp->threads > 1 && (!err || lm_error_new(&own) == LM_OK)) {
+	if (n >= 2 && pp->threads > 1 && (!err || lm_error_new(&own) == LM_OK)) {
 		jobs[1].err = own;
 		started = pthread_create(&thread, NULL, read_table_thread, &jobs[1]) == 0;
 		if (!started) {

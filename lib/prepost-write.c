@@ -63,6 +63,24 @@ const char *const lm__prepost_compare_keys[LM__N_COMPARE] = {
 	[LM_PREPOST_COMPARE_HEDGES_G] = "hedges_g",
 };
 
+const char *const lm__prepost_flow_keys[LM__N_FLOW] = {
+	[LM_PREPOST_FLOW_BASELINE_ROWS] = "baseline_rows",
+	[LM_PREPOST_FLOW_WAVE_ROWS] = "wave_rows",
+	[LM_PREPOST_FLOW_PAIRS] = "pairs",
+};
+
+const char *const lm__prepost_attrition_keys[LM__N_ATTRITION] = {
+	[LM_PREPOST_ATTRITION_COMPLETERS_N] = "n",
+	[LM_PREPOST_ATTRITION_COMPLETERS_MEAN] = "baseline_mean",
+	[LM_PREPOST_ATTRITION_COMPLETERS_SD] = "baseline_sd",
+	[LM_PREPOST_ATTRITION_DROPOUTS_N] = "n",
+	[LM_PREPOST_ATTRITION_DROPOUTS_MEAN] = "baseline_mean",
+	[LM_PREPOST_ATTRITION_DROPOUTS_SD] = "baseline_sd",
+	[LM_PREPOST_ATTRITION_WELCH_T] = "welch_t",
+	[LM_PREPOST_ATTRITION_DF] = "df",
+	[LM_PREPOST_ATTRITION_P] = "p",
+};
+
 const char *const lm__prepost_pair_keys[LM__N_PAIR_KEYS] = {"pre",      "post",     "change",   "rci",
 							    "reliable", "category", "band_pre", "band_post"};
 
@@ -193,7 +211,7 @@ static void json_bands(const lm_prepost *pp, struct lm_out *o, size_t s)
 	lm__out_put(o, "]}", 2);
 }
 
-static void json_groups(const lm_prepost *pp, struct lm_out *o, size_t s)
+static void json_groups(const lm_prepost *pp, struct lm_out *o, size_t s, int trial)
 {
 	size_t ng = pp->groups.n;
 	lm__out_put(o, "{", 1);
@@ -223,7 +241,10 @@ static void json_groups(const lm_prepost *pp, struct lm_out *o, size_t s)
 		lm__out_number(o, v[k]);
 	}
 	json_null_reasons(o, lm__prepost_compare_keys, compare_reasons(pp, s), LM__N_COMPARE);
-	lm__out_put(o, "}}", 2);
+	lm__out_put(o, "}", 1);
+	if (trial)
+		lm__prepost_json_ancova(pp, o, s);
+	lm__out_put(o, "}", 1);
 }
 
 /* A respondent's results on one scale: lm__prepost_pair_keys. */
@@ -247,22 +268,82 @@ static void json_pair(const lm_prepost *pp, struct lm_out *o, size_t i, size_t s
 	lm__out_put(o, "}", 1);
 }
 
-static void write_json(const lm_prepost *pp, struct lm_out *o)
+/* Counts as {KEY: n, ...}. */
+static void json_counts_of(struct lm_out *o, const char *const *keys, const unsigned long *n, size_t count)
 {
-	const struct lm_instrument *inst = pp->inst;
-	size_t ns = inst->n_scales;
 	lm__out_put(o, "{", 1);
-	json_key(o, LM__KEY_INSTRUMENT, 1);
-	json_str(o, inst->id);
-	json_key(o, LM__KEY_LIBRARY_VERSION, 0);
-	json_str(o, LM_VERSION_STRING);
-	json_key(o, LM__KEY_COUNTS, 0);
+	for (size_t k = 0; k < count; k++) {
+		json_key(o, keys[k], k == 0);
+		lm__out_count(o, n[k]);
+	}
+	lm__out_put(o, "}", 1);
+}
+
+/* "counts"; with a later wave @p L of a run with waves, and groups, "by_group" too. */
+static void json_counts(const lm_prepost *pp, struct lm_out *o, const struct later_wave *L, int first)
+{
+	json_key(o, LM__KEY_COUNTS, first);
 	lm__out_put(o, "{", 1);
 	for (int k = 0; k <= LM_PREPOST_COUNT_OTHER_WAVE; k++) {
 		json_key(o, lm__prepost_count_keys[k], k == 0);
 		lm__out_count(o, pp->counts[k]);
 	}
+	if (L && L->flow) {
+		json_key(o, LM__KEY_BY_GROUP, 0);
+		lm__out_put(o, "{", 1);
+		for (size_t g = 0; g < pp->groups.n; g++) {
+			json_key(o, lm__names_get(&pp->groups, g), g == 0);
+			json_counts_of(o, lm__prepost_flow_keys, &L->flow[(g + 1) * LM__N_FLOW], LM__N_FLOW);
+		}
+		lm__out_put(o, "}", 1);
+	}
 	lm__out_put(o, "}", 1);
+}
+
+/* Attrition statistics @p from .. @p to - 1 of @p a, with the reasons of their nulls; the object is left open. */
+static void json_attrition_part(struct lm_out *o, const struct attrition *a, int from, int to, int first)
+{
+	for (int k = from; k < to; k++) {
+		json_key(o, lm__prepost_attrition_keys[k], first && k == from);
+		lm__out_number(o, a->v[k]);
+	}
+	json_null_reasons(o, &lm__prepost_attrition_keys[from], &a->why[from], (size_t)(to - from));
+}
+
+/* A scale's "attrition" at a later wave. */
+static void json_attrition(const lm_prepost *pp, struct lm_out *o, const struct later_wave *L, size_t s)
+{
+	const struct attrition *a = &L->attr[s];
+	json_key(o, LM__KEY_ATTRITION, 0);
+	lm__out_put(o, "{", 1);
+	json_key(o, LM__KEY_COMPLETERS, 1);
+	lm__out_put(o, "{", 1);
+	json_attrition_part(o, a, LM_PREPOST_ATTRITION_COMPLETERS_N, LM_PREPOST_ATTRITION_DROPOUTS_N, 1);
+	lm__out_put(o, "}", 1);
+	json_key(o, LM__KEY_DROPOUTS, 0);
+	lm__out_put(o, "{", 1);
+	json_attrition_part(o, a, LM_PREPOST_ATTRITION_DROPOUTS_N, LM_PREPOST_ATTRITION_WELCH_T, 1);
+	lm__out_put(o, "}", 1);
+	json_attrition_part(o, a, LM_PREPOST_ATTRITION_WELCH_T, LM__N_ATTRITION, 0);
+	if (pp->group_column) {
+		size_t ng = pp->groups.n;
+		static const char *const keys[2] = {LM__KEY_COMPLETERS, LM__KEY_DROPOUTS};
+		json_key(o, LM__KEY_GROUPS, 0);
+		lm__out_put(o, "{", 1);
+		for (size_t g = 0; g < ng; g++) {
+			json_key(o, lm__names_get(&pp->groups, g), g == 0);
+			json_counts_of(o, keys, &L->attr_group[(s * (ng + 1) + g + 1) * 2], 2);
+		}
+		lm__out_put(o, "}", 1);
+	}
+	lm__out_put(o, "}", 1);
+}
+
+/* "scales"; with a later wave @p L of a run with waves, each with the trial's numbers too. */
+static void json_scales(const lm_prepost *pp, struct lm_out *o, const struct later_wave *L)
+{
+	const struct lm_instrument *inst = pp->inst;
+	size_t ns = inst->n_scales;
 	json_key(o, LM__KEY_SCALES, 0);
 	lm__out_put(o, "{", 1);
 	for (size_t s = 0; s < ns; s++) {
@@ -296,11 +377,23 @@ static void write_json(const lm_prepost *pp, struct lm_out *o)
 		}
 		if (pp->group_column) {
 			json_key(o, LM__KEY_GROUPS, 0);
-			json_groups(pp, o, s);
+			json_groups(pp, o, s, L != NULL);
+		}
+		if (L) {
+			json_attrition(pp, o, L, s);
+			if (pp->cluster_column)
+				lm__prepost_json_icc_baseline(pp, o, s);
 		}
 		lm__out_put(o, "}", 1);
 	}
 	lm__out_put(o, "}", 1);
+}
+
+/* "respondents": one object per pair, each on a line of its own. */
+static void json_respondents(const lm_prepost *pp, struct lm_out *o)
+{
+	const struct lm_instrument *inst = pp->inst;
+	size_t ns = inst->n_scales;
 	json_key(o, LM__KEY_RESPONDENTS, 0);
 	lm__out_put(o, "[", 1);
 	for (size_t i = 0; i < pp->n_pairs; i++) {
@@ -317,7 +410,54 @@ static void write_json(const lm_prepost *pp, struct lm_out *o)
 		}
 		lm__out_put(o, "}}", 2);
 	}
-	lm__out_str(o, "\n]}\n");
+	lm__out_str(o, "\n]");
+}
+
+/* A run with waves: "waves", "baseline", and "by_wave" with each later wave's two-wave members. */
+static void write_json_waves(const lm_prepost *pp, struct lm_out *o)
+{
+	json_key(o, LM__KEY_WAVES, 0);
+	lm__out_put(o, "[", 1);
+	for (size_t k = 0; k < pp->n_waves; k++) {
+		if (k)
+			lm__out_put(o, ",", 1);
+		json_str(o, pp->run_names[k]);
+	}
+	lm__out_put(o, "]", 1);
+	json_key(o, LM__KEY_BASELINE, 0);
+	json_str(o, pp->run_names[0]);
+	json_key(o, LM__KEY_BY_WAVE, 0);
+	lm__out_put(o, "{", 1);
+	for (size_t k = 1; k < pp->n_waves; k++) {
+		lm_prepost v;
+		lm__prepost_view(pp, k, &v);
+		json_key(o, pp->run_names[k], k == 1);
+		lm__out_put(o, "{", 1);
+		json_counts(&v, o, &pp->later[k - 1], 1);
+		json_scales(&v, o, &pp->later[k - 1]);
+		json_respondents(&v, o);
+		lm__out_put(o, "}", 1);
+	}
+	lm__out_put(o, "}", 1);
+}
+
+static void write_json(const lm_prepost *pp, struct lm_out *o)
+{
+	const struct lm_instrument *inst = pp->inst;
+	lm__out_put(o, "{", 1);
+	json_key(o, LM__KEY_INSTRUMENT, 1);
+	json_str(o, inst->id);
+	json_key(o, LM__KEY_LIBRARY_VERSION, 0);
+	json_str(o, LM_VERSION_STRING);
+	if (pp->later) {
+		write_json_waves(pp, o);
+		lm__out_str(o, "}\n");
+		return;
+	}
+	json_counts(pp, o, NULL, 0);
+	json_scales(pp, o, NULL);
+	json_respondents(pp, o);
+	lm__out_str(o, "}\n");
 }
 
 /* ---- CSV -------------------------------------------------------------------------------- */
@@ -338,11 +478,16 @@ static void put_field(struct lm_out *o, const char *text)
 	lm__out_commit_room(o, p + 1 + n);
 }
 
+/* One row per pair of @p pp (a two-wave run, or the view of a later wave named @p wave). */
+static void csv_rows(const lm_prepost *pp, struct lm_out *o, const char *wave);
+
 static void write_csv(const lm_prepost *pp, struct lm_out *o)
 {
 	const struct lm_instrument *inst = pp->inst;
 	/* The columns are named as the JSON document's keys. */
 	lm__out_str(o, LM__KEY_ID);
+	if (pp->later)
+		lm__out_str(o, "," LM__KEY_WAVE);
 	if (pp->group_column)
 		lm__out_str(o, "," LM__KEY_GROUP);
 	for (size_t s = 0; s < inst->n_scales; s++)
@@ -355,10 +500,29 @@ static void write_csv(const lm_prepost *pp, struct lm_out *o)
 			lm__out_str(o, lm__prepost_pair_keys[c]);
 		}
 	lm__out_put(o, "\n", 1);
+	if (!pp->later) {
+		csv_rows(pp, o, NULL);
+		return;
+	}
+	/* With waves: the pairs of each later wave in turn, the wave named in its column. */
+	for (size_t k = 1; k < pp->n_waves; k++) {
+		lm_prepost v;
+		lm__prepost_view(pp, k, &v);
+		csv_rows(&v, o, pp->run_names[k]);
+	}
+}
+
+static void csv_rows(const lm_prepost *pp, struct lm_out *o, const char *wave)
+{
+	const struct lm_instrument *inst = pp->inst;
 	size_t ns = inst->n_scales;
 	for (size_t i = 0; i < pp->n_pairs; i++) {
 		size_t pre = (size_t)pp->pre_row[i] * ns, post = (size_t)pp->post_row[i] * ns;
 		csv_text(o, pp->w[0].text.s + pp->w[0].id[pp->pre_row[i]]);
+		if (wave) {
+			lm__out_put_inline(o, ",", 1);
+			csv_text(o, wave);
+		}
 		if (pp->group_column) {
 			lm__out_put_inline(o, ",", 1);
 			csv_text(o, lm_prepost_respondent_group(pp, i));
@@ -475,14 +639,50 @@ static const struct text_field compare_fields[] = {
 static const char *const count_names[] = {"pre rows", "post rows", "pairs", "pre only",
 					  "post only", "no id", "duplicate id", "other wave"};
 
+static const struct text_field attrition_fields[] = {
+	{"  attrition: completers n ", LM_PREPOST_ATTRITION_COMPLETERS_N},
+	{", baseline mean ", LM_PREPOST_ATTRITION_COMPLETERS_MEAN},
+	{" (SD ", LM_PREPOST_ATTRITION_COMPLETERS_SD},
+	{"); dropouts n ", LM_PREPOST_ATTRITION_DROPOUTS_N},
+	{", baseline mean ", LM_PREPOST_ATTRITION_DROPOUTS_MEAN},
+	{" (SD ", LM_PREPOST_ATTRITION_DROPOUTS_SD},
+	{")\n  completers vs dropouts at baseline: Welch t ", LM_PREPOST_ATTRITION_WELCH_T},
+	{", df ", LM_PREPOST_ATTRITION_DF},
+	{", p ", LM_PREPOST_ATTRITION_P},
+};
+
+/* The counts and scales of @p pp (a two-wave run, or the view of later wave @p L, with its attrition). */
+static void summary_body(const lm_prepost *pp, struct lm_out *o, const struct later_wave *L);
+
 static void write_summary(const lm_prepost *pp, struct lm_out *o)
 {
 	const struct lm_instrument *inst = pp->inst;
-	size_t ng = pp->groups.n;
 	lm__out_str(o, inst->name);
 	lm__out_str(o, " (");
 	lm__out_str(o, inst->id);
-	lm__out_str(o, "): pre/post change\n");
+	if (!pp->later) {
+		lm__out_str(o, "): pre/post change\n");
+		summary_body(pp, o, NULL);
+		return;
+	}
+	lm__out_str(o, "): change from baseline ");
+	lm__out_str(o, pp->run_names[0]);
+	for (size_t k = 1; k < pp->n_waves; k++) {
+		lm_prepost v;
+		lm__prepost_view(pp, k, &v);
+		lm__out_str(o, k == 1 ? "\n\n== " : "\n== ");
+		lm__out_str(o, pp->run_names[0]);
+		lm__out_str(o, " -> ");
+		lm__out_str(o, pp->run_names[k]);
+		lm__out_str(o, " ==\n");
+		summary_body(&v, o, &pp->later[k - 1]);
+	}
+}
+
+static void summary_body(const lm_prepost *pp, struct lm_out *o, const struct later_wave *L)
+{
+	const struct lm_instrument *inst = pp->inst;
+	size_t ng = pp->groups.n;
 	for (int k = 0; k <= LM_PREPOST_COUNT_OTHER_WAVE; k++) {
 		char num[32];
 		if (k == LM_PREPOST_COUNT_OTHER_WAVE && !pp->long_form)
@@ -520,6 +720,11 @@ static void write_summary(const lm_prepost *pp, struct lm_out *o)
 			lm__out_str(o, lm__names_get(&pp->groups, 1));
 			text_fields(o, compare_fields, N_OF(compare_fields), compare_values(pp, s),
 				    compare_reasons(pp, s), LM_PREPOST_COMPARE_P);
+			lm__out_str(o, "\n");
+		}
+		if (L) {
+			text_fields(o, attrition_fields, N_OF(attrition_fields), L->attr[s].v, L->attr[s].why,
+				    LM_PREPOST_ATTRITION_P);
 			lm__out_str(o, "\n");
 		}
 	}

@@ -93,7 +93,7 @@ static void hash_batch(const lm_prepost *pp, const struct wave *w, size_t r0, si
  * reading). The first row of an id is indexed; it is marked dup = 1 when its
  * id occurs again, and the later rows dup = 2. Returns 0 when out of memory.
  */
-static int index_wave(const lm_prepost *pp, struct wave *w)
+int lm__prepost_index_wave(const lm_prepost *pp, struct wave *w)
 {
 	size_t n_slots = 1024;
 	while (n_slots < 2 * w->n)
@@ -125,6 +125,11 @@ static int index_wave(const lm_prepost *pp, struct wave *w)
 		}
 	}
 	return 1;
+}
+
+size_t lm__prepost_find(const lm_prepost *pp, const struct wave *w, const char *id, size_t len)
+{
+	return w->n_slots ? lookup(w, id, len, lm__hash(&pp->key, id, len), NULL) : LM_NO_INDEX;
 }
 
 static void unindex_wave(struct wave *w)
@@ -162,11 +167,12 @@ int lm_prepost_new(lm_prepost **out, const lm_instrument *inst)
 	return LM_OK;
 }
 
-static void wave_free(struct wave *w, size_t n_scales)
+void lm__prepost_wave_free(struct wave *w, size_t n_scales)
 {
 	lm__sb_free(&w->text);
 	free(w->id);
 	free(w->group);
+	free(w->cluster);
 	free(w->row);
 	free(w->line);
 	free(w->dup);
@@ -182,10 +188,43 @@ static void wave_free(struct wave *w, size_t n_scales)
 	memset(w, 0, sizeof(*w));
 }
 
-static void results_free(lm_prepost *pp)
+void lm__prepost_results_free(lm_prepost *pp)
 {
+	if (pp->later) {
+		/* The two-wave fields borrow the first later wave's results. */
+		for (size_t k = 0; k + 1 < pp->n_waves; k++) {
+			struct later_wave *L = &pp->later[k];
+			lm__prepost_wave_free(&L->w, pp->inst->n_scales);
+			free(L->pre_row);
+			free(L->post_row);
+			free(L->sdiff);
+			free(L->sum);
+			free(L->rel_source);
+			free(L->cmp_v);
+			free(L->cmp_reason);
+			free(L->flow);
+			free(L->attr);
+			free(L->attr_group);
+		}
+		free(pp->later);
+		pp->later = NULL;
+		for (size_t k = 0; k < pp->n_waves; k++)
+			free(pp->run_names[k]);
+		free(pp->run_names);
+		pp->run_names = NULL;
+		memset(&pp->w[1], 0, sizeof(pp->w[1]));
+		pp->pre_row = pp->post_row = NULL;
+		pp->sdiff = NULL;
+		pp->sum = NULL;
+		pp->rel_source = NULL;
+		pp->cmp_v = NULL;
+		pp->cmp_reason = NULL;
+	}
+	pp->n_waves = 0;
+	pp->reference = 0;
+	lm__names_clear(&pp->clusters);
 	for (int k = 0; k < 2; k++)
-		wave_free(&pp->w[k], pp->inst->n_scales);
+		lm__prepost_wave_free(&pp->w[k], pp->inst->n_scales);
 	lm__names_clear(&pp->groups);
 	free(pp->pre_row);
 	free(pp->post_row);
@@ -209,9 +248,14 @@ void lm_prepost_free(lm_prepost *pp)
 {
 	if (!pp || atomic_fetch_sub(&pp->refs, 1) != 1)
 		return;
-	results_free(pp);
+	lm__prepost_results_free(pp);
 	free(pp->id_column);
 	free(pp->group_column);
+	free(pp->cluster_column);
+	free(pp->reference_group);
+	for (size_t k = 0; k < pp->n_wave_names; k++)
+		free(pp->wave_names[k]);
+	free(pp->wave_names);
 	lm_table_free(pp->options);
 	lm_instrument_free(lm__instrument_mutable(pp->inst));
 	free(pp);
@@ -312,6 +356,58 @@ int lm_prepost_set_delimiter(lm_prepost *pp, char delimiter)
 	return LM_OK;
 }
 
+int lm_prepost_set_cluster_column(lm_prepost *pp, const char *name)
+{
+	if (!pp || (name && !*name))
+		return LM_EINVAL;
+	return set_string(&pp->cluster_column, name);
+}
+
+int lm_prepost_set_reference_group(lm_prepost *pp, const char *name)
+{
+	if (!pp || (name && !*name))
+		return LM_EINVAL;
+	return set_string(&pp->reference_group, name);
+}
+
+/* A wave name is text compared after trimming, as the wave column's values: it must not be blank. */
+static int blank(const char *s)
+{
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\t')
+			return 0;
+	return 1;
+}
+
+int lm_prepost_set_waves(lm_prepost *pp, const char *const *names, size_t n)
+{
+	if (!pp || (n && !names) || n == 1 || n > LM__MAX_ROWS)
+		return LM_EINVAL;
+	for (size_t k = 0; k < n; k++) {
+		if (!names[k] || blank(names[k]))
+			return LM_EINVAL;
+		for (size_t j = 0; j < k; j++)
+			if (!strcmp(names[j], names[k]))
+				return LM_EINVAL;
+	}
+	char **copy = n ? calloc(n, sizeof(*copy)) : NULL;
+	if (n && !copy)
+		return LM_ENOMEM;
+	for (size_t k = 0; k < n; k++)
+		if (!(copy[k] = lm__strdup(names[k]))) {
+			while (k--)
+				free(copy[k]);
+			free(copy);
+			return LM_ENOMEM;
+		}
+	for (size_t k = 0; k < pp->n_wave_names; k++)
+		free(pp->wave_names[k]);
+	free(pp->wave_names);
+	pp->wave_names = copy;
+	pp->n_wave_names = n;
+	return LM_OK;
+}
+
 int lm_prepost_set_threads(lm_prepost *pp, unsigned threads)
 {
 	if (!pp || threads < 1)
@@ -338,7 +434,7 @@ static int cmp_dup(const void *a, const void *b)
  * Count the rows whose id occurs more than once in the wave, and report each
  * such id with all its rows when err is given. Returns -1 when out of memory.
  */
-static long duplicates(lm_prepost *pp, struct wave *w, const char *wave_name, lm_error *err)
+long lm__prepost_duplicates(lm_prepost *pp, struct wave *w, const char *wave_name, lm_error *err)
 {
 	size_t n = 0;
 	for (size_t r = 0; r < w->n; r++)
@@ -382,7 +478,7 @@ static long duplicates(lm_prepost *pp, struct wave *w, const char *wave_name, lm
 	return (long)n;
 }
 
-static int pair_up(lm_prepost *pp)
+int lm__prepost_pair_up(lm_prepost *pp)
 {
 	struct wave *pre = &pp->w[0], *post = &pp->w[1];
 	/* Both waves are at most LM__MAX_ROWS rows (keep_row), so the indexes fit. */
@@ -425,7 +521,7 @@ static int pair_up(lm_prepost *pp)
 }
 
 /* Nobody was paired: the error, with what was compared (prepost-nopairs.c). */
-static int no_pairs(const lm_prepost *pp, const struct read_job *long_job, lm_error *err)
+int lm__prepost_no_pairs(const lm_prepost *pp, const struct read_job *long_job, lm_error *err)
 {
 	struct lm_nopairs_wave w[2];
 	for (int k = 0; k < 2; k++) {
@@ -463,34 +559,38 @@ static int finish(lm_prepost *pp, int read_pre, int read_post, const struct read
 	 * post wave's also the pairing. */
 	lm_error *dup_err = pp->duplicates == LM_DUPLICATES_ERROR ? err : NULL;
 	long d0 = -1, d1 = -1;
-	if (index_wave(pp, &pp->w[0]))
-		d0 = duplicates(pp, &pp->w[0], "pre", dup_err);
+	if (lm__prepost_index_wave(pp, &pp->w[0]))
+		d0 = lm__prepost_duplicates(pp, &pp->w[0], "pre", dup_err);
 	unindex_wave(&pp->w[1]);
 	pp->w[1].slots = pp->w[0].slots; /* for index_wave() to reuse */
 	pp->w[1].n_slots = pp->w[0].n_slots;
 	pp->w[0].slots = NULL;
 	pp->w[0].n_slots = 0;
-	if (d0 >= 0 && index_wave(pp, &pp->w[1]))
-		d1 = duplicates(pp, &pp->w[1], "post", dup_err);
+	if (d0 >= 0 && lm__prepost_index_wave(pp, &pp->w[1]))
+		d1 = lm__prepost_duplicates(pp, &pp->w[1], "post", dup_err);
 	if (d0 < 0 || d1 < 0)
 		return lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
 	pp->counts[LM_PREPOST_COUNT_DUPLICATE_ID] = (unsigned long)(d0 + d1);
 	if (read_pre != LM_OK || read_post != LM_OK || (d0 + d1 && dup_err))
 		return LM_EDATA;
-	if (!pair_up(pp))
+	if (!lm__prepost_pair_up(pp))
 		return lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
 	if (!pp->n_pairs)
-		return no_pairs(pp, long_job, err);
-	return lm__prepost_analyse(pp, err);
+		return lm__prepost_no_pairs(pp, long_job, err);
+	int rc = lm__prepost_analyse(pp, err);
+	if (rc == LM_OK)
+		pp->n_waves = 2;
+	return rc;
 }
 
 int lm_prepost_run_files(lm_prepost *pp, const char *pre_path, const char *post_path, lm_error *err)
 {
 	if (!pp || !pre_path || !post_path)
 		return lm__error(err, LM_EINVAL, NULL, 0, 0, "invalid argument to lm_prepost_run_files");
-	results_free(pp);
+	lm__prepost_results_free(pp);
 	lm__hash_key_new(&pp->key);
 	pp->groups.key = pp->key;
+	pp->clusters.key = pp->key;
 	if (!lm__prepost_wave_init(pp, &pp->w[0], pre_path) || !lm__prepost_wave_init(pp, &pp->w[1], post_path))
 		return lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
 	/* Read both waves even when the first has problems, so all are reported. */
@@ -507,14 +607,17 @@ int lm_prepost_run_long_file(lm_prepost *pp, const char *path, const char *wave_
 	if (!pp || !path || !wave_column || !pre_value || !post_value || !strcmp(pre_value, post_value))
 		return lm__error(err, LM_EINVAL, NULL, 0, 0,
 				 "invalid argument to lm_prepost_run_long_file (the two wave values must differ)");
-	results_free(pp);
+	lm__prepost_results_free(pp);
 	lm__hash_key_new(&pp->key);
 	pp->groups.key = pp->key;
+	pp->clusters.key = pp->key;
 	if (!lm__prepost_wave_init(pp, &pp->w[0], path) || !lm__prepost_wave_init(pp, &pp->w[1], path))
 		return lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
 	const char *const values[2] = {pre_value, post_value};
+	struct wave *const waves[2] = {&pp->w[0], &pp->w[1]};
 	pp->long_form = 1;
-	struct read_job job = {.pp = pp, .path = path, .wave_column = wave_column, .values = values, .err = err};
+	struct read_job job = {.pp = pp, .path = path, .wave_column = wave_column, .values = values,
+			       .waves = waves, .n_values = 2, .err = err};
 	lm__prepost_read_tables(pp, &job, 1, err);
 	return finish(pp, job.rc, LM_OK, &job, err);
 }
@@ -523,7 +626,7 @@ int lm_prepost_run_long_file(lm_prepost *pp, const char *path, const char *wave_
 
 int lm__prepost_start(lm_prepost *pp, const char *pre_name, const char *post_name)
 {
-	results_free(pp);
+	lm__prepost_results_free(pp);
 	pp->long_form = 0;
 	if (!lm__prepost_wave_init(pp, &pp->w[0], pre_name) || !lm__prepost_wave_init(pp, &pp->w[1], post_name))
 		return LM_ENOMEM;
@@ -535,7 +638,7 @@ int lm__prepost_add(lm_prepost *pp, int wave, const char *id, size_t id_len, con
 {
 	struct wave *w = &pp->w[wave != 0];
 	w->rows++;
-	int rc = lm__prepost_keep(pp, w, id, id_len, group, group_len, row, row, sc);
+	int rc = lm__prepost_keep(pp, w, id, id_len, group, group_len, NULL, 0, row, row, sc);
 	if (rc == LM_OK)
 		lm__prepost_add_alpha(pp, w, sc);
 	return rc;

@@ -93,6 +93,34 @@ enum lm_prepost_compare_kind {
 	LM_PREPOST_COMPARE_HEDGES_G = 4    /**< (group 0 - group 1) / pooled SD, times 1 - 3 / (4 (n0 + n1) - 9) */
 };
 
+/**
+ * The flow of one arm from baseline to a later wave (lm_prepost_wave_flow()),
+ * the counts of a CONSORT diagram. An arm is a group of the baseline rows.
+ * @since 0.3
+ */
+enum lm_prepost_flow_kind {
+	LM_PREPOST_FLOW_BASELINE_ROWS = 0, /**< baseline rows with an id in the arm (duplicates included) */
+	LM_PREPOST_FLOW_WAVE_ROWS = 1,     /**< rows of the wave whose id is found once at baseline, in the arm */
+	LM_PREPOST_FLOW_PAIRS = 2          /**< pairs (ids found once in each wave) in the arm */
+};
+
+/**
+ * Attrition of one scale at a later wave (lm_prepost_attrition()), over the
+ * baseline respondents (ids found once at baseline) with a score at
+ * baseline: completers have a score at the wave too; dropouts have none
+ * (no row at the wave, their rows there left unpaired as duplicates, or too
+ * few items answered). The test is Welch's, on the baseline scores, as R's
+ * t.test(baseline[completers], baseline[dropouts]).
+ * @since 0.3
+ */
+enum lm_prepost_attrition_kind {
+	LM_PREPOST_ATTRITION_COMPLETERS_N = 0, LM_PREPOST_ATTRITION_COMPLETERS_MEAN, LM_PREPOST_ATTRITION_COMPLETERS_SD,
+	LM_PREPOST_ATTRITION_DROPOUTS_N, LM_PREPOST_ATTRITION_DROPOUTS_MEAN, LM_PREPOST_ATTRITION_DROPOUTS_SD,
+	LM_PREPOST_ATTRITION_WELCH_T, /**< (completers' mean - dropouts' mean) / its standard error */
+	LM_PREPOST_ATTRITION_DF,      /**< Welch–Satterthwaite */
+	LM_PREPOST_ATTRITION_P        /**< two-sided */
+};
+
 /** Where the reliability used by the RCI came from. */
 enum lm_reliability_source {
 	LM_RELIABILITY_NONE = 0,     /**< none could be had (then no RCI) */
@@ -224,6 +252,113 @@ LM_EXPORT LM_NODISCARD int lm_prepost_run_batches(lm_prepost *pp, lm_batch *pre,
 						  const char *const *pre_ids, const char *const *pre_groups,
 						  lm_batch *post, size_t n_post, const char *const *post_ids,
 						  lm_error *err);
+
+/**
+ * @name Waves: a baseline and any number of later waves (since 0.3)
+ *
+ * A trial measures at baseline and at one or more later waves. With wave
+ * names set (lm_prepost_set_waves()), a run reads every wave, the baseline
+ * once, and analyses baseline -> each later wave exactly as a two-wave run
+ * analyses pre -> post: pairing, duplicates and counts per wave, change,
+ * RCI, bands, alpha, groups; a respondent's group and cluster are those of
+ * the baseline row. It adds per later wave the flow of each arm
+ * (lm_prepost_wave_flow()) and the attrition per scale
+ * (lm_prepost_attrition()). The two-wave getters above then answer for
+ * baseline -> the first later wave; the lm_prepost_wave_* getters for any.
+ *
+ * Why waves are options and getters of lm_prepost, not an object of their
+ * own: each later wave is today's two-wave analysis, so one analysis object
+ * keeps one set of options, one reading path and one writer, and two waves
+ * without names stay exactly what they were.
+ *
+ * Wave indexes: 0 is the baseline, 1 .. lm_prepost_wave_count() - 1 the
+ * later waves in the order named. A getter given a wave, scale, group or
+ * kind that is none returns 0, NaN, NULL, "no such statistic" or
+ * LM_INVALID_ENUM, as said for each.
+ * @{
+ */
+/**
+ * Name the waves, baseline first: at least 2 distinct non-blank names
+ * (copied). The long form's wave column holds these names; the files of
+ * lm_prepost_run_wave_files() come in this order. NULL (with @p n 0)
+ * removes them: a run then has two waves and today's results and document.
+ * @return LM_OK, LM_EINVAL or LM_ENOMEM.
+ */
+LM_EXPORT LM_NODISCARD int lm_prepost_set_waves(lm_prepost *pp, const char *const *names, size_t n);
+/**
+ * Column holding each respondent's cluster (e.g. the team or unit randomised),
+ * taken from the baseline row, and required only in the baseline's table;
+ * NULL for none. Runs with waves only. @return LM_OK, LM_EINVAL or LM_ENOMEM.
+ */
+LM_EXPORT LM_NODISCARD int lm_prepost_set_cluster_column(lm_prepost *pp, const char *name);
+/**
+ * The arm the others are compared with (copied); NULL (the default): the
+ * first group in order of appearance at baseline. A run with waves fails
+ * with LM_EDATA when no baseline row has this group, and with LM_EINVAL
+ * when no group column is set. @return LM_OK, LM_EINVAL or LM_ENOMEM.
+ */
+LM_EXPORT LM_NODISCARD int lm_prepost_set_reference_group(lm_prepost *pp, const char *name);
+
+/**
+ * Run on one file per wave, @p n of them in the order of the wave names
+ * (lm_prepost_set_waves(), which must name @p n waves). Every problem of
+ * every file is reported at once, as lm_prepost_run_files(); a later wave
+ * with which nobody is paired fails the run (LM_EDATA), its message saying
+ * what was compared. With lm_prepost_set_threads() > 1 the second file is
+ * read on a second thread while the first is read.
+ * @return LM_OK, LM_EDATA, LM_EIO, LM_ENOMEM, LM_ELIMIT or LM_EINVAL.
+ */
+LM_EXPORT LM_NODISCARD int lm_prepost_run_wave_files(lm_prepost *pp, const char *const *paths, size_t n,
+						     lm_error *err);
+/**
+ * Run on one long file whose @p wave_column holds the wave names
+ * (lm_prepost_set_waves(); compared as text after trimming). Rows of
+ * another wave are counted (LM_PREPOST_COUNT_OTHER_WAVE) and left out.
+ * @return as lm_prepost_run_wave_files().
+ */
+LM_EXPORT LM_NODISCARD int lm_prepost_run_wave_long_file(lm_prepost *pp, const char *path, const char *wave_column,
+							 lm_error *err);
+
+/** Waves of the last successful run, the baseline included: 2 for a two-wave run, 0 before a run. */
+LM_EXPORT size_t lm_prepost_wave_count(const lm_prepost *pp);
+/** Name of wave @p wave (borrowed); NULL in a run without wave names. */
+LM_EXPORT const char *lm_prepost_wave_name(const lm_prepost *pp, size_t wave);
+/** lm_prepost_count() for baseline -> @p wave: pre is the baseline, post the wave; 0 for a wave that is none. */
+LM_EXPORT unsigned long lm_prepost_wave_tally(const lm_prepost *pp, size_t wave, int which);
+/** lm_prepost_stat() for baseline -> @p wave. */
+LM_EXPORT double lm_prepost_wave_stat(const lm_prepost *pp, size_t wave, size_t scale, size_t group, int which);
+/** lm_prepost_stat_reason() for baseline -> @p wave. */
+LM_EXPORT const char *lm_prepost_wave_stat_reason(const lm_prepost *pp, size_t wave, size_t scale, size_t group,
+						  int which);
+/** lm_prepost_compare() for baseline -> @p wave. */
+LM_EXPORT double lm_prepost_wave_compare(const lm_prepost *pp, size_t wave, size_t scale, int which);
+/** lm_prepost_compare_reason() for baseline -> @p wave. */
+LM_EXPORT const char *lm_prepost_wave_compare_reason(const lm_prepost *pp, size_t wave, size_t scale, int which);
+/** An lm_reliability_source for @p scale at @p wave; LM_INVALID_ENUM for a wave or scale that is none. */
+LM_EXPORT int lm_prepost_wave_reliability_source(const lm_prepost *pp, size_t wave, size_t scale);
+/** Pairs of baseline -> @p wave, in baseline order. */
+LM_EXPORT size_t lm_prepost_wave_respondent_count(const lm_prepost *pp, size_t wave);
+/** Id of pair @p r of baseline -> @p wave (borrowed). */
+LM_EXPORT const char *lm_prepost_wave_respondent_id(const lm_prepost *pp, size_t wave, size_t r);
+/** Score of pair @p r of baseline -> @p wave on @p scale, at the baseline (@p at 0) or the wave (@p at 1). */
+LM_EXPORT double lm_prepost_wave_respondent_score(const lm_prepost *pp, size_t wave, size_t r, size_t scale, int at);
+/**
+ * Flow count @p which (an lm_prepost_flow_kind) of group @p group (0-based,
+ * lm_prepost_group_name()) from baseline to @p wave; 0 without groups.
+ */
+LM_EXPORT unsigned long lm_prepost_wave_flow(const lm_prepost *pp, size_t wave, size_t group, int which);
+/** Attrition statistic @p which (an lm_prepost_attrition_kind) of @p scale at @p wave (1 ..); NaN when none. */
+LM_EXPORT double lm_prepost_attrition(const lm_prepost *pp, size_t wave, size_t scale, int which);
+/** Why lm_prepost_attrition() is NaN (static text), or NULL; "no such statistic" for arguments that name none. */
+LM_EXPORT const char *lm_prepost_attrition_reason(const lm_prepost *pp, size_t wave, size_t scale, int which);
+/** Completers (@p dropouts 0) or dropouts (1) of @p group on @p scale at @p wave; 0 without groups. */
+LM_EXPORT unsigned long lm_prepost_attrition_group(const lm_prepost *pp, size_t wave, size_t scale, size_t group,
+						   int dropouts);
+/** Index of the reference group (lm_prepost_set_reference_group()); LM_PREPOST_ALL_GROUPS without groups. */
+LM_EXPORT size_t lm_prepost_reference_group(const lm_prepost *pp);
+/** Clusters found at baseline (lm_prepost_set_cluster_column()); 0 without a cluster column. */
+LM_EXPORT size_t lm_prepost_cluster_count(const lm_prepost *pp);
+/** @} */
 
 /** @name Results (after a successful run).
  * @{ */

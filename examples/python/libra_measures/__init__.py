@@ -27,7 +27,7 @@ import tempfile
 import threading
 import weakref
 from collections.abc import Mapping
-from ctypes import byref, c_double, c_size_t, create_string_buffer
+from ctypes import byref, c_char_p, c_double, c_size_t, create_string_buffer
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import NamedTuple, Optional, Tuple
@@ -448,13 +448,25 @@ class Instrument(_Owned):
 
     def prepost(self, pre, post=None, *, id_column='id', group_column=None, on_duplicate='error',
                 reliability=None, rci_sd=None, delimiter=None, wave_column=None, pre_value=None, post_value=None,
-                threads=1):
+                threads=1, waves=None, cluster_column=None, reference_group=None):
         """Pre/post change analysis of two CSV files (PRE, POST), or of one long
         table (PRE) whose WAVE_COLUMN holds PRE_VALUE or POST_VALUE. Returns a
         PrePost; raises LibraError with every problem in the data (and the row
         counts, as .counts). THREADS=2 reads the two files at the same time
-        (lm_prepost_set_threads(); the results are the same)."""
-        if wave_column is None:
+        (lm_prepost_set_threads(); the results are the same).
+
+        With WAVES (names, baseline first): PRE is a list of files, one per
+        wave, or one long table whose WAVE_COLUMN holds the wave names; each
+        later wave is analysed against the baseline (PrePost.by_wave), with
+        CLUSTER_COLUMN and REFERENCE_GROUP as lm_prepost_set_cluster_column()
+        and lm_prepost_set_reference_group()."""
+        if waves is not None:
+            waves = [str(w) for w in waves]
+            if post is not None or pre_value is not None or post_value is not None:
+                raise TypeError('with waves, give a list of files or one long table with wave_column')
+            if wave_column is None and (isinstance(pre, (str, bytes)) or len(pre) != len(waves)):
+                raise TypeError('with waves and no wave_column, give one file per wave')
+        elif wave_column is None:
             if post is None:
                 raise TypeError('prepost() needs a post file, or wave_column for one long table')
         elif post is not None or pre_value is None or post_value is None:
@@ -488,12 +500,25 @@ class Instrument(_Owned):
                 options.append((_lib.lm_prepost_set_reliability, float(reliability), 'reliability'))
             if rci_sd is not None:
                 options.append((_lib.lm_prepost_set_rci_sd, float(rci_sd), 'rci_sd'))
+            if cluster_column is not None:
+                options.append((_lib.lm_prepost_set_cluster_column, cluster_column.encode(), 'cluster_column'))
+            if reference_group is not None:
+                options.append((_lib.lm_prepost_set_reference_group, str(reference_group).encode(),
+                                'reference_group'))
+            if waves is not None:
+                names = (c_char_p * len(waves))(*(w.encode() for w in waves))
+                options.append((lambda p, v: _lib.lm_prepost_set_waves(p, v, len(waves)), names, 'waves'))
             for fn, value, what in options:
                 rc = fn(p, value)
                 if rc != 0:
                     raise ValueError('%s: %s' % (what, _str(_lib.lm_strerror(rc))))
             with _Errors() as err:
-                if wave_column is None:
+                if waves is not None and wave_column is None:
+                    paths = (c_char_p * len(waves))(*(_path(f) for f in pre))
+                    rc = _lib.lm_prepost_run_wave_files(p, paths, len(waves), err._ptr)
+                elif waves is not None:
+                    rc = _lib.lm_prepost_run_wave_long_file(p, _path(pre), wave_column.encode(), err._ptr)
+                elif wave_column is None:
                     rc = _lib.lm_prepost_run_files(p, _path(pre), _path(post), err._ptr)
                 else:
                     rc = _lib.lm_prepost_run_long_file(p, _path(pre), wave_column.encode(), str(pre_value).encode(),
@@ -698,6 +723,22 @@ class Respondent:
     scales: dict                 # scale id -> RespondentScale
 
 
+@dataclass(frozen=True)
+class WaveScale:
+    stats: Statistics            # baseline -> this wave, over all pairs (as ScaleChange.stats)
+    groups: dict                 # group name -> Statistics
+    comparison: Optional[Statistics]
+    attrition: Statistics        # completers_n, completers_mean, ..., welch_t, df, p
+    attrition_groups: dict       # group name -> {'completers': n, 'dropouts': n}
+
+
+@dataclass(frozen=True)
+class WaveChange:
+    counts: dict                 # as PrePost.counts, for baseline -> this wave
+    flow: dict                   # group name -> {'baseline_rows', 'wave_rows', 'pairs'}
+    scales: dict                 # scale id -> WaveScale
+
+
 _INT_STATS = {'pre_n', 'post_n', 'pre_alpha_n', 'post_alpha_n', 'change_n', 'improved', 'deteriorated',
               'unchanged', 'recovered'}
 
@@ -706,7 +747,7 @@ class PrePost(_Owned):
     """The result of Instrument.prepost(): .counts, .groups, .scales (scale id
     -> ScaleChange), .respondents; to_json(), to_csv(), summary() and write()
     produce what the command line writes."""
-    __slots__ = ('_meta', 'counts', 'groups', 'scales', 'respondents')
+    __slots__ = ('_meta', 'counts', 'groups', 'scales', 'respondents', 'waves', 'by_wave')
     _kind = 'prepost'
     _free = _lib.lm_prepost_free
 
@@ -725,13 +766,13 @@ class PrePost(_Owned):
     def _counts(self):
         return {name: _lib.lm_prepost_count(self._ptr, k) for k, name in enumerate(_capi.COUNTS)}
 
-    def _stats(self, s, g):
+    def _stats(self, s, g, wave=1):
         L, p = _lib, self._ptr
         values, reasons = {}, {}
         for k, name in enumerate(_capi.STATS):
-            v = _num(L.lm_prepost_stat(p, s, g, k))
+            v = _num(L.lm_prepost_wave_stat(p, wave, s, g, k))
             if v is None:
-                reasons[name] = _str(L.lm_prepost_stat_reason(p, s, g, k))
+                reasons[name] = _str(L.lm_prepost_wave_stat_reason(p, wave, s, g, k))
             elif name in _INT_STATS:
                 v = int(v)
             values[name] = v
@@ -773,6 +814,48 @@ class PrePost(_Owned):
             respondents.append(Respondent(_str(L.lm_prepost_respondent_id(p, r)),
                                           _str(L.lm_prepost_respondent_group(p, r)), per))
         self.respondents = tuple(respondents)
+        self._read_waves()
+
+    def _read_waves(self):
+        """With waves: .waves (names, baseline first) and .by_wave (later wave name -> WaveChange)."""
+        L, p, m = _lib, self._ptr, self._meta
+        self.waves, self.by_wave = None, None
+        if L.lm_prepost_wave_name(p, 0) is None:
+            return
+        self.waves = tuple(_str(L.lm_prepost_wave_name(p, w)) for w in range(L.lm_prepost_wave_count(p)))
+        by_wave = {}
+        for w in range(1, len(self.waves)):
+            scales = {}
+            for s, sid in enumerate(m.scale_ids):
+                comparison = None
+                if self.groups:
+                    values, reasons = {}, {}
+                    for k, name in enumerate(_capi.COMPARE):
+                        values[name] = _num(L.lm_prepost_wave_compare(p, w, s, k))
+                        if values[name] is None:
+                            reasons[name] = _str(L.lm_prepost_wave_compare_reason(p, w, s, k))
+                    comparison = Statistics(values, reasons)
+                values, reasons = {}, {}
+                for k, name in enumerate(_capi.ATTRITION):
+                    v = _num(L.lm_prepost_attrition(p, w, s, k))
+                    if v is None:
+                        reasons[name] = _str(L.lm_prepost_attrition_reason(p, w, s, k))
+                    elif name.endswith('_n'):
+                        v = int(v)
+                    values[name] = v
+                scales[sid] = WaveScale(
+                    self._stats(s, _lib.lm_prepost_all_groups(), w),
+                    {name: self._stats(s, g, w) for g, name in enumerate(self.groups)}, comparison,
+                    Statistics(values, reasons),
+                    {name: {'completers': L.lm_prepost_attrition_group(p, w, s, g, 0),
+                            'dropouts': L.lm_prepost_attrition_group(p, w, s, g, 1)}
+                     for g, name in enumerate(self.groups)})
+            by_wave[self.waves[w]] = WaveChange(
+                {name: L.lm_prepost_wave_tally(p, w, k) for k, name in enumerate(_capi.COUNTS)},
+                {name: {f: L.lm_prepost_wave_flow(p, w, g, k) for k, f in enumerate(_capi.FLOW)}
+                 for g, name in enumerate(self.groups)},
+                scales)
+        self.by_wave = by_wave
 
     def _format(self, format):
         try:

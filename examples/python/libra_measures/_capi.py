@@ -240,6 +240,28 @@ PROTOTYPES = {
     'lm_prepost_respondent_rci': (c_double, [_pp, c_size_t, c_size_t]),
     'lm_prepost_respondent_reliable': (c_int, [_pp, c_size_t, c_size_t]),
     'lm_prepost_respondent_category': (c_int, [_pp, c_size_t, c_size_t]),
+    'lm_prepost_set_waves': (c_int, [_pp, P(c_char_p), c_size_t]),
+    'lm_prepost_set_cluster_column': (c_int, [_pp, c_char_p]),
+    'lm_prepost_set_reference_group': (c_int, [_pp, c_char_p]),
+    'lm_prepost_run_wave_files': (c_int, [_pp, P(c_char_p), c_size_t, _err]),
+    'lm_prepost_run_wave_long_file': (c_int, [_pp, c_char_p, c_char_p, _err]),
+    'lm_prepost_wave_count': (c_size_t, [_pp]),
+    'lm_prepost_wave_name': (c_char_p, [_pp, c_size_t]),
+    'lm_prepost_wave_tally': (c_ulong, [_pp, c_size_t, c_int]),
+    'lm_prepost_wave_stat': (c_double, [_pp, c_size_t, c_size_t, c_size_t, c_int]),
+    'lm_prepost_wave_stat_reason': (c_char_p, [_pp, c_size_t, c_size_t, c_size_t, c_int]),
+    'lm_prepost_wave_compare': (c_double, [_pp, c_size_t, c_size_t, c_int]),
+    'lm_prepost_wave_compare_reason': (c_char_p, [_pp, c_size_t, c_size_t, c_int]),
+    'lm_prepost_wave_reliability_source': (c_int, [_pp, c_size_t, c_size_t]),
+    'lm_prepost_wave_respondent_count': (c_size_t, [_pp, c_size_t]),
+    'lm_prepost_wave_respondent_id': (c_char_p, [_pp, c_size_t, c_size_t]),
+    'lm_prepost_wave_respondent_score': (c_double, [_pp, c_size_t, c_size_t, c_size_t, c_int]),
+    'lm_prepost_wave_flow': (c_ulong, [_pp, c_size_t, c_size_t, c_int]),
+    'lm_prepost_attrition': (c_double, [_pp, c_size_t, c_size_t, c_int]),
+    'lm_prepost_attrition_reason': (c_char_p, [_pp, c_size_t, c_size_t, c_int]),
+    'lm_prepost_attrition_group': (c_ulong, [_pp, c_size_t, c_size_t, c_size_t, c_int]),
+    'lm_prepost_reference_group': (c_size_t, [_pp]),
+    'lm_prepost_cluster_count': (c_size_t, [_pp]),
     'lm_prepost_write_file': (c_int, [_pp, c_int, c_char_p, _err]),
     'lm_prepost_write_fd': (c_int, [_pp, c_int, c_int, _err]),
     'lm_prepost_stage_file': (c_int, [_pp, c_int, c_char_p, _outs, _err]),
@@ -268,6 +290,9 @@ STATS = ('pre_n', 'pre_mean', 'pre_sd', 'post_n', 'post_mean', 'post_sd',
          'improved', 'deteriorated', 'unchanged', 'recovered')            # enum lm_prepost_stat_kind
 COMPARE = ('difference', 'welch_t', 'df', 'p', 'hedges_g')                # enum lm_prepost_compare_kind
 RELIABILITY_SOURCES = ('none', 'override', 'norms', 'alpha_pre')          # enum lm_reliability_source
+FLOW = ('baseline_rows', 'wave_rows', 'pairs')                           # enum lm_prepost_flow_kind
+ATTRITION = ('completers_n', 'completers_mean', 'completers_sd', 'dropouts_n', 'dropouts_mean',
+             'dropouts_sd', 'welch_t', 'df', 'p')                         # enum lm_prepost_attrition_kind
 PREPOST_FORMATS = ('json', 'csv', 'summary')                              # enum lm_prepost_format
 
 
