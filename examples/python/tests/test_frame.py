@@ -73,6 +73,23 @@ class Package(unittest.TestCase):
         self.assertIn('LIBRA_MEASURES_LIBRARY', err)
 
 
+class Readme(unittest.TestCase):
+    def test_the_from_python_example_runs(self):
+        with open(data('README.md')) as f:
+            readme = f.read()
+        section = readme[readme.index('## From Python'):]
+        section = section[:section.find('\n## ', 1)]
+        code = '\n'.join(b for lang, b in re.findall(r'```(\w*)\n(.*?)```', section, flags=re.S) if lang == 'python')
+        with tempfile.TemporaryDirectory() as tmp:  # it writes report.html where it runs
+            os.symlink(os.path.join(SOURCE_ROOT, 'examples'), os.path.join(tmp, 'examples'))
+            p = subprocess.run([sys.executable, '-c', code], cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               universal_newlines=True)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn('R001  treatment   43.0', p.stdout)
+            self.assertIn('pre:2:3: row 2, column "stss_3"', p.stdout)
+            self.assertTrue(os.path.exists(os.path.join(tmp, 'report.html')))
+
+
 class AgainstTheCli(unittest.TestCase):
     def test_score_equals_libra_score_on_the_example_data(self):
         for path in (PRE, POST):
