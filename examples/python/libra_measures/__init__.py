@@ -30,7 +30,7 @@ from collections.abc import Mapping
 from ctypes import byref, c_double, c_size_t, create_string_buffer
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import NamedTuple, Optional, Tuple
+from typing import TYPE_CHECKING, NamedTuple, Optional, Tuple
 
 from . import _capi
 
@@ -47,6 +47,8 @@ _lib = _capi.load_library()
 # for DataFrames; loaded on first use so that the per-respondent API works
 # with the standard library alone.
 _FRAME_NAMES = ('score', 'score_file', 'prepost', 'PrePostResult', 'STATUS_LEVELS')
+if TYPE_CHECKING:  # for type checkers and IDEs: the names __getattr__ gives
+    from .frame import STATUS_LEVELS, PrePostResult, prepost, score, score_file  # noqa: F401
 
 
 def __getattr__(name):
