@@ -18,7 +18,7 @@ from typing import Any, Dict, Iterable, Mapping, Optional, Sequence, Union
 import numpy as np
 
 from . import _capi
-from . import _lib, _Errors, _str, _path, Instrument, LibraError, PrePost
+from . import _lib, _Errors, _str, _path, Instrument, LibraError, PrePost, Status
 
 try:  # pandas is optional
     import pandas as pd
@@ -336,7 +336,7 @@ def score_file(path: Union[str, 'os.PathLike[str]'], instrument: InstrumentLike,
                         continue
                 if rc == 0:
                     break
-                if rc == _capi_EDATA:
+                if rc == Status.EDATA:  # a rejected row: go on, to report every problem
                     failed = rc
                     continue
                 raise err.error(rc)
@@ -345,7 +345,6 @@ def score_file(path: Union[str, 'os.PathLike[str]'], instrument: InstrumentLike,
     finally:
         scorer.close()
         _lib.lm_table_free(table)
-    n = len(rows)
     data = {(id or 'id'): np.array(ids, dtype=object)}
     cols = {}
     for s, sc in enumerate(meta.scales):
@@ -373,11 +372,8 @@ def score_file(path: Union[str, 'os.PathLike[str]'], instrument: InstrumentLike,
             data[sc.id + '_band'] = pd.Categorical(data[sc.id + '_band'], categories=[b.id for b in sc.bands])
     for ru in meta.rules:
         data[ru.id] = pd.array(data[ru.id], dtype='boolean')
-    del n
     return pd.DataFrame(data)
 
-
-_capi_EDATA = -8
 
 
 class PrePostResult:

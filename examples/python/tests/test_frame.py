@@ -250,6 +250,20 @@ class Errors(unittest.TestCase):
         self.assertEqual(list(rej.total_status[[3, 10]]), ['rejected', 'rejected'])
         self.assertTrue(rej.total[[3, 10]].isna().all())
 
+    def test_score_file_reports_file_line_column(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, 'bad.csv')
+            with open(PRE) as f:
+                lines = f.read().splitlines()
+            cells = lines[3].split(',')
+            cells[2] = '9'
+            lines[3] = ','.join(cells)
+            with open(path, 'w') as f:
+                f.write('\n'.join(lines) + '\n')
+            with self.assertRaises(lm.DataError) as cm:
+                lm.score_file(path, 'stss')
+            self.assertEqual((cm.exception.file, cm.exception.line, cm.exception.column), (path, 4, 3))
+
     def test_a_missing_item_column(self):
         stss, items, df = generated(5)
         with self.assertRaises(lm.DataError) as cm:
