@@ -30,14 +30,32 @@ from collections.abc import Mapping
 from ctypes import byref, c_char_p, c_double, c_size_t, create_string_buffer
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import NamedTuple, Optional, Tuple
+from typing import TYPE_CHECKING, NamedTuple, Optional, Tuple
 
 from . import _capi
 
-__all__ = ['Instrument', 'Scorer', 'Scores', 'ScaleResult', 'PrePost', 'LibraError', 'Diagnostic', 'Status',
-           'builtin_ids', 'library_version', 'format_number']
+__all__ = ['Instrument', 'Scorer', 'Scores', 'ScaleResult', 'PrePost', 'LibraError', 'DataError', 'DefinitionError',
+           'Diagnostic', 'Status', 'builtin_ids', 'library_version', 'format_number',
+           'score', 'score_file', 'prepost', 'PrePostResult', 'STATUS_LEVELS', '__version__']
+
+#: The package's version: that of the C library it is written for (meson.build's project version).
+__version__ = '0.3.0'
 
 _lib = _capi.load_library()
+
+# Tables (score, score_file, prepost, PrePostResult) need numpy, and pandas
+# for DataFrames; loaded on first use so that the per-respondent API works
+# with the standard library alone.
+_FRAME_NAMES = ('score', 'score_file', 'prepost', 'PrePostResult', 'STATUS_LEVELS')
+if TYPE_CHECKING:  # for type checkers and IDEs: the names __getattr__ gives
+    from .frame import STATUS_LEVELS, PrePostResult, prepost, score, score_file  # noqa: F401
+
+
+def __getattr__(name):
+    if name in _FRAME_NAMES:
+        from . import frame
+        return getattr(frame, name)
+    raise AttributeError('module %r has no attribute %r' % (__name__, name))
 _NAN = float('nan')
 
 
@@ -139,6 +157,27 @@ class LibraError(Exception):
         return '\n'.join(lines)
 
 
+class DataError(LibraError):
+    """Data the library cannot score (LM_EDATA): a value that is no response,
+    a missing column, duplicate ids... Each of .errors locates one problem:
+    file:line:column for files; for tables in memory, .file is the data's name
+    ("pre", "post" or the name given), .line the 1-based row and .column the
+    1-based item position, with the column's name in the message."""
+
+
+class DefinitionError(LibraError):
+    """An instrument definition that cannot be used (syntax or definition
+    problems, LM_ESYNTAX / LM_EDEFINITION), each located as file:line:column."""
+
+
+def _error_class(status):
+    if status == Status.EDATA:
+        return DataError
+    if status in (Status.ESYNTAX, Status.EDEFINITION):
+        return DefinitionError
+    return LibraError
+
+
 # ---------------------------------------------------------------------------
 # Ownership of C handles
 
@@ -220,7 +259,7 @@ class _Errors(_Owned):
         return out
 
     def error(self, status, counts=None):
-        return LibraError(status, self.diagnostics(), _lib.lm_error_total(self._ptr), counts)
+        return _error_class(status)(status, self.diagnostics(), _lib.lm_error_total(self._ptr), counts)
 
 
 def _call_loader(fn, *args):

@@ -56,6 +56,14 @@ class lm_prepost(Structure):
     pass
 
 
+class lm_table(Structure):
+    pass
+
+
+class lm_report(Structure):
+    pass
+
+
 class lm_batch(Structure):
     pass
 
@@ -210,6 +218,21 @@ PROTOTYPES = {
     'lm_number_parse': (c_int, [c_char_p, c_size_t, P(c_double)]),
     'lm_format_number': (c_size_t, [P(c_char), c_size_t, c_double]),
     # prepost.h
+    # table.h: the command line's readers (CSV, Qualtrics, REDCap, SPSS, Stata)
+    'lm_table_new': (c_int, [P(P(lm_table)), _inst]),
+    'lm_table_free': (None, [P(lm_table)]),
+    'lm_table_set_id_column': (c_int, [P(lm_table), c_char_p]),
+    'lm_table_set_no_id': (c_int, [P(lm_table), c_int]),
+    'lm_table_set_prefix': (c_int, [P(lm_table), c_char_p]),
+    'lm_table_map_column': (c_int, [P(lm_table), c_char_p, c_char_p, _err]),
+    'lm_table_open_file': (c_int, [P(lm_table), c_char_p, _err]),
+    'lm_table_next': (c_int, [P(lm_table), _scorer, _err]),
+    'lm_table_row_id': (c_char_p, [P(lm_table), P(c_size_t)]),
+    # report.h
+    'lm_report_new': (c_int, [P(P(lm_report)), P(lm_prepost)]),
+    'lm_report_free': (None, [P(lm_report)]),
+    'lm_report_set_min_cell': (c_int, [P(lm_report), c_ulong]),
+    'lm_report_write_file': (c_int, [P(lm_report), c_char_p, _err]),
     'lm_prepost_new': (c_int, [P(_pp), _inst]),
     'lm_prepost_free': (None, [_pp]),
     'lm_prepost_set_id_column': (c_int, [_pp, c_char_p]),
@@ -322,8 +345,10 @@ def load_library(path=None):
         except OSError as e:
             problems.append(str(e))
     else:
-        raise ImportError('libra_measures: cannot load the C library (set LIBRA_MEASURES_LIBRARY to its path): '
-                          + '; '.join(problems))
+        raise ImportError('libra_measures: cannot load the C library %s. Install it (meson setup build && '
+                          'ninja -C build && meson install -C build, then ldconfig), or set LIBRA_MEASURES_LIBRARY '
+                          'to the path of liblibra_measures.so. Tried: %s'
+                          % ('liblibra_measures.so.%d' % SOVERSION, '; '.join(problems)))
     missing = []
     for name, (restype, argtypes) in PROTOTYPES.items():
         try:
