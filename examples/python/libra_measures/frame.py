@@ -294,12 +294,19 @@ def score(data, instrument: InstrumentLike, *, id: Optional[str] = None, keep: I
 
 def score_file(path: Union[str, 'os.PathLike[str]'], instrument: InstrumentLike, *, id: Optional[str] = None,
                no_id: bool = False, prefix: Optional[str] = None, mapping: Optional[Mapping[str, str]] = None,
-               as_frame: Optional[bool] = None):
+               map_file: Optional[Union[str, 'os.PathLike[str]']] = None, delimiter: Optional[str] = None,
+               missing: Sequence[str] = (), value_labels: bool = False, as_frame: Optional[bool] = None):
     """Score a file with the command line's readers (CSV, Qualtrics and REDCap
     exports, and SPSS .sav / Stata .dta when the library was built with
     ReadStat). Returns the same columns as score(); the id column is named as
     in the file (ID, else "id"; row numbers with NO_ID). Rows whose values are
     no response raise DataError (every problem listed, with file:line:column).
+
+    The options are the command line's: ``map_file`` (``--map-file``, a CSV of
+    item,column pairs), ``delimiter`` (``--delimiter``: ``','``, ``';'`` or
+    ``'\\t'``; detected when None), ``missing`` (``--missing``: cell texts that
+    mean no answer, e.g. ``['NA', '-99']``) and ``value_labels``
+    (``--value-labels``: score SPSS/Stata value labels instead of codes).
     """
     inst = _instrument(instrument)
     meta = inst._meta
@@ -316,7 +323,19 @@ def score_file(path: Union[str, 'os.PathLike[str]'], instrument: InstrumentLike,
             _check(_lib.lm_table_set_no_id(table, 1))
         if prefix:
             _check(_lib.lm_table_set_prefix(table, prefix.encode()))
+        if delimiter is not None:
+            if delimiter not in (',', ';', '\t'):
+                raise ValueError("delimiter must be ',', ';' or a tab, not %r" % (delimiter,))
+            _check(_lib.lm_table_set_delimiter(table, delimiter.encode()))
+        for token in ([missing] if isinstance(missing, str) else missing):
+            _check(_lib.lm_table_add_missing(table, token.encode()))
+        if value_labels:
+            _check(_lib.lm_table_set_value_labels(table, 1))
         with _Errors() as err:
+            if map_file is not None:
+                rc = _lib.lm_table_read_map(table, _path(map_file), err._ptr)
+                if rc != 0:
+                    raise err.error(rc)
             for item, column in (mapping or {}).items():
                 rc = _lib.lm_table_map_column(table, item.encode(), column.encode(), err._ptr)
                 if rc != 0:

@@ -264,6 +264,29 @@ class Errors(unittest.TestCase):
                 lm.score_file(path, 'stss')
             self.assertEqual((cm.exception.file, cm.exception.line, cm.exception.column), (path, 4, 3))
 
+    def test_score_file_reader_options(self):
+        # The command line's --delimiter, --missing and --map-file, from Python.
+        want = lm.score_file(PRE, 'stss')
+        df = pd.read_csv(PRE, dtype=str)
+        df.loc[2, 'stss_5'] = 'NA'
+        df = df.rename(columns={'stss_7': 'seven'})
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, 'semi.csv')
+            df.to_csv(path, sep=';', index=False)
+            mapping = os.path.join(d, 'map.csv')
+            with open(mapping, 'w') as f:
+                f.write('item,column\nstss_7,seven\n')
+            with self.assertRaises(lm.DataError):
+                lm.score_file(path, 'stss', delimiter=';', map_file=mapping)
+            got = lm.score_file(path, 'stss', delimiter=';', missing=['NA'], map_file=mapping)
+            with self.assertRaises(ValueError):
+                lm.score_file(path, 'stss', delimiter='|')
+        self.assertEqual(len(got), len(want))
+        others = [i for i in range(len(want)) if i != 2]
+        pd.testing.assert_frame_equal(got.iloc[others].reset_index(drop=True),
+                                      want.iloc[others].reset_index(drop=True))
+        self.assertEqual(got.total_answered[2], want.total_answered[2] - 1)
+
     def test_a_missing_item_column(self):
         stss, items, df = generated(5)
         with self.assertRaises(lm.DataError) as cm:
