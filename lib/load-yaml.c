@@ -70,6 +70,34 @@ static void field_at(const char *text, size_t offset, char *buf, size_t size)
 }
 
 /*
+ * Whether the place libyaml stopped at (0-based line and column) lies in the
+ * indentation of its line and that indentation holds a tab; *tab_col is then
+ * the first tab's 1-based column. libyaml's own words for this ("found
+ * character that cannot start any token") do not say that the tab is the
+ * problem.
+ */
+static int tab_in_indentation(const char *text, size_t len, size_t line, size_t column, unsigned long *tab_col)
+{
+	size_t i = 0, l = 0;
+	while (l < line && i < len)
+		if (text[i++] == '\n')
+			l++;
+	if (l < line)
+		return 0;
+	size_t indent = 0, tab = 0;
+	int found = 0;
+	for (; i + indent < len && (text[i + indent] == ' ' || text[i + indent] == '\t'); indent++)
+		if (text[i + indent] == '\t' && !found) {
+			tab = indent;
+			found = 1;
+		}
+	if (!found || column > indent)
+		return 0;
+	*tab_col = (unsigned long)tab + 1;
+	return 1;
+}
+
+/*
  * libyaml's complaint, where it was found. Reader errors (a NUL or another
  * control byte, bytes that are not UTF-8) come with a byte offset rather than
  * a line and column.
@@ -100,7 +128,10 @@ static int syntax_error(const yaml_parser_t *p, const char *text, size_t len, co
 					 problem, (unsigned)p->problem_value);
 		return lm__error(err, LM_ESYNTAX, file, line, col, "%s", problem);
 	}
-	unsigned long line = p->problem_mark.line + 1, col = p->problem_mark.column + 1;
+	unsigned long line = p->problem_mark.line + 1, col = p->problem_mark.column + 1, tab_col;
+	if (tab_in_indentation(text, len, p->problem_mark.line, p->problem_mark.column, &tab_col))
+		return lm__error(err, LM_ESYNTAX, file, line, tab_col,
+				 "a tab in the indentation: YAML indents with spaces only, so replace the tab with spaces");
 	if (p->context)
 		return lm__error(err, LM_ESYNTAX, file, line, col, "%s %s", problem, p->context);
 	return lm__error(err, LM_ESYNTAX, file, line, col, "%s", problem);

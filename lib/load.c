@@ -20,6 +20,7 @@ struct ld {
 	int failed;
 	int nomem;
 	struct lm_instrument *inst;
+	yaml_node_t *items; /* the items list as written */
 };
 
 /* ---- diagnostics ---------------------------------------------------------- */
@@ -357,6 +358,7 @@ static void parse_items(struct ld *ld, yaml_node_t *n)
 	struct lm_instrument *inst = ld->inst;
 	yaml_node_item_t *it;
 	size_t len = get_list(ld, n, "items", &it);
+	ld->items = n;
 	if (!len) {
 		if (n && n->type == YAML_SEQUENCE_NODE)
 			bad(ld, n, "items must not be empty");
@@ -374,14 +376,17 @@ static void parse_items(struct ld *ld, yaml_node_t *n)
 		item->scored = 1;
 		require(ld, e, f[0], "id", "an item");
 		require(ld, e, f[1], "label", "an item");
+		/* An item whose id and responses are known is kept even when another
+		 * of its values is wrong (reported, so the load fails): the scales
+		 * that name it then add no false "not defined". */
 		int ok = get_id(ld, f[0], "an item id", &item->id);
-		ok &= get_text(ld, f[1], "an item label", &item->label);
+		get_text(ld, f[1], "an item label", &item->label);
 		if (f[2])
-			ok &= get_text(ld, f[2], "an item text", &item->text);
+			get_text(ld, f[2], "an item text", &item->text);
 		if (f[3])
-			ok &= get_bool(ld, f[3], "reverse", &item->reversed);
+			get_bool(ld, f[3], "reverse", &item->reversed);
 		if (f[4])
-			ok &= get_bool(ld, f[4], "scored", &item->scored);
+			get_bool(ld, f[4], "scored", &item->scored);
 		item->responses = inst->sets ? &inst->sets[0] : NULL;
 		if (f[5]) {
 			char *name = NULL;
@@ -423,6 +428,27 @@ static size_t find_item(const struct lm_instrument *inst, const char *id)
 		if (!strcmp(inst->items[i].id, id))
 			return i;
 	return LM_NO_INDEX;
+}
+
+/* Whether an entry of the items list has the id `id` though it did not
+ * parse (its problem is reported), so that a scale naming it is not also told
+ * the item is not defined. */
+static int item_written(struct ld *ld, const char *id)
+{
+	yaml_node_t *list = ld->items;
+	if (!list || list->type != YAML_SEQUENCE_NODE)
+		return 0;
+	for (yaml_node_item_t *it = list->data.sequence.items.start; it < list->data.sequence.items.top; it++) {
+		yaml_node_t *e = node(ld, *it);
+		if (!e || e->type != YAML_MAPPING_NODE)
+			continue;
+		for (yaml_node_pair_t *pr = e->data.mapping.pairs.start; pr < e->data.mapping.pairs.top; pr++) {
+			const char *key = scalar(node(ld, pr->key)), *value = scalar(node(ld, pr->value));
+			if (key && value && !strcmp(key, "id") && !strcmp(value, id))
+				return 1;
+		}
+	}
+	return 0;
 }
 
 static void parse_min_answered(struct ld *ld, yaml_node_t *n, struct lm_scale *s)
@@ -560,9 +586,11 @@ static void parse_scales(struct ld *ld, yaml_node_t *n)
 				if (!id)
 					bad(ld, in, "an item of scale '%s' must be an item id, not %s", s->id ? s->id : "?",
 					    kind_name(in));
-				else if (idx == LM_NO_INDEX)
-					bad(ld, in, "scale '%s' names item '%s', which is not defined", s->id ? s->id : "?", id);
-				else if (!inst->items[idx].scored)
+				else if (idx == LM_NO_INDEX) {
+					if (!item_written(ld, id))
+						bad(ld, in, "scale '%s' names item '%s', which is not defined",
+						    s->id ? s->id : "?", id);
+				} else if (!inst->items[idx].scored)
 					bad(ld, in, "scale '%s' names item '%s', which is a filler (scored: false)",
 					    s->id ? s->id : "?", id);
 				else {
@@ -735,6 +763,8 @@ int lm__load_definition(lm_instrument **out, const char *text, size_t len, const
 		int checked = LM_OK;
 		if (ld.inst && !ld.nomem && code == LM_OK)
 			checked = lm__validate(ld.inst, file, err);
+		if (checked == LM_OK && !ld.failed && !ld.nomem)
+			lm__validate_warnings(ld.inst, file, err);
 		if (ld.nomem)
 			code = lm__error(err, LM_ENOMEM, file, 0, 0, "out of memory");
 		else if (checked == LM_ENOMEM)
