@@ -249,6 +249,10 @@ int lm__table_copy_options(lm_table *dst, const lm_table *src);
 
 /* validate.c: semantic checks after parsing; appends every problem; returns LM_OK or LM_EDEFINITION. */
 int lm__validate(struct lm_instrument *inst, const char *file, lm_error *err);
+/* validate.c: after a definition passed every check, what is allowed but
+ * likely a mistake, each appended as a warning (code LM_OK, a message that
+ * begins "warning: "); the load still succeeds. */
+void lm__validate_warnings(const struct lm_instrument *inst, const char *file, lm_error *err);
 
 char *lm__strdup(const char *s);
 char *lm__strndup(const char *s, size_t n);

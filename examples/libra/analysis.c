@@ -175,8 +175,10 @@ int open_analysis(const char *spec, const struct analysis_opts *a, lm_instrument
 		return LM_ERROR;
 	}
 	int rc = lm_instrument_load(inst, spec, *err);
-	if (rc == LM_OK)
+	if (rc == LM_OK) {
+		print_warnings(*err);
 		rc = lm_prepost_new(pp, *inst);
+	}
 	if (rc == LM_OK)
 		rc = configure_analysis(*pp, *inst, a, *err);
 	if (rc == LM_OK)
