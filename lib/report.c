@@ -80,157 +80,6 @@ int lm_report_set_source_names(lm_report *r, const char *pre_name, const char *p
 	return LM_OK;
 }
 
-/* ---- output helpers ---------------------------------------------------------------- */
-
-static void shown_p(struct lm_out *o, double p)
-{
-	if (p < 0.001)
-		put(o, "&lt; 0.001");
-	else
-		shown(o, p, 3);
-}
-
-struct key {
-	char s[1024];
-	size_t n;
-	int bad; /* too long: written without a key */
-};
-
-static void key_push(struct key *k, const char *seg)
-{
-	if (k->n + 1 >= sizeof(k->s)) {
-		k->bad = 1;
-		return;
-	}
-	k->s[k->n++] = '/';
-	for (; *seg; seg++) {
-		const char *e = *seg == '~' ? "~0" : *seg == '/' ? "~1" : NULL;
-		size_t len = e ? 2 : 1;
-		if (k->n + len >= sizeof(k->s)) {
-			k->bad = 1;
-			return;
-		}
-		if (e) {
-			memcpy(k->s + k->n, e, 2);
-		} else {
-			k->s[k->n] = *seg;
-		}
-		k->n += len;
-	}
-	k->s[k->n] = '\0';
-}
-
-/* A key /scales/SCALE[/a[/b[/c]]]; NULL pieces end it. */
-static struct key scale_key(const char *scale, const char *a, const char *b, const char *c)
-{
-	struct key k = {{0}, 0, 0};
-	key_push(&k, LM__KEY_SCALES);
-	key_push(&k, scale);
-	if (a)
-		key_push(&k, a);
-	if (a && b)
-		key_push(&k, b);
-	if (a && b && c)
-		key_push(&k, c);
-	return k;
-}
-
-/*
- * The place of statistic @p which of scale @p sid: in the scale's sections,
- * or, with @p group, in that group's "change" (which holds the change
- * statistics only). The ends of the CI are the elements of "ci95".
- */
-static struct key stat_key(const char *sid, const char *group, int which)
-{
-	const struct lm__stat_key *sk = &lm__prepost_stat_keys[which];
-	struct key k = group ? scale_key(sid, LM__KEY_GROUPS, group, sk->section) : scale_key(sid, sk->section, NULL, NULL);
-	key_push(&k, sk->key);
-	if (which == LM_PREPOST_STAT_CHANGE_CI_LOW || which == LM_PREPOST_STAT_CHANGE_CI_HIGH)
-		key_push(&k, which == LM_PREPOST_STAT_CHANGE_CI_LOW ? "0" : "1");
-	return k;
-}
-
-/* data-key and data-value attributes (with a leading space); key may be NULL. */
-static void attrs(struct lm_out *o, const struct key *k, double v)
-{
-	if (k && !k->bad) {
-		put(o, " data-key=\"");
-		esc(o, k->s);
-		put(o, "\"");
-	}
-	put(o, " data-value=\"");
-	exact(o, v);
-	put(o, "\"");
-}
-
-enum kind { K_NUM, K_P, K_COUNT, K_ALPHA };
-
-/* A statistic in a <span>: its rounded value, or "n/a" with the reason. */
-static void stat(struct lm_out *o, const struct key *k, double v, const char *why, enum kind kind)
-{
-	if (!isfinite(v)) {
-		put(o, "<span class=\"na\">n/a");
-		if (why) {
-			put(o, " (");
-			esc(o, why);
-			put(o, ")");
-		}
-		put(o, "</span>");
-		return;
-	}
-	put(o, "<span class=\"num\"");
-	attrs(o, k, v);
-	put(o, ">");
-	if (kind == K_P)
-		shown_p(o, v);
-	else if (kind == K_COUNT)
-		shown(o, v, 0);
-	else if (kind == K_ALPHA)
-		shown(o, v, 2);
-	else
-		shown(o, v, 2);
-	put(o, "</span>");
-}
-
-/*
- * A hidden number: in words why, never its value. data-hidden names the
- * rule (small / complement); data-hidden-key, where the JSON has the number,
- * its place there (the key is the same for every analysis, so it tells
- * nothing about the data).
- */
-static void hidden(struct lm_out *o, const struct key *k, int state, unsigned long min_cell)
-{
-	put(o, "<span class=\"sup\" data-hidden=\"");
-	put(o, state == LM__CELL_SMALL ? "small\"" : "complement\"");
-	if (k && !k->bad) {
-		put(o, " data-hidden-key=\"");
-		esc(o, k->s);
-		put(o, "\"");
-	}
-	if (state == LM__CELL_SMALL) {
-		put(o, ">hidden: fewer than ");
-		ulong_out(o, min_cell);
-	} else {
-		put(o, ">hidden so that a smaller cell cannot be worked out");
-	}
-	put(o, "</span>");
-}
-
-/* An item of a disclosure table: its count, or why it is hidden. */
-static void cell(struct lm_out *o, const struct key *k, const struct lm__dtable *t, size_t item, unsigned long min_cell)
-{
-	int state = lm__dtable_state(t, item);
-	if (state != LM__CELL_SHOWN)
-		hidden(o, k, state, min_cell);
-	else
-		stat(o, k, (double)lm__dtable_count(t, item), NULL, K_COUNT);
-}
-
-/* A statistic of the whole analysis or of group g (-1: all pairs). */
-static const char *why(const lm_report *r, size_t s, size_t g, int which)
-{
-	return lm_prepost_stat_reason(r->pp, s, g, which);
-}
 
 /* ---- style and shared SVG definitions ------------------------------------------------ */
 static const char css[] =
@@ -258,16 +107,6 @@ static const char css[] =
 
 /* ---- one scale ------------------------------------------------------------------------ */
 
-static void ci_pair(struct lm_out *o, const struct key *klo, const struct key *khi, double lo, double hi)
-{
-	if (!isfinite(lo) || !isfinite(hi)) {
-		put(o, "<span class=\"na\">n/a</span>");
-		return;
-	}
-	stat(o, klo, lo, NULL, K_NUM);
-	put(o, " to ");
-	stat(o, khi, hi, NULL, K_NUM);
-}
 
 static const char *group_label(const struct scale_ctx *c, size_t g)
 {
@@ -287,7 +126,7 @@ static void means_row(struct scale_ctx *c, size_t g)
 	else
 		esc(o, gname);
 	put(o, "</th>");
-	struct key kn = overall ? stat_key(sid, NULL, LM_PREPOST_STAT_CHANGE_N) : scale_key(sid, LM__KEY_GROUPS, gname, LM__KEY_N);
+	struct key kn = overall ? stat_key(c->r, sid, NULL, LM_PREPOST_STAT_CHANGE_N) : scale_key(c->r, sid, LM__KEY_GROUPS, gname, LM__KEY_N);
 	put(o, "<td>");
 	stat(o, &kn, st(c->r, c->s, g, LM_PREPOST_STAT_CHANGE_N), NULL, K_COUNT);
 	put(o, "</td>");
@@ -295,7 +134,7 @@ static void means_row(struct scale_ctx *c, size_t g)
 		int wm = wave ? LM_PREPOST_STAT_POST_MEAN : LM_PREPOST_STAT_PRE_MEAN, wsd = wave ? LM_PREPOST_STAT_POST_SD : LM_PREPOST_STAT_PRE_SD;
 		int wn = wave ? LM_PREPOST_STAT_POST_N : LM_PREPOST_STAT_PRE_N;
 		double m = st(c->r, c->s, g, wm), sd = st(c->r, c->s, g, wsd), lo, hi;
-		struct key km = stat_key(sid, NULL, wm);
+		struct key km = stat_key(c->r, sid, NULL, wm);
 		mean_ci(m, sd, st(c->r, c->s, g, wn), &lo, &hi);
 		put(o, "<td>");
 		stat(o, overall ? &km : NULL, m, why(c->r, c->s, g, wm), K_NUM);
@@ -303,8 +142,8 @@ static void means_row(struct scale_ctx *c, size_t g)
 		ci_pair(o, NULL, NULL, lo, hi);
 		put(o, ")</span></td>");
 	}
-	struct key kc = stat_key(sid, gname, LM_PREPOST_STAT_CHANGE_MEAN), kp = stat_key(sid, gname, LM_PREPOST_STAT_P);
-	struct key klo = stat_key(sid, gname, LM_PREPOST_STAT_CHANGE_CI_LOW), khi = stat_key(sid, gname, LM_PREPOST_STAT_CHANGE_CI_HIGH);
+	struct key kc = stat_key(c->r, sid, gname, LM_PREPOST_STAT_CHANGE_MEAN), kp = stat_key(c->r, sid, gname, LM_PREPOST_STAT_P);
+	struct key klo = stat_key(c->r, sid, gname, LM_PREPOST_STAT_CHANGE_CI_LOW), khi = stat_key(c->r, sid, gname, LM_PREPOST_STAT_CHANGE_CI_HIGH);
 	put(o, "<td>");
 	stat(o, &kc, st(c->r, c->s, g, LM_PREPOST_STAT_CHANGE_MEAN), why(c->r, c->s, g, LM_PREPOST_STAT_CHANGE_MEAN), K_NUM);
 	put(o, " <span class=\"ci\">(");
@@ -400,7 +239,7 @@ static void bands_tables(struct scale_ctx *c)
 		for (size_t j = 0; j < nb; j++) {
 			char idx[32];
 			lm_format_number(idx, sizeof(idx), (double)(i * nb + j));
-			struct key k2 = scale_key(sid, LM__KEY_BANDS, LM__KEY_TRANSITIONS, idx);
+			struct key k2 = scale_key(c->r, sid, LM__KEY_BANDS, LM__KEY_TRANSITIONS, idx);
 			key_push(&k2, LM__KEY_N);
 			put(o, "<td>");
 			cell(o, &k2, k->counts, k->cell_item[i * nb + j], m);
@@ -426,7 +265,7 @@ static void categories_table(struct scale_ctx *c)
 		put(o, "<tr><th scope=\"row\">");
 		put(o, names[k]);
 		put(o, "</th><td>");
-		struct key kk = stat_key(sid, NULL, which[k]);
+		struct key kk = stat_key(c->r, sid, NULL, which[k]);
 		if (cells->cat[k] == LM_NO_INDEX)
 			stat(o, NULL, NAN, why(c->r, c->s, LM_PREPOST_ALL_GROUPS, which[k]), K_COUNT);
 		else
@@ -434,7 +273,7 @@ static void categories_table(struct scale_ctx *c)
 		put(o, "</td></tr>\n");
 	}
 	put(o, "</table>\n<p class=\"note\">Reliability ");
-	struct key kr = stat_key(sid, NULL, LM_PREPOST_STAT_RCI_RELIABILITY), ks = stat_key(sid, NULL, LM_PREPOST_STAT_RCI_SDIFF);
+	struct key kr = stat_key(c->r, sid, NULL, LM_PREPOST_STAT_RCI_RELIABILITY), ks = stat_key(c->r, sid, NULL, LM_PREPOST_STAT_RCI_SDIFF);
 	double sdiff = st(c->r, c->s, LM_PREPOST_ALL_GROUPS, LM_PREPOST_STAT_RCI_SDIFF);
 	if (rci_hidden(c)) {
 		hidden(o, &kr, LM__CELL_SMALL, c->r->min_cell);
@@ -477,9 +316,9 @@ static void words(struct scale_ctx *c)
 	const size_t all = LM_PREPOST_ALL_GROUPS;
 	double mean = st(c->r, c->s, all, LM_PREPOST_STAT_CHANGE_MEAN), n = st(c->r, c->s, all, LM_PREPOST_STAT_CHANGE_N);
 	double p = st(c->r, c->s, all, LM_PREPOST_STAT_P), dz = st(c->r, c->s, all, LM_PREPOST_STAT_DZ);
-	struct key km = stat_key(sid, NULL, LM_PREPOST_STAT_CHANGE_MEAN), kn = stat_key(sid, NULL, LM_PREPOST_STAT_CHANGE_N);
-	struct key klo = stat_key(sid, NULL, LM_PREPOST_STAT_CHANGE_CI_LOW), khi = stat_key(sid, NULL, LM_PREPOST_STAT_CHANGE_CI_HIGH);
-	struct key kp = stat_key(sid, NULL, LM_PREPOST_STAT_P), kd = stat_key(sid, NULL, LM_PREPOST_STAT_DZ);
+	struct key km = stat_key(c->r, sid, NULL, LM_PREPOST_STAT_CHANGE_MEAN), kn = stat_key(c->r, sid, NULL, LM_PREPOST_STAT_CHANGE_N);
+	struct key klo = stat_key(c->r, sid, NULL, LM_PREPOST_STAT_CHANGE_CI_LOW), khi = stat_key(c->r, sid, NULL, LM_PREPOST_STAT_CHANGE_CI_HIGH);
+	struct key kp = stat_key(c->r, sid, NULL, LM_PREPOST_STAT_P), kd = stat_key(c->r, sid, NULL, LM_PREPOST_STAT_DZ);
 	put(o, "<p class=\"words\">");
 	if (!isfinite(mean)) {
 		put(o, "The average change could not be computed");
@@ -549,7 +388,7 @@ static void change_table(struct scale_ctx *c)
 	};
 	put(o, "<table><caption>Paired test and effect sizes</caption>\n");
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		struct key k = stat_key(sid, NULL, rows[i].which);
+		struct key k = stat_key(c->r, sid, NULL, rows[i].which);
 		put(o, "<tr><th scope=\"row\">");
 		put(o, rows[i].name);
 		put(o, "</th><td>");
@@ -562,7 +401,7 @@ static void change_table(struct scale_ctx *c)
 	       "<th scope=\"col\">Rows</th></tr>\n");
 	for (int w = 0; w < 2; w++) {
 		int wa = w ? LM_PREPOST_STAT_POST_ALPHA : LM_PREPOST_STAT_PRE_ALPHA, wn = w ? LM_PREPOST_STAT_POST_ALPHA_N : LM_PREPOST_STAT_PRE_ALPHA_N;
-		struct key ka = stat_key(sid, NULL, wa), kn = stat_key(sid, NULL, wn);
+		struct key ka = stat_key(c->r, sid, NULL, wa), kn = stat_key(c->r, sid, NULL, wn);
 		put(o, w ? "<tr><th scope=\"row\">Post</th><td>" : "<tr><th scope=\"row\">Pre</th><td>");
 		if (alpha_hidden(c, w))
 			hidden(o, &ka, LM__CELL_SMALL, c->r->min_cell);
@@ -594,7 +433,7 @@ static void comparison(struct scale_ctx *c)
 	esc(o, lm_prepost_group_name(c->r->pp, 1));
 	put(o, ")</caption>\n");
 	for (int k = 0; k <= LM_PREPOST_COMPARE_HEDGES_G; k++) {
-		struct key kk = scale_key(sid, LM__KEY_GROUPS, LM__KEY_COMPARISON, lm__prepost_compare_keys[k]);
+		struct key kk = scale_key(c->r, sid, LM__KEY_GROUPS, LM__KEY_COMPARISON, lm__prepost_compare_keys[k]);
 		put(o, "<tr><th scope=\"row\">");
 		put(o, names[k]);
 		put(o, "</th><td>");
