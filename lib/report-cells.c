@@ -185,3 +185,35 @@ int lm__scale_cells_build(struct lm__scale_cells *c, const lm_prepost *pp, size_
 		c->cat[k] = LM_NO_INDEX;
 	return build_groups(c, pp, s, min_cell, hide_group) && build_counts(c, pp, s, min_cell);
 }
+
+void lm__arm_column_free(struct lm__arm_column *c)
+{
+	lm__dtable_free(c->t);
+	free(c->item);
+	memset(c, 0, sizeof(*c));
+}
+
+int lm__arm_column_build(struct lm__arm_column *c, const unsigned long *n, size_t ng, unsigned long min_cell,
+			 const unsigned char *hide)
+{
+	memset(c, 0, sizeof(*c));
+	c->t = lm__dtable_new(ng + 1, min_cell);
+	c->item = malloc((ng ? ng : 1) * sizeof(size_t));
+	size_t *all = malloc((ng + 1) * sizeof(size_t));
+	int ok = c->t && c->item && all;
+	for (size_t a = 0; ok && a <= ng; a++) {
+		/* atom 0 .. ng - 1: the arms; atom ng: no arm */
+		lm__dtable_add(c->t, a, n[a == ng ? 0 : a + 1]);
+		all[a] = a;
+	}
+	ok = ok && (c->total = lm__dtable_item(c->t, all, ng + 1, 1)) != LM_NO_INDEX;
+	for (size_t g = 0; g < ng && ok; g++) {
+		ok = (c->item[g] = lm__dtable_item(c->t, &g, 1, 0)) != LM_NO_INDEX;
+		if (ok && hide && hide[g])
+			lm__dtable_hide(c->t, c->item[g]);
+	}
+	free(all);
+	/* LM_EINVAL: the total itself is small; every arm is then hidden, which the caller shows. */
+	int rc = ok ? lm__dtable_protect(c->t) : LM_ENOMEM;
+	return ok && rc != LM_ENOMEM;
+}

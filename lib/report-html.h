@@ -285,6 +285,7 @@ struct scale_ctx {
 	const struct lm_scale *scale;
 	size_t ng;
 	const struct lm__scale_cells *cells; /* what is shown and what is hidden */
+	size_t uid; /* makes the ids of the charts unique in the document (s, or per wave and scale) */
 };
 
 /*
@@ -318,11 +319,34 @@ static inline void mean_ci(double mean, double sd, double n, double *lo, double 
 	*hi = mean + half;
 }
 
+/*
+ * report-trial.c, a run with waves: the observed scores of each arm at each
+ * wave on one scale, and which means are shown. Counts, means and SDs are
+ * indexed w * (ng + 2) + j: j 0 all, 1 no arm, 2 + g arm g.
+ */
+struct lm__wave_means {
+	size_t nw, ng;
+	unsigned long *n;
+	double *mean, *sd;
+	struct lm__arm_column *col; /* nw */
+};
+int lm__wave_means_compute(struct lm__wave_means *m, const lm_prepost *pp, size_t s);
+/* @p hide: NULL or nw * ng flags (wave-major) that hide a mean whatever its count. 0: out of memory. */
+int lm__wave_means_protect(struct lm__wave_means *m, unsigned long min_cell, const unsigned char *hide);
+/* An lm__cell: the state of arm g's mean (LM_PREPOST_ALL_GROUPS: all) at wave w. */
+int lm__wave_mean_state(const struct lm__wave_means *m, size_t w, size_t g, unsigned long min_cell);
+void lm__wave_means_free(struct lm__wave_means *m);
+/* The trial part of a scale's section: arm effects, means at each wave, attrition. 0: out of memory. */
+int lm__report_trial_scale(struct scale_ctx *c, const struct lm__wave_means *m, const unsigned char *hide_arm);
+/* The flow table of the document (arms hidden by @p hide are not named). 0: out of memory. */
+int lm__report_flow(const lm_report *r, struct lm_out *o, const unsigned char *hide);
+
 /* report-svg.c: the patterns of the band segments, written once per document. */
 void lm__report_svg_defs(struct lm_out *o);
 /* report-svg.c: the charts of one scale. */
 void lm__report_means_chart(struct scale_ctx *c);
 void lm__report_bands_chart(struct scale_ctx *c);
 void lm__report_jt_grid(struct scale_ctx *c);
+void lm__report_waves_chart(struct scale_ctx *c, const struct lm__wave_means *m, const unsigned char *hide_arm);
 
 #endif

@@ -54,4 +54,24 @@ int lm__scale_cells_build(struct lm__scale_cells *c, const lm_prepost *pp, size_
 			  const unsigned char *hide_group);
 void lm__scale_cells_free(struct lm__scale_cells *c);
 
+/*
+ * One column of counts per arm under its total, as a run with waves shows
+ * them (a wave's observed scores, a flow count): atoms are the arms and the
+ * respondents in no arm, items the total (always shown) and one per arm.
+ */
+struct lm__arm_column {
+	struct lm__dtable *t;
+	size_t total;
+	size_t *item; /* ng */
+};
+
+/*
+ * Build and protect a column: @p n holds ng + 1 counts, n[0] those in no
+ * arm and n[g + 1] arm g's; @p hide (NULL, or one flag per arm) hides arms
+ * whatever their count. 0 when out of memory.
+ */
+int lm__arm_column_build(struct lm__arm_column *c, const unsigned long *n, size_t ng, unsigned long min_cell,
+			 const unsigned char *hide);
+void lm__arm_column_free(struct lm__arm_column *c);
+
 #endif

@@ -414,10 +414,73 @@ static void change_table(struct scale_ctx *c)
 	put(o, "</table>\n");
 }
 
+/* The two groups' changes compared, in words (the numbers are in the table after it). */
+static void comparison_words(struct scale_ctx *c)
+{
+	struct lm_out *o = c->o;
+	double d = lm_prepost_compare(c->r->pp, c->s, LM_PREPOST_COMPARE_DIFFERENCE);
+	double p = lm_prepost_compare(c->r->pp, c->s, LM_PREPOST_COMPARE_P);
+	double g = lm_prepost_compare(c->r->pp, c->s, LM_PREPOST_COMPARE_HEDGES_G);
+	const char *a = lm_prepost_group_name(c->r->pp, 0), *b = lm_prepost_group_name(c->r->pp, 1);
+	put(o, "<p class=\"words\">");
+	if (!isfinite(d)) {
+		put(o, "The change could not be compared between ");
+		esc(o, a);
+		put(o, " and ");
+		esc(o, b);
+		const char *why_d = lm_prepost_compare_reason(c->r->pp, c->s, LM_PREPOST_COMPARE_DIFFERENCE);
+		if (why_d) {
+			put(o, ": ");
+			esc(o, why_d);
+		}
+		put(o, ".</p>\n");
+		return;
+	}
+	put(o, "The mean change in ");
+	esc(o, a);
+	put(o, " (");
+	stat(o, NULL, st(c->r, c->s, 0, LM_PREPOST_STAT_CHANGE_MEAN), NULL, K_NUM);
+	put(o, ") was ");
+	stat(o, NULL, fabs(d), NULL, K_NUM);
+	put(o, d < 0 ? " points lower than in " : d > 0 ? " points higher than in " : " points different from that in ");
+	esc(o, b);
+	put(o, " (");
+	stat(o, NULL, st(c->r, c->s, 1, LM_PREPOST_STAT_CHANGE_MEAN), NULL, K_NUM);
+	put(o, ")");
+	put(o, " (difference in mean change ");
+	stat(o, NULL, d, NULL, K_NUM);
+	if (isfinite(p)) {
+		put(o, ", Welch's test ");
+		put(o, p < 0.001 ? "p " : "p = ");
+		stat(o, NULL, p, NULL, K_P);
+	}
+	if (isfinite(g)) {
+		put(o, ", Hedges' g = ");
+		stat(o, NULL, g, NULL, K_NUM);
+	}
+	put(o, "). ");
+	if (isfinite(p))
+		put(o, p < 0.05 ? "A difference this large would be unlikely if the two groups had really changed alike."
+				: "A difference this large could well arise by chance, so these data do not show that the "
+				  "groups changed differently.");
+	put(o, " This compares change only: it does not adjust for where the groups started.</p>\n");
+}
+
 static void comparison(struct scale_ctx *c)
 {
 	struct lm_out *o = c->o;
 	const char *sid = c->scale->id;
+	if (c->ng > 2) {
+		put(o, "<p class=\"note\">What is compared: with ");
+		ulong_out(o, c->ng);
+		put(o, " groups, each group's own change is shown above with its confidence interval, but the groups' "
+		       "changes are not tested against each other here (a test of two groups is made only when there are "
+		       "exactly two");
+		put(o, c->r->wave ? "; the arms are compared with the reference arm, adjusted for baseline, above)."
+				  : ").");
+		put(o, " Overlapping or separate intervals are not such a test.</p>\n");
+		return;
+	}
 	if (c->ng != 2)
 		return;
 	if (!gshown(c, 0) || !gshown(c, 1)) {
@@ -425,6 +488,7 @@ static void comparison(struct scale_ctx *c)
 		       "(see above).</p>\n");
 		return;
 	}
+	comparison_words(c);
 	static const char *const names[] = {"Difference in mean change", "Welch's t", "Degrees of freedom",
 					    "p (two-sided)", "Hedges' g"};
 	put(o, "<table><caption>Change compared between the groups (");
@@ -451,16 +515,14 @@ static int scale_shown(const lm_report *r, size_t s)
 	return isfinite(n_all) && n_all >= (double)r->min_cell;
 }
 
-static void write_scale(const lm_report *r, struct lm_out *o, size_t s, const struct lm__scale_cells *cells)
+/* The two-wave results of scale s (pre -> post, or baseline -> one later wave). */
+static void write_change(const lm_report *r, struct lm_out *o, size_t s, size_t uid, const struct lm__scale_cells *cells)
 {
-	struct scale_ctx c = {r, o, s, &r->inst->scales[s], lm_prepost_group_count(r->pp), cells};
-	put(o, "<section class=\"scale\"><h2>");
-	esc(o, c.scale->label);
-	put(o, "</h2>\n");
+	struct scale_ctx c = {r, o, s, &r->inst->scales[s], lm_prepost_group_count(r->pp), cells, uid};
 	if (!scale_shown(r, s)) {
 		put(o, "<p>Fewer than ");
 		ulong_out(o, r->min_cell);
-		put(o, " pairs have a score at both waves on this scale: its results are not shown.</p></section>\n");
+		put(o, " pairs have a score at both waves on this scale: its results are not shown.</p>\n");
 		return;
 	}
 	words(&c);
@@ -493,6 +555,57 @@ static void write_scale(const lm_report *r, struct lm_out *o, size_t s, const st
 	put(o, " pairs, count hidden; &#8220;\xc3\x97&#8221;: hidden so that a smaller cell cannot be worked out. "
 	       "Below the diagonal: lower after than before.</figcaption></figure>\n");
 	categories_table(&c);
+}
+
+/*
+ * What the report decides before it writes: for each later wave (one in a
+ * two-wave run) the report on baseline -> that wave (with waves, a copy of
+ * the report whose pp is a view of that wave) and what is hidden of each
+ * scale; the arms hidden everywhere; with waves, the means of each scale
+ * at every wave and which of them are hidden.
+ */
+struct plan {
+	size_t nl, ns, ng;
+	lm_prepost *views;             /* nl, with waves */
+	lm_report *reps;               /* nl */
+	struct lm__scale_cells *cells; /* nl * ns, wave-major */
+	unsigned char *hide;           /* ng */
+	struct lm__wave_means *means;  /* ns, with waves */
+	unsigned char *hidew;          /* nw * ng, with waves */
+	size_t *order;                 /* ns: the headline scale first */
+};
+
+static int has_waves(const lm_report *r)
+{
+	return r->pp->later != NULL;
+}
+
+/* A scale is shown in a later wave: the ordering of the document's scales, the headline first. */
+static void write_scale(const lm_report *r, struct lm_out *o, const struct plan *p, size_t s)
+{
+	put(o, "<section class=\"scale\" id=\"scale-");
+	esc(o, r->inst->scales[s].id);
+	put(o, "\"><h2>");
+	esc(o, r->inst->scales[s].label);
+	if (s == p->order[0] && p->ns > 1)
+		put(o, " <span class=\"note\">(headline scale)</span>");
+	put(o, "</h2>\n");
+	if (!has_waves(r)) {
+		write_change(r, o, s, s, &p->cells[s]);
+		put(o, "</section>\n");
+		return;
+	}
+	struct scale_ctx c = {r, o, s, &r->inst->scales[s], p->ng, NULL, s};
+	lm__report_trial_scale(&c, &p->means[s], p->hide);
+	for (size_t k = 0; k < p->nl; k++) {
+		put(o, "<h3 class=\"wave\">Change from baseline (");
+		esc(o, lm_prepost_wave_name(r->pp, 0));
+		put(o, ") to ");
+		esc(o, lm_prepost_wave_name(r->pp, k + 1));
+		put(o, "</h3>\n<div class=\"wave\">\n");
+		write_change(&p->reps[k], o, s, (k + 1) * p->ns + s, &p->cells[k * p->ns + s]);
+		put(o, "</div>\n");
+	}
 	put(o, "</section>\n");
 }
 
@@ -512,6 +625,10 @@ static void meta_row(struct lm_out *o, const char *name, const char *value)
 static void count_item(struct lm_out *o, const lm_report *r, const char *label, int which)
 {
 	struct key k = {{0}, 0, 0};
+	if (r->wave) {
+		key_push(&k, LM__KEY_BY_WAVE);
+		key_push(&k, r->wave);
+	}
 	key_push(&k, LM__KEY_COUNTS);
 	key_push(&k, lm__prepost_count_keys[which]);
 	put(o, label);
@@ -519,22 +636,46 @@ static void count_item(struct lm_out *o, const lm_report *r, const char *label, 
 	stat(o, &k, (double)lm_prepost_count(r->pp, which), NULL, K_COUNT);
 }
 
-static void write_html(const lm_report *r, struct lm_out *o, const struct lm__scale_cells *cells)
+static void respondents(struct lm_out *o, const lm_report *r)
+{
+	count_item(o, r, "pairs", LM_PREPOST_COUNT_PAIRS);
+	put(o, "; unmatched: ");
+	count_item(o, r, r->wave ? "baseline only" : "pre only", LM_PREPOST_COUNT_PRE_ONLY);
+	put(o, ", ");
+	count_item(o, r, r->wave ? "this wave only" : "post only", LM_PREPOST_COUNT_POST_ONLY);
+	put(o, "; excluded rows: ");
+	count_item(o, r, "no id", LM_PREPOST_COUNT_NO_ID);
+	put(o, ", ");
+	count_item(o, r, "duplicate id", LM_PREPOST_COUNT_DUPLICATE_ID);
+	if (lm_prepost_count(r->pp, LM_PREPOST_COUNT_OTHER_WAVE)) {
+		put(o, ", ");
+		count_item(o, r, "other wave", LM_PREPOST_COUNT_OTHER_WAVE);
+	}
+}
+
+static void write_html(const lm_report *r, struct lm_out *o, const struct plan *p)
 {
 	const struct lm_instrument *inst = r->inst;
+	size_t nw = lm_prepost_wave_count(r->pp);
 	put(o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
 	       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	       "<meta name=\"generator\" content=\"libra_measures ");
 	put(o, lm_version_string());
 	put(o, "\">\n<title>");
 	esc(o, inst->name);
-	put(o, ": pre/post report</title>\n");
+	put(o, has_waves(r) ? ": trial report</title>\n" : ": pre/post report</title>\n");
 	put(o, css);
 	put(o, "</head><body>\n");
 	lm__report_svg_defs(o);
 	put(o, "<header><h1>");
 	esc(o, inst->name);
-	put(o, ": change between two waves</h1>\n<dl class=\"meta\">\n");
+	if (has_waves(r)) {
+		put(o, ": change across ");
+		ulong_out(o, nw);
+		put(o, " waves</h1>\n<dl class=\"meta\">\n");
+	} else {
+		put(o, ": change between two waves</h1>\n<dl class=\"meta\">\n");
+	}
 	put(o, "<dt>Instrument</dt><dd>");
 	esc(o, inst->name);
 	put(o, " (");
@@ -556,37 +697,52 @@ static void write_html(const lm_report *r, struct lm_out *o, const struct lm__sc
 	} else {
 		meta_row(o, "Data file", r->pre_name);
 	}
-	put(o, "<dt>Respondents</dt><dd>");
-	count_item(o, r, "pairs", LM_PREPOST_COUNT_PAIRS);
-	put(o, "; unmatched: ");
-	count_item(o, r, "pre only", LM_PREPOST_COUNT_PRE_ONLY);
-	put(o, ", ");
-	count_item(o, r, "post only", LM_PREPOST_COUNT_POST_ONLY);
-	put(o, "; excluded rows: ");
-	count_item(o, r, "no id", LM_PREPOST_COUNT_NO_ID);
-	put(o, ", ");
-	count_item(o, r, "duplicate id", LM_PREPOST_COUNT_DUPLICATE_ID);
-	if (lm_prepost_count(r->pp, LM_PREPOST_COUNT_OTHER_WAVE)) {
-		put(o, ", ");
-		count_item(o, r, "other wave", LM_PREPOST_COUNT_OTHER_WAVE);
+	if (has_waves(r)) {
+		put(o, "<dt>Waves</dt><dd>");
+		for (size_t k = 0; k < nw; k++) {
+			put(o, k ? ", " : "");
+			esc(o, lm_prepost_wave_name(r->pp, k));
+			if (!k)
+				put(o, " (baseline)");
+		}
+		put(o, "</dd>\n");
+		for (size_t k = 0; k < p->nl; k++) {
+			put(o, "<dt>Respondents, ");
+			esc(o, lm_prepost_wave_name(r->pp, k + 1));
+			put(o, "</dt><dd>");
+			respondents(o, &p->reps[k]);
+			put(o, "</dd>\n");
+		}
+		if (lm_prepost_cluster_count(r->pp)) {
+			put(o, "<dt>Clusters</dt><dd>");
+			ulong_out(o, lm_prepost_cluster_count(r->pp));
+			put(o, " (");
+			esc(o, r->pp->cluster_column);
+			put(o, "; the arm effects account for them)</dd>\n");
+		}
+	} else {
+		put(o, "<dt>Respondents</dt><dd>");
+		respondents(o, r);
+		put(o, "</dd>\n");
 	}
-	put(o, "</dd>\n");
-	size_t ng = lm_prepost_group_count(r->pp), unnamed = 0;
+	size_t ng = p->ng, unnamed = 0;
 	if (ng) {
 		/* A group is named only where it is shown: on some scale with enough pairs. */
-		put(o, "<dt>Groups</dt><dd>");
+		put(o, has_waves(r) ? "<dt>Arms</dt><dd>" : "<dt>Groups</dt><dd>");
 		int first = 1;
 		for (size_t g = 0; g < ng; g++) {
 			int named = 0;
-			for (size_t s = 0; s < inst->n_scales && !named; s++)
-				named = scale_shown(r, s) &&
-					lm__dtable_state(cells[s].groups, cells[s].group_item[g]) == LM__CELL_SHOWN;
+			for (size_t i = 0; i < p->nl * p->ns && !named; i++)
+				named = scale_shown(&p->reps[i / p->ns], i % p->ns) &&
+					lm__dtable_state(p->cells[i].groups, p->cells[i].group_item[g]) == LM__CELL_SHOWN;
 			if (!named) {
 				unnamed++;
 				continue;
 			}
 			put(o, first ? "" : ", ");
 			esc(o, lm_prepost_group_name(r->pp, g));
+			if (has_waves(r) && g == r->pp->reference)
+				put(o, " (reference)");
 			first = 0;
 		}
 		if (unnamed) {
@@ -609,42 +765,116 @@ static void write_html(const lm_report *r, struct lm_out *o, const struct lm__sc
 	       "A change between the waves does not by itself show that the programme caused it: other events, "
 	       "regression to the mean and who answered both times can all play a part. Effect sizes are described "
 	       "with Cohen's (1988) rule of thumb (|d| about 0.2 small, 0.5 medium, 0.8 large). 95 % CI: the "
-	       "range of values compatible with the data. Reliable change follows Jacobson &amp; Truax (1991).</p>\n");
-	put(o, "</header>\n<main>\n");
-	for (size_t s = 0; s < inst->n_scales; s++)
-		write_scale(r, o, s, &cells[s]);
+	       "range of values compatible with the data. Reliable change follows Jacobson &amp; Truax (1991).");
+	if (has_waves(r) && ng >= 2)
+		put(o, " Arms are compared by their scores at each later wave adjusted for the baseline score (ANCOVA): "
+		       "in a randomised trial this is the estimate of the programme's effect.");
+	put(o, "</p>\n</header>\n<main>\n");
+	if (has_waves(r) && !lm__report_flow(r, o, p->hide))
+		return;
+	for (size_t i = 0; i < p->ns; i++)
+		write_scale(r, o, p, p->order[i]);
 	put(o, "</main>\n</body></html>\n");
+}
+
+static void plan_free(struct plan *p)
+{
+	for (size_t i = 0; p->cells && i < p->nl * p->ns; i++)
+		lm__scale_cells_free(&p->cells[i]);
+	for (size_t s = 0; p->means && s < p->ns; s++)
+		lm__wave_means_free(&p->means[s]);
+	free(p->cells);
+	free(p->means);
+	free(p->views);
+	free(p->reps);
+	free(p->hide);
+	free(p->hidew);
+	free(p->order);
+}
+
+/* With waves: each scale's means at every wave, a mean hidden on one scale hidden on every scale. */
+static int plan_means(const lm_report *r, struct plan *p)
+{
+	size_t nw = p->nl + 1, ng = p->ng;
+	p->means = calloc(p->ns, sizeof(*p->means));
+	p->hidew = calloc(nw * (ng ? ng : 1), 1);
+	int ok = p->means && p->hidew, again = 1;
+	for (size_t k = 0; ok && k < nw; k++)
+		for (size_t g = 0; g < ng; g++)
+			p->hidew[k * ng + g] = p->hide[g];
+	for (size_t s = 0; s < p->ns && ok; s++)
+		ok = lm__wave_means_compute(&p->means[s], r->pp, s);
+	while (ok && again) {
+		again = 0;
+		for (size_t s = 0; s < p->ns && ok; s++)
+			ok = lm__wave_means_protect(&p->means[s], r->min_cell, p->hidew);
+		for (size_t s = 0; s < p->ns && ok; s++)
+			for (size_t k = 0; k < nw; k++)
+				for (size_t g = 0; g < ng && ng <= LM__MAX_GROUPS; g++)
+					if (!p->hidew[k * ng + g] &&
+					    lm__wave_mean_state(&p->means[s], k, g, r->min_cell) != LM__CELL_SHOWN)
+						p->hidew[k * ng + g] = again = 1;
+	}
+	return ok;
+}
+
+static int plan_make(const lm_report *r, struct plan *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->ns = r->inst->n_scales;
+	p->ng = lm_prepost_group_count(r->pp);
+	p->nl = has_waves(r) ? r->pp->n_waves - 1 : 1;
+	size_t ns = p->ns, ng = p->ng, nl = p->nl;
+	p->views = calloc(nl, sizeof(*p->views));
+	p->reps = calloc(nl, sizeof(*p->reps));
+	p->cells = calloc(nl * ns + 1, sizeof(*p->cells));
+	p->hide = calloc(ng ? ng : 1, 1);
+	p->order = malloc((ns ? ns : 1) * sizeof(*p->order));
+	int ok = p->views && p->reps && p->cells && p->hide && p->order, again = 1;
+	if (!ok)
+		return 0;
+	size_t head = lm__instrument_headline(r->inst), n = 0;
+	if (head != LM_NO_INDEX)
+		p->order[n++] = head;
+	for (size_t s = 0; s < ns; s++)
+		if (s != head)
+			p->order[n++] = s;
+	for (size_t k = 0; k < nl; k++) {
+		p->reps[k] = *r;
+		if (has_waves(r)) {
+			lm__prepost_view(r->pp, k + 1, &p->views[k]);
+			p->reps[k].pp = &p->views[k];
+			p->reps[k].wave = lm_prepost_wave_name(r->pp, k + 1);
+		}
+	}
+	/*
+	 * A group hidden on one scale (or wave) is hidden on every scale: where
+	 * a scale is the sum of others (a total of subscales), its rows on the
+	 * others would otherwise give it back. Hiding only grows, so this ends.
+	 */
+	while (ok && again) {
+		again = 0;
+		for (size_t i = 0; i < nl * ns && ok; i++) {
+			lm__scale_cells_free(&p->cells[i]);
+			ok = !scale_shown(&p->reps[i / ns], i % ns) ||
+			     lm__scale_cells_build(&p->cells[i], p->reps[i / ns].pp, i % ns, r->min_cell, p->hide);
+		}
+		for (size_t i = 0; i < nl * ns && ok; i++)
+			for (size_t g = 0; g < ng && scale_shown(&p->reps[i / ns], i % ns); g++)
+				if (!p->hide[g] && lm__dtable_state(p->cells[i].groups, p->cells[i].group_item[g]) != LM__CELL_SHOWN)
+					p->hide[g] = again = 1;
+	}
+	return ok && (!has_waves(r) || plan_means(r, p));
 }
 
 /* Decide what is hidden on every scale first: the header names only groups shown somewhere. */
 static int write_all(const lm_report *r, struct lm_out *o)
 {
-	size_t ns = r->inst->n_scales, ng = lm_prepost_group_count(r->pp);
-	struct lm__scale_cells *cells = calloc(ns ? ns : 1, sizeof(*cells));
-	unsigned char *hide = calloc(ng ? ng : 1, 1);
-	int ok = cells && hide, again = 1;
-	/*
-	 * A group hidden on one scale is hidden on every scale: where a scale is
-	 * the sum of others (a total of subscales), its rows on the others would
-	 * otherwise give it back. Hiding only grows, so this ends.
-	 */
-	while (ok && again) {
-		again = 0;
-		for (size_t s = 0; s < ns && ok; s++) {
-			lm__scale_cells_free(&cells[s]);
-			ok = !scale_shown(r, s) || lm__scale_cells_build(&cells[s], r->pp, s, r->min_cell, hide);
-		}
-		for (size_t s = 0; s < ns && ok; s++)
-			for (size_t g = 0; g < ng && scale_shown(r, s); g++)
-				if (!hide[g] && lm__dtable_state(cells[s].groups, cells[s].group_item[g]) != LM__CELL_SHOWN)
-					hide[g] = again = 1;
-	}
+	struct plan p;
+	int ok = plan_make(r, &p);
 	if (ok)
-		write_html(r, o, cells);
-	for (size_t s = 0; cells && s < ns; s++)
-		lm__scale_cells_free(&cells[s]);
-	free(cells);
-	free(hide);
+		write_html(r, o, &p);
+	plan_free(&p);
 	return ok;
 }
 

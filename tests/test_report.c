@@ -645,9 +645,11 @@ static void test_reasons_are_true(void **state)
 	 */
 	static const char *const rows[] = {"Reliably improved", "No reliable change", "Reliably deteriorated"};
 	static const char *const keys[] = {"improved", "unchanged", "deteriorated"};
-	const char *sec = fx->text;
 	for (size_t sc = 0; sc < lm_instrument_scale_count(fx->inst); sc++) {
-		sec = strstr(sec, "<section class=\"scale\">");
+		char tag[128];
+		snprintf(tag, sizeof(tag), "<section class=\"scale\" id=\"scale-%s\">",
+			 lm_scale_id(lm_instrument_scale(fx->inst, sc)));
+		const char *sec = strstr(fx->text, tag);
 		assert_non_null(sec);
 		sec++;
 		const char *sec_end = strstr(sec, "</section>");
