@@ -66,6 +66,10 @@ static int build_groups(struct lm__scale_cells *c, const lm_prepost *pp, size_t 
 		if (ok && hide_group && hide_group[g])
 			lm__dtable_hide(c->groups, c->group_item[g]);
 	}
+	/* A trial's reference arm is hidden last: every comparison rests on it. */
+	size_t ref = lm_prepost_reference_group(pp);
+	if (ok && lm_prepost_wave_name(pp, 0) && ref < ng)
+		lm__dtable_keep(c->groups, c->group_item[ref]);
 	free(all);
 	return ok && lm__dtable_protect(c->groups) == LM_OK;
 }
@@ -194,7 +198,7 @@ void lm__arm_column_free(struct lm__arm_column *c)
 }
 
 int lm__arm_column_build(struct lm__arm_column *c, const unsigned long *n, size_t ng, unsigned long min_cell,
-			 const unsigned char *hide)
+			 const unsigned char *hide, size_t keep)
 {
 	memset(c, 0, sizeof(*c));
 	c->t = lm__dtable_new(ng + 1, min_cell);
@@ -212,6 +216,8 @@ int lm__arm_column_build(struct lm__arm_column *c, const unsigned long *n, size_
 		if (ok && hide && hide[g])
 			lm__dtable_hide(c->t, c->item[g]);
 	}
+	if (ok && keep < ng)
+		lm__dtable_keep(c->t, c->item[keep]);
 	free(all);
 	/* LM_EINVAL: the total itself is small; every arm is then hidden, which the caller shows. */
 	int rc = ok ? lm__dtable_protect(c->t) : LM_ENOMEM;

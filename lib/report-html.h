@@ -328,6 +328,7 @@ struct lm__wave_means {
 	size_t nw, ng;
 	unsigned long *n;
 	double *mean, *sd;
+	size_t keep;                /* the reference arm, hidden last (LM_NO_INDEX: none) */
 	struct lm__arm_column *col; /* nw */
 };
 int lm__wave_means_compute(struct lm__wave_means *m, const lm_prepost *pp, size_t s);
@@ -336,9 +337,17 @@ int lm__wave_means_protect(struct lm__wave_means *m, unsigned long min_cell, con
 /* An lm__cell: the state of arm g's mean (LM_PREPOST_ALL_GROUPS: all) at wave w. */
 int lm__wave_mean_state(const struct lm__wave_means *m, size_t w, size_t g, unsigned long min_cell);
 void lm__wave_means_free(struct lm__wave_means *m);
-/* The trial part of a scale's section: arm effects, means at each wave, attrition. 0: out of memory. */
-int lm__report_trial_scale(struct scale_ctx *c, const struct lm__wave_means *m, const unsigned char *hide_arm);
-/* The flow table of the document (arms hidden by @p hide are not named). 0: out of memory. */
+/*
+ * The trial part of a scale's section: arm effects, means at each wave,
+ * attrition. @p hide_arm: the arms whose numbers are hidden everywhere;
+ * @p small: those among them that rest on too few respondents somewhere,
+ * which are neither named nor compared (an arm hidden only to protect a
+ * small one is still compared: a model's coefficient is no sum of
+ * respondents). 0: out of memory.
+ */
+int lm__report_trial_scale(struct scale_ctx *c, const struct lm__wave_means *m, const unsigned char *hide_arm,
+			   const unsigned char *small);
+/* The flow table of the document (arms flagged in @p hide are not named). 0: out of memory. */
 int lm__report_flow(const lm_report *r, struct lm_out *o, const unsigned char *hide);
 
 /* report-svg.c: the patterns of the band segments, written once per document. */

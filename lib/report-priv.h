@@ -68,10 +68,11 @@ struct lm__arm_column {
 /*
  * Build and protect a column: @p n holds ng + 1 counts, n[0] those in no
  * arm and n[g + 1] arm g's; @p hide (NULL, or one flag per arm) hides arms
- * whatever their count. 0 when out of memory.
+ * whatever their count; arm @p keep (LM_NO_INDEX: none) is hidden to
+ * protect another only when nothing else will do. 0 when out of memory.
  */
 int lm__arm_column_build(struct lm__arm_column *c, const unsigned long *n, size_t ng, unsigned long min_cell,
-			 const unsigned char *hide);
+			 const unsigned char *hide, size_t keep);
 void lm__arm_column_free(struct lm__arm_column *c);
 
 #endif

@@ -46,6 +46,7 @@ int lm__wave_means_compute(struct lm__wave_means *m, const lm_prepost *pp, size_
 	memset(m, 0, sizeof(*m));
 	m->nw = nw;
 	m->ng = ng;
+	m->keep = ng ? pp->reference : LM_NO_INDEX;
 	m->n = calloc(cells, sizeof(*m->n));
 	m->mean = calloc(cells, sizeof(*m->mean));
 	m->sd = calloc(cells, sizeof(*m->sd));
@@ -92,7 +93,7 @@ int lm__wave_means_protect(struct lm__wave_means *m, unsigned long min_cell, con
 		n[0] = m->n[w * (ng + 2) + 1];
 		for (size_t g = 0; g < ng; g++)
 			n[g + 1] = m->n[w * (ng + 2) + 2 + g];
-		ok = lm__arm_column_build(&m->col[w], n, ng, min_cell, hide ? hide + w * ng : NULL);
+		ok = lm__arm_column_build(&m->col[w], n, ng, min_cell, hide ? hide + w * ng : NULL, m->keep);
 	}
 	free(n);
 	return ok;
@@ -175,7 +176,7 @@ int lm__report_flow(const lm_report *r, struct lm_out *o, const unsigned char *h
 	for (size_t j = 0; j < ncol && ok; j++) {
 		for (size_t g = 0; g <= ng; g++)
 			n[g] = flow_of(pp, j, g);
-		ok = lm__arm_column_build(&col[j], n, ng, r->min_cell, hide);
+		ok = lm__arm_column_build(&col[j], n, ng, r->min_cell, hide, pp->reference);
 	}
 	if (ok) {
 		put(o, "<section class=\"flow\"><h2>Flow of participants</h2>\n<table><caption>Respondents in each "
@@ -281,7 +282,7 @@ static void means_cell(struct scale_ctx *c, const struct lm__wave_means *m, size
 	put(o, "</td>");
 }
 
-static void means_table(struct scale_ctx *c, const struct lm__wave_means *m, const unsigned char *hide_arm)
+static void means_table(struct scale_ctx *c, const struct lm__wave_means *m, const unsigned char *small)
 {
 	struct lm_out *o = c->o;
 	put(o, "<table><caption>Mean score (95 % CI) and respondents with a score, at each wave</caption><tr>"
@@ -297,7 +298,7 @@ static void means_table(struct scale_ctx *c, const struct lm__wave_means *m, con
 	put(o, "</tr>\n");
 	size_t unnamed = 0;
 	for (size_t g = 0; g < m->ng && m->ng <= LM__MAX_GROUPS; g++) {
-		if (hide_arm[g]) {
+		if (small[g]) {
 			unnamed++;
 			continue;
 		}
@@ -445,18 +446,18 @@ static void effect_words(struct scale_ctx *c, size_t k, size_t g, const struct f
 }
 
 /* Effects can be shown: the reference and at least one other arm are shown. */
-static int effects_shown(const lm_report *r, const unsigned char *hide_arm)
+static int effects_shown(const lm_report *r, const unsigned char *small)
 {
 	size_t ng = r->pp->groups.n;
-	if (hide_arm[r->pp->reference])
+	if (small[r->pp->reference])
 		return 0;
 	for (size_t g = 0; g < ng; g++)
-		if (g != r->pp->reference && !hide_arm[g])
+		if (g != r->pp->reference && !small[g])
 			return 1;
 	return 0;
 }
 
-static void effects_scope(struct scale_ctx *c, const unsigned char *hide_arm)
+static void effects_scope(struct scale_ctx *c, const unsigned char *small)
 {
 	struct lm_out *o = c->o;
 	const lm_report *r = c->r;
@@ -477,7 +478,7 @@ static void effects_scope(struct scale_ctx *c, const unsigned char *hide_arm)
 	}
 	size_t hidden_arms = 0;
 	for (size_t g = 0; g < ng; g++)
-		hidden_arms += hide_arm[g];
+		hidden_arms += small[g];
 	if (hidden_arms) {
 		put(o, " ");
 		ulong_out(o, hidden_arms);
@@ -494,7 +495,7 @@ static void effects_scope(struct scale_ctx *c, const unsigned char *hide_arm)
 	put(o, ".</p>\n");
 }
 
-static void effects_table(struct scale_ctx *c, const struct fit *fits, const unsigned char *hide_arm, int any_hidden)
+static void effects_table(struct scale_ctx *c, const struct fit *fits, const unsigned char *small, int any_hidden)
 {
 	struct lm_out *o = c->o;
 	const lm_report *r = c->r;
@@ -508,7 +509,7 @@ static void effects_table(struct scale_ctx *c, const struct fit *fits, const uns
 	for (size_t k = 1; k < nw; k++) {
 		const struct fit *f = &fits[k - 1];
 		for (size_t g = 0; g < ng; g++) {
-			if (g == r->pp->reference || hide_arm[g])
+			if (g == r->pp->reference || small[g])
 				continue;
 			const char *an = arm_name(r, g);
 			const struct lm__ancova_effect *e = &f->eff[g];
@@ -543,9 +544,11 @@ static void effects_table(struct scale_ctx *c, const struct fit *fits, const uns
 				ulong_out(o, f->clusters);
 				put(o, " ");
 				esc(o, r->pp->cluster_column);
-				put(o, " (Satterthwaite df ");
-				stat(o, NULL, e->df, NULL, K_NUM);
-				put(o, ")");
+				if (isfinite(e->df)) {
+					put(o, " (Satterthwaite df ");
+					stat(o, NULL, e->df, NULL, K_NUM);
+					put(o, ")");
+				}
 			} else {
 				put(o, "no (ordinary least squares)");
 			}
@@ -628,7 +631,8 @@ static void attrition_words(struct scale_ctx *c, size_t k)
 
 /* ---- a scale ----------------------------------------------------------------------------- */
 
-int lm__report_trial_scale(struct scale_ctx *c, const struct lm__wave_means *m, const unsigned char *hide_arm)
+int lm__report_trial_scale(struct scale_ctx *c, const struct lm__wave_means *m, const unsigned char *hide_arm,
+			   const unsigned char *small)
 {
 	struct lm_out *o = c->o;
 	const lm_report *r = c->r;
@@ -641,21 +645,21 @@ int lm__report_trial_scale(struct scale_ctx *c, const struct lm__wave_means *m, 
 			ok = fit_wave(r, k, c->s, &fits[k - 1]);
 		if (ok) {
 			put(o, "<h3>Arms compared, adjusted for baseline</h3>\n");
-			if (effects_shown(r, hide_arm)) {
+			if (effects_shown(r, small)) {
 				int any_hidden = 0;
 				for (size_t g = 0; g < ng; g++)
 					any_hidden |= hide_arm[g];
 				put(o, "<ul class=\"words\">\n");
 				for (size_t k = 1; k < nw; k++)
 					for (size_t g = 0; g < ng; g++)
-						if (g != r->pp->reference && !hide_arm[g])
+						if (g != r->pp->reference && !small[g])
 							effect_words(c, k, g, &fits[k - 1]);
 				put(o, "</ul>\n");
-				effects_table(c, fits, hide_arm, any_hidden);
-				effects_scope(c, hide_arm);
+				effects_table(c, fits, small, any_hidden);
+				effects_scope(c, small);
 			} else {
 				put(o, "<p class=\"note\">The arms are not compared here: ");
-				put(o, hide_arm[r->pp->reference] ? "the reference arm" : "every other arm");
+				put(o, small[r->pp->reference] ? "the reference arm" : "every other arm");
 				put(o, " has too few respondents to be shown.</p>\n");
 			}
 		}
@@ -666,7 +670,7 @@ int lm__report_trial_scale(struct scale_ctx *c, const struct lm__wave_means *m, 
 	put(o, "<h3>Mean scores at each wave</h3>\n<figure>");
 	lm__report_waves_chart(c, m, hide_arm);
 	put(o, "</figure>\n");
-	means_table(c, m, hide_arm);
+	means_table(c, m, small);
 	put(o, "<h3>Who dropped out</h3>\n<ul class=\"words\">\n");
 	for (size_t k = 1; k < nw; k++)
 		attrition_words(c, k);

@@ -570,6 +570,7 @@ struct plan {
 	lm_report *reps;               /* nl */
 	struct lm__scale_cells *cells; /* nl * ns, wave-major */
 	unsigned char *hide;           /* ng */
+	unsigned char *small;          /* ng: arms hidden because they rest on too few somewhere (with waves) */
 	struct lm__wave_means *means;  /* ns, with waves */
 	unsigned char *hidew;          /* nw * ng, with waves */
 	size_t *order;                 /* ns: the headline scale first */
@@ -596,7 +597,7 @@ static void write_scale(const lm_report *r, struct lm_out *o, const struct plan 
 		return;
 	}
 	struct scale_ctx c = {r, o, s, &r->inst->scales[s], p->ng, NULL, s};
-	lm__report_trial_scale(&c, &p->means[s], p->hide);
+	lm__report_trial_scale(&c, &p->means[s], p->hide, p->small);
 	for (size_t k = 0; k < p->nl; k++) {
 		put(o, "<h3 class=\"wave\">Change from baseline (");
 		esc(o, lm_prepost_wave_name(r->pp, 0));
@@ -770,7 +771,7 @@ static void write_html(const lm_report *r, struct lm_out *o, const struct plan *
 		put(o, " Arms are compared by their scores at each later wave adjusted for the baseline score (ANCOVA): "
 		       "in a randomised trial this is the estimate of the programme's effect.");
 	put(o, "</p>\n</header>\n<main>\n");
-	if (has_waves(r) && !lm__report_flow(r, o, p->hide))
+	if (has_waves(r) && !lm__report_flow(r, o, p->small))
 		return;
 	for (size_t i = 0; i < p->ns; i++)
 		write_scale(r, o, p, p->order[i]);
@@ -789,6 +790,7 @@ static void plan_free(struct plan *p)
 	free(p->reps);
 	free(p->hide);
 	free(p->hidew);
+	free(p->small);
 	free(p->order);
 }
 
@@ -798,12 +800,26 @@ static int plan_means(const lm_report *r, struct plan *p)
 	size_t nw = p->nl + 1, ng = p->ng;
 	p->means = calloc(p->ns, sizeof(*p->means));
 	p->hidew = calloc(nw * (ng ? ng : 1), 1);
-	int ok = p->means && p->hidew, again = 1;
+	p->small = calloc(ng ? ng : 1, 1);
+	int ok = p->means && p->hidew && p->small, again = 1;
 	for (size_t k = 0; ok && k < nw; k++)
 		for (size_t g = 0; g < ng; g++)
 			p->hidew[k * ng + g] = p->hide[g];
 	for (size_t s = 0; s < p->ns && ok; s++)
 		ok = lm__wave_means_compute(&p->means[s], r->pp, s);
+	/* Small: some count of the arm (pairs with both scores, or scores at a wave) is 1 to min_cell - 1. */
+	for (size_t g = 0; ok && g < ng; g++) {
+		for (size_t i = 0; i < p->nl * p->ns && !p->small[g]; i++) {
+			double n = st(&p->reps[i / p->ns], i % p->ns, g, LM_PREPOST_STAT_CHANGE_N);
+			p->small[g] = isfinite(n) && n > 0 && n < (double)r->min_cell;
+		}
+		for (size_t i = 0; i < p->ns * nw && !p->small[g]; i++) {
+			unsigned long n = p->means[i / nw].n[(i % nw) * (ng + 2) + 2 + g];
+			p->small[g] = n > 0 && n < r->min_cell;
+		}
+		if (ng > LM__MAX_GROUPS)
+			p->small[g] = 1;
+	}
 	while (ok && again) {
 		again = 0;
 		for (size_t s = 0; s < p->ns && ok; s++)
