@@ -447,7 +447,7 @@ static void comparison_words(struct scale_ctx *c)
 	put(o, " (");
 	stat(o, NULL, st(c->r, c->s, 1, LM_PREPOST_STAT_CHANGE_MEAN), NULL, K_NUM);
 	put(o, ")");
-	put(o, " (difference in mean change ");
+	put(o, "; difference in mean change ");
 	stat(o, NULL, d, NULL, K_NUM);
 	if (isfinite(p)) {
 		put(o, ", Welch's test ");
@@ -458,7 +458,7 @@ static void comparison_words(struct scale_ctx *c)
 		put(o, ", Hedges' g = ");
 		stat(o, NULL, g, NULL, K_NUM);
 	}
-	put(o, "). ");
+	put(o, ". ");
 	if (isfinite(p))
 		put(o, p < 0.05 ? "A difference this large would be unlikely if the two groups had really changed alike."
 				: "A difference this large could well arise by chance, so these data do not show that the "
