@@ -312,6 +312,9 @@ static void test_example_matches_json(void **state)
 	assert_non_null(strstr(fx->text, "data-key=\"/scales/total/post/alpha\""));
 	assert_non_null(strstr(fx->text, "data-key=\"/counts/pairs\""));
 	assert_non_null(strstr(fx->text, "data-key=\"/scales/total/groups/comparison/hedges_g\""));
+	/* The two groups' comparison in words too, the headline (total) scale first. */
+	assert_non_null(strstr(fx->text, "<p class=\"words\">The mean change in treatment ("));
+	assert_true(strstr(fx->text, "id=\"scale-total\"") < strstr(fx->text, "id=\"scale-intrusion\""));
 	assert_non_null(strstr(fx->text, "Bride"));      /* the citation */
 	assert_non_null(strstr(fx->text, "stss_pre.csv")); /* the data files */
 	assert_non_null(strstr(fx->text, lm_version_string()));
@@ -980,6 +983,84 @@ static void test_waves_all_hidden(void **state)
 	no_ids(fx->text);
 }
 
+/* The headline scale comes first: the total by default, the one named by primary: when there is one. */
+static void headline_first(struct fx *fx, const char *primary, const char *first, const char *second)
+{
+	char def[1024];
+	snprintf(def, sizeof(def),
+		 "format: 1\nid: hd\nname: Headline\nversion: '1'\n%s"
+		 "responses: [{value: 1, label: a}, {value: 2, label: b}, {value: 3, label: c}, {value: 4, label: d},"
+		 " {value: 5, label: e}]\n"
+		 "items: [{id: p_1, label: x}, {id: p_2, label: y}, {id: p_3, label: z}]\n"
+		 "scales:\n"
+		 "  - {id: part, label: Part, items: [p_1, p_2], method: sum}\n"
+		 "  - {id: total, label: Total, items: [p_1, p_2, p_3], method: sum}\n",
+		 primary);
+	static const char *const group[] = {"a", "a", "a", "a", "a", "a"};
+	static const int pre[] = {6, 7, 8, 9, 10, 11}, post[] = {5, 7, 9, 8, 10, 12};
+	put_waves(fx, 6, group, pre, post);
+	assert_int_equal(lm_instrument_load_buffer(&fx->inst, def, strlen(def), "hd.yaml", fx->err), LM_OK);
+	assert_int_equal(lm_prepost_new(&fx->pp, fx->inst), LM_OK);
+	assert_int_equal(lm_prepost_run_files(fx->pp, fx->pre, fx->post, fx->err), LM_OK);
+	assert_int_equal(lm_report_new(&fx->r, fx->pp), LM_OK);
+	assert_int_equal(lm_report_write_file(fx->r, fx->html, fx->err), LM_OK);
+	fx->text = slurp(fx->html);
+	char a[64], b[64];
+	snprintf(a, sizeof(a), "<section class=\"scale\" id=\"scale-%s\">", first);
+	snprintf(b, sizeof(b), "<section class=\"scale\" id=\"scale-%s\">", second);
+	const char *pa = strstr(fx->text, a), *pb = strstr(fx->text, b);
+	assert_true(pa && pb && pa < pb);
+	assert_non_null(strstr(pa, "(headline scale)"));
+	assert_true(strstr(pa, "(headline scale)") < pb);
+}
+
+static void test_headline_total(void **state)
+{
+	headline_first(*state, "", "total", "part");
+}
+
+static void test_headline_primary(void **state)
+{
+	headline_first(*state, "primary: part\n", "part", "total");
+}
+
+/* Three groups, two waves: what is and is not compared is said; no comparison table. */
+static void test_three_groups_scope(void **state)
+{
+	struct fx *fx = *state;
+	static const char *const group[] = {"a", "a", "a", "a", "a", "b", "b", "b", "b", "b", "c", "c", "c", "c", "c"};
+	static const int pre[] = {6, 7, 8, 9, 10, 11, 12, 6, 7, 8, 9, 10, 11, 12, 13};
+	static const int post[] = {5, 7, 9, 8, 10, 12, 10, 6, 8, 7, 9, 9, 10, 12, 12};
+	put_waves(fx, 15, group, pre, post);
+	run_pp(fx, 0);
+	assert_non_null(strstr(fx->text, "with 3 groups, each group's own change is shown above"));
+	assert_null(strstr(fx->text, "Change compared between the groups"));
+}
+
+/*
+ * A hidden band count keeps its band's place in the bar: with 2 of 12 pairs
+ * high before, both pre counts are hidden (the low count would give the
+ * high one back), and the pre bar still runs low then high, each hatched.
+ */
+static void test_hidden_bands_in_place(void **state)
+{
+	struct fx *fx = *state;
+	static const char *const group[] = {"a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a"};
+	static const int pre[] = {4, 5, 6, 7, 8, 9, 4, 5, 6, 7, 12, 13};
+	static const int post[] = {4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 12, 13};
+	put_waves(fx, 12, group, pre, post);
+	run_pp(fx, 0);
+	const char *svg = strstr(fx->text, "aria-labelledby=\"bands0-t bands0-d\""), *end = svg ? strstr(svg, "</svg>") : NULL;
+	assert_non_null(end);
+	const char *pre_label = strstr(svg, ">Pre</text>"), *post_label = strstr(svg, ">Post</text>");
+	assert_true(pre_label && post_label && post_label < end);
+	/* In the pre bar: the low band's segment, hatched, then the high band's, hatched. */
+	const char *low = strstr(pre_label, "fill=\"url(#band0)\""), *high = strstr(pre_label, "fill=\"url(#band1)\"");
+	assert_true(low && high && low < high && high < post_label);
+	const char *h1 = strstr(low, "fill=\"url(#supp)\""), *h2 = h1 ? strstr(h1 + 1, "fill=\"url(#supp)\"") : NULL;
+	assert_true(h1 && h1 < high && h2 && h2 < post_label);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -998,6 +1079,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_waves_clustered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_waves_ols, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_waves_all_hidden, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_headline_total, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_headline_primary, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_three_groups_scope, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hidden_bands_in_place, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
