@@ -382,8 +382,9 @@ static void free_fit(struct fit *f)
 	f->eff = NULL;
 }
 
-/* "lower", "higher" or "the same", and whether that is the better side. */
-static void direction_words(struct lm_out *o, const struct lm_scale *scale, double est)
+/* Which arm a difference favours, when the scale's direction says. */
+static void direction_words(struct lm_out *o, const struct lm_scale *scale, double est, const char *arm,
+			    const char *ref)
 {
 	int dir = lm_scale_direction(scale);
 	if (est == 0 || dir == LM_DIRECTION_UNSPECIFIED)
@@ -391,7 +392,7 @@ static void direction_words(struct lm_out *o, const struct lm_scale *scale, doub
 	int better = (est < 0) == (dir == LM_DIRECTION_HIGHER_IS_WORSE);
 	put(o, dir == LM_DIRECTION_HIGHER_IS_WORSE ? " (higher scores mean more difficulty, so this favours "
 						   : " (higher scores are better, so this favours ");
-	put(o, better ? "the arm" : "the reference arm");
+	esc(o, better ? arm : ref);
 	put(o, ")");
 }
 
@@ -433,7 +434,7 @@ static void effect_words(struct scale_ctx *c, size_t k, size_t g, const struct f
 	put(o, ", ");
 	p_words(o, &kp, e->p);
 	put(o, ")");
-	direction_words(o, c->scale, e->estimate);
+	direction_words(o, c->scale, e->estimate, an, ref);
 	if (f->clusters) {
 		put(o, "; clustering in ");
 		esc(o, r->pp->cluster_column);

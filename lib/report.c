@@ -732,8 +732,9 @@ static void write_html(const lm_report *r, struct lm_out *o, const struct plan *
 		put(o, has_waves(r) ? "<dt>Arms</dt><dd>" : "<dt>Groups</dt><dd>");
 		int first = 1;
 		for (size_t g = 0; g < ng; g++) {
-			int named = 0;
-			for (size_t i = 0; i < p->nl * p->ns && !named; i++)
+			/* With waves, an arm is named unless it is small (the flow and the comparisons name it). */
+			int named = has_waves(r) && !p->small[g];
+			for (size_t i = 0; i < p->nl * p->ns && !named && !has_waves(r); i++)
 				named = scale_shown(&p->reps[i / p->ns], i % p->ns) &&
 					lm__dtable_state(p->cells[i].groups, p->cells[i].group_item[g]) == LM__CELL_SHOWN;
 			if (!named) {
@@ -749,8 +750,13 @@ static void write_html(const lm_report *r, struct lm_out *o, const struct plan *
 		if (unnamed) {
 			put(o, first ? "" : "; ");
 			ulong_out(o, unnamed);
-			put(o, unnamed == 1 ? " other group is" : " other groups are");
-			put(o, " not named: hidden on every scale");
+			if (has_waves(r)) {
+				put(o, unnamed == 1 ? " other arm is" : " other arms are");
+				put(o, " not named: too few respondents");
+			} else {
+				put(o, unnamed == 1 ? " other group is" : " other groups are");
+				put(o, " not named: hidden on every scale");
+			}
 		}
 		put(o, "</dd>\n");
 	}
