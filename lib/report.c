@@ -582,7 +582,7 @@ static int has_waves(const lm_report *r)
 }
 
 /* A scale is shown in a later wave: the ordering of the document's scales, the headline first. */
-static void write_scale(const lm_report *r, struct lm_out *o, const struct plan *p, size_t s)
+static int write_scale(const lm_report *r, struct lm_out *o, const struct plan *p, size_t s)
 {
 	put(o, "<section class=\"scale\" id=\"scale-");
 	esc(o, r->inst->scales[s].id);
@@ -594,10 +594,11 @@ static void write_scale(const lm_report *r, struct lm_out *o, const struct plan 
 	if (!has_waves(r)) {
 		write_change(r, o, s, s, &p->cells[s]);
 		put(o, "</section>\n");
-		return;
+		return 1;
 	}
 	struct scale_ctx c = {r, o, s, &r->inst->scales[s], p->ng, NULL, s};
-	lm__report_trial_scale(&c, &p->means[s], p->hide, p->small);
+	if (!lm__report_trial_scale(&c, &p->means[s], p->hide, p->small))
+		return 0;
 	for (size_t k = 0; k < p->nl; k++) {
 		put(o, "<h3 class=\"wave\">Change from baseline (");
 		esc(o, lm_prepost_wave_name(r->pp, 0));
@@ -608,6 +609,7 @@ static void write_scale(const lm_report *r, struct lm_out *o, const struct plan 
 		put(o, "</div>\n");
 	}
 	put(o, "</section>\n");
+	return 1;
 }
 
 /* ---- the document -------------------------------------------------------------------- */
@@ -654,7 +656,8 @@ static void respondents(struct lm_out *o, const lm_report *r)
 	}
 }
 
-static void write_html(const lm_report *r, struct lm_out *o, const struct plan *p)
+/* 0 when out of memory (the output is then thrown away). */
+static int write_html(const lm_report *r, struct lm_out *o, const struct plan *p)
 {
 	const struct lm_instrument *inst = r->inst;
 	size_t nw = lm_prepost_wave_count(r->pp);
@@ -778,10 +781,12 @@ static void write_html(const lm_report *r, struct lm_out *o, const struct plan *
 		       "in a randomised trial this is the estimate of the programme's effect.");
 	put(o, "</p>\n</header>\n<main>\n");
 	if (has_waves(r) && !lm__report_flow(r, o, p->small))
-		return;
+		return 0;
 	for (size_t i = 0; i < p->ns; i++)
-		write_scale(r, o, p, p->order[i]);
+		if (!write_scale(r, o, p, p->order[i]))
+			return 0;
 	put(o, "</main>\n</body></html>\n");
+	return 1;
 }
 
 static void plan_free(struct plan *p)
@@ -894,8 +899,7 @@ static int write_all(const lm_report *r, struct lm_out *o)
 {
 	struct plan p;
 	int ok = plan_make(r, &p);
-	if (ok)
-		write_html(r, o, &p);
+	ok = ok && write_html(r, o, &p);
 	plan_free(&p);
 	return ok;
 }
