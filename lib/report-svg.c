@@ -480,34 +480,15 @@ static void marker(struct lm_out *o, size_t i, double x, double y, const char *c
 		put(o, "<polygon stroke=\"#000\" fill=\"");
 		put(o, col);
 		put(o, "\" points=\"");
-		if (i % 4 == 2) { /* triangle */
-			px(o, x);
+		/* a triangle, or a diamond: offsets from the centre */
+		static const double tri[] = {0, -6, 5.5, 4, -5.5, 4}, dia[] = {0, -6, 6, 0, 0, 6, -6, 0};
+		const double *d = i % 4 == 2 ? tri : dia;
+		size_t nd = i % 4 == 2 ? 3 : 4;
+		for (size_t k = 0; k < nd; k++) {
+			put(o, k ? " " : "");
+			px(o, x + d[2 * k]);
 			put(o, ",");
-			px(o, y - 6);
-			put(o, " ");
-			px(o, x + 5.5);
-			put(o, ",");
-			px(o, y + 4);
-			put(o, " ");
-			px(o, x - 5.5);
-			put(o, ",");
-			px(o, y + 4);
-		} else { /* diamond */
-			px(o, x);
-			put(o, ",");
-			px(o, y - 6);
-			put(o, " ");
-			px(o, x + 6);
-			put(o, ",");
-			px(o, y);
-			put(o, " ");
-			px(o, x);
-			put(o, ",");
-			px(o, y + 6);
-			put(o, " ");
-			px(o, x - 6);
-			put(o, ",");
-			px(o, y);
+			px(o, y + d[2 * k + 1]);
 		}
 		put(o, "\"/>");
 		break;

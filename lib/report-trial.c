@@ -396,6 +396,24 @@ static void direction_words(struct lm_out *o, const struct lm_scale *scale, doub
 	put(o, ")");
 }
 
+/* The places of an arm's effect in the JSON: estimate, the CI's ends, p. */
+struct effect_keys {
+	struct key est, lo, hi, p;
+};
+
+static struct effect_keys effect_keys(const lm_report *r, size_t k, const char *sid, const char *arm)
+{
+	struct key ke = wave_key(r, k, sid, LM__KEY_GROUPS, LM__KEY_ANCOVA, "effects", arm);
+	struct effect_keys ek = {ke, ke, ke, ke};
+	key_push(&ek.est, "estimate");
+	key_push(&ek.lo, LM__CI95);
+	key_push(&ek.lo, "0");
+	key_push(&ek.hi, LM__CI95);
+	key_push(&ek.hi, "1");
+	key_push(&ek.p, "p");
+	return ek;
+}
+
 /* The effect of arm g at wave k in words. */
 static void effect_words(struct scale_ctx *c, size_t k, size_t g, const struct fit *f)
 {
@@ -403,14 +421,7 @@ static void effect_words(struct scale_ctx *c, size_t k, size_t g, const struct f
 	const lm_report *r = c->r;
 	const char *sid = c->scale->id, *ref = arm_name(r, r->pp->reference), *an = arm_name(r, g);
 	const struct lm__ancova_effect *e = &f->eff[g];
-	struct key ke = wave_key(r, k, sid, LM__KEY_GROUPS, LM__KEY_ANCOVA, "effects", an);
-	struct key klo = ke, khi = ke, kp = ke, kest = ke;
-	key_push(&kest, "estimate");
-	key_push(&klo, LM__CI95);
-	key_push(&klo, "0");
-	key_push(&khi, LM__CI95);
-	key_push(&khi, "1");
-	key_push(&kp, "p");
+	struct effect_keys ek = effect_keys(r, k, sid, an);
 	put(o, "<li>At ");
 	esc(o, wave_name(r, k));
 	put(o, ", staff in ");
@@ -428,11 +439,11 @@ static void effect_words(struct scale_ctx *c, size_t k, size_t g, const struct f
 	put(o, e->estimate < 0 ? " points lower than " : e->estimate > 0 ? " points higher than " : " points different from ");
 	esc(o, ref);
 	put(o, " after adjusting for baseline (difference ");
-	num(o, &kest, e->estimate, 2);
+	num(o, &ek.est, e->estimate, 2);
 	put(o, ", 95 % CI ");
-	ci_pair(o, &klo, &khi, e->lo, e->hi);
+	ci_pair(o, &ek.lo, &ek.hi, e->lo, e->hi);
 	put(o, ", ");
-	p_words(o, &kp, e->p);
+	p_words(o, &ek.p, e->p);
 	put(o, ")");
 	direction_words(o, c->scale, e->estimate, an, ref);
 	if (f->clusters) {
@@ -514,14 +525,7 @@ static void effects_table(struct scale_ctx *c, const struct fit *fits, const uns
 				continue;
 			const char *an = arm_name(r, g);
 			const struct lm__ancova_effect *e = &f->eff[g];
-			struct key ke = wave_key(r, k, sid, LM__KEY_GROUPS, LM__KEY_ANCOVA, "effects", an);
-			struct key kest = ke, klo = ke, khi = ke, kp = ke;
-			key_push(&kest, "estimate");
-			key_push(&klo, LM__CI95);
-			key_push(&klo, "0");
-			key_push(&khi, LM__CI95);
-			key_push(&khi, "1");
-			key_push(&kp, "p");
+			struct effect_keys ek = effect_keys(r, k, sid, an);
 			struct key kn = wave_key(r, k, sid, LM__KEY_GROUPS, LM__KEY_ANCOVA, LM__KEY_N, NULL);
 			const char *why = e->why ? e->why : f->why;
 			put(o, "<tr><td class=\"lab\">");
@@ -529,11 +533,11 @@ static void effects_table(struct scale_ctx *c, const struct fit *fits, const uns
 			put(o, "</td><td class=\"lab\">");
 			esc(o, an);
 			put(o, "</td><td>");
-			stat(o, &kest, e->estimate, why, K_NUM);
+			stat(o, &ek.est, e->estimate, why, K_NUM);
 			put(o, "</td><td>");
-			ci_pair(o, &klo, &khi, e->lo, e->hi);
+			ci_pair(o, &ek.lo, &ek.hi, e->lo, e->hi);
 			put(o, "</td><td>");
-			stat(o, &kp, e->p, NULL, K_P);
+			stat(o, &ek.p, e->p, NULL, K_P);
 			put(o, "</td><td>");
 			if (any_hidden)
 				hidden(o, &kn, LM__CELL_COMPLEMENT, r->min_cell);
