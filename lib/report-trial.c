@@ -324,9 +324,9 @@ static void means_table(struct scale_ctx *c, const struct lm__wave_means *m, con
 /* ---- the adjusted effects ---------------------------------------------------------------- */
 
 struct fit {
-	int done;              /* the model was fitted (else why) */
-	const char *why;
-	size_t n, clusters;
+	int clustered;         /* a cluster column is set: CR2 */
+	const char *why;       /* why there are no numbers, or NULL */
+	size_t n, clusters;    /* pairs in the model, clusters among them */
 	struct lm__ancova_effect base, *eff; /* eff: ng */
 };
 
@@ -335,6 +335,7 @@ static int fit_wave(const lm_report *r, size_t k, size_t s, struct fit *f)
 {
 	const lm_prepost *pp = r->pp;
 	size_t ng = pp->groups.n, nc = pp->clusters.n;
+	int clustered = pp->cluster_column != NULL;
 	memset(f, 0, sizeof(*f));
 	if (ng < 2)
 		return 1;
@@ -344,27 +345,32 @@ static int fit_wave(const lm_report *r, size_t k, size_t s, struct fit *f)
 	size_t np = view.n_pairs ? view.n_pairs : 1;
 	double *y = malloc(np * sizeof(*y)), *b = malloc(np * sizeof(*b));
 	size_t *arm = malloc(np * sizeof(*arm)), *cl = malloc(np * sizeof(*cl));
+	unsigned char *seen = calloc(nc ? nc : 1, 1);
 	f->eff = calloc(ng, sizeof(*f->eff));
-	int ok = y && b && arm && cl && f->eff;
+	int ok = y && b && arm && cl && seen && f->eff;
 	if (ok) {
-		size_t n = lm__prepost_trial_pairs(&view, s, y, b, arm, nc ? cl : NULL), m = 0;
-		/* Pairs in no arm (or, with clusters, in no cluster) are not in the model. */
+		size_t n = lm__prepost_trial_pairs(&view, s, y, b, arm, clustered ? cl : NULL), m = 0;
+		/* Pairs in no arm (or, with a cluster column, in no cluster) are not in the model. */
 		for (size_t i = 0; i < n; i++) {
-			if (arm[i] == LM_NO_INDEX || (nc && cl[i] == LM_NO_INDEX))
+			if (arm[i] == LM_NO_INDEX || (clustered && cl[i] == LM_NO_INDEX))
 				continue;
 			y[m] = y[i];
 			b[m] = b[i];
 			arm[m] = arm[i];
-			cl[m] = nc ? cl[i] : 0;
+			cl[m] = clustered ? cl[i] : 0;
+			if (clustered && !seen[cl[m]]) {
+				seen[cl[m]] = 1;
+				f->clusters++;
+			}
 			m++;
 		}
 		f->n = m;
-		f->clusters = nc;
+		f->clustered = clustered;
 		if (ng > 15) {
 			f->why = "more than 15 arms";
 		} else {
-			int rc = lm__ancova(m, y, b, arm, ng, pp->reference, nc ? cl : NULL, nc, &f->base, f->eff, &f->why);
-			f->done = rc == 0 && !f->why;
+			int rc = lm__ancova(m, y, b, arm, ng, pp->reference, clustered ? cl : NULL, nc, &f->base, f->eff,
+					    &f->why);
 			if (rc != 0 && !f->why)
 				f->why = "not computed";
 		}
@@ -373,6 +379,7 @@ static int fit_wave(const lm_report *r, size_t k, size_t s, struct fit *f)
 	free(b);
 	free(arm);
 	free(cl);
+	free(seen);
 	return ok;
 }
 
@@ -446,7 +453,7 @@ static void effect_words(struct scale_ctx *c, size_t k, size_t g, const struct f
 	p_words(o, &ek.p, e->p);
 	put(o, ")");
 	direction_words(o, c->scale, e->estimate, an, ref);
-	if (f->clusters) {
+	if (f->clustered) {
 		put(o, "; clustering in ");
 		esc(o, r->pp->cluster_column);
 		put(o, " was accounted for (CR2)");
@@ -501,7 +508,7 @@ static void effects_scope(struct scale_ctx *c, const unsigned char *small)
 	}
 	put(o, " The model: score at the wave = baseline score + arm, fitted by least squares over the pairs "
 	       "with both scores");
-	if (r->pp->clusters.n)
+	if (r->pp->cluster_column)
 		put(o, "; standard errors robust to the clustering (CR2, Bell &amp; McCaffrey 2002) with Satterthwaite "
 		       "degrees of freedom");
 	put(o, ".</p>\n");
@@ -544,7 +551,7 @@ static void effects_table(struct scale_ctx *c, const struct fit *fits, const uns
 			else
 				stat(o, &kn, (double)f->n, NULL, K_COUNT);
 			put(o, "</td><td class=\"lab\">");
-			if (f->clusters) {
+			if (f->clustered) {
 				put(o, "yes: CR2 over ");
 				ulong_out(o, f->clusters);
 				put(o, " ");
