@@ -846,7 +846,14 @@ static void test_arguments(void **state)
  * items. Run with the arm, the unit as cluster (or none) and control as the
  * reference; the report at the default minimum cell (5).
  */
+static void run_waves_arms(struct fx *fx, int clusters, const char *arms);
+
 static void run_waves(struct fx *fx, int clusters)
+{
+	run_waves_arms(fx, clusters, "arm");
+}
+
+static void run_waves_arms(struct fx *fx, int clusters, const char *arms)
 {
 	const char *root = getenv("LM_SOURCE_ROOT");
 	char def[1024], paths[3][1024];
@@ -858,10 +865,12 @@ static void run_waves(struct fx *fx, int clusters)
 	const char *const files[] = {paths[0], paths[1], paths[2]};
 	assert_int_equal(lm_instrument_load_file(&fx->inst, def, fx->err), LM_OK);
 	assert_int_equal(lm_prepost_new(&fx->pp, fx->inst), LM_OK);
-	assert_int_equal(lm_prepost_set_group_column(fx->pp, "arm"), LM_OK);
+	if (arms) {
+		assert_int_equal(lm_prepost_set_group_column(fx->pp, arms), LM_OK);
+		assert_int_equal(lm_prepost_set_reference_group(fx->pp, "control"), LM_OK);
+	}
 	if (clusters)
 		assert_int_equal(lm_prepost_set_cluster_column(fx->pp, "unit"), LM_OK);
-	assert_int_equal(lm_prepost_set_reference_group(fx->pp, "control"), LM_OK);
 	assert_int_equal(lm_prepost_set_waves(fx->pp, waves, 3), LM_OK);
 	assert_int_equal(lm_prepost_run_wave_files(fx->pp, files, 3, fx->err), LM_OK);
 	assert_int_equal(lm_report_new(&fx->r, fx->pp), LM_OK);
@@ -1105,6 +1114,20 @@ static void test_waves_match_json(void **state)
 	free(json);
 }
 
+/* Waves without arms: the means at every wave and attrition, no flow and no comparison. */
+static void test_waves_no_arms(void **state)
+{
+	struct fx *fx = *state;
+	run_waves_arms(fx, 0, NULL);
+	check_self_contained(fx->text, 1);
+	no_ids(fx->text);
+	assert_non_null(strstr(fx->text, "Mean scores at each wave"));
+	assert_non_null(strstr(fx->text, "Who dropped out"));
+	assert_null(strstr(fx->text, "Flow of participants"));
+	assert_null(strstr(fx->text, "Arms compared"));
+	assert_null(strstr(fx->text, "control"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1123,6 +1146,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_waves_clustered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_waves_ols, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_waves_match_json, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_waves_no_arms, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_waves_all_hidden, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_headline_total, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_headline_primary, setup, teardown),
