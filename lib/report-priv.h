@@ -75,4 +75,23 @@ int lm__arm_column_build(struct lm__arm_column *c, const unsigned long *n, size_
 			 const unsigned char *hide, size_t keep);
 void lm__arm_column_free(struct lm__arm_column *c);
 
+/*
+ * report-cells.c, a run with waves: the observed scores of each arm at each
+ * wave on one scale, and which means are shown. Counts, means and SDs are
+ * indexed w * (ng + 2) + j: j 0 all, 1 no arm, 2 + g arm g.
+ */
+struct lm__wave_means {
+	size_t nw, ng;
+	unsigned long *n;
+	double *mean, *sd;
+	size_t keep;                /* the reference arm, hidden last (LM_NO_INDEX: none) */
+	struct lm__arm_column *col; /* nw */
+};
+int lm__wave_means_compute(struct lm__wave_means *m, const lm_prepost *pp, size_t s);
+/* @p hide: NULL or nw * ng flags (wave-major) that hide a mean whatever its count. 0: out of memory. */
+int lm__wave_means_protect(struct lm__wave_means *m, unsigned long min_cell, const unsigned char *hide);
+/* An lm__cell: the state of arm g's mean (LM_PREPOST_ALL_GROUPS: all) at wave w. */
+int lm__wave_mean_state(const struct lm__wave_means *m, size_t w, size_t g, unsigned long min_cell);
+void lm__wave_means_free(struct lm__wave_means *m);
+
 #endif

@@ -1,7 +1,8 @@
 /*
  * libra_measures — the report of a run with waves (lm_prepost_set_waves()):
  * the flow of each arm (a CONSORT-style table), and per scale the observed
- * means of each arm at every wave, the baseline-adjusted arm effects at each
+ * means of each arm at every wave (computed and protected in
+ * report-cells.c, drawn in report-svg.c), the baseline-adjusted arm effects at each
  * later wave (the same lm__ancova() fit as the JSON's "ancova"), and
  * attrition, in words and tables. Small cells are hidden by the same rules
  * as the rest of the report (lib/disclosure.c); doc/PREPOST.md, "The report
@@ -14,102 +15,6 @@
 #include "prepost-priv.h"
 #include "report-html.h"
 #include "trial-stats-priv.h"
-
-/* ---- the observed means of each arm at each wave -------------------------------------- */
-
-void lm__wave_means_free(struct lm__wave_means *m)
-{
-	for (size_t w = 0; m->col && w < m->nw; w++)
-		lm__arm_column_free(&m->col[w]);
-	free(m->col);
-	free(m->n);
-	free(m->mean);
-	free(m->sd);
-	memset(m, 0, sizeof(*m));
-}
-
-/* Add score x of arm number a (index + 1, 0 = none) to wave w's sums. */
-static void add(struct lm__wave_means *m, double *sum, double *sq, size_t w, unsigned a, double x)
-{
-	size_t row = w * (m->ng + 2);
-	size_t at[2] = {row, row + 1 + a}; /* all; the arm (slot 1 = no arm) */
-	for (int i = 0; i < 2; i++) {
-		m->n[at[i]]++;
-		sum[at[i]] += x;
-		sq[at[i]] += x * x;
-	}
-}
-
-int lm__wave_means_compute(struct lm__wave_means *m, const lm_prepost *pp, size_t s)
-{
-	size_t ns = pp->inst->n_scales, nw = pp->n_waves, ng = pp->groups.n, cells = nw * (ng + 2);
-	memset(m, 0, sizeof(*m));
-	m->nw = nw;
-	m->ng = ng;
-	m->keep = ng ? pp->reference : LM_NO_INDEX;
-	m->n = calloc(cells, sizeof(*m->n));
-	m->mean = calloc(cells, sizeof(*m->mean));
-	m->sd = calloc(cells, sizeof(*m->sd));
-	m->col = calloc(nw, sizeof(*m->col));
-	if (!m->n || !m->mean || !m->sd || !m->col)
-		return 0;
-	/* First the sums (in mean) and sums of squares (in sd), then the moments from them, shifted by
-	 * the baseline's first score so that the squares stay small. */
-	const struct wave *base = &pp->w[0];
-	double shift = NAN;
-	for (size_t r = 0; r < base->n && isnan(shift); r++)
-		if (!base->dup[r])
-			shift = score_at(base, r * ns + s);
-	if (isnan(shift))
-		shift = 0;
-	for (size_t r = 0; r < base->n; r++) {
-		double x = score_at(base, r * ns + s);
-		if (!base->dup[r] && !isnan(x))
-			add(m, m->mean, m->sd, 0, ng ? base->group[r] : 0, x - shift);
-	}
-	for (size_t k = 1; k < nw; k++) {
-		const struct later_wave *L = &pp->later[k - 1];
-		for (size_t i = 0; i < L->n_pairs; i++) {
-			double x = score_at(&L->w, (size_t)L->post_row[i] * ns + s);
-			if (!isnan(x))
-				add(m, m->mean, m->sd, k, ng ? base->group[L->pre_row[i]] : 0, x - shift);
-		}
-	}
-	for (size_t i = 0; i < cells; i++) {
-		double n = (double)m->n[i], sum = m->mean[i], sq = m->sd[i];
-		m->mean[i] = n > 0 ? shift + sum / n : NAN;
-		m->sd[i] = n > 1 ? sqrt(fmax(0, (sq - sum * sum / n) / (n - 1))) : NAN;
-	}
-	return 1;
-}
-
-int lm__wave_means_protect(struct lm__wave_means *m, unsigned long min_cell, const unsigned char *hide)
-{
-	size_t ng = m->ng;
-	unsigned long *n = malloc((ng + 1) * sizeof(*n));
-	int ok = n != NULL;
-	for (size_t w = 0; w < m->nw && ok; w++) {
-		lm__arm_column_free(&m->col[w]);
-		n[0] = m->n[w * (ng + 2) + 1];
-		for (size_t g = 0; g < ng; g++)
-			n[g + 1] = m->n[w * (ng + 2) + 2 + g];
-		ok = lm__arm_column_build(&m->col[w], n, ng, min_cell, hide ? hide + w * ng : NULL, m->keep);
-	}
-	free(n);
-	return ok;
-}
-
-/* The state of the mean of arm g (LM_PREPOST_ALL_GROUPS: all) at wave w: an lm__cell. */
-int lm__wave_mean_state(const struct lm__wave_means *m, size_t w, size_t g, unsigned long min_cell)
-{
-	const struct lm__arm_column *c = &m->col[w];
-	unsigned long all = m->n[w * (m->ng + 2)];
-	if (all > 0 && all < min_cell)
-		return LM__CELL_SMALL; /* the total itself: nothing of the wave is shown */
-	if (g == LM_PREPOST_ALL_GROUPS)
-		return LM__CELL_SHOWN;
-	return lm__dtable_state(c->t, c->item[g]);
-}
 
 /* ---- words ------------------------------------------------------------------------------ */
 
@@ -397,10 +302,9 @@ static void direction_words(struct lm_out *o, const struct lm_scale *scale, doub
 	if (est == 0 || dir == LM_DIRECTION_UNSPECIFIED)
 		return;
 	int better = (est < 0) == (dir == LM_DIRECTION_HIGHER_IS_WORSE);
-	put(o, dir == LM_DIRECTION_HIGHER_IS_WORSE ? " (higher scores mean more difficulty, so this favours "
-						   : " (higher scores are better, so this favours ");
+	put(o, dir == LM_DIRECTION_HIGHER_IS_WORSE ? "; higher scores mean more difficulty, so this favours "
+						   : "; higher scores are better, so this favours ");
 	esc(o, better ? arm : ref);
-	put(o, ")");
 }
 
 /* The places of an arm's effect in the JSON: estimate, the CI's ends, p. */
@@ -451,8 +355,8 @@ static void effect_words(struct scale_ctx *c, size_t k, size_t g, const struct f
 	ci_pair(o, &ek.lo, &ek.hi, e->lo, e->hi);
 	put(o, ", ");
 	p_words(o, &ek.p, e->p);
-	put(o, ")");
 	direction_words(o, c->scale, e->estimate, an, ref);
+	put(o, ")");
 	if (f->clustered) {
 		put(o, "; clustering in ");
 		esc(o, r->pp->cluster_column);

@@ -581,7 +581,7 @@ static int has_waves(const lm_report *r)
 	return r->pp->later != NULL;
 }
 
-/* A scale is shown in a later wave: the ordering of the document's scales, the headline first. */
+/* Scale s's section: with waves, the trial's numbers, then each later wave's two-wave results. 0: out of memory. */
 static int write_scale(const lm_report *r, struct lm_out *o, const struct plan *p, size_t s)
 {
 	put(o, "<section class=\"scale\" id=\"scale-");
