@@ -170,8 +170,9 @@ static void other_groups_row(struct scale_ctx *c)
 	}
 	if (!small && !complement)
 		return;
-	put(o, "<tr><th scope=\"row\">Other groups</th><td colspan=\"5\" class=\"lab\"><span class=\"sup\">not "
-	       "shown or named: ");
+	/* With waves an arm hidden only to protect another is named in the flow and the comparisons. */
+	put(o, "<tr><th scope=\"row\">Other groups</th><td colspan=\"5\" class=\"lab\"><span class=\"sup\">");
+	put(o, c->r->wave ? "not shown here: " : "not shown or named: ");
 	if (c->cells->too_many_groups) {
 		ulong_out(o, c->ng);
 		put(o, " groups, and a report shows at most ");
