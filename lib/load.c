@@ -686,14 +686,30 @@ static void parse_rules(struct ld *ld, yaml_node_t *n)
 	}
 }
 
+/* "primary": the id of the scale a report shows first (after the scales are parsed). */
+static void parse_primary(struct ld *ld, yaml_node_t *n)
+{
+	const char *sid = scalar(n);
+	struct lm_instrument *inst = ld->inst;
+	for (size_t s = 0; sid && s < inst->n_scales; s++)
+		if (inst->scales[s].id && !strcmp(inst->scales[s].id, sid))
+			inst->primary = s;
+	if (inst->primary != LM_NO_INDEX)
+		return;
+	if (sid)
+		bad(ld, n, "primary names scale '%s', which is not defined", sid);
+	else
+		bad(ld, n, "primary must be a scale id, not %s", kind_name(n));
+}
+
 static void parse_root(struct ld *ld, yaml_node_t *root)
 {
 	static const char *const keys[] = {"format", "id", "name", "version", "citation", "terms", "period",
 					   "notes", "responses", "response_sets", "missing_codes", "items", "scales",
-					   "rules", NULL};
+					   "rules", "primary", NULL};
 	enum { FORMAT, ID, NAME, VERSION, CITATION, TERMS, PERIOD, NOTES, RESPONSES, SETS, MISSING, ITEMS, SCALES,
-	       RULES };
-	yaml_node_t *f[14];
+	       RULES, PRIMARY };
+	yaml_node_t *f[15];
 	struct lm_instrument *inst = ld->inst;
 	if (!fields(ld, root, "a definition", keys, f))
 		return;
@@ -725,6 +741,8 @@ static void parse_root(struct ld *ld, yaml_node_t *root)
 	parse_scales(ld, f[SCALES]);
 	if (f[RULES])
 		parse_rules(ld, f[RULES]);
+	if (f[PRIMARY])
+		parse_primary(ld, f[PRIMARY]);
 }
 
 /* ---- the definition ----------------------------------------------------------- */

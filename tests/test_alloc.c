@@ -449,6 +449,41 @@ done:
 	return r;
 }
 
+/* A trial with waves (tests/data/waves: three waves, two arms, units) and its report. */
+static int op_waves_report(const void *arg)
+{
+	(void)arg;
+	char def[1024], w[3][1024], html[128];
+	static const char *const waves[] = {"W1", "W2", "W3"};
+	snprintf(def, sizeof(def), "%s/waves/instrument.yaml", fixtures);
+	for (int k = 0; k < 3; k++)
+		snprintf(w[k], sizeof(w[k]), "%s/waves/w%d.csv", fixtures, k + 1);
+	snprintf(html, sizeof(html), "%s/report.html", out_dir);
+	const char *const files[] = {w[0], w[1], w[2]};
+	lm_error *err;
+	int r = lm_error_new(&err);
+	if (r != LM_OK)
+		return r;
+	lm_instrument *inst = NULL;
+	lm_prepost *pp = NULL;
+	lm_report *rep = NULL;
+	if ((r = lm_instrument_load_file(&inst, def, err)) != LM_OK || (r = lm_prepost_new(&pp, inst)) != LM_OK ||
+	    (r = lm_prepost_set_group_column(pp, "arm")) != LM_OK ||
+	    (r = lm_prepost_set_cluster_column(pp, "unit")) != LM_OK ||
+	    (r = lm_prepost_set_waves(pp, waves, 3)) != LM_OK || (r = lm_prepost_run_wave_files(pp, files, 3, err)) != LM_OK ||
+	    (r = lm_report_new(&rep, pp)) != LM_OK || (r = lm_report_set_min_cell(rep, 2)) != LM_OK ||
+	    (r = lm_report_write_file(rep, html, err)) != LM_OK)
+		goto done;
+done:
+	lm_report_free(rep);
+	lm_prepost_free(pp);
+	lm_instrument_free(inst);
+	said_nomem(err, r);
+	keep_error(err);
+	lm_error_free(err);
+	return r;
+}
+
 /*
  * Run @p op unarmed (its normal result), then with the n-th allocation
  * failing for every n it reaches: each must fail cleanly.
@@ -561,6 +596,13 @@ static void test_prepost(void **state)
 	check_op(&op);
 }
 
+static void test_waves_report(void **state)
+{
+	(void)state;
+	struct op op = {"waves + report", op_waves_report, NULL, 1};
+	check_op(&op);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -625,6 +667,7 @@ int main(void)
 		cmocka_unit_test(test_score),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_prepost),
+		cmocka_unit_test(test_waves_report),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
