@@ -20,6 +20,7 @@
 #include "prepost-nopairs-priv.h"
 #include "stats-priv.h"
 #include "strbuf.h"
+#include "trial-stats-priv.h"
 
 /* Forget any earlier run and begin one whose waves are named so in diagnostics. LM_OK or LM_ENOMEM. */
 int lm__prepost_start(lm_prepost *pp, const char *pre_name, const char *post_name);
@@ -86,6 +87,21 @@ struct summary {
 	const char *why[LM_PREPOST_STAT_RECOVERED + 1];
 };
 
+/*
+ * The baseline-adjusted arm effects (ANCOVA) of one scale at one later wave
+ * (prepost-trial.c). absent: why there is no model at all (fewer than 2
+ * groups, more than 15), else NULL. Otherwise n rows were fitted (pairs with
+ * both scores, a group and, with a cluster column, a cluster), clusters is
+ * the number of clusters among them (0 without a cluster column), and the
+ * numbers are in slope and effects (per group, the reference's unused; all
+ * NaN with their why when the model cannot be fitted, why then says so).
+ */
+struct lm__trial_fit {
+	const char *absent, *why;
+	size_t n, clusters;
+	struct lm__ancova_effect slope, *effects;
+};
+
 /* Attrition of one scale at one later wave (prepost-waves.c). */
 #define LM__N_ATTRITION (LM_PREPOST_ATTRITION_P + 1)
 struct attrition {
@@ -114,6 +130,9 @@ struct later_wave {
 	/* per scale: the attrition; per scale and group (0 = none): completers and dropouts */
 	struct attrition *attr;
 	unsigned long *attr_group;
+	/* per scale: the ANCOVA (fit[s].effects point into effects, groups.n per scale) */
+	struct lm__trial_fit *fit;
+	struct lm__ancova_effect *effects;
 };
 #define LM__N_FLOW (LM_PREPOST_FLOW_PAIRS + 1)
 
@@ -142,8 +161,10 @@ struct lm_prepost {
 	size_t n_waves;
 	char **run_names;         /* the wave names of the run (copied: the option may change after it) */
 	struct later_wave *later;
+	const struct later_wave *lent; /* the later wave whose results the two-wave fields hold, or NULL */
 	struct lm_names clusters; /* the cluster names at baseline, in order of first appearance */
 	size_t reference;         /* index of the reference group (0 without one named) */
+	struct lm__icc *icc;      /* per scale, the baseline ICC (a run with waves and a cluster column) */
 
 	/* Ids and group names are indexed by a hash under this key, drawn afresh
 	 * for each run: data cannot choose their slots (keyhash-priv.h). */
@@ -293,11 +314,15 @@ int lm__prepost_finish_waves(lm_prepost *pp, const int *rc, const struct read_jo
 int lm__prepost_view(const lm_prepost *pp, size_t k, lm_prepost *view);
 
 /*
- * prepost-trial.c: the trial's model-based numbers in the document of a run
- * with waves — what the integrator fills from lm__ancova() and
- * lm__icc_oneway() (branch trial-stats). Until then they are written as
- * null, with the reason "not computed".
+ * prepost-trial.c: the trial's model-based numbers of a run with waves —
+ * the baseline ICC per scale (lm__prepost_trial_icc(), once the baseline is
+ * read and indexed) and per later wave the ANCOVA per scale
+ * (lm__prepost_trial_fit(), with @p pp holding that wave's pairs, as
+ * attrition() does) — and their places in the JSON document. Both return 0
+ * when out of memory.
  */
+int lm__prepost_trial_icc(lm_prepost *pp);
+int lm__prepost_trial_fit(const lm_prepost *pp, struct later_wave *L);
 struct lm_out;
 /* Write ',"ancova": ...' into scale s's still open "groups" object of @p view (a later wave). */
 void lm__prepost_json_ancova(const lm_prepost *view, struct lm_out *o, size_t s);

@@ -43,6 +43,7 @@ static void stash(lm_prepost *pp, struct later_wave *L)
 /* Lend the results of @p L to the two-wave fields of @p pp (a view, or the first later wave's). */
 static void lend(lm_prepost *pp, const struct later_wave *L)
 {
+	pp->lent = L;
 	pp->w[1] = L->w;
 	pp->n_pairs = L->n_pairs;
 	pp->pre_row = L->pre_row;
@@ -225,6 +226,8 @@ int lm__prepost_finish_waves(lm_prepost *pp, const int *rc, const struct read_jo
 		return LM_EDATA;
 	}
 	int r = find_reference(pp, err);
+	if (r == LM_OK && !lm__prepost_trial_icc(pp))
+		r = lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
 	for (size_t k = 1; k < n && r == LM_OK; k++) {
 		struct later_wave *L = &pp->later[k - 1];
 		pp->w[1] = L->w;
@@ -248,7 +251,7 @@ int lm__prepost_finish_waves(lm_prepost *pp, const int *rc, const struct read_jo
 			r = lm__prepost_no_pairs(pp, long_job ? &job : NULL, err);
 		} else {
 			r = lm__prepost_analyse(pp, err);
-			if (r == LM_OK && (!flow(pp, L) || !attrition(pp, L)))
+			if (r == LM_OK && (!flow(pp, L) || !attrition(pp, L) || !lm__prepost_trial_fit(pp, L)))
 				r = lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
 		}
 		stash(pp, L);

@@ -205,9 +205,12 @@ void lm__prepost_results_free(lm_prepost *pp)
 			free(L->flow);
 			free(L->attr);
 			free(L->attr_group);
+			free(L->fit);
+			free(L->effects);
 		}
 		free(pp->later);
 		pp->later = NULL;
+		pp->lent = NULL;
 		for (size_t k = 0; k < pp->n_waves; k++)
 			free(pp->run_names[k]);
 		free(pp->run_names);
@@ -222,6 +225,8 @@ void lm__prepost_results_free(lm_prepost *pp)
 	}
 	pp->n_waves = 0;
 	pp->reference = 0;
+	free(pp->icc);
+	pp->icc = NULL;
 	lm__names_clear(&pp->clusters);
 	for (int k = 0; k < 2; k++)
 		lm__prepost_wave_free(&pp->w[k], pp->inst->n_scales);

@@ -288,8 +288,10 @@ static void test_outputs(void **state)
 	assert_non_null(strstr(json, "\"waves\":[\"W1\",\"W2\",\"W3\"],\"baseline\":\"W1\",\"by_wave\":{\"W2\":{\"counts\":{\"pre_rows\":16,"));
 	assert_non_null(strstr(json, "\"by_group\":{\"treat\":{\"baseline_rows\":8,"));
 	assert_non_null(strstr(json, "\"attrition\":{\"completers\":{\"n\":11,"));
-	assert_non_null(strstr(json, "\"ancova\":null,\"null_reasons\":{\"ancova\":\"not computed\"}"));
-	assert_non_null(strstr(json, "\"icc_baseline\":null"));
+	assert_non_null(strstr(json, "\"ancova\":{\"reference\":\"treat\",\"n\":11,\"baseline_slope\":"));
+	assert_non_null(strstr(json, "\"vcov\":\"CR2\",\"df_method\":\"Satterthwaite\",\"clusters\":5,\"effects\":{\"control\":{\"estimate\":"));
+	assert_non_null(strstr(json, "\"icc_baseline\":{\"icc\":"));
+	assert_null(strstr(json, "not computed"));
 	assert_non_null(strstr(json, "},\"W3\":{\"counts\":"));
 	assert_null(strstr(json, "\"late\""));
 	assert_int_equal(lm_prepost_write_file(fx->pp, LM_PREPOST_CSV, path, fx->err), LM_OK);
