@@ -293,3 +293,109 @@ size_t lm__prepost_baseline_scores(const lm_prepost *pp, size_t s, double *score
 	}
 	return n;
 }
+
+/* ---- the getters ------------------------------------------------------------------------- */
+
+static const char NO_SUCH[] = "no such statistic";
+
+/* The fit of @p scale at @p wave, or NULL when the arguments name none. */
+static const struct lm__trial_fit *fit_of(const lm_prepost *pp, size_t wave, size_t scale)
+{
+	if (!pp || !pp->done || !pp->later || wave < 1 || wave >= pp->n_waves || scale >= pp->inst->n_scales)
+		return NULL;
+	const struct later_wave *L = &pp->later[wave - 1];
+	return L->fit ? &L->fit[scale] : NULL;
+}
+
+/* The effect @p group (LM_PREPOST_ALL_GROUPS: the slope) of @p f; NULL, with *why, when there is none. */
+static const struct lm__ancova_effect *effect_of(const lm_prepost *pp, const struct lm__trial_fit *f, size_t group,
+						 int which, const char **why)
+{
+	*why = NO_SUCH;
+	if (!f || which < LM_PREPOST_ANCOVA_ESTIMATE || which > LM_PREPOST_ANCOVA_CI_HIGH)
+		return NULL;
+	if (group != LM_PREPOST_ALL_GROUPS && (group >= pp->groups.n || group == pp->reference))
+		return NULL;
+	*why = f->absent;
+	if (f->absent)
+		return NULL;
+	return group == LM_PREPOST_ALL_GROUPS ? &f->slope : &f->effects[group];
+}
+
+static double effect_value(const struct lm__ancova_effect *e, int which)
+{
+	switch (which) {
+	case LM_PREPOST_ANCOVA_ESTIMATE: return e->estimate;
+	case LM_PREPOST_ANCOVA_SE: return e->se;
+	case LM_PREPOST_ANCOVA_T: return e->t;
+	case LM_PREPOST_ANCOVA_DF: return e->df;
+	case LM_PREPOST_ANCOVA_P: return e->p;
+	case LM_PREPOST_ANCOVA_CI_LOW: return e->lo;
+	default: return e->hi;
+	}
+}
+
+double lm_prepost_ancova(const lm_prepost *pp, size_t wave, size_t scale, size_t group, int which)
+{
+	const char *why;
+	const struct lm__ancova_effect *e = effect_of(pp, fit_of(pp, wave, scale), group, which, &why);
+	return e ? effect_value(e, which) : NAN;
+}
+
+const char *lm_prepost_ancova_reason(const lm_prepost *pp, size_t wave, size_t scale, size_t group, int which)
+{
+	const char *why;
+	const struct lm__trial_fit *f = fit_of(pp, wave, scale);
+	const struct lm__ancova_effect *e = effect_of(pp, f, group, which, &why);
+	if (!e)
+		return why;
+	return isnan(effect_value(e, which)) ? (e->why ? e->why : f->why ? f->why : "not defined") : NULL;
+}
+
+size_t lm_prepost_ancova_n(const lm_prepost *pp, size_t wave, size_t scale)
+{
+	const struct lm__trial_fit *f = fit_of(pp, wave, scale);
+	return f && !f->absent ? f->n : 0;
+}
+
+size_t lm_prepost_ancova_clusters(const lm_prepost *pp, size_t wave, size_t scale)
+{
+	const struct lm__trial_fit *f = fit_of(pp, wave, scale);
+	return f && !f->absent ? f->clusters : 0;
+}
+
+static const struct lm__icc *icc_of(const lm_prepost *pp, size_t scale, int which)
+{
+	if (!pp || !pp->done || !pp->icc || scale >= pp->inst->n_scales || which < LM_PREPOST_ICC ||
+	    which > LM_PREPOST_ICC_N)
+		return NULL;
+	return &pp->icc[scale];
+}
+
+static double icc_value(const struct lm__icc *c, int which)
+{
+	switch (which) {
+	case LM_PREPOST_ICC: return c->icc;
+	case LM_PREPOST_ICC_DESIGN_EFFECT: return c->design_effect;
+	case LM_PREPOST_ICC_N0: return c->n0;
+	case LM_PREPOST_ICC_CLUSTERS: return (double)c->clusters;
+	default: return (double)c->n;
+	}
+}
+
+double lm_prepost_icc_baseline(const lm_prepost *pp, size_t scale, int which)
+{
+	const struct lm__icc *c = icc_of(pp, scale, which);
+	return c ? icc_value(c, which) : NAN;
+}
+
+const char *lm_prepost_icc_baseline_reason(const lm_prepost *pp, size_t scale, int which)
+{
+	const struct lm__icc *c = icc_of(pp, scale, which);
+	if (!c)
+		return pp && pp->done && !pp->icc && scale < pp->inst->n_scales && which >= LM_PREPOST_ICC &&
+				       which <= LM_PREPOST_ICC_N
+			       ? "no cluster column in a run with waves"
+			       : NO_SUCH;
+	return isnan(icc_value(c, which)) ? (c->why ? c->why : "not defined") : NULL;
+}
