@@ -307,6 +307,9 @@ long lm__prepost_duplicates(lm_prepost *pp, struct wave *w, const char *wave_nam
 int lm__prepost_pair_up(lm_prepost *pp);
 /* prepost.c: the error of a run that paired nobody (w[0] with w[1]). */
 int lm__prepost_no_pairs(const lm_prepost *pp, const struct read_job *long_job, lm_error *err);
+/* prepost-waves.c: forget any earlier run and set up the n waves of one with wave names, named
+ * @p files in diagnostics. LM_OK or LM_ENOMEM. */
+int lm__prepost_waves_start(lm_prepost *pp, const char *const *files, size_t n, lm_error *err);
 /* prepost-waves.c: after reading a run with waves, everything finish() does for two, per later wave. */
 int lm__prepost_finish_waves(lm_prepost *pp, const int *rc, const struct read_job *long_job, lm_error *err);
 /* prepost-waves.c: @p view becomes a copy of @p pp whose two-wave results are those of baseline -> wave

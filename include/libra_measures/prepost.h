@@ -356,6 +356,23 @@ LM_EXPORT LM_NODISCARD int lm_prepost_run_wave_files(lm_prepost *pp, const char 
 LM_EXPORT LM_NODISCARD int lm_prepost_run_wave_long_file(lm_prepost *pp, const char *path, const char *wave_column,
 							 lm_error *err);
 
+/**
+ * Run on waves held in memory, one lm_batch per named wave in the order of
+ * the names (lm_prepost_set_waves(), which must name at least 2): wave k
+ * has @p n_rows[k] rows, scored by @p batches[k] (each scoring this
+ * analysis's instrument); @p ids holds the ids of every wave's rows, wave
+ * after wave (n_rows[0] + n_rows[1] + ... of them; NULL or blank: no id);
+ * @p groups (the baseline's rows, given exactly when a group column is
+ * set) and @p clusters (the baseline's rows, given exactly when a cluster
+ * column is set) as text, NULL entries for blank. The analysis is that of
+ * lm_prepost_run_wave_files(); every problem of every wave is reported at
+ * once. A batch's name (lm_batch_set_name()), else the wave's, names it in
+ * messages. @return as lm_prepost_run_wave_files(). @since 0.3
+ */
+LM_EXPORT LM_NODISCARD int lm_prepost_run_wave_batches(lm_prepost *pp, lm_batch **batches, const size_t *n_rows,
+						       const char *const *ids, const char *const *groups,
+						       const char *const *clusters, lm_error *err);
+
 /** Waves of the last successful run, the baseline included: 2 for a two-wave run, 0 before a run. */
 LM_EXPORT size_t lm_prepost_wave_count(const lm_prepost *pp);
 /** Name of wave @p wave (borrowed); NULL in a run without wave names. */

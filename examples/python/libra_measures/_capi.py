@@ -267,6 +267,8 @@ PROTOTYPES = {
     'lm_prepost_set_cluster_column': (c_int, [_pp, c_char_p]),
     'lm_prepost_set_reference_group': (c_int, [_pp, c_char_p]),
     'lm_prepost_run_wave_files': (c_int, [_pp, P(c_char_p), c_size_t, _err]),
+    'lm_prepost_run_wave_batches': (c_int, [_pp, P(_batch), P(c_size_t), P(c_char_p), P(c_char_p),
+                                            P(c_char_p), _err]),
     'lm_prepost_run_wave_long_file': (c_int, [_pp, c_char_p, c_char_p, _err]),
     'lm_prepost_wave_count': (c_size_t, [_pp]),
     'lm_prepost_wave_name': (c_char_p, [_pp, c_size_t]),
