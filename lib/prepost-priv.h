@@ -2,7 +2,8 @@
  * libra_measures — private to the pre/post files (prepost*.c) and the
  * report: first the analysis's entry points for wave sources other than the
  * table reader (prepost-batch.c: in-memory columns) — a source calls start,
- * then add or add_rejected once per row of each wave, then finish, which
+ * then lm__prepost_keep() (prepost-read.c) for each good row of each wave,
+ * counting rows read and rejected itself, then finish, which
  * reports duplicates and runs the analysis exactly as for files — and the
  * reference a report holds; then what a run keeps (struct lm_prepost, its
  * waves and summaries), shared by prepost.c, prepost-read.c,
@@ -25,20 +26,8 @@
 /* Forget any earlier run and begin one whose waves are named so in diagnostics. LM_OK or LM_ENOMEM. */
 int lm__prepost_start(lm_prepost *pp, const char *pre_name, const char *post_name);
 
-/*
- * Keep a scored row of wave 0 (pre) or 1 (post): its id (a blank id is
- * counted, not kept), its group text (pre wave, used only when a group column
- * is set), its 1-based row number, and the scorer that holds its results.
- * Returns LM_OK, LM_ENOMEM, or LM_ELIMIT (a wave of more than 2^32 - 2 rows).
- */
-int lm__prepost_add(lm_prepost *pp, int wave, const char *id, size_t id_len, const char *group, size_t group_len,
-		    unsigned long row, const lm_scorer *sc);
-
 /* 1 when a group column is set (lm_prepost_set_group_column()), else 0. */
 int lm__prepost_grouped(const lm_prepost *pp);
-
-/* Count a row of the wave rejected for a bad value. */
-void lm__prepost_add_rejected(lm_prepost *pp, int wave);
 
 /*
  * Take a reference to an analysis (a report on it holds one), given back with

@@ -638,26 +638,9 @@ int lm__prepost_start(lm_prepost *pp, const char *pre_name, const char *post_nam
 	return LM_OK;
 }
 
-int lm__prepost_add(lm_prepost *pp, int wave, const char *id, size_t id_len, const char *group, size_t group_len,
-		    unsigned long row, const lm_scorer *sc)
-{
-	struct wave *w = &pp->w[wave != 0];
-	w->rows++;
-	int rc = lm__prepost_keep(pp, w, id, id_len, group, group_len, NULL, 0, row, row, sc);
-	if (rc == LM_OK)
-		lm__prepost_add_alpha(pp, w, sc);
-	return rc;
-}
-
 int lm__prepost_grouped(const lm_prepost *pp)
 {
 	return pp->group_column != NULL;
-}
-
-void lm__prepost_add_rejected(lm_prepost *pp, int wave)
-{
-	pp->w[wave != 0].rows++;
-	pp->counts[LM_PREPOST_COUNT_REJECTED]++;
 }
 
 int lm__prepost_finish(lm_prepost *pp, int rc_pre, int rc_post, lm_error *err)

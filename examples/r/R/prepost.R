@@ -59,13 +59,19 @@ prepost <- function(pre, post = NULL, inst, id = "id", group = NULL, wave = NULL
                if (is.null(group)) NULL else id_text(pre[[group]]), names_[1],
                b$values, b$names, id_text(post[[id]]), names_[2], opts)
   check_failure(ptr, a$names)
+  prepost_result(ptr, inst, names_, other_wave)
+}
+
+# The result of a run: its tables and document read from the library, with more parts for waves.
+prepost_result <- function(ptr, inst, sources, other_wave, more = list()) {
   respondents <- as.data.frame(.Call(lr_prepost_respondents, ptr), stringsAsFactors = FALSE, optional = TRUE)
   summary <- as.data.frame(.Call(lr_prepost_summary, ptr), stringsAsFactors = FALSE)
   document <- jsonlite::fromJSON(check_failure(.Call(lr_prepost_output, ptr, 0L)), simplifyVector = FALSE)
   counts <- .Call(lr_prepost_counts, ptr)
   counts[["other_wave"]] <- other_wave
-  structure(list(respondents = respondents, summary = summary, document = document, counts = counts,
-                 instrument = inst, sources = names_, ptr = ptr),
+  more <- lapply(more, function(f) f(document))
+  structure(c(list(respondents = respondents, summary = summary, document = document, counts = counts,
+                   instrument = inst, sources = sources, ptr = ptr), more),
             class = "libra_prepost")
 }
 
@@ -121,15 +127,8 @@ prepost_waves <- function(data, post, inst, id, group, wave, waves, cluster, ref
                if (is.null(group)) NULL else id_text(base[[group]]),
                if (is.null(cluster)) NULL else id_text(base[[cluster]]), waves, opts)
   check_failure(ptr, inputs[[1]]$names)
-  respondents <- as.data.frame(.Call(lr_prepost_respondents, ptr), stringsAsFactors = FALSE, optional = TRUE)
-  summary <- as.data.frame(.Call(lr_prepost_summary, ptr), stringsAsFactors = FALSE)
-  document <- jsonlite::fromJSON(check_failure(.Call(lr_prepost_output, ptr, 0L)), simplifyVector = FALSE)
-  counts <- .Call(lr_prepost_counts, ptr)
-  counts[["other_wave"]] <- other_wave
-  structure(list(respondents = respondents, summary = summary, document = document, counts = counts,
-                 instrument = inst, sources = c(waves[1], NA), ptr = ptr,
-                 waves = waves, by_wave = tidy_waves(document), icc = tidy_icc(document)),
-            class = "libra_prepost")
+  prepost_result(ptr, inst, c(waves[1], NA), other_wave,
+                 list(waves = function(d) waves, by_wave = tidy_waves, icc = tidy_icc))
 }
 
 num <- function(x) if (is.null(x)) NA_real_ else as.double(x)

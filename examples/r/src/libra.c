@@ -475,6 +475,22 @@ SEXP lr_score(SEXP hp, SEXP cols, SEXP colnames, SEXP nrow, SEXP reject, SEXP na
 
 /* ---- pre/post ---------------------------------------------------------------------------- */
 
+/* opts: list(group_name, duplicates, reliability, rci_sd), checked by the R wrapper. */
+static int configure_prepost(lm_prepost *pp, SEXP opts, int grouped)
+{
+	const char *group_name = opt_str(VECTOR_ELT(opts, 0));
+	int rc = LM_OK;
+	if (grouped)
+		rc = lm_prepost_set_group_column(pp, group_name ? group_name : "group");
+	if (rc == LM_OK)
+		rc = lm_prepost_set_duplicates(pp, Rf_asInteger(VECTOR_ELT(opts, 1)));
+	if (rc == LM_OK && !ISNA(Rf_asReal(VECTOR_ELT(opts, 2))))
+		rc = lm_prepost_set_reliability(pp, Rf_asReal(VECTOR_ELT(opts, 2)));
+	if (rc == LM_OK && !ISNA(Rf_asReal(VECTOR_ELT(opts, 3))))
+		rc = lm_prepost_set_rci_sd(pp, Rf_asReal(VECTOR_ELT(opts, 3)));
+	return rc;
+}
+
 SEXP lr_prepost(SEXP hp, SEXP pre_cols, SEXP pre_colnames, SEXP pre_ids, SEXP pre_groups, SEXP pre_name,
 		SEXP post_cols, SEXP post_colnames, SEXP post_ids, SEXP post_name, SEXP opts)
 {
@@ -492,17 +508,7 @@ SEXP lr_prepost(SEXP hp, SEXP pre_cols, SEXP pre_colnames, SEXP pre_ids, SEXP pr
 	if (lm_prepost_new(&pp, inst) != LM_OK)
 		Rf_error("libra.measures: out of memory");
 	R_SetExternalPtrAddr(ph, pp);
-	/* opts: list(group_name, duplicates, reliability, rci_sd), checked by the R wrapper. */
-	const char *group_name = opt_str(VECTOR_ELT(opts, 0));
-	int rc = LM_OK;
-	if (groups)
-		rc = lm_prepost_set_group_column(pp, group_name ? group_name : "group");
-	if (rc == LM_OK)
-		rc = lm_prepost_set_duplicates(pp, Rf_asInteger(VECTOR_ELT(opts, 1)));
-	if (rc == LM_OK && !ISNA(Rf_asReal(VECTOR_ELT(opts, 2))))
-		rc = lm_prepost_set_reliability(pp, Rf_asReal(VECTOR_ELT(opts, 2)));
-	if (rc == LM_OK && !ISNA(Rf_asReal(VECTOR_ELT(opts, 3))))
-		rc = lm_prepost_set_rci_sd(pp, Rf_asReal(VECTOR_ELT(opts, 3)));
+	int rc = configure_prepost(pp, opts, groups != NULL);
 	if (rc != LM_OK) {
 		SEXP f = failure(rc, err);
 		UNPROTECT(4);
@@ -558,21 +564,14 @@ SEXP lr_prepost_waves(SEXP hp, SEXP cols, SEXP colnames, SEXP ids, SEXP groups, 
 	if (lm_prepost_new(&pp, inst) != LM_OK)
 		Rf_error("libra.measures: out of memory");
 	R_SetExternalPtrAddr(ph, pp);
-	const char *group_name = opt_str(VECTOR_ELT(opts, 0)), *cluster_name = opt_str(VECTOR_ELT(opts, 4));
-	const char *reference = opt_str(VECTOR_ELT(opts, 5));
+	const char *cluster_name = opt_str(VECTOR_ELT(opts, 4)), *reference = opt_str(VECTOR_ELT(opts, 5));
 	int rc = lm_prepost_set_waves(pp, names, (size_t)n);
-	if (rc == LM_OK && g)
-		rc = lm_prepost_set_group_column(pp, group_name ? group_name : "group");
+	if (rc == LM_OK)
+		rc = configure_prepost(pp, opts, g != NULL);
 	if (rc == LM_OK && c)
 		rc = lm_prepost_set_cluster_column(pp, cluster_name ? cluster_name : "cluster");
 	if (rc == LM_OK && reference)
 		rc = lm_prepost_set_reference_group(pp, reference);
-	if (rc == LM_OK)
-		rc = lm_prepost_set_duplicates(pp, Rf_asInteger(VECTOR_ELT(opts, 1)));
-	if (rc == LM_OK && !ISNA(Rf_asReal(VECTOR_ELT(opts, 2))))
-		rc = lm_prepost_set_reliability(pp, Rf_asReal(VECTOR_ELT(opts, 2)));
-	if (rc == LM_OK && !ISNA(Rf_asReal(VECTOR_ELT(opts, 3))))
-		rc = lm_prepost_set_rci_sd(pp, Rf_asReal(VECTOR_ELT(opts, 3)));
 	if (rc == LM_OK)
 		rc = lm_prepost_run_wave_batches(pp, b, n_rows, all_ids, g, c, err);
 	SEXP out = rc == LM_OK ? ph : failure(rc, err);
