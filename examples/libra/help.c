@@ -57,6 +57,7 @@ static const char options_text[] =
 	"  --map ITEM=COL,...         read ITEM from column COL (overrides --prefix)\n"
 	"  --map-file F               the same from a CSV file with the header item,column\n"
 	"  --missing T,...            cells holding T (e.g. NA, ., -99) are blank, like empty ones\n"
+	"  --sheet NAME               Excel workbooks (.xlsx): read sheet NAME (default: the first)\n"
 	"  --value-labels yes|no      SPSS/Stata files: read labelled values as their labels\n"
 	"                             (default no: as codes)\n"
 	"  --rejects FILE             score: write the rejected rows, as they were and why, to FILE,\n"
