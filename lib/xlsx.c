@@ -1100,22 +1100,17 @@ static int parse_more(struct lm_xlsx *x, lm_error *err)
 
 long lm__xlsx_read(struct lm_xlsx *x, char *buf, size_t size, lm_error *err)
 {
-	if (x->status != LM_OK)
-		return x->status;
+	/* The rows before a problem are handed out before it is returned. */
 	x->err = err;
 	while (x->out_pos == x->out.len) {
 		x->out_pos = x->out.len = 0;
-		if (x->finished) {
-			x->err = NULL;
-			return 0;
-		}
-		int r = parse_more(x, err);
-		if (r != LM_OK) {
-			x->err = NULL;
-			return r;
-		}
+		if (x->status != LM_OK || x->finished)
+			break;
+		parse_more(x, err);
 	}
 	x->err = NULL;
+	if (x->out_pos == x->out.len)
+		return x->status;
 	size_t n = x->out.len - x->out_pos;
 	if (n > size)
 		n = size;
