@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 #include "internal.h"
@@ -1123,11 +1124,19 @@ int lm_instrument_load(lm_instrument **out, const char *spec, lm_error *err)
 		return lm__error(err, LM_EINVAL, NULL, 0, 0, "invalid argument to lm_instrument_load");
 	for (size_t i = 0; i < lm__n_builtins; i++)
 		if (!strcmp(lm__builtins[i].id, spec))
-			return lm_instrument_load_builtin(out, spec, err);
-	if (!strchr(spec, '/') && !strchr(spec, '.')) {
-		*out = NULL;
-		return lm__error(err, LM_ENOTFOUND, NULL, 0, 0,
-				 "'%s' is neither a built-in instrument nor a definition file (try 'libra list')", spec);
-	}
-	return lm_instrument_load_file(out, spec, err);
+			return lm_instrument_find(out, spec, err); /* which refuses a definition shadowing it */
+	if (strchr(spec, '/'))
+		return lm_instrument_load_file(out, spec, err);
+	/* An id on the search path; else a file of that name here. */
+	lm_error *found = NULL;
+	int r = lm_error_new(&found);
+	if (r == LM_OK)
+		r = lm_instrument_find(out, spec, found);
+	struct stat st;
+	if (r == LM_ENOTFOUND && stat(spec, &st) == 0)
+		r = lm_instrument_load_file(out, spec, err);
+	else
+		lm__error_move(err, found);
+	lm_error_free(found);
+	return r;
 }
