@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <yaml.h>
 
 #include "internal.h"
@@ -1118,25 +1117,3 @@ int lm_instrument_load_builtin(lm_instrument **out, const char *id, lm_error *er
 	return lm__error(err, LM_ENOTFOUND, NULL, 0, 0, "no built-in instrument '%s'", id);
 }
 
-int lm_instrument_load(lm_instrument **out, const char *spec, lm_error *err)
-{
-	if (!out || !spec)
-		return lm__error(err, LM_EINVAL, NULL, 0, 0, "invalid argument to lm_instrument_load");
-	for (size_t i = 0; i < lm__n_builtins; i++)
-		if (!strcmp(lm__builtins[i].id, spec))
-			return lm_instrument_find(out, spec, err); /* which refuses a definition shadowing it */
-	if (strchr(spec, '/'))
-		return lm_instrument_load_file(out, spec, err);
-	/* An id on the search path; else a file of that name here. */
-	lm_error *found = NULL;
-	int r = lm_error_new(&found);
-	if (r == LM_OK)
-		r = lm_instrument_find(out, spec, found);
-	struct stat st;
-	if (r == LM_ENOTFOUND && stat(spec, &st) == 0)
-		r = lm_instrument_load_file(out, spec, err);
-	else
-		lm__error_move(err, found);
-	lm_error_free(found);
-	return r;
-}

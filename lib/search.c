@@ -3,6 +3,7 @@
  * the directories of $LIBRA_MEASURES_PATH, $XDG_DATA_HOME/libra_measures/
  * instruments (default ~/.local/share/...) and the installed data directory,
  * each holding ID.yaml (or ID.yml). A definition may not take a built-in's id.
+ * Also what a command line's INSTRUMENT argument names (lm_instrument_load()).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -215,6 +216,30 @@ int lm_instrument_find(lm_instrument **out, const char *id, lm_error *err)
 		lm__sb_free(&where);
 	}
 	free_dirs(dirs, n);
+	return r;
+}
+
+/* A command line's INSTRUMENT argument. */
+int lm_instrument_load(lm_instrument **out, const char *spec, lm_error *err)
+{
+	if (!out || !spec)
+		return lm__error(err, LM_EINVAL, NULL, 0, 0, "invalid argument to lm_instrument_load");
+	for (size_t i = 0; i < lm__n_builtins; i++)
+		if (!strcmp(lm__builtins[i].id, spec))
+			return lm_instrument_find(out, spec, err); /* which refuses a definition shadowing it */
+	if (strchr(spec, '/'))
+		return lm_instrument_load_file(out, spec, err);
+	/* An id on the search path; else a file of that name here. */
+	lm_error *found = NULL;
+	int r = lm_error_new(&found);
+	if (r == LM_OK)
+		r = lm_instrument_find(out, spec, found);
+	struct stat st;
+	if (r == LM_ENOTFOUND && stat(spec, &st) == 0)
+		r = lm_instrument_load_file(out, spec, err);
+	else
+		lm__error_move(err, found);
+	lm_error_free(found);
 	return r;
 }
 

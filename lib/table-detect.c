@@ -128,7 +128,12 @@ int lm__table_refuse_binary(lm_table *t, lm_error *err)
 		return lm__error(err, LM_EDATA, t->name, 0, 0,
 				 "this is an old-style Microsoft Office file (an Excel 97-2003 workbook, .xls?), not CSV "
 				 "text: save it as an Excel workbook (.xlsx)%s or as CSV (UTF-8), and give that file",
-				 lm_table_has_xlsx() ? "" : " in a build that reads workbooks");
+#ifdef LM_HAVE_XLSX
+				 ""
+#else
+				 " in a build that reads workbooks"
+#endif
+		);
 	} else {
 		return LM_OK;
 	}
