@@ -380,9 +380,6 @@ static int open_common(lm_table *t, const char *name, lm_error *err)
 	if (!t->stats && !t->xlsx && lm__xlsx_is_zip(t->buf + t->pos, t->end - t->pos) &&
 	    (r = open_zip(t, err)) != LM_OK)
 		return r;
-	if (t->sheet_request && !t->xlsx)
-		return lm__error(err, LM_EDATA, t->name, 0, 0,
-				 "a sheet (\"%s\") was asked for, but this is not an Excel workbook", t->sheet_request);
 	/* Converted text is always comma-separated. */
 	t->pdelim = t->stats || t->xlsx ? ',' : t->delim;
 	memset(t->special, 0, sizeof(t->special));
@@ -404,6 +401,9 @@ static int open_common(lm_table *t, const char *name, lm_error *err)
 	r = lm__table_refuse_binary(t, err);
 	if (r != LM_OK)
 		return r;
+	if (t->sheet_request && !t->xlsx)
+		return lm__error(err, LM_EDATA, t->name, 0, 0,
+				 "a sheet (\"%s\") was asked for, but this is not an Excel workbook", t->sheet_request);
 	if (!t->pdelim && (r = lm__csv_detect_delimiter(t, err)) != LM_OK)
 		return r;
 	r = lm__table_read_header(t, err);
