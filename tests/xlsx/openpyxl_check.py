@@ -20,6 +20,8 @@ import openpyxl
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 DUMP, LIBRA, SRC = sys.argv[1:4]
+# Under `meson test --setup valgrind`, the C programs run under valgrind (tests/valgrind.sh).
+WRAP = os.environ.get('LM_CLI_WRAPPER', '').split()
 failures = 0
 
 
@@ -31,7 +33,7 @@ def check(cond, what):
 
 
 def dump(path, sheet=None):
-    args = [DUMP, path] + ([sheet] if sheet else [])
+    args = WRAP + [DUMP, path] + ([sheet] if sheet else [])
     r = subprocess.run(args, capture_output=True, text=True)
     check(r.returncode == 0, f"dump {path}: {r.stderr}")
     return [json.loads(line) for line in r.stdout.splitlines()]
@@ -88,11 +90,11 @@ with tempfile.TemporaryDirectory() as tmp:
         ws.append([int(v) if i and v.isdigit() else v for v in row])
     book = os.path.join(tmp, "stss_pre.xlsx")
     wb.save(book)
-    want = subprocess.run([LIBRA, "score", "stss", data], capture_output=True, text=True)
-    got = subprocess.run([LIBRA, "score", "stss", book, "--sheet", "Pre"], capture_output=True, text=True)
+    want = subprocess.run(WRAP + [LIBRA, "score", "stss", data], capture_output=True, text=True)
+    got = subprocess.run(WRAP + [LIBRA, "score", "stss", book, "--sheet", "Pre"], capture_output=True, text=True)
     check(want.returncode == 0 and got.returncode == 0, f"score: {got.stderr}")
     check(got.stdout == want.stdout and got.stdout.count("\n") == len(table), "workbook scores differ from CSV")
-    first = subprocess.run([LIBRA, "score", "stss", book], capture_output=True, text=True)
+    first = subprocess.run(WRAP + [LIBRA, "score", "stss", book], capture_output=True, text=True)
     check(first.returncode == 1 and "no column for items stss_1" in first.stderr,
           f"first sheet is read by default: {first.stderr}")
 
@@ -103,7 +105,7 @@ with tempfile.TemporaryDirectory() as tmp:
     bad = os.path.join(tmp, "bad.xlsx")
     wb.save(bad)
     out = os.path.join(tmp, "scores.csv")
-    r = subprocess.run([LIBRA, "score", "stss", bad, "--sheet", "Pre", "-o", out],
+    r = subprocess.run(WRAP + [LIBRA, "score", "stss", bad, "--sheet", "Pre", "-o", out],
                        capture_output=True, text=True)
     check(r.returncode == 1, f"bad cells: exit {r.returncode}")
     check(f"{bad}:Pre!C3: row 2, column \"stss_1\": \"9\" is not a response" in r.stderr, r.stderr)
