@@ -77,7 +77,7 @@ struct lm_xlsx {
 	struct lm_strbuf rowbuf;
 	struct lm_strbuf out;
 	size_t out_pos;
-	lm_error *err; /* the lm__xlsx_read() call's, for the handlers */
+	lm_error *deferred; /* the sheet's problem, said when it is returned (after the rows before it) */
 	struct styles *styles; /* while the styles are read */
 };
 
@@ -674,7 +674,7 @@ int lm__xlsx_open(struct lm_xlsx **out, int fd, const char *data, size_t len, co
 		return r;
 	}
 	zip_error_fini(&ze);
-	if ((r = open_parts(x, sheet, err)) != LM_OK) {
+	if ((r = lm_error_new(&x->deferred)) != LM_OK || (r = open_parts(x, sheet, err)) != LM_OK) {
 		lm__xlsx_close(x);
 		return r;
 	}
@@ -707,6 +707,7 @@ void lm__xlsx_close(struct lm_xlsx *x)
 	lm__sb_free(&x->value);
 	lm__sb_free(&x->rowbuf);
 	lm__sb_free(&x->out);
+	lm_error_free(x->deferred);
 	free(x->name);
 	free(x);
 }
@@ -737,10 +738,10 @@ static void cell_fail(struct lm_xlsx *x, lm_error *err, int code, const char *fm
 	fail(x, where ? code : LM_ENOMEM);
 }
 
-/* The lm_error of the lm__xlsx_read() call under way (handlers have no other way to it). */
+/* Where the sheet's handlers say a problem: kept until the rows before it are read. */
 static lm_error *current_err(struct lm_xlsx *x)
 {
-	return x->err;
+	return x->deferred;
 }
 
 /* "AB12" → column 28 (and the row, which the row element gives too). */
@@ -1100,17 +1101,17 @@ static int parse_more(struct lm_xlsx *x, lm_error *err)
 
 long lm__xlsx_read(struct lm_xlsx *x, char *buf, size_t size, lm_error *err)
 {
-	/* The rows before a problem are handed out before it is returned. */
-	x->err = err;
+	/* The rows before a problem are handed out before it is said and returned. */
 	while (x->out_pos == x->out.len) {
 		x->out_pos = x->out.len = 0;
 		if (x->status != LM_OK || x->finished)
 			break;
-		parse_more(x, err);
+		parse_more(x, x->deferred);
 	}
-	x->err = NULL;
-	if (x->out_pos == x->out.len)
+	if (x->out_pos == x->out.len) {
+		lm__error_move(err, x->deferred);
 		return x->status;
+	}
 	size_t n = x->out.len - x->out_pos;
 	if (n > size)
 		n = size;
