@@ -59,4 +59,22 @@ char *lm__xlsx_where(const struct lm_xlsx *x, size_t col, unsigned long row);
 
 void lm__xlsx_close(struct lm_xlsx *x);
 
+/* ---- xlsx-cell.c: what a cell shows ---------------------------------------- */
+
+struct lm_strbuf;
+
+/* What a cell's number format makes of its number. */
+enum { LM_XLSX_NUMBER = 0, LM_XLSX_DATE, LM_XLSX_TIME, LM_XLSX_DATETIME };
+
+/* The kind of a number format code (its first section), and of a built-in format id. */
+int lm__xlsx_format_kind(const char *code);
+int lm__xlsx_builtin_kind(long long id);
+/* Append serial date-time @p v as ISO 8601 text of @p kind; 0 (nothing added) when out of
+ * Excel's range, where the number is shown as a number. */
+int lm__xlsx_put_date(struct lm_strbuf *b, double v, int kind, int date1904);
+/* A number as a sheet stores it ("3", "4.4000000000000004", "1.5E-3"), under any locale; 0 if none. */
+int lm__xlsx_read_number(const char *s, size_t len, double *out);
+/* Decode OOXML's _xHHHH_ escapes in [b->s + from, b->s + b->len), in place. */
+void lm__xlsx_decode_escapes(struct lm_strbuf *b, size_t from);
+
 #endif

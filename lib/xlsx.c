@@ -7,8 +7,6 @@
  * bounded whatever the sheet's size.
  */
 #include <errno.h>
-#include <math.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,8 +31,6 @@
 #define XLSX_OUT_HIGH (64u * 1024)
 #define XLSX_CHUNK (16u * 1024)
 
-/* What a cell's number format makes of its number. */
-enum { KIND_NUMBER = 0, KIND_DATE, KIND_TIME, KIND_DATETIME };
 
 struct sheet_ref {
 	char *name, *rid, *path;
@@ -274,65 +270,6 @@ static void XMLCALL rels_start(void *data, const XML_Char *name, const XML_Char 
 		fail(x, LM_ENOMEM);
 }
 
-/*
- * What a number format code shows: a date, a time, both, or a number. Its
- * first section only; quoted text, escaped characters, fill and padding
- * characters and [colour]/[condition] brackets say nothing, but [h], [m],
- * [s] (elapsed time) are time.
- */
-static int format_kind(const char *code)
-{
-	int date = 0, time = 0, month_or_minute = 0;
-	for (const char *p = code; *p && *p != ';'; p++) {
-		char c = (char)(*p | 0x20);
-		if (*p == '"') {
-			const char *q = strchr(p + 1, '"');
-			if (!q)
-				break;
-			p = q;
-		} else if (*p == '\\' || *p == '_' || *p == '*') {
-			if (!p[1])
-				break;
-			p++;
-		} else if (*p == '[') {
-			const char *q = strchr(p + 1, ']');
-			if (!q)
-				break;
-			char h = (char)(p[1] | 0x20);
-			if (h == 'h' || h == 'm' || h == 's')
-				time = 1;
-			p = q;
-		} else if (c == 'a' && (strncmp(p, "AM/PM", 5) == 0 || strncmp(p, "am/pm", 5) == 0)) {
-			time = 1;
-			p += 4;
-		} else if (c == 'y' || c == 'd') {
-			date = 1;
-		} else if (c == 'h' || c == 's') {
-			time = 1;
-		} else if (c == 'm') {
-			month_or_minute = 1;
-		} else if (c == 'e' && p == code) {
-			break; /* "E+00"-style scientific formats start with a digit; "General" reaches here */
-		}
-	}
-	if (month_or_minute && !time)
-		date = 1;
-	return date && time ? KIND_DATETIME : date ? KIND_DATE : time ? KIND_TIME : KIND_NUMBER;
-}
-
-/* Excel's built-in number formats that are dates and times (ECMA-376 18.8.30,
- * and the East Asian ones). */
-static int builtin_kind(long long id)
-{
-	if ((id >= 14 && id <= 17) || (id >= 27 && id <= 31) || (id >= 34 && id <= 36) || (id >= 50 && id <= 58))
-		return KIND_DATE;
-	if ((id >= 18 && id <= 21) || (id >= 32 && id <= 33) || (id >= 45 && id <= 47))
-		return KIND_TIME;
-	if (id == 22)
-		return KIND_DATETIME;
-	return KIND_NUMBER;
-}
-
 struct styles {
 	struct lm_xlsx *x;
 	int in_xfs;
@@ -366,7 +303,7 @@ static void XMLCALL styles_start(void *data, const XML_Char *name, const XML_Cha
 				return;
 			}
 		ids[st->n_custom] = id;
-		kinds[st->n_custom++] = (unsigned char)format_kind(code);
+		kinds[st->n_custom++] = (unsigned char)lm__xlsx_format_kind(code);
 	} else if (strcmp(n, "xf") == 0 && st->in_xfs) {
 		long long *v = realloc(st->xf_fmt, (st->n_xf + 1) * sizeof(*v));
 		if (!v)
@@ -398,7 +335,7 @@ static int read_styles(struct lm_xlsx *x, lm_error *err)
 	if (r == LM_OK && st.n_xf && !(x->xf_kind = malloc(st.n_xf)))
 		r = LM_ENOMEM;
 	for (size_t k = 0; r == LM_OK && k < st.n_xf; k++) {
-		int kind = builtin_kind(st.xf_fmt[k]);
+		int kind = lm__xlsx_builtin_kind(st.xf_fmt[k]);
 		for (size_t c = 0; c < st.n_custom; c++)
 			if (st.custom_id[c] == st.xf_fmt[k])
 				kind = st.custom_kind[c];
@@ -419,45 +356,6 @@ static int read_styles(struct lm_xlsx *x, lm_error *err)
 static void add_text(struct lm_strbuf *b, const char *s, size_t n)
 {
 	lm__sb_add(b, s, n);
-}
-
-/* Decode _xHHHH_ in [b->s + from, b->s + b->len) in place. */
-static void decode_escapes(struct lm_strbuf *b, size_t from)
-{
-	if (!b->s || b->failed)
-		return;
-	char *s = b->s, *w = s + from;
-	size_t i = from;
-	while (i < b->len) {
-		unsigned v = 0;
-		int ok = i + 7 <= b->len && s[i] == '_' && s[i + 1] == 'x' && s[i + 6] == '_';
-		for (int k = 2; ok && k < 6; k++) {
-			char c = s[i + k];
-			unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0')
-				     : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (unsigned)((c | 0x20) - 'a' + 10)
-									    : 16u;
-			ok = d < 16;
-			v = v * 16 + d;
-		}
-		if (!ok || (v >= 0xD800 && v <= 0xDFFF)) {
-			*w++ = s[i++];
-			continue;
-		}
-		/* At most 3 UTF-8 bytes for 7 bytes of escape. */
-		if (v < 0x80) {
-			*w++ = (char)v;
-		} else if (v < 0x800) {
-			*w++ = (char)(0xC0 | (v >> 6));
-			*w++ = (char)(0x80 | (v & 0x3F));
-		} else {
-			*w++ = (char)(0xE0 | (v >> 12));
-			*w++ = (char)(0x80 | ((v >> 6) & 0x3F));
-			*w++ = (char)(0x80 | (v & 0x3F));
-		}
-		i += 7;
-	}
-	b->len = (size_t)(w - s);
-	s[b->len] = '\0';
 }
 
 static void XMLCALL sst_start(void *data, const XML_Char *name, const XML_Char **atts)
@@ -491,7 +389,7 @@ static void XMLCALL sst_end(void *data, const XML_Char *name)
 	struct lm_xlsx *x = data;
 	const char *n = local(name);
 	if (strcmp(n, "si") == 0 && x->in_cell) {
-		decode_escapes(&x->sst, x->sst_off[x->n_sst]);
+		lm__xlsx_decode_escapes(&x->sst, x->sst_off[x->n_sst]);
 		lm__sb_add(&x->sst, "", 1); /* the NUL between strings */
 		if (x->sst.failed)
 			{
@@ -821,121 +719,6 @@ static void XMLCALL sheet_chars(void *data, const XML_Char *s, int len)
 	}
 }
 
-/* Days since 1970-01-01 to a civil date (H. Hinnant's algorithm). */
-static void civil(long long z, long long *y, unsigned *m, unsigned *d)
-{
-	z += 719468;
-	long long era = (z >= 0 ? z : z - 146096) / 146097;
-	unsigned doe = (unsigned)(z - era * 146097);
-	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	long long yy = (long long)yoe + era * 400;
-	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	unsigned mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = yy + (*m <= 2);
-}
-
-/*
- * A serial date-time as ISO 8601 text: "2024-03-05", "13:30:00" or
- * "2024-03-05 13:30:00", by @p kind. 0 when out of Excel's range (the
- * number is then shown as a number, as Excel shows ####).
- */
-static int put_date(struct lm_strbuf *b, double v, int kind, int date1904)
-{
-	if (!(v >= 0) || v >= 2958466.0)
-		return 0;
-	long long total = llround(v * 86400.0); /* seconds, rounded as Excel shows them */
-	long long days = total / 86400, secs = total % 86400;
-	char text[48];
-	int n = 0;
-	if (kind != KIND_TIME) {
-		long long y;
-		unsigned m, d;
-		if (date1904) {
-			civil(days - 24107, &y, &m, &d); /* 1904-01-01 is 24107 days before 1970-01-01 */
-		} else if (days == 60) {
-			y = 1900, m = 2, d = 29; /* Lotus 1-2-3's leap day, which Excel keeps */
-		} else if (days == 0) {
-			return 0;
-		} else {
-			civil(days - (days < 60 ? 25568 : 25569), &y, &m, &d);
-		}
-		n = snprintf(text, sizeof(text), "%04lld-%02u-%02u", y, m, d);
-	}
-	if (kind == KIND_TIME)
-		n = snprintf(text, sizeof(text), "%02lld:%02lld:%02lld", total / 3600, total / 60 % 60, total % 60);
-	else if (kind == KIND_DATETIME)
-		n += snprintf(text + n, sizeof(text) - (size_t)n, " %02lld:%02lld:%02lld", secs / 3600, secs / 60 % 60,
-			      secs % 60);
-	lm__sb_add(b, text, (size_t)n);
-	return 1;
-}
-
-/*
- * A number as the sheet stores it — "3", "0.1", "4.4000000000000004",
- * "1.5E-3" — read under any locale: strtod() of an integer significand and
- * an exponent. 0 if the text is no such number.
- */
-static int read_number(const char *s, size_t len, double *out)
-{
-	char sig[48];
-	size_t n = 0, i = 0;
-	long exp10 = 0;
-	int neg = 0, digits = 0, point = 0;
-	if (i < len && (s[i] == '-' || s[i] == '+'))
-		neg = s[i++] == '-';
-	for (; i < len; i++) {
-		char c = s[i];
-		if (c == '.' && !point) {
-			point = 1;
-		} else if (c >= '0' && c <= '9') {
-			digits = 1;
-			if (n == 0 && c == '0') {
-				if (point)
-					exp10--;
-				continue;
-			}
-			if (n < 40)
-				sig[n++] = c;
-			else if (!point)
-				exp10++;
-			if (point && n <= 40)
-				exp10--;
-		} else {
-			break;
-		}
-	}
-	if (!digits)
-		return 0;
-	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-		i++;
-		int eneg = 0;
-		if (i < len && (s[i] == '-' || s[i] == '+'))
-			eneg = s[i++] == '-';
-		long e = 0;
-		int any = 0;
-		for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, any = 1)
-			if (e < 100000)
-				e = e * 10 + (s[i] - '0');
-		if (!any)
-			return 0;
-		exp10 += eneg ? -e : e;
-	}
-	if (i != len)
-		return 0;
-	if (!n) {
-		*out = 0;
-		return 1;
-	}
-	snprintf(sig + n, sizeof(sig) - n, "e%ld", exp10);
-	double v = strtod(sig, NULL);
-	if (!isfinite(v))
-		return 0;
-	*out = neg ? -v : v;
-	return 1;
-}
-
 /* The current cell as Excel shows it, in x->value; LM_OK, or the parse stopped. */
 static int show_cell(struct lm_xlsx *x)
 {
@@ -953,7 +736,7 @@ static int show_cell(struct lm_xlsx *x)
 		lm__sb_str(v, x->sst.s + x->sst_off[k]);
 	} else if (strcmp(t, "inlineStr") == 0 || strcmp(t, "str") == 0) {
 		lm__sb_add(v, s, len);
-		decode_escapes(v, 0);
+		lm__xlsx_decode_escapes(v, 0);
 	} else if (strcmp(t, "b") == 0) {
 		if (len)
 			lm__sb_str(v, len == 1 && *s == '0' ? "FALSE" : "TRUE");
@@ -961,13 +744,13 @@ static int show_cell(struct lm_xlsx *x)
 		lm__sb_add(v, s, len); /* "#N/A", an ISO 8601 date */
 	} else if (len) {
 		double d;
-		if (!read_number(s, len, &d)) {
+		if (!lm__xlsx_read_number(s, len, &d)) {
 			cell_fail(x, current_err(x), LM_EIO, "a number cell holds \"%.*s\", which is not a number",
 				  (int)(len > 40 ? 40 : len), s);
 			return x->status;
 		}
-		int kind = x->style < x->n_xf ? x->xf_kind[x->style] : KIND_NUMBER;
-		if (kind == KIND_NUMBER || !put_date(v, d, kind, x->date1904)) {
+		int kind = x->style < x->n_xf ? x->xf_kind[x->style] : LM_XLSX_NUMBER;
+		if (kind == LM_XLSX_NUMBER || !lm__xlsx_put_date(v, d, kind, x->date1904)) {
 			char num[LM_NUMBER_MAX];
 			lm__sb_add(v, num, (size_t)(lm__put_number(num, d) - num));
 		}
