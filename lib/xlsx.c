@@ -27,6 +27,10 @@
 #define XLSX_SST_MAX (256u * 1024 * 1024)
 /* One cell's text, and one row as CSV: at most 1 MiB (as a CSV record). */
 #define XLSX_CELL_MAX (1024u * 1024)
+/* Sheets, cell formats and number formats a workbook may have (Excel's own
+ * limits are far below): a part holding more is refused (LM_ELIMIT). */
+#define XLSX_SHEETS_MAX 10000
+#define XLSX_FORMATS_MAX (1024 * 1024)
 /* Parsing pauses once this much CSV text is waiting. */
 #define XLSX_OUT_HIGH (64u * 1024)
 #define XLSX_CHUNK (16u * 1024)
@@ -42,7 +46,7 @@ struct lm_xlsx {
 
 	/* The workbook: its sheets in order, the date system, the parts. */
 	struct sheet_ref *sheets;
-	size_t n_sheets;
+	size_t n_sheets, n_rels;
 	int date1904;
 	char *sst_path, *styles_path;
 
@@ -170,8 +174,10 @@ static int parse_part(struct lm_xlsx *x, const char *path, lm_error *err)
 		if (XML_Parse(x->parser, x->chunk, (int)n, n == 0) != XML_STATUS_OK) {
 			r = x->status == LM_OK || x->doctype ? xml_error(x, LM_EDATA, path, err) : x->status;
 			if (r == LM_ELIMIT)
-				lm__error(err, LM_ELIMIT, x->name, 0, 0, "%s holds more than %u MiB of text", path,
-					  XLSX_SST_MAX >> 20);
+				lm__error(err, LM_ELIMIT, x->name, 0, 0,
+					  "%s is larger than this reader's limits (%u MiB of shared strings, %d sheets, "
+					  "%d cell formats)",
+					  path, XLSX_SST_MAX >> 20, XLSX_SHEETS_MAX, XLSX_FORMATS_MAX);
 			break;
 		}
 		if (n == 0)
@@ -203,9 +209,12 @@ static void XMLCALL workbook_start(void *data, const XML_Char *name, const XML_C
 		const char *sname = attr(atts, "name"), *rid = attr(atts, "id");
 		if (!sname || !rid)
 			return;
+		if (x->n_sheets == XLSX_SHEETS_MAX) {
+			fail(x, LM_ELIMIT);
+			return;
+		}
 		struct sheet_ref *v = realloc(x->sheets, (x->n_sheets + 1) * sizeof(*v));
-		if (!v)
-			{
+		if (!v) {
 				fail(x, LM_ENOMEM);
 				return;
 			}
@@ -256,6 +265,10 @@ static void XMLCALL rels_start(void *data, const XML_Char *name, const XML_Char 
 		   *mode = attr(atts, "TargetMode");
 	if (!id || !target || !type || (mode && strcmp(mode, "External") == 0))
 		return;
+	if (++x->n_rels > 2 * XLSX_SHEETS_MAX + 100) { /* each is matched against every sheet */
+		fail(x, LM_ELIMIT);
+		return;
+	}
 	char **slot = NULL;
 	if (ends_with(type, "/sharedStrings"))
 		slot = &x->sst_path;
@@ -270,14 +283,15 @@ static void XMLCALL rels_start(void *data, const XML_Char *name, const XML_Char 
 		fail(x, LM_ENOMEM);
 }
 
+/* Number format ids are below 65,536 (Excel writes custom ones from 164). */
+#define XLSX_FORMAT_IDS 65536
+
 struct styles {
 	struct lm_xlsx *x;
 	int in_xfs;
-	long long *custom_id;
-	unsigned char *custom_kind;
-	size_t n_custom;
+	unsigned char *custom; /* per format id: 1 + the kind of a custom format, or 0 */
 	long long *xf_fmt;
-	size_t n_xf;
+	size_t n_xf, cap_xf;
 };
 
 static void XMLCALL styles_start(void *data, const XML_Char *name, const XML_Char **atts)
@@ -289,30 +303,24 @@ static void XMLCALL styles_start(void *data, const XML_Char *name, const XML_Cha
 	} else if (strcmp(n, "numFmt") == 0) {
 		long long id = count_of(attr(atts, "numFmtId"));
 		const char *code = attr(atts, "formatCode");
-		if (id < 0 || !code)
-			return;
-		long long *ids = realloc(st->custom_id, (st->n_custom + 1) * sizeof(*ids));
-		if (ids)
-			st->custom_id = ids;
-		unsigned char *kinds = realloc(st->custom_kind, st->n_custom + 1);
-		if (kinds)
-			st->custom_kind = kinds;
-		if (!ids || !kinds)
-			{
-				fail(st->x, LM_ENOMEM);
-				return;
-			}
-		ids[st->n_custom] = id;
-		kinds[st->n_custom++] = (unsigned char)lm__xlsx_format_kind(code);
+		if (id >= 0 && id < XLSX_FORMAT_IDS && code)
+			st->custom[id] = (unsigned char)(1 + lm__xlsx_format_kind(code));
 	} else if (strcmp(n, "xf") == 0 && st->in_xfs) {
-		long long *v = realloc(st->xf_fmt, (st->n_xf + 1) * sizeof(*v));
-		if (!v)
-			{
+		if (st->n_xf == XLSX_FORMATS_MAX) {
+			fail(st->x, LM_ELIMIT);
+			return;
+		}
+		if (st->n_xf == st->cap_xf) {
+			size_t cap = st->cap_xf ? st->cap_xf * 2 : 64;
+			long long *v = realloc(st->xf_fmt, cap * sizeof(*v));
+			if (!v) {
 				fail(st->x, LM_ENOMEM);
 				return;
 			}
-		st->xf_fmt = v;
-		v[st->n_xf++] = count_of(attr(atts, "numFmtId"));
+			st->xf_fmt = v;
+			st->cap_xf = cap;
+		}
+		st->xf_fmt[st->n_xf++] = count_of(attr(atts, "numFmtId"));
 	}
 }
 
@@ -326,8 +334,10 @@ static void XMLCALL styles_end(void *data, const XML_Char *name)
 static int read_styles(struct lm_xlsx *x, lm_error *err)
 {
 	struct styles st = {.x = x};
-	if (!new_parser(x))
+	if (!(st.custom = calloc(XLSX_FORMAT_IDS, 1)) || !new_parser(x)) {
+		free(st.custom);
 		return LM_ENOMEM;
+	}
 	x->styles = &st;
 	XML_SetElementHandler(x->parser, styles_start, styles_end);
 	int r = parse_part(x, x->styles_path, err);
@@ -335,16 +345,13 @@ static int read_styles(struct lm_xlsx *x, lm_error *err)
 	if (r == LM_OK && st.n_xf && !(x->xf_kind = malloc(st.n_xf)))
 		r = LM_ENOMEM;
 	for (size_t k = 0; r == LM_OK && k < st.n_xf; k++) {
-		int kind = lm__xlsx_builtin_kind(st.xf_fmt[k]);
-		for (size_t c = 0; c < st.n_custom; c++)
-			if (st.custom_id[c] == st.xf_fmt[k])
-				kind = st.custom_kind[c];
-		x->xf_kind[k] = (unsigned char)kind;
+		long long id = st.xf_fmt[k];
+		int custom = id >= 0 && id < XLSX_FORMAT_IDS ? st.custom[id] : 0;
+		x->xf_kind[k] = (unsigned char)(custom ? custom - 1 : lm__xlsx_builtin_kind(id));
 	}
 	if (r == LM_OK)
 		x->n_xf = st.n_xf;
-	free(st.custom_id);
-	free(st.custom_kind);
+	free(st.custom);
 	free(st.xf_fmt);
 	return r;
 }
@@ -367,8 +374,7 @@ static void XMLCALL sst_start(void *data, const XML_Char *name, const XML_Char *
 		if (x->n_sst == x->cap_sst) {
 			size_t cap = x->cap_sst ? x->cap_sst * 2 : 256;
 			size_t *v = realloc(x->sst_off, cap * sizeof(*v));
-			if (!v)
-				{
+			if (!v) {
 					fail(x, LM_ENOMEM);
 					return;
 				}
@@ -391,8 +397,7 @@ static void XMLCALL sst_end(void *data, const XML_Char *name)
 	if (strcmp(n, "si") == 0 && x->in_cell) {
 		lm__xlsx_decode_escapes(&x->sst, x->sst_off[x->n_sst]);
 		lm__sb_add(&x->sst, "", 1); /* the NUL between strings */
-		if (x->sst.failed)
-			{
+		if (x->sst.failed) {
 				fail(x, x->sst.s && x->sst.len + 2 >= XLSX_SST_MAX ? LM_ELIMIT : LM_ENOMEM);
 				return;
 			}
@@ -816,8 +821,7 @@ static void end_row(struct lm_xlsx *x)
 	}
 	lm__sb_add(&x->out, x->rowbuf.s ? x->rowbuf.s : "", x->rowbuf.len);
 	lm__sb_add(&x->out, "\n", 1);
-	if (x->out.failed || x->rowbuf.failed)
-		{
+	if (x->out.failed || x->rowbuf.failed) {
 			fail(x, LM_ENOMEM);
 			return;
 		}
