@@ -358,13 +358,6 @@ static int read_styles(struct lm_xlsx *x, lm_error *err)
 
 /* ---- shared strings ------------------------------------------------------- */
 
-/* Append text, decoding OOXML's _xHHHH_ escapes (control characters and the
- * like, as Excel shows them). */
-static void add_text(struct lm_strbuf *b, const char *s, size_t n)
-{
-	lm__sb_add(b, s, n);
-}
-
 static void XMLCALL sst_start(void *data, const XML_Char *name, const XML_Char **atts)
 {
 	(void)atts;
@@ -414,7 +407,7 @@ static void XMLCALL sst_chars(void *data, const XML_Char *s, int len)
 {
 	struct lm_xlsx *x = data;
 	if (x->in_t)
-		add_text(&x->sst, s, (size_t)len);
+		lm__sb_add(&x->sst, s, (size_t)len); /* _xHHHH_ decoded at </si> */
 }
 
 /* ---- opening -------------------------------------------------------------- */
@@ -717,7 +710,7 @@ static void XMLCALL sheet_chars(void *data, const XML_Char *s, int len)
 {
 	struct lm_xlsx *x = data;
 	if (x->in_v || x->in_t) {
-		add_text(&x->text, s, (size_t)len);
+		lm__sb_add(&x->text, s, (size_t)len);
 		if (x->text.failed)
 			cell_fail(x, current_err(x), x->text.s ? LM_ELIMIT : LM_ENOMEM,
 				  "the cell holds more than %u MiB of text", XLSX_CELL_MAX >> 20);
