@@ -5,8 +5,8 @@ Every cell of a sheet of each kind openpyxl writes (inline strings, numbers,
 booleans, dates, date-times and times under the 1900 and the 1904 date
 systems, a formula without a cached value) is checked as the table reader
 gives it (dump.c); then the CLI: the shipped example as a workbook scores as
-its CSV does, --sheet picks a sheet, and bad cells are all reported, each at
-its cell. Usage: openpyxl_check.py DUMP LIBRA SOURCE_ROOT
+its CSV does (and pre/post as from the CSVs), --sheet picks a sheet, and bad
+cells are all reported, each at its cell. Usage: openpyxl_check.py DUMP LIBRA SOURCE_ROOT
 """
 import csv
 import datetime
@@ -97,6 +97,23 @@ with tempfile.TemporaryDirectory() as tmp:
     first = subprocess.run(WRAP + [LIBRA, "score", "stss", book], capture_output=True, text=True)
     check(first.returncode == 1 and "no column for items stss_1" in first.stderr,
           f"first sheet is read by default: {first.stderr}")
+
+    # Pre/post reads workbooks too, --sheet applying to both waves.
+    post = os.path.join(SRC, "examples", "data", "stss_post.csv")
+    with open(post, newline="") as f:
+        post_table = list(csv.reader(f))
+    wb2 = openpyxl.Workbook()
+    wb2.active.title = "Pre"
+    for i, row in enumerate(post_table):
+        wb2.active.append([int(v) if i and v.isdigit() else v for v in row])
+    post_book = os.path.join(tmp, "stss_post.xlsx")
+    wb2.save(post_book)
+    want = subprocess.run(WRAP + [LIBRA, "prepost", "stss", data, post, "--format", "csv"],
+                          capture_output=True, text=True)
+    got = subprocess.run(WRAP + [LIBRA, "prepost", "stss", book, post_book, "--sheet", "Pre", "--format", "csv"],
+                         capture_output=True, text=True)
+    check(want.returncode == 0 and got.returncode == 0, f"prepost: {got.stderr}")
+    check(got.stdout == want.stdout and len(got.stdout) > 1000, "prepost from workbooks differs from CSV")
 
     # Every bad cell reported at once, each at its cell; nothing written.
     ws = wb["Pre"]
