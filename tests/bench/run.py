@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
-"""libra_measures speed benchmark: libra against R (psych), pandas and wc -l.
+"""libra_measures speed benchmark: libra against DuckDB, R (psych), pandas and wc -l.
 
-    tests/bench/run.py [--big] [--reps N] [--readme]      (from the source root,
+    tests/bench/run.py [--big] [--reps N] [--readme] [--duckdb DIR]   (from the source root,
                                                            after `meson compile -C build`)
     tests/bench/run.py --only prepost [--pairs N] [--libra PATH]
 
 Generates STSS (17 items) and ProQOL 5 (30 items, 5 reverse-keyed) files of
 1e5 and 1e6 respondents (1e7 too with --big) with 2 % blank cells, and on the
 same files, in one run, times `wc -l` (the floor of reading the file),
-`libra score`, R (read.csv + psych::scoreItems) and pandas (read_csv +
-vectorised sums); `libra prepost` on 1e6 STSS pairs. Every command runs once
+`libra score`, DuckDB with 2 threads (read_csv + SQL sums + COPY, through
+Node.js and the prebuilt @duckdb/node-api: `npm install @duckdb/node-api` in
+DIR, given with --duckdb DIR), R (read.csv + psych::scoreItems) and pandas
+(read_csv + vectorised sums); `libra prepost` on 1e6 STSS pairs. Every command runs once
 to warm the page cache, then --reps times (each after a sync(), so that no
 earlier write-back competes with it); the table gives the median wall
 time, rows/s, MB/s and the peak RSS, and the ratio of each peer to libra.
@@ -59,7 +61,7 @@ def spec(prefix, scales):
         for name, items in scales.items())
 
 
-def run_once(cmd, stdout=subprocess.DEVNULL):
+def run_once(cmd, stdout=subprocess.DEVNULL, env=None):
     """Wall seconds and peak RSS (KiB) of one run; raises on failure."""
     # GNU time measures the peak RSS of the command alone: a child forked
     # from this interpreter would count the interpreter's pages too.
@@ -68,7 +70,7 @@ def run_once(cmd, stdout=subprocess.DEVNULL):
     full = [GNU_TIME, "-f", "%M", "-o", tf] + cmd if GNU_TIME else cmd
     try:
         t0 = time.perf_counter()
-        p = subprocess.Popen(full, stdout=stdout, stderr=subprocess.PIPE)
+        p = subprocess.Popen(full, stdout=stdout, stderr=subprocess.PIPE, env=env)
         _, status, ru = os.wait4(p.pid, 0)
         wall = time.perf_counter() - t0
         p.returncode = os.waitstatus_to_exitcode(status)
@@ -85,15 +87,15 @@ def run_once(cmd, stdout=subprocess.DEVNULL):
         os.unlink(tf)
 
 
-def measure(cmd, reps, warm=True):
+def measure(cmd, reps, warm=True, env=None):
     if warm:
-        run_once(cmd)  # warm the page cache and the interpreter's files
+        run_once(cmd, env=env)  # warm the page cache and the interpreter's files
     runs = []
     for _ in range(reps):
         # Data still being written back (generated files, a peer's output,
         # the last run's) would compete with the disk writes of the run timed.
         os.sync()
-        runs.append(run_once(cmd))
+        runs.append(run_once(cmd, env=env))
     return statistics.median(w for w, _ in runs), max(r for _, r in runs)
 
 
@@ -102,6 +104,16 @@ def find_pandas_python():
         if shutil.which(py) and subprocess.run([py, "-c", "import pandas"], capture_output=True).returncode == 0:
             return py
     return None
+
+
+def have_duckdb(folder):
+    """NODE_PATH for the DuckDB peer, or None when node or the package is missing."""
+    if not folder or not shutil.which("node"):
+        return None
+    modules = os.path.join(os.path.abspath(folder), "node_modules")
+    probe = subprocess.run(["node", "-e", "require('@duckdb/node-api')"], capture_output=True,
+                           env=dict(os.environ, NODE_PATH=modules))
+    return modules if probe.returncode == 0 else None
 
 
 def have_psych():
@@ -169,6 +181,9 @@ def main():
     ap.add_argument("--reps", type=int, default=5, help="timed runs per command (default 5)")
     ap.add_argument("--peer-reps", type=int, default=3, help="timed runs per R/pandas command (default 3)")
     ap.add_argument("--no-peers", action="store_true", help="time libra and wc -l only")
+    ap.add_argument("--duckdb", metavar="DIR",
+                    help="a folder where `npm install @duckdb/node-api` was run: DuckDB joins as a peer")
+    ap.add_argument("--duckdb-threads", type=int, default=2, help="DuckDB's threads (default 2)")
     ap.add_argument("--only", choices=["prepost"],
                     help="prepost: time only `libra prepost` and `libra score` on its two files"
                          " (no wc -l, no peers, no other sizes)")
@@ -192,8 +207,11 @@ def main():
 
     py = None if a.no_peers else find_pandas_python()
     r_ok = False if a.no_peers else have_psych()
+    duck = None if a.no_peers else have_duckdb(a.duckdb)
     peers = []
     if not a.no_peers:
+        peers.append(("DuckDB (%d threads)" % a.duckdb_threads, duck is not None,
+                      "give --duckdb DIR after `npm install @duckdb/node-api` in DIR"))
         peers.append(("R psych", r_ok, "R + r-cran-psych not installed (apt-get install r-cran-psych)"))
         peers.append(("pandas", py is not None, "pandas not installed (apt-get install python3-pandas)"))
 
@@ -238,13 +256,19 @@ def main():
                         print(row_missing, flush=True)
                         continue
                     pout = os.path.join(work, "peer.csv")
+                    penv = None
                     if name == "R psych":
                         cmd = ["Rscript", os.path.join(HERE, "peer_psych.R"), sp, data, pout]
+                    elif name.startswith("DuckDB"):
+                        cmd = ["node", os.path.join(HERE, "peer_duckdb.cjs"), sp, data, pout, str(a.duckdb_threads)]
+                        penv = dict(os.environ, NODE_PATH=duck)
                     else:
                         cmd = [py, os.path.join(HERE, "peer_pandas.py"), sp, data, pout]
-                    # 1e7 rows take R minutes: one run, no warm-up (the file is cached by then)
-                    big = n >= 10**7
-                    pt, prss = measure(cmd, 1 if big else a.peer_reps, warm=not big)
+                    # 1e7 rows take R minutes: one run, no warm-up (the file is cached by then);
+                    # DuckDB is fast enough to be timed like libra.
+                    big = n >= 10**7 and penv is None
+                    reps = a.reps if penv is not None else (1 if big else a.peer_reps)
+                    pt, prss = measure(cmd, reps, warm=not big, env=penv)
                     try:
                         checked = compare(out, pout, list(scales))
                         same = "scores identical on %d rows" % checked
@@ -269,7 +293,7 @@ def main():
             shutil.rmtree(work, ignore_errors=True)
 
     head = [
-        "Machine: %s. Date: %s. Command: `%s` (median of %d runs, %d for R and pandas,"
+        "Machine: %s. Date: %s. Command: `%s` (median of %d runs for libra and DuckDB, %d for R and pandas,"
         " after one warm-up run%s; files in the page cache, dirty pages synced before each run; 2 %% blank cells)." % (
             machine(), datetime.date.today().isoformat(),
             " ".join(["tests/bench/run.py"] + [shlex.quote(x) for x in sys.argv[1:]]), a.reps, a.peer_reps,
