@@ -15,6 +15,9 @@
 #include <unistd.h>
 
 #include "csv-priv.h"
+#ifdef LM_HAVE_XLSX
+#include "xlsx-priv.h"
+#endif
 
 /* ---- input ------------------------------------------------------------ */
 
@@ -33,6 +36,16 @@ long lm__csv_refill(lm_table *t, lm_error *err)
 	t->end = keep;
 	if (keep == LM_TABLE_READ_SIZE)
 		return 0; /* callers never ask with a full buffer */
+#ifdef LM_HAVE_XLSX
+	if (t->xlsx) {
+		long n = lm__xlsx_read(t->xlsx, rb + keep, LM_TABLE_READ_SIZE - keep, err);
+		if (n > 0)
+			t->end = keep + (size_t)n;
+		else if (n == 0)
+			t->eof = 1;
+		return n == LM_EDATA ? LM_EIO : n; /* LM_EDATA means an unclosed quote to the lexer */
+	}
+#endif
 	for (;;) {
 		ssize_t n = read(t->fd, rb + keep, LM_TABLE_READ_SIZE - keep);
 		if (n > 0) {

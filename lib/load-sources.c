@@ -1,6 +1,6 @@
 /*
  * libra_measures — where a definition comes from: a buffer, a file, one of the
- * built-in definitions, or a name that is either; lm__load_definition()
+ * built-in definitions (a name that may be either, along the search path: search.c); lm__load_definition()
  * (load.c) reads the text.
  */
 #include <errno.h>
@@ -76,19 +76,4 @@ int lm_instrument_load_builtin(lm_instrument **out, const char *id, lm_error *er
 		return lm__load_definition(out, b->yaml, b->len, name, source, err);
 	}
 	return lm__error(err, LM_ENOTFOUND, NULL, 0, 0, "no built-in instrument '%s'", id);
-}
-
-int lm_instrument_load(lm_instrument **out, const char *spec, lm_error *err)
-{
-	if (!out || !spec)
-		return lm__error(err, LM_EINVAL, NULL, 0, 0, "invalid argument to lm_instrument_load");
-	for (size_t i = 0; i < lm__n_builtins; i++)
-		if (!strcmp(lm__builtins[i].id, spec))
-			return lm_instrument_load_builtin(out, spec, err);
-	if (!strchr(spec, '/') && !strchr(spec, '.')) {
-		*out = NULL;
-		return lm__error(err, LM_ENOTFOUND, NULL, 0, 0,
-				 "'%s' is neither a built-in instrument nor a definition file (try 'libra list')", spec);
-	}
-	return lm_instrument_load_file(out, spec, err);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "csv-priv.h"
+#include "xlsx-priv.h"
 
 /* A Qualtrics export's third header row: every non-empty cell is {"ImportId":...}. */
 static int is_import_id_row(const lm_table *t)
@@ -95,8 +96,9 @@ int lm__table_skip_qualtrics_rows(lm_table *t, lm_error *err)
 
 /*
  * A data file of SPSS or Stata given where CSV text is expected (through a
- * descriptor, or a name without the extension): refused by its first bytes
- * rather than read as garbage.
+ * descriptor, or a name without the extension), an Excel workbook this build
+ * cannot read, an old .xls: refused by its first bytes rather than read as
+ * garbage, saying what the file is and what to do.
  */
 int lm__table_refuse_binary(lm_table *t, lm_error *err)
 {
@@ -116,6 +118,22 @@ int lm__table_refuse_binary(lm_table *t, lm_error *err)
 	} else if (n >= 11 && memcmp(s, "<stata_dta>", 11) == 0) {
 		what = "a Stata file";
 		ext = ".dta";
+	} else if (lm__xlsx_is_zip(s, n)) {
+		/* With xlsx support a zip archive was opened as a workbook before this. */
+		return lm__error(err, LM_EDATA, t->name, 0, 0,
+				 "this is a zip archive (an Excel workbook, .xlsx?), not CSV text, and this build of "
+				 "libra_measures does not read workbooks (build it with libzip and expat, -Dxlsx=enabled): "
+				 "save the sheet as CSV (UTF-8) in Excel or LibreOffice and give that file");
+	} else if (n >= 8 && memcmp(s, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0) {
+		return lm__error(err, LM_EDATA, t->name, 0, 0,
+				 "this is an old-style Microsoft Office file (an Excel 97-2003 workbook, .xls?), not CSV "
+				 "text: save it as an Excel workbook (.xlsx)%s or as CSV (UTF-8), and give that file",
+#ifdef LM_HAVE_XLSX
+				 ""
+#else
+				 " in a build that reads workbooks"
+#endif
+		);
 	} else {
 		return LM_OK;
 	}

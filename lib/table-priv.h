@@ -118,6 +118,10 @@ struct lm_table {
 	int stats;        /* the open table is such a file */
 	char *stats_text;
 
+	/* An Excel workbook, whose sheet xlsx.c hands out as CSV text through lm__csv_refill(). */
+	char *sheet_request;  /* lm_table_set_sheet() */
+	struct lm_xlsx *xlsx; /* the open workbook */
+	char *xlsx_bytes;     /* a workbook read from a descriptor */
 };
 
 /* Field @p k of the current record (k < nfields and k < fields_keep). */

@@ -1,6 +1,7 @@
 /*
  * libra_measures — reading data tables: the table's settings, opening a file,
- * descriptor or buffer (SPSS and Stata through readstat.c), and per-row
+ * descriptor or buffer (SPSS and Stata through readstat.c, Excel workbooks
+ * through xlsx.c), and per-row
  * validation and scoring. The CSV records come from csv.c, the header's
  * columns from table-header.c.
  */
@@ -15,6 +16,7 @@
 
 #include "csv-priv.h"
 #include "readstat-priv.h"
+#include "xlsx-priv.h"
 
 int lm_table_new(lm_table **out, const lm_instrument *inst)
 {
@@ -79,6 +81,12 @@ static void table_close(lm_table *t)
 	free(t->stats_text);
 	t->stats_text = NULL;
 	t->stats = 0;
+#ifdef LM_HAVE_XLSX
+	lm__xlsx_close(t->xlsx);
+#endif
+	t->xlsx = NULL;
+	free(t->xlsx_bytes);
+	t->xlsx_bytes = NULL;
 	t->state = TABLE_CLOSED;
 }
 
@@ -109,6 +117,7 @@ void lm_table_free(lm_table *table)
 	free(table->ends_store);
 	free(table->id);
 	free(table->id_request);
+	free(table->sheet_request);
 	lm_instrument_free(lm__instrument_mutable(table->inst));
 	free(table);
 }
@@ -225,6 +234,129 @@ int lm_table_has_readstat(void)
 #endif
 }
 
+int lm_table_has_xlsx(void)
+{
+#ifdef LM_HAVE_XLSX
+	return 1;
+#else
+	return 0;
+#endif
+}
+
+int lm_table_set_sheet(lm_table *table, const char *name)
+{
+	if (!table || (name && !*name) || table->state != TABLE_CLOSED)
+		return LM_EINVAL;
+	char *copy = NULL;
+	if (name && !(copy = lm__strdup(name)))
+		return LM_ENOMEM;
+	free(table->sheet_request);
+	table->sheet_request = copy;
+	return LM_OK;
+}
+
+const char *lm_table_sheet(const lm_table *table)
+{
+#ifdef LM_HAVE_XLSX
+	if (table && table->state != TABLE_CLOSED && table->xlsx)
+		return lm__xlsx_sheet(table->xlsx);
+#endif
+	(void)table;
+	return NULL;
+}
+
+#ifdef LM_HAVE_XLSX
+/* Read on from an open workbook: its sheet comes through lm__csv_refill(). */
+static int start_workbook(lm_table *t, struct lm_xlsx *x)
+{
+	if (!t->readbuf && !(t->readbuf = malloc(LM_TABLE_READ_SIZE))) {
+		lm__xlsx_close(x);
+		return LM_ENOMEM;
+	}
+	t->xlsx = x;
+	t->mem_mode = 0;
+	t->eof = 0;
+	t->buf = t->readbuf;
+	t->pos = t->end = 0;
+	return LM_OK;
+}
+
+/* The rest of a descriptor, after the bytes already in the read buffer. */
+static int read_rest(lm_table *t, lm_error *err)
+{
+	size_t len = t->end - t->pos, cap = len + LM_TABLE_READ_SIZE;
+	char *b = malloc(cap);
+	if (!b)
+		return LM_ENOMEM;
+	memcpy(b, t->buf + t->pos, len);
+	for (;;) {
+		if (len == cap) {
+			char *nb = cap < ((size_t)1 << 30) ? realloc(b, cap * 2) : NULL;
+			if (!nb) {
+				free(b);
+				return cap < ((size_t)1 << 30) ? LM_ENOMEM
+							       : lm__error(err, LM_ELIMIT, t->name, 0, 0,
+									   "a workbook read from a descriptor is at most 1 GiB");
+			}
+			b = nb;
+			cap *= 2;
+		}
+		ssize_t n = read(t->fd, b + len, cap - len);
+		if (n > 0) {
+			len += (size_t)n;
+		} else if (n == 0) {
+			break;
+		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			struct pollfd pfd = {.fd = t->fd, .events = POLLIN};
+			(void)poll(&pfd, 1, -1);
+		} else if (errno != EINTR) {
+			free(b);
+			return lm__error(err, LM_EIO, t->name, 0, 0, "cannot read: %s", strerror(errno));
+		}
+	}
+	t->xlsx_bytes = b;
+	t->pos = 0;
+	t->end = len;
+	return LM_OK;
+}
+#endif
+
+/* A zip archive given as a descriptor or buffer: a workbook, read as one. */
+static int open_zip(lm_table *t, lm_error *err)
+{
+#ifdef LM_HAVE_XLSX
+	if (!t->mem_mode) {
+		int r = read_rest(t, err);
+		if (r != LM_OK)
+			return r;
+	}
+	const char *data = t->xlsx_bytes ? t->xlsx_bytes : t->buf + t->pos;
+	struct lm_xlsx *x;
+	int r = lm__xlsx_open(&x, -1, data, t->xlsx_bytes ? t->end : t->end - t->pos, t->name, t->sheet_request, err);
+	return r == LM_OK ? start_workbook(t, x) : r;
+#else
+	(void)t;
+	(void)err;
+	return LM_OK; /* refused by lm__table_refuse_binary(), saying why */
+#endif
+}
+
+/* Where a problem of the current row is: a workbook's cell (`scores.xlsx:Sheet1!D14`,
+ * or the row for LM_NO_INDEX), else the line and field. *owned is for the caller to free. */
+static const char *where(const lm_table *t, size_t col, unsigned long *line, unsigned long *field, char **owned)
+{
+	*owned = NULL;
+	*line = t->row_line;
+	*field = col == LM_NO_INDEX ? 0 : col + 1;
+#ifdef LM_HAVE_XLSX
+	if (t->xlsx && (*owned = lm__xlsx_where(t->xlsx, col, t->row_line)) != NULL) {
+		*line = *field = 0;
+		return *owned;
+	}
+#endif
+	return t->name;
+}
+
 int lm_table_set_delimiter(lm_table *table, char delimiter)
 {
 	/* After the open the header was split with the old one. */
@@ -238,24 +370,40 @@ static int open_common(lm_table *t, const char *name, lm_error *err)
 {
 	if (!(t->name = lm__strdup(name ? name : "<data>")))
 		return LM_ENOMEM;
-	t->pdelim = t->stats ? ',' : t->delim; /* converted text is always comma-separated */
+	/* A UTF-8 byte order mark at the start of the file is not data; a zip archive is a workbook. */
+	while (t->end - t->pos < 4 && !t->mem_mode && !t->eof) {
+		long n = lm__csv_refill(t, err);
+		if (n < 0)
+			return (int)n;
+	}
+	int r;
+	if (!t->stats && !t->xlsx && lm__xlsx_is_zip(t->buf + t->pos, t->end - t->pos) &&
+	    (r = open_zip(t, err)) != LM_OK)
+		return r;
+	/* Converted text is always comma-separated. */
+	t->pdelim = t->stats || t->xlsx ? ',' : t->delim;
 	memset(t->special, 0, sizeof(t->special));
 	if (t->pdelim)
 		t->special[(unsigned char)t->pdelim] = 1;
 	t->special['"'] = 1;
 	t->special['\r'] = 1;
 	t->special['\n'] = 1;
-	/* A UTF-8 byte order mark at the start of the file is not data. */
-	while (t->end - t->pos < 3 && !t->mem_mode && !t->eof) {
+#ifdef LM_HAVE_XLSX
+	if (t->xlsx) {
 		long n = lm__csv_refill(t, err);
 		if (n < 0)
 			return (int)n;
+		t->line = lm__xlsx_first_row(t->xlsx); /* header problems name the sheet's row */
 	}
+#endif
 	if (t->end - t->pos >= 3 && memcmp(t->buf + t->pos, "\xEF\xBB\xBF", 3) == 0)
 		t->pos += 3;
-	int r = lm__table_refuse_binary(t, err);
+	r = lm__table_refuse_binary(t, err);
 	if (r != LM_OK)
 		return r;
+	if (t->sheet_request && !t->xlsx)
+		return lm__error(err, LM_EDATA, t->name, 0, 0,
+				 "a sheet (\"%s\") was asked for, but this is not an Excel workbook", t->sheet_request);
 	if (!t->pdelim && (r = lm__csv_detect_delimiter(t, err)) != LM_OK)
 		return r;
 	r = lm__table_read_header(t, err);
@@ -353,6 +501,19 @@ int lm_table_open_file(lm_table *table, const char *path, lm_error *err)
 	while (fd < 0 && errno == EINTR);
 	if (fd < 0)
 		return lm__error(err, LM_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+#ifdef LM_HAVE_XLSX
+	/* A workbook in a file is read from the file, not copied into memory. */
+	char magic[4];
+	if (pread(fd, magic, sizeof(magic), 0) == (ssize_t)sizeof(magic) && lm__xlsx_is_zip(magic, sizeof(magic))) {
+		struct lm_xlsx *x;
+		int r = lm__xlsx_open(&x, fd, NULL, 0, path, table->sheet_request, err);
+		if (r == LM_OK)
+			r = start_workbook(table, x);
+		if (r == LM_OK && (r = open_common(table, path, err)) != LM_OK)
+			table_close(table);
+		return r;
+	}
+#endif
 	return open_fd(table, fd, 1, path, err);
 }
 
@@ -439,8 +600,11 @@ static int check_text(lm_table *t, size_t col, const char *s, size_t len, lm_err
 	const char *name = t->header[col];
 	if (add_problemf(t, "column \"%s\": the value %s", name, why) != LM_OK)
 		return LM_ENOMEM;
-	lm__error(err, LM_EDATA, t->name, t->row_line, col + 1, "row %lu, column \"%s\": the value %s", t->row, name,
-		  why);
+	unsigned long line, fieldno;
+	char *owned;
+	const char *file = where(t, col, &line, &fieldno, &owned);
+	lm__error(err, LM_EDATA, file, line, fieldno, "row %lu, column \"%s\": the value %s", t->row, name, why);
+	free(owned);
 	return LM_EDATA;
 }
 
@@ -535,8 +699,11 @@ static int report_cell(lm_table *t, const struct colmap *m, const char *s, size_
 		free(message);
 		return LM_ENOMEM;
 	}
-	lm__error(err, LM_EDATA, t->name, t->row_line, m->col + 1, "row %lu, column \"%s\": %s", t->row, m->name,
-		  message);
+	unsigned long line, fieldno;
+	char *owned;
+	const char *file = where(t, m->col, &line, &fieldno, &owned);
+	lm__error(err, LM_EDATA, file, line, fieldno, "row %lu, column \"%s\": %s", t->row, m->name, message);
+	free(owned);
 	free(message);
 	return LM_EDATA;
 }
@@ -634,6 +801,10 @@ int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 	t->rows_read++;
 	if (t->stats)
 		t->row_line = t->row + 1; /* a case's line, even when a text value holds a line break */
+#ifdef LM_HAVE_XLSX
+	if (t->xlsx)
+		t->row_line = lm__xlsx_first_row(t->xlsx) + t->row; /* the sheet's row */
+#endif
 	if (set_id(t) != LM_OK)
 		return LM_ENOMEM;
 	if (t->nfields != t->ncols) {
@@ -644,7 +815,12 @@ int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 		if (add_problem(t, what) != LM_OK)
 			return LM_ENOMEM;
 		t->rejected_for[LM_REJECT_FIELDS]++;
-		return lm__error(err, LM_EDATA, t->name, t->row_line, 0, "row %lu has %s", t->row, what);
+		unsigned long line, fieldno;
+		char *owned;
+		const char *file = where(t, LM_NO_INDEX, &line, &fieldno, &owned);
+		lm__error(err, LM_EDATA, file, line, fieldno, "row %lu has %s", t->row, what);
+		free(owned);
+		return LM_EDATA;
 	}
 	int bad_text = t->id_col != LM_NO_INDEX ? check_text(t, t->id_col, t->id, t->id_len, err) : 0;
 	for (size_t e = 0; e < t->n_extra && bad_text != LM_ENOMEM; e++) {
@@ -803,6 +979,8 @@ int lm__table_copy_options(lm_table *dst, const lm_table *src)
 	dst->delim = src->delim;
 	dst->value_labels = src->value_labels;
 	int rc = lm_table_set_prefix(dst, src->prefix);
+	if (rc == LM_OK)
+		rc = lm_table_set_sheet(dst, src->sheet_request);
 	for (size_t i = 0; rc == LM_OK && src->column_for && i < src->inst->n_items; i++)
 		if (src->column_for[i])
 			rc = lm_table_map_column(dst, src->inst->items[i].id, src->column_for[i], NULL);

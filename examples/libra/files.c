@@ -34,6 +34,17 @@ int files_definition(lm_outputs *set, const char *spec, lm_error *err)
 	for (size_t i = 0; i < lm_builtin_count(); i++)
 		if (strcmp(lm_builtin_id(i), spec) == 0)
 			return 1;
+	/* An id found along the search path is the file it was found in; one
+	 * not found is said when the definition is loaded. */
+	if (!strchr(spec, '/') && access(spec, F_OK) != 0) {
+		lm_instrument *inst = NULL;
+		int ok = 1;
+		if (lm_instrument_find(&inst, spec, NULL) == LM_OK &&
+		    strncmp(lm_instrument_source(inst), "builtin:", 8) != 0)
+			ok = files_input(set, lm_instrument_source(inst), err);
+		lm_instrument_free(inst);
+		return ok;
+	}
 	return files_input(set, spec, err);
 }
 

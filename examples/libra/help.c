@@ -9,7 +9,7 @@ static const char usage_text[] =
 	"Usage: libra COMMAND [ARGUMENTS]\n"
 	"\n"
 	"Commands:\n"
-	"  list                       list the bundled instruments\n"
+	"  list                       list the instruments: bundled, and found on the search path\n"
 	"  show INSTRUMENT            show an instrument's items, scales, rules and sources\n"
 	"  check FILE.yaml...         check instrument definitions; every problem as FILE:LINE:COL\n"
 	"  score INSTRUMENT [DATA.csv|-] [-o OUT] [--format csv|json]\n"
@@ -44,7 +44,8 @@ static const char usage_text[] =
 	"                             out; charts show counts, never a single pair; no ids\n"
 	"  help                       show this help\n"
 	"\n"
-	"INSTRUMENT is a bundled id (see 'libra list') or the path of a YAML definition.\n";
+	"INSTRUMENT is an id (see 'libra list': bundled, or ID.yaml on LIBRA_MEASURES_PATH or in\n"
+	"~/.local/share/libra_measures/instruments) or the path of a YAML definition.\n";
 
 /* The options, apart: one string literal may hold no more than 4095 characters in ISO C. */
 static const char wave_options_text[] =
@@ -72,6 +73,7 @@ static const char options_text[] =
 	"  --map ITEM=COL,...         read ITEM from column COL (overrides --prefix)\n"
 	"  --map-file F               the same from a CSV file with the header item,column\n"
 	"  --missing T,...            cells holding T (e.g. NA, ., -99) are blank, like empty ones\n"
+	"  --sheet NAME               Excel workbooks (.xlsx): read sheet NAME (default: the first)\n"
 	"  --value-labels yes|no      SPSS/Stata files: read labelled values as their labels\n"
 	"                             (default no: as codes)\n"
 	"  --rejects FILE             score: write the rejected rows, as they were and why, to FILE,\n"

@@ -1,6 +1,6 @@
 /*
  * libra — the reading options of a table (score, prepost, report):
- * --delimiter, --prefix, --map, --map-file, --missing, --value-labels.
+ * --delimiter, --prefix, --map, --map-file, --missing, --value-labels, --sheet.
  */
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +17,7 @@ size_t reader_options(struct reader *r, struct option_spec *opts)
 		{"map-file", 0, &r->map_file},
 		{"missing", 0, &r->missing},
 		{"value-labels", 0, &r->value_labels},
+		{"sheet", 0, &r->sheet},
 	};
 
 	memcpy(opts, mine, sizeof mine);
@@ -44,6 +45,12 @@ int configure_table(lm_table *table, const struct reader *r, lm_error *err)
 	}
 	if (rc == LM_OK && r->prefix)
 		rc = lm_table_set_prefix(table, r->prefix);
+	if (rc == LM_OK && r->sheet && !*r->sheet) {
+		fputs("libra: --sheet needs the name of a sheet\n", stderr);
+		return LM_EINVAL;
+	}
+	if (rc == LM_OK && r->sheet)
+		rc = lm_table_set_sheet(table, r->sheet);
 	/* ITEM=COLUMN,ITEM=COLUMN */
 	for (const char *p = r->map; rc == LM_OK && p && *p;) {
 		size_t len = strcspn(p, ","), eq = strcspn(p, "=");

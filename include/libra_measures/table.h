@@ -15,8 +15,12 @@
  * grow with the number of rows.
  *
  * SPSS (.sav, .zsav, .por) and Stata (.dta) files are read too when the
- * library is built with ReadStat (lm_table_has_readstat()): see
- * lm_table_open_file().
+ * library is built with ReadStat (lm_table_has_readstat()), and Excel
+ * workbooks (.xlsx) when it is built with libzip and expat
+ * (lm_table_has_xlsx()): see lm_table_open_file(). A problem in a workbook's
+ * cell is located by the cell, as Excel names it: FILE is
+ * `scores.xlsx:Sheet1!D14` (a whole row: `scores.xlsx:Sheet1!14:14`), LINE
+ * and COL are 0.
  *
  * Thread safety: a table is used by one thread at a time.
  */
@@ -90,6 +94,33 @@ LM_EXPORT LM_NODISCARD int lm_table_set_value_labels(lm_table *table, int use);
  * @since 0.1
  */
 LM_EXPORT int lm_table_has_readstat(void);
+
+/**
+ * 1 when this build of the library reads Excel workbooks (.xlsx: it was
+ * built with libzip and expat), else 0.
+ * @since 0.3
+ */
+LM_EXPORT int lm_table_has_xlsx(void);
+
+/**
+ * Read sheet @p name of an Excel workbook rather than its first sheet (NULL:
+ * the first again). Opening a workbook without such a sheet fails
+ * (LM_EDATA) with a message that lists its sheets; opening a file that is not
+ * a workbook fails too, saying that a sheet was asked for. The name is
+ * copied. Call before opening.
+ * @return LM_OK, LM_ENOMEM or LM_EINVAL (no table, an empty name, or the table is open).
+ * Thread safety: as for the table.
+ * @since 0.3
+ */
+LM_EXPORT LM_NODISCARD int lm_table_set_sheet(lm_table *table, const char *name);
+
+/**
+ * The name of the workbook sheet the open table reads.
+ * @return borrowed, valid until the table is reopened or freed; NULL when
+ *         the table is not open or is not a workbook.
+ * @since 0.3
+ */
+LM_EXPORT const char *lm_table_sheet(const lm_table *table);
 
 /**
  * Set the field delimiter. The default, '\0', detects it from the header
@@ -214,6 +245,22 @@ LM_EXPORT const char *lm_table_column_value(const lm_table *table, size_t handle
  * file given under another name, or to lm_table_open_fd() or
  * lm_table_open_buffer(), is refused by its first bytes (LM_EDATA) when they
  * show it (.sav, .zsav and Stata 13 and later).
+ *
+ * An Excel workbook (.xlsx) is told by its content, whatever its name: a
+ * zip archive holding [Content_Types].xml and xl/workbook.xml. Its first
+ * sheet (or lm_table_set_sheet()'s) is read as a table whose header is the
+ * first row that has a value, its columns from column A; a row without
+ * values is a blank row. The sheet is streamed from the zip, in bounded
+ * memory; the shared strings are held in memory. Cells are read as Excel
+ * shows them: text (shared or inline) as it is, numbers as the shortest
+ * decimal that reads back as the same double (lm_format_number()), TRUE and
+ * FALSE, error values such as #N/A as their text, a formula by its cached
+ * value, and a number whose cell format is a date or time as ISO 8601 text
+ * (2024-03-05, 13:30:00, 2024-03-05 13:30:00; 1900 and 1904 date systems).
+ * The delimiter setting does not apply. A file descriptor or buffer is read
+ * whole into memory first (a zip is read from its end). Without xlsx support
+ * in the build, and for .xls and other zip archives (OpenDocument), the file
+ * is refused (LM_EDATA) with a message that names the format and what to do.
  * @return LM_OK, LM_EIO, LM_EDATA, LM_ENOMEM or LM_EINVAL.
  * @since 0.1
  */
@@ -257,7 +304,8 @@ LM_EXPORT unsigned long lm_table_row(const lm_table *table);
 
 /**
  * 1-based line of the file the current row starts on; for an SPSS or Stata
- * file, the case number + 1. @since 0.1
+ * file, the case number + 1; for an Excel workbook, the row of the sheet.
+ * @since 0.1
  */
 LM_EXPORT unsigned long lm_table_line(const lm_table *table);
 

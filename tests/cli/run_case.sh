@@ -14,7 +14,10 @@
 #   expected_file_NAME        optional: the exact content of @OUT@/NAME (e.g. -o @OUT@/out.json, --summary
 #                             @OUT@/summary.txt); @OUT@ must then hold exactly these files (and out.csv
 #                             with expected_output)
-#   env                       optional: VAR=VALUE lines, set for the run (e.g. LC_ALL=de_DE.UTF-8)
+#   env                       optional: VAR=VALUE lines, set for the run (e.g. LC_ALL=de_DE.UTF-8);
+#                             @DATA@ and @OUT@ as in args. Definitions are searched for in no
+#                             directory of the machine's (LIBRA_MEASURES_PATH empty, XDG_DATA_HOME
+#                             a directory that does not exist) unless env says otherwise
 #   stdout_to                 optional: a device standard output goes to instead (e.g. /dev/full, to see
 #                             that lost output fails the run); the case is skipped where it does not exist
 #   expected_no_output        optional (empty): @OUT@ must stay empty — no output, no temporary file left
@@ -48,9 +51,11 @@ fi
 stdin=/dev/null
 [ -f "$case_dir/stdin" ] && stdin=$case_dir/stdin
 
-run_env=()
+run_env=(LIBRA_MEASURES_PATH= "XDG_DATA_HOME=$out_dir.no-such-dir")
 if [ -f "$case_dir/env" ]; then
 	while IFS= read -r line || [ -n "$line" ]; do
+		line=${line//@DATA@/"$case_dir"}
+		line=${line//@OUT@/"$out_dir"}
 		[ -n "$line" ] && run_env+=("$line")
 	done <"$case_dir/env"
 fi

@@ -5,7 +5,8 @@
 #
 # BUILD_DIR is a build configured with -Dfuzzing=true (clang), e.g.
 #   CC=clang meson setup build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false
-# Each TARGET (default: fuzz_load fuzz_table fuzz_score fuzz_batch) runs for SECONDS,
+# Each TARGET (default: fuzz_load fuzz_table fuzz_score fuzz_batch, and fuzz_xlsx when the
+# build has it) runs for SECONDS,
 # one after the other, from a scratch copy of its seed corpus and kept crash
 # inputs (the committed corpus is never modified). Prints per target the
 # seconds run, executions, coverage and whether it crashed; exits 1 when any
@@ -23,7 +24,10 @@ build=$1
 seconds=$2
 shift 2
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_load fuzz_table fuzz_score fuzz_batch)
+if [ ${#targets[@]} -eq 0 ]; then
+	targets=(fuzz_load fuzz_table fuzz_score fuzz_batch)
+	[ -x "$build/tests/fuzz/fuzz_xlsx" ] && targets+=(fuzz_xlsx)
+fi
 here=$(cd "$(dirname "$0")" && pwd)
 
 for t in "${targets[@]}"; do

@@ -25,6 +25,7 @@ import numbers
 import os
 import tempfile
 import threading
+import warnings
 import weakref
 from collections.abc import Mapping
 from ctypes import byref, c_char_p, c_double, c_size_t, create_string_buffer
@@ -35,7 +36,7 @@ from typing import TYPE_CHECKING, NamedTuple, Optional, Tuple
 from . import _capi
 
 __all__ = ['Instrument', 'Scorer', 'Scores', 'ScaleResult', 'PrePost', 'LibraError', 'DataError', 'DefinitionError',
-           'Diagnostic', 'Status', 'builtin_ids', 'library_version', 'format_number',
+           'Diagnostic', 'Status', 'builtin_ids', 'library_version', 'format_number', 'instruments', 'Found',
            'score', 'score_file', 'prepost', 'PrePostResult', 'STATUS_LEVELS', '__version__']
 
 #: The package's version: that of the C library it is written for (meson.build's project version).
@@ -275,6 +276,38 @@ def _call_loader(fn, *args):
 # Instruments
 
 
+class Found(NamedTuple):
+    """An instrument on the search path (instruments())."""
+    id: str
+    name: str
+    version: Optional[str]
+    origin: str  # 'built-in', 'LIBRA_MEASURES_PATH', 'XDG_DATA_HOME' or 'installed'
+    source: str  # its file, or 'builtin:ID'
+
+
+def instruments():
+    """Every instrument Instrument.find() can find, in search order (what `libra list` shows).
+    A definition on the path that cannot be used (it shadows a built-in, its id is not its
+    file name, it does not load) is left out with a warning naming its file."""
+    with _Errors() as err:
+        cat = _capi.P(_capi.lm_catalog)()
+        rc = _lib.lm_catalog_new(byref(cat), err._ptr)
+        if rc != 0:
+            raise err.error(rc)
+        try:
+            found = []
+            for i in range(_lib.lm_catalog_count(cat)):
+                inst = _lib.lm_catalog_instrument(cat, i)
+                found.append(Found(_str(_lib.lm_instrument_id(inst)), _str(_lib.lm_instrument_name(inst)),
+                                   _str(_lib.lm_instrument_version(inst)), _str(_lib.lm_catalog_origin(cat, i)),
+                                   _str(_lib.lm_instrument_source(inst))))
+        finally:
+            _lib.lm_catalog_free(cat)
+        for d in err.diagnostics():
+            warnings.warn(d.text, stacklevel=2)
+    return found
+
+
 class Response(NamedTuple):
     value: float
     label: Optional[str]
@@ -428,8 +461,17 @@ class Instrument(_Owned):
                                 None if name is None else _path(name)))
 
     @classmethod
+    def find(cls, id):
+        """The definition of @p id on the search path: the built-ins, then the directories of
+        $LIBRA_MEASURES_PATH (':'-separated), $XDG_DATA_HOME/libra_measures/instruments
+        (default ~/.local/share/...), and the installed data directory, each holding ID.yaml.
+        A definition there with a built-in's id raises DefinitionError naming both."""
+        return cls(_call_loader(_lib.lm_instrument_find, id.encode()))
+
+    @classmethod
     def load(cls, spec):
-        """A built-in id if there is one by that name, else a path (as the command line does)."""
+        """As the command line reads INSTRUMENT: a built-in id; a path when it holds a '/';
+        else an id on the search path (find()); else a file of that name."""
         return cls(_call_loader(_lib.lm_instrument_load, _path(spec)))
 
     # Metadata, copied out of the definition (valid after close()).

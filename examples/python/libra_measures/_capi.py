@@ -68,6 +68,10 @@ class lm_batch(Structure):
     pass
 
 
+class lm_catalog(Structure):
+    pass
+
+
 class lm_outputs(Structure):
     pass
 
@@ -111,6 +115,13 @@ PROTOTYPES = {
     'lm_instrument_load_buffer': (c_int, [P(_inst), c_char_p, c_size_t, c_char_p, _err]),
     'lm_instrument_load_builtin': (c_int, [P(_inst), c_char_p, _err]),
     'lm_instrument_load': (c_int, [P(_inst), c_char_p, _err]),
+    'lm_instrument_find': (c_int, [P(_inst), c_char_p, _err]),
+    'lm_instruments_dir': (c_char_p, []),
+    'lm_catalog_new': (c_int, [P(P(lm_catalog)), _err]),
+    'lm_catalog_free': (None, [P(lm_catalog)]),
+    'lm_catalog_count': (c_size_t, [P(lm_catalog)]),
+    'lm_catalog_instrument': (_inst, [P(lm_catalog), c_size_t]),
+    'lm_catalog_origin': (c_char_p, [P(lm_catalog), c_size_t]),
     'lm_builtin_count': (c_size_t, []),
     'lm_builtin_id': (c_char_p, [c_size_t]),
     'lm_builtin_yaml': (c_char_p, [c_size_t]),
@@ -226,6 +237,9 @@ PROTOTYPES = {
     'lm_table_set_prefix': (c_int, [P(lm_table), c_char_p]),
     'lm_table_set_delimiter': (c_int, [P(lm_table), c_char]),
     'lm_table_set_value_labels': (c_int, [P(lm_table), c_int]),
+    'lm_table_has_xlsx': (c_int, []),
+    'lm_table_set_sheet': (c_int, [P(lm_table), c_char_p]),
+    'lm_table_sheet': (c_char_p, [P(lm_table)]),
     'lm_table_add_missing': (c_int, [P(lm_table), c_char_p]),
     'lm_table_read_map': (c_int, [P(lm_table), c_char_p, _err]),
     'lm_table_map_column': (c_int, [P(lm_table), c_char_p, c_char_p, _err]),

@@ -13,7 +13,7 @@ from support import HEADER_DIRS
 P = ctypes.POINTER
 OPAQUE = {name: getattr(_capi, name) for name in ('lm_error', 'lm_instrument', 'lm_item', 'lm_scale', 'lm_band',
                                                   'lm_rule', 'lm_scorer', 'lm_prepost', 'lm_batch',
-                                                  'lm_outputs', 'lm_table', 'lm_report')}
+                                                  'lm_outputs', 'lm_table', 'lm_report', 'lm_catalog')}
 SCALARS = {'void': None, 'int': ctypes.c_int, 'long': ctypes.c_long, 'unsigned': ctypes.c_uint,
            'unsigned int': ctypes.c_uint, 'unsigned long': ctypes.c_ulong,
            'size_t': ctypes.c_size_t, 'double': ctypes.c_double, 'char': ctypes.c_char,

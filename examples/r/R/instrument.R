@@ -3,7 +3,8 @@ instrument <- function(spec) {
   if (inherits(spec, "libra_instrument"))
     return(spec)
   if (!is.character(spec) || length(spec) != 1 || is.na(spec))
-    stop("instrument(): give a built-in instrument id (see builtin_instruments()) or the path of a definition file")
+    stop("instrument(): give an instrument id (built in, see builtin_instruments(), or on the search path, ",
+         "see ?instrument) or the path of a definition file")
   ptr <- check_failure(.Call(lr_load, path.expand(spec)))
   structure(list(ptr = ptr, info = .Call(lr_info, ptr)), class = "libra_instrument")
 }
