@@ -25,9 +25,10 @@ SHAPE = {
     'control_escape_c1', 'control_escape_del', 'control_escape_e', 'control_escape_id', 'control_escape_key',
     'control_escape_nel', 'control_escape_u', 'control_escape_x', 'control_newline_in_name',
     'control_tab_in_label', 'limit_depth', 'limit_list', 'limit_text', 'missing_required', 'nul_escape',
-    'unknown_and_duplicate_keys', 'wrong_types',
+    'tab_in_indentation', 'unknown_and_duplicate_keys', 'wrong_types', 'wrong_value_reported_once',
 }
 NOT_SHAPE = {
+    'primary_unknown': 'primary names a scale that is not defined: a reference, not a shape',
     'alias': 'an alias: YAML gives the schema the tree it stands for',
     'alias_bomb': 'an alias bomb: not even loaded here',
     'band_outside_and_gap': 'bands against the possible scores',
