@@ -152,12 +152,25 @@ static int score_table(const lm_instrument *inst, lm_scorer *scorer, lm_error *e
 		return EXIT_PROBLEMS;
 	}
 
-	rc = data_name ? lm_table_open_file(table, data_name, err) : lm_table_open_fd(table, STDIN_FILENO, "<stdin>", err);
-	if (rc == LM_OK)
+	/* With --keep, the output is opened first so that a name it cannot carry
+	 * is said together with the names the header lacks. */
+	int keep_rc = LM_OK;
+	if (keep->list) {
 		rc = out_name ? lm_writer_open_file(&writer, inst, format, out_name, err)
 			      : lm_writer_open_fd(&writer, inst, format, STDOUT_FILENO, err);
+		if (rc == LM_OK)
+			keep_rc = keep_columns(table, writer, keep, err);
+	}
 	if (rc == LM_OK)
+		rc = data_name ? lm_table_open_file(table, data_name, err)
+			       : lm_table_open_fd(table, STDIN_FILENO, "<stdin>", err);
+	if (rc == LM_OK && !writer)
+		rc = out_name ? lm_writer_open_file(&writer, inst, format, out_name, err)
+			      : lm_writer_open_fd(&writer, inst, format, STDOUT_FILENO, err);
+	if (rc == LM_OK && keep->all)
 		rc = keep_columns(table, writer, keep, err);
+	if (rc == LM_OK)
+		rc = keep_rc;
 	if (rc == LM_OK && rejects_path)
 		rc = lm_rejects_open_file(&rejects, table, rejects_path, err);
 	if (rc != LM_OK) {
