@@ -9,6 +9,9 @@
 #include "prepost-keys.h"
 #include "prepost-priv.h"
 
+/* The column suffixes of a pair's results (prepost-write.c defines the array and depends on this module). */
+static const char *const pair_keys[LM__N_PAIR_KEYS] = LM__PAIR_KEYS;
+
 int lm_prepost_keep_column(lm_prepost *pp, const char *name)
 {
 	if (!pp || !name || !*name)
@@ -72,7 +75,7 @@ static int table_column(const lm_prepost *pp, const char *name)
 		if (strncmp(name, sc->id, n) != 0 || name[n] != '_')
 			continue;
 		for (size_t c = 0; c < LM__N_PAIR_KEYS; c++)
-			if ((c < 6 || sc->n_bands) && strcmp(name + n + 1, lm__prepost_pair_keys[c]) == 0)
+			if ((c < 6 || sc->n_bands) && strcmp(name + n + 1, pair_keys[c]) == 0)
 				return 1;
 	}
 	return 0;

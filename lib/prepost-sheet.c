@@ -12,6 +12,9 @@
 #include "output-priv.h"
 #include "prepost-keys.h"
 #include "prepost-priv.h"
+
+/* The column suffixes of a pair's results (prepost-write.c defines the array and depends on this module). */
+static const char *const pair_keys[LM__N_PAIR_KEYS] = LM__PAIR_KEYS;
 #include "sheet-priv.h"
 
 int lm_prepost_format_available(int format)
@@ -83,7 +86,7 @@ static int columns(const lm_prepost *pp, struct lm_sheet *sh, size_t *first, siz
 			name.len = label.len = 0;
 			lm__sb_str(&name, sc->id);
 			lm__sb_str(&name, "_");
-			lm__sb_str(&name, lm__prepost_pair_keys[c]);
+			lm__sb_str(&name, pair_keys[c]);
 			lm__sb_str(&label, sc->label ? sc->label : sc->id);
 			lm__sb_str(&label, what[c]);
 			if (name.failed || label.failed) {

@@ -81,8 +81,7 @@ const char *const lm__prepost_attrition_keys[LM__N_ATTRITION] = {
 	[LM_PREPOST_ATTRITION_P] = "p",
 };
 
-const char *const lm__prepost_pair_keys[LM__N_PAIR_KEYS] = {"pre",      "post",     "change",   "rci",
-							    "reliable", "category", "band_pre", "band_post"};
+const char *const lm__prepost_pair_keys[LM__N_PAIR_KEYS] = LM__PAIR_KEYS;
 
 /* ---- JSON ------------------------------------------------------------------------------- */
 
