@@ -12,7 +12,7 @@ id_text <- function(x) {
 prepost <- function(pre, post = NULL, inst, id = "id", group = NULL, wave = NULL,
                     pre_value = "pre", post_value = "post",
                     on_duplicate = c("error", "exclude"), reliability = NULL, rci_sd = NULL,
-                    prefix = NULL, map = NULL, value_labels = FALSE) {
+                    prefix = NULL, map = NULL, value_labels = FALSE, keep = NULL) {
   on_duplicate <- match.arg(on_duplicate)
   inst <- instrument(inst)
   names_ <- c(data_name(substitute(pre)), data_name(substitute(post)))
@@ -31,9 +31,14 @@ prepost <- function(pre, post = NULL, inst, id = "id", group = NULL, wave = NULL
   }
   if (!is.data.frame(pre) || !is.data.frame(post))
     stop("prepost(): pre and post must be data frames (or tibbles)")
+  taken <- intersect(keep, c("id", "group", "wave", outer(inst$info$scales$id,
+    c("pre", "post", "change", "rci", "reliable", "category", "band_pre", "band_post"), paste, sep = "_")))
+  if (length(taken))
+    stop(sprintf("prepost(): %s cannot be kept: the respondents have a column of that name",
+                 paste0("\"", taken, "\"", collapse = ", ")))
   for (k in 1:2) {
     d <- list(pre, post)[[k]]
-    need <- c(id, if (k == 1) group)
+    need <- c(id, if (k == 1) c(group, keep))
     miss <- setdiff(need, names(d))
     if (length(miss))
       stop(sprintf("prepost(): no column %s in the %s data", paste0("\"", miss, "\"", collapse = ", "),
@@ -49,6 +54,19 @@ prepost <- function(pre, post = NULL, inst, id = "id", group = NULL, wave = NULL
                b$values, b$names, id_text(post[[id]]), names_[2], opts)
   check_failure(ptr, a$names)
   respondents <- as.data.frame(.Call(lr_prepost_respondents, ptr), stringsAsFactors = FALSE, optional = TRUE)
+  if (length(keep)) {
+    # The kept columns of each pair's pre row (ids compared as the library does: trimmed text),
+    # after the id and group columns, as libra prepost --keep writes them.
+    row <- match(respondents$id, trimws(id_text(pre[[id]])))
+    kept <- lapply(keep, function(k) {
+      x <- pre[[k]]
+      if (inherits(x, "haven_labelled")) as.vector(unclass(x))[row] else x[row]
+    })
+    names(kept) <- keep
+    front <- seq_len(1 + !is.null(group))
+    respondents <- cbind(respondents[front], as.data.frame(kept, stringsAsFactors = FALSE, optional = TRUE),
+                         respondents[-front])
+  }
   summary <- as.data.frame(.Call(lr_prepost_summary, ptr), stringsAsFactors = FALSE)
   document <- jsonlite::fromJSON(check_failure(.Call(lr_prepost_output, ptr, 0L)), simplifyVector = FALSE)
   counts <- .Call(lr_prepost_counts, ptr)
