@@ -60,25 +60,7 @@ static int columns(const lm_prepost *pp, struct lm_sheet *sh, size_t *first, siz
 	struct lm_strbuf name = LM_STRBUF_INIT, label = LM_STRBUF_INIT;
 	for (size_t s = 0; s < inst->n_scales && !sh->failed; s++) {
 		const struct lm_scale *sc = &inst->scales[s];
-		size_t bands = LM_NO_INDEX;
-		if (sc->n_bands) {
-			double *code = malloc(sc->n_bands * sizeof(*code));
-			const char **text = malloc(sc->n_bands * sizeof(*text));
-			name.len = 0;
-			lm__sb_str(&name, sc->id);
-			lm__sb_str(&name, "_band");
-			if (code && text && !name.failed) {
-				for (size_t b = 0; b < sc->n_bands; b++) {
-					code[b] = (double)(b + 1);
-					text[b] = sc->bands[b].label ? sc->bands[b].label : sc->bands[b].id;
-				}
-				bands = lm__sheet_add_labels(sh, name.s, code, text, sc->n_bands);
-			} else {
-				sh->failed = 1;
-			}
-			free(code);
-			free(text);
-		}
+		size_t bands = sc->n_bands ? lm__sheet_add_bands(sh, sc) : LM_NO_INDEX;
 		first[s] = sh->n_cols;
 		for (size_t c = 0; c < LM__N_PAIR_KEYS; c++) {
 			if (c >= 6 && !sc->n_bands)

@@ -58,6 +58,11 @@ void lm__sheet_free(struct lm_sheet *s);
 /* A value-label set: codes and texts (copied). Its index, or LM_NO_INDEX when out of memory. */
 size_t lm__sheet_add_labels(struct lm_sheet *s, const char *name, const double *code, const char *const *text,
 			    size_t n);
+/* The value labels of @p scale's bands, named SCALE_band: codes 1 ... n in
+ * the definition's order, each band's label (its id when it has none). Its
+ * index, or LM_NO_INDEX when out of memory. */
+struct lm_scale;
+size_t lm__sheet_add_bands(struct lm_sheet *s, const struct lm_scale *scale);
 /* A column (name and label copied; label may be NULL). Its index, or LM_NO_INDEX when out of memory. */
 size_t lm__sheet_add_col(struct lm_sheet *s, const char *name, const char *label, int kind, size_t labels);
 /* Fill column @p c of the current row (each column starts missing). */

@@ -71,6 +71,29 @@ size_t lm__sheet_add_labels(struct lm_sheet *s, const char *name, const double *
 	return s->n_labels - 1;
 }
 
+size_t lm__sheet_add_bands(struct lm_sheet *s, const struct lm_scale *sc)
+{
+	double *code = malloc((sc->n_bands + 1) * sizeof(*code));
+	const char **text = malloc((sc->n_bands + 1) * sizeof(*text));
+	struct lm_strbuf name = LM_STRBUF_INIT;
+	lm__sb_str(&name, sc->id);
+	lm__sb_str(&name, "_band");
+	size_t set = LM_NO_INDEX;
+	if (code && text && !name.failed) {
+		for (size_t b = 0; b < sc->n_bands; b++) {
+			code[b] = (double)(b + 1);
+			text[b] = sc->bands[b].label ? sc->bands[b].label : sc->bands[b].id;
+		}
+		set = lm__sheet_add_labels(s, name.s, code, text, sc->n_bands);
+	} else {
+		s->failed = 1;
+	}
+	free(code);
+	free(text);
+	lm__sb_free(&name);
+	return set;
+}
+
 size_t lm__sheet_add_col(struct lm_sheet *s, const char *name, const char *label, int kind, size_t labels)
 {
 	struct lm_sheet_col *p = realloc(s->cols, (s->n_cols + 1) * sizeof(*p));

@@ -274,26 +274,7 @@ static int prepare_sheet(lm_writer *w)
 		lm__sheet_add_col(sh, w->keep[k], NULL, LM_SHEET_TEXT, LM_NO_INDEX);
 	for (size_t i = 0; i < inst->n_scales && !sh->failed; i++) {
 		const struct lm_scale *sc = &inst->scales[i];
-		size_t band_set = LM_NO_INDEX;
-		if (sc->n_bands) {
-			double *code = malloc(sc->n_bands * sizeof(*code));
-			const char **text = malloc(sc->n_bands * sizeof(*text));
-			struct lm_strbuf set = LM_STRBUF_INIT;
-			lm__sb_str(&set, sc->id);
-			lm__sb_str(&set, "_band");
-			if (code && text && !set.failed) {
-				for (size_t b = 0; b < sc->n_bands; b++) {
-					code[b] = (double)(b + 1);
-					text[b] = sc->bands[b].label ? sc->bands[b].label : sc->bands[b].id;
-				}
-				band_set = lm__sheet_add_labels(sh, set.s, code, text, sc->n_bands);
-			}
-			if (!code || !text || set.failed)
-				sh->failed = 1;
-			free(code);
-			free(text);
-			lm__sb_free(&set);
-		}
+		size_t band_set = sc->n_bands ? lm__sheet_add_bands(sh, sc) : LM_NO_INDEX;
 		struct lm_strbuf label = LM_STRBUF_INIT;
 		const char *what[] = {"", ": items answered", ": status", ": band"};
 		const char *suffix[] = {"", "_answered", "_status", "_band"};
