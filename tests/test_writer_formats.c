@@ -556,6 +556,50 @@ static void test_keep_text(void **state)
 	lm_scorer_free(s);
 }
 
+/* With waves: each later wave's rows carry the baseline row's columns. */
+static void test_keep_waves(void **state)
+{
+	struct fx *fx = *state;
+	static const char *const text[3] = {
+		"id,team,f_1,f_2,f_3,f_4\na,T1,1,1,1,1\nb,T2,3,3,3,3\n",
+		"id,team,f_1,f_2,f_3,f_4\nb,X,2,2,2,2\na,X,1,2,1,2\n",
+		"id,team,f_1,f_2,f_3,f_4\na,Y,3,3,3,3\n"};
+	static const char *const names[3] = {"base", "m6", "m12"};
+	char paths[3][160];
+	const char *p[3];
+	for (int k = 0; k < 3; k++) {
+		snprintf(paths[k], sizeof(paths[k]), "%s/w%d.csv", fx->dir, k);
+		FILE *f = fopen(paths[k], "w");
+		assert_non_null(f);
+		fputs(text[k], f);
+		fclose(f);
+		p[k] = paths[k];
+	}
+	lm_prepost *pp = NULL;
+	assert_int_equal(lm_prepost_new(&pp, fx->inst), LM_OK);
+	assert_int_equal(lm_prepost_set_waves(pp, names, 3), LM_OK);
+	assert_int_equal(lm_prepost_set_keep_all(pp, 1), LM_OK);
+	assert_int_equal(lm_prepost_run_wave_files(pp, p, 3, fx->err), LM_OK);
+	assert_int_equal(lm_prepost_kept_count(pp), 5); /* team and the four items */
+	assert_string_equal(lm_prepost_kept_name(pp, 0), "team");
+	const char *out = in_dir(fx, "waves.csv");
+	assert_int_equal(lm_prepost_write_file(pp, LM_PREPOST_CSV, out, fx->err), LM_OK);
+	FILE *f = fopen(out, "r");
+	char line[512];
+	assert_non_null(f);
+	assert_non_null(fgets(line, sizeof(line), f));
+	assert_true(strncmp(line, "id,wave,team,f_1,f_2,f_3,f_4,total_pre,", 39) == 0);
+	/* m6: the pairs in baseline order (a, b), then m12 (a): each with its baseline row's team. */
+	static const char *const want[] = {"a,m6,T1,1,1,1,1,", "b,m6,T2,3,3,3,3,", "a,m12,T1,1,1,1,1,"};
+	for (int k = 0; k < 3; k++) {
+		assert_non_null(fgets(line, sizeof(line), f));
+		assert_true(strncmp(line, want[k], strlen(want[k])) == 0);
+	}
+	assert_null(fgets(line, sizeof(line), f));
+	fclose(f);
+	lm_prepost_free(pp);
+}
+
 static void test_format_for_path(void **state)
 {
 	(void)state;
@@ -586,6 +630,7 @@ int main(void)
 #endif
 		cmocka_unit_test_setup_teardown(test_xlsx, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keep_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_keep_waves, setup, teardown),
 		cmocka_unit_test(test_format_for_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
