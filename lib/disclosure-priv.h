@@ -52,6 +52,13 @@ size_t lm__dtable_item(struct lm__dtable *t, const size_t *atoms, size_t n, int 
 void lm__dtable_hide(struct lm__dtable *t, size_t item);
 
 /*
+ * Prefer to keep @p item shown: complementary suppression hides it only when
+ * no other item will do (e.g. a trial's reference arm, whose hiding would
+ * hide every comparison). Call after the last item is added.
+ */
+void lm__dtable_keep(struct lm__dtable *t, size_t item);
+
+/*
  * Decide every item's state. LM_OK; LM_ENOMEM; LM_EINVAL when the fixed
  * items alone give a small union away (every other item is then hidden).
  */

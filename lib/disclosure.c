@@ -31,6 +31,8 @@ struct lm__dtable {
 	unsigned char *member; /* n_items rows of n_atoms */
 	unsigned char *fixed, *state, *forced;
 	unsigned long *count;
+	unsigned char *keep; /* lm__dtable_keep(): n_keep flags, or NULL */
+	size_t n_keep;
 };
 
 struct lm__dtable *lm__dtable_new(size_t n_atoms, unsigned long min_cell)
@@ -55,6 +57,7 @@ void lm__dtable_free(struct lm__dtable *t)
 	free(t->atom_n);
 	free(t->member);
 	free(t->fixed);
+	free(t->keep);
 	free(t->state);
 	free(t->forced);
 	free(t->count);
@@ -417,7 +420,33 @@ int lm__dtable_leaks(const struct lm__dtable *t)
 
 /* ---- protection ------------------------------------------------------------------------- */
 
-/* Shown, not fixed, resting on someone: the items that may still be hidden, cheapest first. */
+void lm__dtable_keep(struct lm__dtable *t, size_t item)
+{
+	if (item >= t->n_items)
+		return;
+	if (!t->keep) {
+		/* Only a preference: out of memory, the table is protected without it. */
+		t->keep = calloc(t->n_items, 1);
+		t->n_keep = t->keep ? t->n_items : 0;
+	}
+	if (item < t->n_keep)
+		t->keep[item] = 1;
+}
+
+static int kept(const struct lm__dtable *t, size_t i)
+{
+	return i < t->n_keep && t->keep[i];
+}
+
+/* Whether item a goes after item b among the candidates: kept items last, then by count. */
+static int after(const struct lm__dtable *t, size_t a, size_t b)
+{
+	if (kept(t, a) != kept(t, b))
+		return kept(t, a);
+	return t->count[a] > t->count[b];
+}
+
+/* Shown, not fixed, resting on someone: the items that may still be hidden, cheapest first (kept ones last). */
 static size_t candidates(const struct lm__dtable *t, size_t *out)
 {
 	size_t n = 0;
@@ -425,7 +454,7 @@ static size_t candidates(const struct lm__dtable *t, size_t *out)
 		if (t->state[i] != LM__CELL_SHOWN || t->fixed[i] || t->count[i] == 0)
 			continue;
 		size_t j = n++;
-		for (; j > 0 && (t->count[out[j - 1]] > t->count[i]); j--)
+		for (; j > 0 && after(t, out[j - 1], i); j--)
 			out[j] = out[j - 1];
 		out[j] = i;
 	}

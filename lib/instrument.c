@@ -11,9 +11,34 @@
 struct lm_instrument *lm__instrument_new(void)
 {
 	struct lm_instrument *inst = calloc(1, sizeof(*inst));
-	if (inst)
+	if (inst) {
 		atomic_init(&inst->refs, 1);
+		inst->primary = LM_NO_INDEX;
+	}
 	return inst;
+}
+
+size_t lm__instrument_headline(const struct lm_instrument *inst)
+{
+	if (inst->primary != LM_NO_INDEX)
+		return inst->primary;
+	if (inst->n_scales < 2)
+		return LM_NO_INDEX;
+	/* The total: the first scale that holds every item of every other scale. */
+	for (size_t t = 0; t < inst->n_scales; t++) {
+		const struct lm_scale *T = &inst->scales[t];
+		int all = 1;
+		for (size_t s = 0; s < inst->n_scales && all; s++)
+			for (size_t i = 0; s != t && i < inst->scales[s].n_items && all; i++) {
+				int found = 0;
+				for (size_t j = 0; j < T->n_items && !found; j++)
+					found = T->items[j] == inst->scales[s].items[i];
+				all = found;
+			}
+		if (all)
+			return t;
+	}
+	return LM_NO_INDEX;
 }
 
 /*

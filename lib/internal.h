@@ -116,6 +116,7 @@ struct lm_instrument {
 	size_t n_scales;
 	struct lm_rule *rules;
 	size_t n_rules;
+	size_t primary; /* the scale named by "primary:", LM_NO_INDEX when none is named */
 };
 
 /* The definitions compiled into the library (builtin.c, generated from instruments/). */
@@ -221,6 +222,9 @@ int lm__scorer_run(struct lm_scorer *s);
 
 /* instrument.c */
 struct lm_instrument *lm__instrument_new(void);
+/* The scale a report shows first: the one named by "primary:", else the total (the first scale holding
+ * every item of every other scale, when there are two or more), else LM_NO_INDEX. */
+size_t lm__instrument_headline(const struct lm_instrument *inst);
 void lm__instrument_ref(const struct lm_instrument *inst);
 /* Give back a reference taken with lm__instrument_ref() (lm_instrument_free() on a const pointer). */
 struct lm_instrument *lm__instrument_mutable(const struct lm_instrument *inst);
@@ -249,6 +253,10 @@ int lm__table_copy_options(lm_table *dst, const lm_table *src);
 
 /* validate.c: semantic checks after parsing; appends every problem; returns LM_OK or LM_EDEFINITION. */
 int lm__validate(struct lm_instrument *inst, const char *file, lm_error *err);
+/* validate.c: after a definition passed every check, what is allowed but
+ * likely a mistake, each appended as a warning (code LM_OK, a message that
+ * begins "warning: "); the load still succeeds. */
+void lm__validate_warnings(const struct lm_instrument *inst, const char *file, lm_error *err);
 
 char *lm__strdup(const char *s);
 char *lm__strndup(const char *s, size_t n);

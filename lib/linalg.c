@@ -7,6 +7,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Apply reflector j — its vector below the diagonal in col (a 1 implied at
+ * row j) and its factor tau — to the column v, from row j down. */
+static void reflect(size_t n, size_t j, const double *col, double tau, double *v)
+{
+	double d = v[j];
+	for (size_t i = j + 1; i < n; i++)
+		d += col[i] * v[i];
+	d *= tau;
+	v[j] -= d;
+	for (size_t i = j + 1; i < n; i++)
+		v[i] -= d * col[i];
+}
+
 int lm__qr(size_t n, size_t p, double *x, double *tau, double tol)
 {
 	if (n < p)
@@ -38,32 +51,16 @@ int lm__qr(size_t n, size_t p, double *x, double *tau, double tol)
 			col[i] /= v0;
 		tau[j] = (alpha - col[j]) / alpha;
 		col[j] = alpha;
-		for (size_t k = j + 1; k < p; k++) {
-			double *c = x + k * n;
-			double d = c[j];
-			for (size_t i = j + 1; i < n; i++)
-				d += col[i] * c[i];
-			d *= tau[j];
-			c[j] -= d;
-			for (size_t i = j + 1; i < n; i++)
-				c[i] -= d * col[i];
-		}
+		for (size_t k = j + 1; k < p; k++)
+			reflect(n, j, col, tau[j], x + k * n);
 	}
 	return 0;
 }
 
 void lm__qr_qty(size_t n, size_t p, const double *qr, const double *tau, double *y)
 {
-	for (size_t j = 0; j < p; j++) {
-		const double *col = qr + j * n;
-		double d = y[j];
-		for (size_t i = j + 1; i < n; i++)
-			d += col[i] * y[i];
-		d *= tau[j];
-		y[j] -= d;
-		for (size_t i = j + 1; i < n; i++)
-			y[i] -= d * col[i];
-	}
+	for (size_t j = 0; j < p; j++)
+		reflect(n, j, qr + j * n, tau[j], y);
 }
 
 void lm__qr_solve_r(size_t n, size_t p, const double *qr, const double *z, double *b)

@@ -1,9 +1,9 @@
 /*
- * libra_measures — YAML loading: reads a definition with libyaml, checks its
- * shape (keys, types, references) and builds the model; validate.c then
- * checks its meaning. Every problem is reported, not just the first.
+ * libra_measures — the definition model built from a definition's YAML tree
+ * (load-yaml.c reads it): each section's shape checked (keys, types,
+ * references) and turned into the instrument; validate.c then checks its
+ * meaning. Every problem is reported, not just the first.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,21 +11,7 @@
 #include <yaml.h>
 
 #include "internal.h"
-#include "text-priv.h"
-
-/*
- * Limits on a definition, each refused with LM_ELIMIT and the place where it
- * was exceeded (documented in load.h and doc/FORMAT.md). Real definitions are
- * far inside them; they keep a hostile file from costing unbounded memory or
- * time. Size is checked before parsing, depth and node count while libyaml
- * reads events (before it builds a tree), list lengths and text lengths on
- * the tree before the definition is interpreted.
- */
-#define LM_DEFINITION_MAX_BYTES (1u << 20)
-#define LM_DEFINITION_MAX_DEPTH 16
-#define LM_DEFINITION_MAX_NODES 100000u
-#define LM_DEFINITION_MAX_ENTRIES 1000u
-#define LM_DEFINITION_MAX_TEXT 16384u
+#include "load-priv.h"
 
 struct ld {
 	const char *file;
@@ -34,6 +20,7 @@ struct ld {
 	int failed;
 	int nomem;
 	struct lm_instrument *inst;
+	yaml_node_t *items; /* the items list as written */
 };
 
 /* ---- diagnostics ---------------------------------------------------------- */
@@ -104,285 +91,6 @@ static int is_null(const yaml_node_t *n)
 		return 0;
 	const char *s = scalar(n);
 	return !*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") || !strcmp(s, "NULL");
-}
-
-/*
- * The field that the byte at `offset` is in, for a byte libyaml refused
- * before it got there (it checks characters as it fills its buffer, ahead of
- * the parse): the text before the byte is read again. The field is the last
- * value's when that value runs up to the byte (a plain value cut short
- * there), else the place of the next value (a quoted value whose closing
- * quote lies beyond the byte). Good enough to name the field; the line and
- * column say exactly where the byte is.
- */
-static void field_at(const char *text, size_t offset, char *buf, size_t size)
-{
-	snprintf(buf, size, "the definition");
-	yaml_parser_t parser;
-	if (!yaml_parser_initialize(&parser))
-		return;
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, offset);
-	struct lm__ypath path;
-	lm__ypath_init(&path);
-	char last[256] = "";
-	size_t last_end = 0, chars = 0;
-	/* (Spaces before the byte end a plain value: "citation: Doe " then the byte.) */
-	size_t end = offset;
-	while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '\t'))
-		end--;
-	for (size_t i = 0; i < end; i++)
-		chars += ((unsigned char)text[i] & 0xC0) != 0x80;
-	for (;;) {
-		yaml_event_t ev;
-		if (!yaml_parser_parse(&parser, &ev))
-			break;
-		if (ev.type == YAML_STREAM_END_EVENT) {
-			yaml_event_delete(&ev);
-			break;
-		}
-		if (ev.type == YAML_SCALAR_EVENT) {
-			lm__ypath_field(&path, last, sizeof last);
-			last_end = ev.end_mark.index;
-			/* An empty value is where the text ends when the byte was
-			 * its first character ("name: " then the byte). */
-			if (ev.data.scalar.length == 0 && ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
-				last_end = chars;
-		} else if (ev.type != YAML_SEQUENCE_END_EVENT && ev.type != YAML_MAPPING_END_EVENT &&
-			   ev.type != YAML_DOCUMENT_END_EVENT) {
-			last[0] = '\0';
-		}
-		lm__ypath_event(&path, &ev);
-		yaml_event_delete(&ev);
-	}
-	/* (A mark's index counts characters; the byte count is taken too, in
-	 * case a libyaml counts bytes.) */
-	if (last[0] && (last_end == chars || last_end == end))
-		snprintf(buf, size, "%s", last);
-	else
-		lm__ypath_field(&path, buf, size);
-	yaml_parser_delete(&parser);
-}
-
-/*
- * libyaml's complaint, where it was found. Reader errors (a NUL or another
- * control byte, bytes that are not UTF-8) come with a byte offset rather than
- * a line and column.
- */
-static int syntax_error(const yaml_parser_t *p, const char *text, size_t len, const char *file, lm_error *err)
-{
-	/* libyaml 0.2.5's loader fails without setting an error when copying a
-	 * tag fails (yaml_strdup in yaml_parser_load_scalar and the like): a
-	 * failure with no error is a failed allocation too. */
-	if (p->error == YAML_MEMORY_ERROR || p->error == YAML_NO_ERROR)
-		return lm__error(err, LM_ENOMEM, file, 0, 0, "out of memory");
-	const char *problem = p->problem ? p->problem : "not well-formed YAML";
-	if (p->error == YAML_READER_ERROR) {
-		unsigned long line = 1, col = 1;
-		for (size_t i = 0; i < p->problem_offset && i < len; i++) {
-			col = text[i] == '\n' ? 1 : col + 1;
-			line += text[i] == '\n';
-		}
-		if (p->problem_value >= 0 && !strcmp(problem, "control characters are not allowed")) {
-			char field[256];
-			field_at(text, p->problem_offset < len ? p->problem_offset : len, field, sizeof field);
-			return lm__error(err, LM_ESYNTAX, file, line, col,
-					 "%s holds the control character U+%04X, written as it is: a definition must be UTF-8 text without control characters",
-					 field, (unsigned)p->problem_value);
-		}
-		if (p->problem_value >= 0)
-			return lm__error(err, LM_ESYNTAX, file, line, col, "%s (byte 0x%02X): a definition must be UTF-8 text without control characters",
-					 problem, (unsigned)p->problem_value);
-		return lm__error(err, LM_ESYNTAX, file, line, col, "%s", problem);
-	}
-	unsigned long line = p->problem_mark.line + 1, col = p->problem_mark.column + 1;
-	if (p->context)
-		return lm__error(err, LM_ESYNTAX, file, line, col, "%s %s", problem, p->context);
-	return lm__error(err, LM_ESYNTAX, file, line, col, "%s", problem);
-}
-
-/*
- * The tree of a definition, built here from libyaml's events rather than by
- * yaml_parser_load(), for three reasons: deep nesting and a huge number of
- * values are refused as they are read, before they cost memory; aliases are
- * reported where they are written; and libyaml 0.2.5's loader leaks when an
- * allocation fails (the item stack of a list whose node cannot be pushed),
- * while its document functions used here do not. Returns LM_OK with a
- * document (without a root when the stream is empty) for the caller to
- * delete, or an error with no document.
- */
-/*
- * A text with a control character is refused, whatever way it was written:
- * YAML's escapes (\e, \x1b, \u001b, \0, \N...) arrive here as the
- * character itself (a raw control byte is refused by libyaml before, see
- * syntax_error()). Tab and line feed are allowed only in the fields that may
- * span lines; every other text (name, labels, ids, keys...) is one line.
- */
-static int text_allowed(const struct lm__ypath *path, const yaml_event_t *ev, const char *file, lm_error *err)
-{
-	uint32_t cp;
-	size_t chars, len = ev->data.scalar.length;
-	if (lm__text_find_control((const char *)ev->data.scalar.value, len, lm__ypath_multiline(path), &cp, &chars) ==
-	    len)
-		return 1;
-	char field[256];
-	lm__ypath_field(path, field, sizeof field);
-	yaml_mark_t m = ev->start_mark;
-	if (cp == '\t' || cp == '\n')
-		lm__error(err, LM_EDEFINITION, file, m.line + 1, m.column + 1,
-			  "%s holds a %s (character %zu): it must be one line; only citation, terms, notes, an item's text and a norms source may hold tabs and line breaks",
-			  field, cp == '\t' ? "tab" : "line break", chars + 1);
-	else
-		lm__error(err, LM_EDEFINITION, file, m.line + 1, m.column + 1,
-			  "%s holds the control character U+%04X (character %zu): a definition's texts may not hold control characters",
-			  field, (unsigned)cp, chars + 1);
-	return 0;
-}
-
-static int read_document(yaml_document_t *doc, const char *file, const char *text, size_t len, lm_error *err)
-{
-	yaml_parser_t parser;
-	if (!yaml_parser_initialize(&parser))
-		return lm__error(err, LM_ENOMEM, file, 0, 0, "out of memory");
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	if (!yaml_document_initialize(doc, NULL, NULL, NULL, 1, 1)) {
-		yaml_parser_delete(&parser);
-		return lm__error(err, LM_ENOMEM, file, 0, 0, "out of memory");
-	}
-	struct {
-		int node, key; /* an open list or mapping; a mapping's key waiting for its value */
-	} open[LM_DEFINITION_MAX_DEPTH + 1];
-	unsigned depth = 0, nodes = 0, documents = 0;
-	int code = LM_OK, invalid = 0, done = 0;
-	struct lm__ypath path;
-	lm__ypath_init(&path);
-	while (!done && code == LM_OK) {
-		yaml_event_t ev;
-		if (!yaml_parser_parse(&parser, &ev)) {
-			code = syntax_error(&parser, text, len, file, err);
-			break;
-		}
-		yaml_mark_t m = ev.start_mark;
-		int node = 0;
-		switch (ev.type) {
-		case YAML_DOCUMENT_START_EVENT:
-			if (documents++) {
-				/* Anything after the first document is a mistake worth reporting. */
-				lm__error(err, LM_EDEFINITION, file, m.line + 1, m.column + 1,
-					  "a definition file holds one YAML document; this is a second one");
-				invalid = done = 1;
-			}
-			break;
-		case YAML_ALIAS_EVENT:
-			/* The format has no use for aliases, and an alias can make a
-			 * small file describe a huge tree ("billion laughs"). */
-			lm__error(err, LM_EDEFINITION, file, m.line + 1, m.column + 1,
-				  "aliases (*%s) are not allowed in a definition; write the value out",
-				  (const char *)ev.data.alias.anchor);
-			invalid = 1;
-			break;
-		case YAML_SCALAR_EVENT:
-			if (!text_allowed(&path, &ev, file, err))
-				invalid = 1;
-			if (!invalid && !(node = yaml_document_add_scalar(doc, NULL, ev.data.scalar.value,
-									   (int)ev.data.scalar.length,
-									   ev.data.scalar.style)))
-				code = lm__error(err, LM_ENOMEM, file, 0, 0, "out of memory");
-			break;
-		case YAML_SEQUENCE_START_EVENT:
-		case YAML_MAPPING_START_EVENT:
-			if (depth == LM_DEFINITION_MAX_DEPTH) {
-				code = lm__error(err, LM_ELIMIT, file, m.line + 1, m.column + 1,
-						 "lists and mappings are nested deeper than the limit of %d levels",
-						 LM_DEFINITION_MAX_DEPTH);
-				break;
-			}
-			if (!invalid) {
-				node = ev.type == YAML_SEQUENCE_START_EVENT
-					       ? yaml_document_add_sequence(doc, NULL, ev.data.sequence_start.style)
-					       : yaml_document_add_mapping(doc, NULL, ev.data.mapping_start.style);
-				if (!node)
-					code = lm__error(err, LM_ENOMEM, file, 0, 0, "out of memory");
-			}
-			depth++;
-			break;
-		case YAML_SEQUENCE_END_EVENT:
-		case YAML_MAPPING_END_EVENT:
-			depth--;
-			break;
-		case YAML_STREAM_END_EVENT:
-			done = 1;
-			break;
-		default:
-			break;
-		}
-		if (code == LM_OK && (ev.type == YAML_SCALAR_EVENT || ev.type == YAML_ALIAS_EVENT ||
-				      ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) &&
-		    ++nodes > LM_DEFINITION_MAX_NODES)
-			code = lm__error(err, LM_ELIMIT, file, m.line + 1, m.column + 1,
-					 "the definition holds more values (texts, lists, mappings) than the limit of %u",
-					 LM_DEFINITION_MAX_NODES);
-		if (code == LM_OK && node) {
-			/* libyaml's document functions leave the marks empty. */
-			doc->nodes.start[node - 1].start_mark = m;
-			doc->nodes.start[node - 1].end_mark = ev.end_mark;
-			/* Attach to the list or mapping it is in (the first node is the root). */
-			unsigned up = ev.type == YAML_SCALAR_EVENT ? depth : depth - 1;
-			int ok = 1;
-			if (up > 0) {
-				yaml_node_t *parent = &doc->nodes.start[open[up - 1].node - 1];
-				if (parent->type == YAML_SEQUENCE_NODE)
-					ok = yaml_document_append_sequence_item(doc, open[up - 1].node, node);
-				else if (!open[up - 1].key)
-					open[up - 1].key = node;
-				else {
-					ok = yaml_document_append_mapping_pair(doc, open[up - 1].node, open[up - 1].key, node);
-					open[up - 1].key = 0;
-				}
-			}
-			if (!ok)
-				code = lm__error(err, LM_ENOMEM, file, 0, 0, "out of memory");
-			else if (ev.type != YAML_SCALAR_EVENT)
-				open[depth - 1].node = node, open[depth - 1].key = 0;
-		}
-		lm__ypath_event(&path, &ev);
-		yaml_event_delete(&ev);
-	}
-	yaml_parser_delete(&parser);
-	if (code == LM_OK && invalid)
-		code = LM_EDEFINITION;
-	if (code != LM_OK)
-		yaml_document_delete(doc);
-	return code;
-}
-
-/*
- * On the tree, before it is interpreted: lists, mappings and texts longer
- * than the limits are refused, so that nothing later costs more than their
- * square. (With aliases refused, the tree has no shared nodes.)
- */
-static int check_tree(struct ld *ld)
-{
-	int limited = 0;
-	for (yaml_node_t *p = ld->doc->nodes.start; p < ld->doc->nodes.top; p++) {
-		size_t entries = 0;
-		if (p->type == YAML_SCALAR_NODE && p->data.scalar.length > LM_DEFINITION_MAX_TEXT) {
-			lm__error(ld->err, LM_ELIMIT, ld->file, p->start_mark.line + 1, p->start_mark.column + 1,
-				  "a text of %zu bytes is longer than the limit of %u", p->data.scalar.length,
-				  LM_DEFINITION_MAX_TEXT);
-			limited = 1;
-		} else if (p->type == YAML_SEQUENCE_NODE) {
-			entries = (size_t)(p->data.sequence.items.top - p->data.sequence.items.start);
-		} else if (p->type == YAML_MAPPING_NODE) {
-			entries = (size_t)(p->data.mapping.pairs.top - p->data.mapping.pairs.start);
-		}
-		if (entries > LM_DEFINITION_MAX_ENTRIES) {
-			lm__error(ld->err, LM_ELIMIT, ld->file, p->start_mark.line + 1, p->start_mark.column + 1,
-				  "%s of %zu entries is longer than the limit of %u",
-				  p->type == YAML_SEQUENCE_NODE ? "a list" : "a mapping", entries, LM_DEFINITION_MAX_ENTRIES);
-			limited = 1;
-		}
-	}
-	return limited ? LM_ELIMIT : LM_OK;
 }
 
 /*
@@ -650,6 +358,7 @@ static void parse_items(struct ld *ld, yaml_node_t *n)
 	struct lm_instrument *inst = ld->inst;
 	yaml_node_item_t *it;
 	size_t len = get_list(ld, n, "items", &it);
+	ld->items = n;
 	if (!len) {
 		if (n && n->type == YAML_SEQUENCE_NODE)
 			bad(ld, n, "items must not be empty");
@@ -667,14 +376,17 @@ static void parse_items(struct ld *ld, yaml_node_t *n)
 		item->scored = 1;
 		require(ld, e, f[0], "id", "an item");
 		require(ld, e, f[1], "label", "an item");
+		/* An item whose id and responses are known is kept even when another
+		 * of its values is wrong (reported, so the load fails): the scales
+		 * that name it then add no false "not defined". */
 		int ok = get_id(ld, f[0], "an item id", &item->id);
-		ok &= get_text(ld, f[1], "an item label", &item->label);
+		get_text(ld, f[1], "an item label", &item->label);
 		if (f[2])
-			ok &= get_text(ld, f[2], "an item text", &item->text);
+			get_text(ld, f[2], "an item text", &item->text);
 		if (f[3])
-			ok &= get_bool(ld, f[3], "reverse", &item->reversed);
+			get_bool(ld, f[3], "reverse", &item->reversed);
 		if (f[4])
-			ok &= get_bool(ld, f[4], "scored", &item->scored);
+			get_bool(ld, f[4], "scored", &item->scored);
 		item->responses = inst->sets ? &inst->sets[0] : NULL;
 		if (f[5]) {
 			char *name = NULL;
@@ -716,6 +428,27 @@ static size_t find_item(const struct lm_instrument *inst, const char *id)
 		if (!strcmp(inst->items[i].id, id))
 			return i;
 	return LM_NO_INDEX;
+}
+
+/* Whether an entry of the items list has the id `id` though it did not
+ * parse (its problem is reported), so that a scale naming it is not also told
+ * the item is not defined. */
+static int item_written(struct ld *ld, const char *id)
+{
+	yaml_node_t *list = ld->items;
+	if (!list || list->type != YAML_SEQUENCE_NODE)
+		return 0;
+	for (yaml_node_item_t *it = list->data.sequence.items.start; it < list->data.sequence.items.top; it++) {
+		yaml_node_t *e = node(ld, *it);
+		if (!e || e->type != YAML_MAPPING_NODE)
+			continue;
+		for (yaml_node_pair_t *pr = e->data.mapping.pairs.start; pr < e->data.mapping.pairs.top; pr++) {
+			const char *key = scalar(node(ld, pr->key)), *value = scalar(node(ld, pr->value));
+			if (key && value && !strcmp(key, "id") && !strcmp(value, id))
+				return 1;
+		}
+	}
+	return 0;
 }
 
 static void parse_min_answered(struct ld *ld, yaml_node_t *n, struct lm_scale *s)
@@ -853,9 +586,11 @@ static void parse_scales(struct ld *ld, yaml_node_t *n)
 				if (!id)
 					bad(ld, in, "an item of scale '%s' must be an item id, not %s", s->id ? s->id : "?",
 					    kind_name(in));
-				else if (idx == LM_NO_INDEX)
-					bad(ld, in, "scale '%s' names item '%s', which is not defined", s->id ? s->id : "?", id);
-				else if (!inst->items[idx].scored)
+				else if (idx == LM_NO_INDEX) {
+					if (!item_written(ld, id))
+						bad(ld, in, "scale '%s' names item '%s', which is not defined",
+						    s->id ? s->id : "?", id);
+				} else if (!inst->items[idx].scored)
 					bad(ld, in, "scale '%s' names item '%s', which is a filler (scored: false)",
 					    s->id ? s->id : "?", id);
 				else {
@@ -951,14 +686,30 @@ static void parse_rules(struct ld *ld, yaml_node_t *n)
 	}
 }
 
+/* "primary": the id of the scale a report shows first (after the scales are parsed). */
+static void parse_primary(struct ld *ld, yaml_node_t *n)
+{
+	const char *sid = scalar(n);
+	struct lm_instrument *inst = ld->inst;
+	for (size_t s = 0; sid && s < inst->n_scales; s++)
+		if (inst->scales[s].id && !strcmp(inst->scales[s].id, sid))
+			inst->primary = s;
+	if (inst->primary != LM_NO_INDEX)
+		return;
+	if (sid)
+		bad(ld, n, "primary names scale '%s', which is not defined", sid);
+	else
+		bad(ld, n, "primary must be a scale id, not %s", kind_name(n));
+}
+
 static void parse_root(struct ld *ld, yaml_node_t *root)
 {
 	static const char *const keys[] = {"format", "id", "name", "version", "citation", "terms", "period",
 					   "notes", "responses", "response_sets", "missing_codes", "items", "scales",
-					   "rules", NULL};
+					   "rules", "primary", NULL};
 	enum { FORMAT, ID, NAME, VERSION, CITATION, TERMS, PERIOD, NOTES, RESPONSES, SETS, MISSING, ITEMS, SCALES,
-	       RULES };
-	yaml_node_t *f[14];
+	       RULES, PRIMARY };
+	yaml_node_t *f[15];
 	struct lm_instrument *inst = ld->inst;
 	if (!fields(ld, root, "a definition", keys, f))
 		return;
@@ -990,12 +741,14 @@ static void parse_root(struct ld *ld, yaml_node_t *root)
 	parse_scales(ld, f[SCALES]);
 	if (f[RULES])
 		parse_rules(ld, f[RULES]);
+	if (f[PRIMARY])
+		parse_primary(ld, f[PRIMARY]);
 }
 
-/* ---- entry points ----------------------------------------------------------- */
+/* ---- the definition ----------------------------------------------------------- */
 
-static int load(lm_instrument **out, const char *text, size_t len, const char *name, const char *source,
-		lm_error *err)
+int lm__load_definition(lm_instrument **out, const char *text, size_t len, const char *name, const char *source,
+			lm_error *err)
 {
 	if (!out || (!text && len))
 		return lm__error(err, LM_EINVAL, NULL, 0, 0, "invalid argument to the definition loader");
@@ -1008,7 +761,7 @@ static int load(lm_instrument **out, const char *text, size_t len, const char *n
 	if (!text)
 		text = "";
 	yaml_document_t doc;
-	int code = read_document(&doc, file, text, len, err);
+	int code = lm__load_read_yaml(&doc, file, text, len, err);
 	if (code != LM_OK)
 		return code;
 
@@ -1021,13 +774,15 @@ static int load(lm_instrument **out, const char *text, size_t len, const char *n
 		ld.inst = lm__instrument_new();
 		if (!ld.inst)
 			ld.nomem = 1;
-		else if (code == LM_OK && (code = check_tree(&ld)) == LM_OK)
+		else if (code == LM_OK && (code = lm__load_check_limits(&doc, file, err)) == LM_OK)
 			parse_root(&ld, root);
 		/* Validate even after shape problems, so every problem is reported
 		 * at once; the validator skips parts that did not parse. */
 		int checked = LM_OK;
 		if (ld.inst && !ld.nomem && code == LM_OK)
 			checked = lm__validate(ld.inst, file, err);
+		if (checked == LM_OK && !ld.failed && !ld.nomem)
+			lm__validate_warnings(ld.inst, file, err);
 		if (ld.nomem)
 			code = lm__error(err, LM_ENOMEM, file, 0, 0, "out of memory");
 		else if (checked == LM_ENOMEM)
@@ -1048,86 +803,4 @@ static int load(lm_instrument **out, const char *text, size_t len, const char *n
 	}
 	*out = ld.inst;
 	return LM_OK;
-}
-
-int lm_instrument_load_buffer(lm_instrument **out, const char *yaml, size_t len, const char *name, lm_error *err)
-{
-	return load(out, yaml, len, name, name, err);
-}
-
-int lm_instrument_load_file(lm_instrument **out, const char *path, lm_error *err)
-{
-	if (!out || !path)
-		return lm__error(err, LM_EINVAL, NULL, 0, 0, "invalid argument to lm_instrument_load_file");
-	*out = NULL;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return lm__error(err, LM_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
-	/* Read at most one byte past the limit, so an oversized file is refused
-	 * without reading all of it. */
-	char *buf = malloc(LM_DEFINITION_MAX_BYTES + 1);
-	if (!buf) {
-		fclose(f);
-		return lm__error(err, LM_ENOMEM, path, 0, 0, "out of memory");
-	}
-	size_t len = fread(buf, 1, LM_DEFINITION_MAX_BYTES + 1, f);
-	int failed = ferror(f);
-	fclose(f);
-	int code;
-	if (failed)
-		code = lm__error(err, LM_EIO, path, 0, 0, "cannot read: %s", strerror(errno));
-	else if (len > LM_DEFINITION_MAX_BYTES)
-		code = lm__error(err, LM_ELIMIT, path, 0, 0, "definition is larger than the limit of %u bytes",
-				 LM_DEFINITION_MAX_BYTES);
-	else
-		code = load(out, buf, len, path, path, err);
-	free(buf);
-	return code;
-}
-
-size_t lm_builtin_count(void)
-{
-	return lm__n_builtins;
-}
-
-const char *lm_builtin_id(size_t i)
-{
-	return i < lm__n_builtins ? lm__builtins[i].id : NULL;
-}
-
-const char *lm_builtin_yaml(size_t i)
-{
-	return i < lm__n_builtins ? lm__builtins[i].yaml : NULL;
-}
-
-int lm_instrument_load_builtin(lm_instrument **out, const char *id, lm_error *err)
-{
-	if (!out || !id)
-		return lm__error(err, LM_EINVAL, NULL, 0, 0, "invalid argument to lm_instrument_load_builtin");
-	*out = NULL;
-	for (size_t i = 0; i < lm__n_builtins; i++) {
-		const struct lm__builtin *b = &lm__builtins[i];
-		if (strcmp(b->id, id) != 0)
-			continue;
-		char name[128], source[128];
-		snprintf(name, sizeof(name), "%s.yaml (built-in)", b->id);
-		snprintf(source, sizeof(source), "builtin:%s", b->id);
-		return load(out, b->yaml, b->len, name, source, err);
-	}
-	return lm__error(err, LM_ENOTFOUND, NULL, 0, 0, "no built-in instrument '%s'", id);
-}
-
-int lm_instrument_load(lm_instrument **out, const char *spec, lm_error *err)
-{
-	if (!out || !spec)
-		return lm__error(err, LM_EINVAL, NULL, 0, 0, "invalid argument to lm_instrument_load");
-	for (size_t i = 0; i < lm__n_builtins; i++)
-		if (!strcmp(lm__builtins[i].id, spec))
-			return lm_instrument_load_builtin(out, spec, err);
-	if (!strchr(spec, '/') && !strchr(spec, '.')) {
-		*out = NULL;
-		return lm__error(err, LM_ENOTFOUND, NULL, 0, 0,
-				 "'%s' is neither a built-in instrument nor a definition file (try 'libra list')", spec);
-	}
-	return lm_instrument_load_file(out, spec, err);
 }

@@ -2,7 +2,8 @@
  * libra_measures — private to the pre/post files (prepost*.c) and the
  * report: first the analysis's entry points for wave sources other than the
  * table reader (prepost-batch.c: in-memory columns) — a source calls start,
- * then add or add_rejected once per row of each wave, then finish, which
+ * then lm__prepost_keep() (prepost-read.c) for each good row of each wave,
+ * counting rows read and rejected itself, then finish, which
  * reports duplicates and runs the analysis exactly as for files — and the
  * reference a report holds; then what a run keeps (struct lm_prepost, its
  * waves and summaries), shared by prepost.c, prepost-read.c,
@@ -20,24 +21,13 @@
 #include "prepost-nopairs-priv.h"
 #include "stats-priv.h"
 #include "strbuf.h"
+#include "trial-stats-priv.h"
 
 /* Forget any earlier run and begin one whose waves are named so in diagnostics. LM_OK or LM_ENOMEM. */
 int lm__prepost_start(lm_prepost *pp, const char *pre_name, const char *post_name);
 
-/*
- * Keep a scored row of wave 0 (pre) or 1 (post): its id (a blank id is
- * counted, not kept), its group text (pre wave, used only when a group column
- * is set), its 1-based row number, and the scorer that holds its results.
- * Returns LM_OK, LM_ENOMEM, or LM_ELIMIT (a wave of more than 2^32 - 2 rows).
- */
-int lm__prepost_add(lm_prepost *pp, int wave, const char *id, size_t id_len, const char *group, size_t group_len,
-		    unsigned long row, const lm_scorer *sc);
-
 /* 1 when a group column is set (lm_prepost_set_group_column()), else 0. */
 int lm__prepost_grouped(const lm_prepost *pp);
-
-/* Count a row of the wave rejected for a bad value. */
-void lm__prepost_add_rejected(lm_prepost *pp, int wave);
 
 /*
  * Take a reference to an analysis (a report on it holds one), given back with
@@ -89,6 +79,21 @@ struct summary {
 	const char *why[LM_PREPOST_STAT_RECOVERED + 1];
 };
 
+/*
+ * The baseline-adjusted arm effects (ANCOVA) of one scale at one later wave
+ * (prepost-trial.c). absent: why there is no model at all (fewer than 2
+ * groups, more than 15), else NULL. Otherwise n rows were fitted (pairs with
+ * both scores, a group and, with a cluster column, a cluster), clusters is
+ * the number of clusters among them (0 without a cluster column), and the
+ * numbers are in slope and effects (per group, the reference's unused; all
+ * NaN with their why when the model cannot be fitted, why then says so).
+ */
+struct lm__trial_fit {
+	const char *absent, *why;
+	size_t n, clusters;
+	struct lm__ancova_effect slope, *effects;
+};
+
 /* Attrition of one scale at one later wave (prepost-waves.c). */
 #define LM__N_ATTRITION (LM_PREPOST_ATTRITION_P + 1)
 struct attrition {
@@ -117,6 +122,9 @@ struct later_wave {
 	/* per scale: the attrition; per scale and group (0 = none): completers and dropouts */
 	struct attrition *attr;
 	unsigned long *attr_group;
+	/* per scale: the ANCOVA (fit[s].effects point into effects, groups.n per scale) */
+	struct lm__trial_fit *fit;
+	struct lm__ancova_effect *effects;
 };
 #define LM__N_FLOW (LM_PREPOST_FLOW_PAIRS + 1)
 
@@ -153,8 +161,10 @@ struct lm_prepost {
 	size_t n_waves;
 	char **run_names;         /* the wave names of the run (copied: the option may change after it) */
 	struct later_wave *later;
+	const struct later_wave *lent; /* the later wave whose results the two-wave fields hold, or NULL */
 	struct lm_names clusters; /* the cluster names at baseline, in order of first appearance */
 	size_t reference;         /* index of the reference group (0 without one named) */
+	struct lm__icc *icc;      /* per scale, the baseline ICC (a run with waves and a cluster column) */
 
 	/* Ids and group names are indexed by a hash under this key, drawn afresh
 	 * for each run: data cannot choose their slots (keyhash-priv.h). */
@@ -311,6 +321,9 @@ long lm__prepost_duplicates(lm_prepost *pp, struct wave *w, const char *wave_nam
 int lm__prepost_pair_up(lm_prepost *pp);
 /* prepost.c: the error of a run that paired nobody (w[0] with w[1]). */
 int lm__prepost_no_pairs(const lm_prepost *pp, const struct read_job *long_job, lm_error *err);
+/* prepost-waves.c: forget any earlier run and set up the n waves of one with wave names, named
+ * @p files in diagnostics. LM_OK or LM_ENOMEM. */
+int lm__prepost_waves_start(lm_prepost *pp, const char *const *files, size_t n, lm_error *err);
 /* prepost-waves.c: after reading a run with waves, everything finish() does for two, per later wave. */
 int lm__prepost_finish_waves(lm_prepost *pp, const int *rc, const struct read_job *long_job, lm_error *err);
 /* prepost-waves.c: @p view becomes a copy of @p pp whose two-wave results are those of baseline -> wave
@@ -318,11 +331,15 @@ int lm__prepost_finish_waves(lm_prepost *pp, const int *rc, const struct read_jo
 int lm__prepost_view(const lm_prepost *pp, size_t k, lm_prepost *view);
 
 /*
- * prepost-trial.c: the trial's model-based numbers in the document of a run
- * with waves — what the integrator fills from lm__ancova() and
- * lm__icc_oneway() (branch trial-stats). Until then they are written as
- * null, with the reason "not computed".
+ * prepost-trial.c: the trial's model-based numbers of a run with waves —
+ * the baseline ICC per scale (lm__prepost_trial_icc(), once the baseline is
+ * read and indexed) and per later wave the ANCOVA per scale
+ * (lm__prepost_trial_fit(), with @p pp holding that wave's pairs, as
+ * attrition() does) — and their places in the JSON document. Both return 0
+ * when out of memory.
  */
+int lm__prepost_trial_icc(lm_prepost *pp);
+int lm__prepost_trial_fit(const lm_prepost *pp, struct later_wave *L);
 struct lm_out;
 /* Write ',"ancova": ...' into scale s's still open "groups" object of @p view (a later wave). */
 void lm__prepost_json_ancova(const lm_prepost *view, struct lm_out *o, size_t s);

@@ -43,6 +43,7 @@ static void stash(lm_prepost *pp, struct later_wave *L)
 /* Lend the results of @p L to the two-wave fields of @p pp (a view, or the first later wave's). */
 static void lend(lm_prepost *pp, const struct later_wave *L)
 {
+	pp->lent = L;
 	pp->w[1] = L->w;
 	pp->n_pairs = L->n_pairs;
 	pp->pre_row = L->pre_row;
@@ -225,6 +226,8 @@ int lm__prepost_finish_waves(lm_prepost *pp, const int *rc, const struct read_jo
 		return LM_EDATA;
 	}
 	int r = find_reference(pp, err);
+	if (r == LM_OK && !lm__prepost_trial_icc(pp))
+		r = lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
 	for (size_t k = 1; k < n && r == LM_OK; k++) {
 		struct later_wave *L = &pp->later[k - 1];
 		pp->w[1] = L->w;
@@ -248,7 +251,7 @@ int lm__prepost_finish_waves(lm_prepost *pp, const int *rc, const struct read_jo
 			r = lm__prepost_no_pairs(pp, long_job ? &job : NULL, err);
 		} else {
 			r = lm__prepost_analyse(pp, err);
-			if (r == LM_OK && (!flow(pp, L) || !attrition(pp, L)))
+			if (r == LM_OK && (!flow(pp, L) || !attrition(pp, L) || !lm__prepost_trial_fit(pp, L)))
 				r = lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
 		}
 		stash(pp, L);
@@ -265,7 +268,7 @@ int lm__prepost_finish_waves(lm_prepost *pp, const int *rc, const struct read_jo
 }
 
 /* Forget any earlier run; set up the waves of this one, named @p files in diagnostics. */
-static int start(lm_prepost *pp, const char *const *files, size_t n, lm_error *err)
+int lm__prepost_waves_start(lm_prepost *pp, const char *const *files, size_t n, lm_error *err)
 {
 	lm__prepost_results_free(pp);
 	lm__hash_key_new(&pp->key);
@@ -298,7 +301,7 @@ int lm_prepost_run_wave_files(lm_prepost *pp, const char *const *paths, size_t n
 	for (size_t k = 0; k < n; k++)
 		if (!paths[k])
 			return lm__error(err, LM_EINVAL, NULL, 0, 0, "invalid argument to lm_prepost_run_wave_files");
-	int rc = start(pp, paths, n, err);
+	int rc = lm__prepost_waves_start(pp, paths, n, err);
 	struct read_job *jobs = rc == LM_OK ? calloc(n, sizeof(*jobs)) : NULL;
 	int *rcs = rc == LM_OK ? calloc(n, sizeof(*rcs)) : NULL;
 	if (rc == LM_OK && (!jobs || !rcs))
@@ -332,7 +335,7 @@ int lm_prepost_run_wave_long_file(lm_prepost *pp, const char *path, const char *
 	for (size_t k = 0; rc == LM_OK && k < n; k++)
 		files[k] = path;
 	if (rc == LM_OK)
-		rc = start(pp, files, n, err);
+		rc = lm__prepost_waves_start(pp, files, n, err);
 	if (rc == LM_OK) {
 		for (size_t k = 0; k < n; k++)
 			waves[k] = k ? &pp->later[k - 1].w : &pp->w[0];

@@ -207,9 +207,12 @@ void lm__prepost_results_free(lm_prepost *pp)
 			free(L->flow);
 			free(L->attr);
 			free(L->attr_group);
+			free(L->fit);
+			free(L->effects);
 		}
 		free(pp->later);
 		pp->later = NULL;
+		pp->lent = NULL;
 		for (size_t k = 0; k < pp->n_waves; k++)
 			free(pp->run_names[k]);
 		free(pp->run_names);
@@ -224,6 +227,8 @@ void lm__prepost_results_free(lm_prepost *pp)
 	}
 	pp->n_waves = 0;
 	pp->reference = 0;
+	free(pp->icc);
+	pp->icc = NULL;
 	lm__names_clear(&pp->clusters);
 	for (int k = 0; k < 2; k++)
 		lm__prepost_wave_free(&pp->w[k], pp->inst->n_scales);
@@ -639,26 +644,9 @@ int lm__prepost_start(lm_prepost *pp, const char *pre_name, const char *post_nam
 	return LM_OK;
 }
 
-int lm__prepost_add(lm_prepost *pp, int wave, const char *id, size_t id_len, const char *group, size_t group_len,
-		    unsigned long row, const lm_scorer *sc)
-{
-	struct wave *w = &pp->w[wave != 0];
-	w->rows++;
-	int rc = lm__prepost_keep(pp, w, id, id_len, group, group_len, NULL, 0, row, row, sc);
-	if (rc == LM_OK)
-		lm__prepost_add_alpha(pp, w, sc);
-	return rc;
-}
-
 int lm__prepost_grouped(const lm_prepost *pp)
 {
 	return pp->group_column != NULL;
-}
-
-void lm__prepost_add_rejected(lm_prepost *pp, int wave)
-{
-	pp->w[wave != 0].rows++;
-	pp->counts[LM_PREPOST_COUNT_REJECTED]++;
 }
 
 int lm__prepost_finish(lm_prepost *pp, int rc_pre, int rc_post, lm_error *err)

@@ -178,6 +178,18 @@ static size_t find_set(const struct conv *c, const char *name)
 	return LM_NO_INDEX;
 }
 
+/* The array @p v of *cap elements of @p size, all in use, reallocated with
+ * room for more (the capacity doubles, from 8); NULL when out of memory (v
+ * and *cap unchanged). */
+static void *grow_array(void *v, size_t *cap, size_t size)
+{
+	size_t n = *cap ? *cap * 2 : 8;
+	void *p = realloc(v, n * size);
+	if (p)
+		*cap = n;
+	return p;
+}
+
 static int on_value_label(const char *set_name, readstat_value_t value, const char *label, void *ctx)
 {
 	struct conv *c = ctx;
@@ -186,12 +198,10 @@ static int on_value_label(const char *set_name, readstat_value_t value, const ch
 	size_t k = find_set(c, set_name);
 	if (k == LM_NO_INDEX) {
 		if (c->n_sets == c->cap_sets) {
-			size_t cap = c->cap_sets ? c->cap_sets * 2 : 8;
-			struct label_set *p = realloc(c->sets, cap * sizeof(*p));
+			struct label_set *p = grow_array(c->sets, &c->cap_sets, sizeof(*p));
 			if (!p)
 				return fail(c, LM_ENOMEM);
 			c->sets = p;
-			c->cap_sets = cap;
 		}
 		k = c->n_sets;
 		memset(&c->sets[k], 0, sizeof(c->sets[k]));
@@ -201,12 +211,10 @@ static int on_value_label(const char *set_name, readstat_value_t value, const ch
 	}
 	struct label_set *s = &c->sets[k];
 	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 8;
-		struct label *p = realloc(s->v, cap * sizeof(*p));
+		struct label *p = grow_array(s->v, &s->cap, sizeof(*p));
 		if (!p)
 			return fail(c, LM_ENOMEM);
 		s->v = p;
-		s->cap = cap;
 	}
 	struct label *l = &s->v[s->n];
 	memset(l, 0, sizeof(*l));

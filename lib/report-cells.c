@@ -3,12 +3,15 @@
  * as disclosure-control tables so that one mechanism (lib/disclosure.c)
  * decides what is hidden: the group rows under the overall row, and the
  * pre x post cells, band counts and change categories under the number of
- * pairs. doc/PREPOST.md ("The report: what it hides") states the rules.
+ * pairs; with waves, each wave's means per arm and the flow counts, as
+ * columns of counts per arm under their total. doc/PREPOST.md ("The report:
+ * what it hides", "The report of a trial") states the rules.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "prepost-priv.h"
 #include "report-priv.h"
 
 #define N_FIFTHS 5
@@ -66,6 +69,10 @@ static int build_groups(struct lm__scale_cells *c, const lm_prepost *pp, size_t 
 		if (ok && hide_group && hide_group[g])
 			lm__dtable_hide(c->groups, c->group_item[g]);
 	}
+	/* A trial's reference arm is hidden last: every comparison rests on it. */
+	size_t ref = lm_prepost_reference_group(pp);
+	if (ok && lm_prepost_wave_name(pp, 0) && ref < ng)
+		lm__dtable_keep(c->groups, c->group_item[ref]);
 	free(all);
 	return ok && lm__dtable_protect(c->groups) == LM_OK;
 }
@@ -184,4 +191,134 @@ int lm__scale_cells_build(struct lm__scale_cells *c, const lm_prepost *pp, size_
 	for (int k = 0; k < LM__N_CAT; k++)
 		c->cat[k] = LM_NO_INDEX;
 	return build_groups(c, pp, s, min_cell, hide_group) && build_counts(c, pp, s, min_cell);
+}
+
+void lm__arm_column_free(struct lm__arm_column *c)
+{
+	lm__dtable_free(c->t);
+	free(c->item);
+	memset(c, 0, sizeof(*c));
+}
+
+int lm__arm_column_build(struct lm__arm_column *c, const unsigned long *n, size_t ng, unsigned long min_cell,
+			 const unsigned char *hide, size_t keep)
+{
+	memset(c, 0, sizeof(*c));
+	c->t = lm__dtable_new(ng + 1, min_cell);
+	c->item = malloc((ng ? ng : 1) * sizeof(size_t));
+	size_t *all = malloc((ng + 1) * sizeof(size_t));
+	int ok = c->t && c->item && all;
+	for (size_t a = 0; ok && a <= ng; a++) {
+		/* atom 0 .. ng - 1: the arms; atom ng: no arm */
+		lm__dtable_add(c->t, a, n[a == ng ? 0 : a + 1]);
+		all[a] = a;
+	}
+	ok = ok && (c->total = lm__dtable_item(c->t, all, ng + 1, 1)) != LM_NO_INDEX;
+	for (size_t g = 0; g < ng && ok; g++) {
+		ok = (c->item[g] = lm__dtable_item(c->t, &g, 1, 0)) != LM_NO_INDEX;
+		if (ok && hide && hide[g])
+			lm__dtable_hide(c->t, c->item[g]);
+	}
+	if (ok && keep < ng)
+		lm__dtable_keep(c->t, c->item[keep]);
+	free(all);
+	/* LM_EINVAL: the total itself is small; every arm is then hidden, which the caller shows. */
+	int rc = ok ? lm__dtable_protect(c->t) : LM_ENOMEM;
+	return ok && rc != LM_ENOMEM;
+}
+
+/* ---- the observed means of each arm at each wave -------------------------------------- */
+
+void lm__wave_means_free(struct lm__wave_means *m)
+{
+	for (size_t w = 0; m->col && w < m->nw; w++)
+		lm__arm_column_free(&m->col[w]);
+	free(m->col);
+	free(m->n);
+	free(m->mean);
+	free(m->sd);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Add score x of arm number a (index + 1, 0 = none) to wave w's sums. */
+static void add(struct lm__wave_means *m, double *sum, double *sq, size_t w, unsigned a, double x)
+{
+	size_t row = w * (m->ng + 2);
+	size_t at[2] = {row, row + 1 + a}; /* all; the arm (slot 1 = no arm) */
+	for (int i = 0; i < 2; i++) {
+		m->n[at[i]]++;
+		sum[at[i]] += x;
+		sq[at[i]] += x * x;
+	}
+}
+
+int lm__wave_means_compute(struct lm__wave_means *m, const lm_prepost *pp, size_t s)
+{
+	size_t ns = pp->inst->n_scales, nw = pp->n_waves, ng = pp->groups.n, cells = nw * (ng + 2);
+	memset(m, 0, sizeof(*m));
+	m->nw = nw;
+	m->ng = ng;
+	m->keep = ng ? pp->reference : LM_NO_INDEX;
+	m->n = calloc(cells, sizeof(*m->n));
+	m->mean = calloc(cells, sizeof(*m->mean));
+	m->sd = calloc(cells, sizeof(*m->sd));
+	m->col = calloc(nw, sizeof(*m->col));
+	if (!m->n || !m->mean || !m->sd || !m->col)
+		return 0;
+	/* First the sums (in mean) and sums of squares (in sd), then the moments from them, shifted by
+	 * the baseline's first score so that the squares stay small. */
+	const struct wave *base = &pp->w[0];
+	double shift = NAN;
+	for (size_t r = 0; r < base->n && isnan(shift); r++)
+		if (!base->dup[r])
+			shift = score_at(base, r * ns + s);
+	if (isnan(shift))
+		shift = 0;
+	for (size_t r = 0; r < base->n; r++) {
+		double x = score_at(base, r * ns + s);
+		if (!base->dup[r] && !isnan(x))
+			add(m, m->mean, m->sd, 0, ng ? base->group[r] : 0, x - shift);
+	}
+	for (size_t k = 1; k < nw; k++) {
+		const struct later_wave *L = &pp->later[k - 1];
+		for (size_t i = 0; i < L->n_pairs; i++) {
+			double x = score_at(&L->w, (size_t)L->post_row[i] * ns + s);
+			if (!isnan(x))
+				add(m, m->mean, m->sd, k, ng ? base->group[L->pre_row[i]] : 0, x - shift);
+		}
+	}
+	for (size_t i = 0; i < cells; i++) {
+		double n = (double)m->n[i], sum = m->mean[i], sq = m->sd[i];
+		m->mean[i] = n > 0 ? shift + sum / n : NAN;
+		m->sd[i] = n > 1 ? sqrt(fmax(0, (sq - sum * sum / n) / (n - 1))) : NAN;
+	}
+	return 1;
+}
+
+int lm__wave_means_protect(struct lm__wave_means *m, unsigned long min_cell, const unsigned char *hide)
+{
+	size_t ng = m->ng;
+	unsigned long *n = malloc((ng + 1) * sizeof(*n));
+	int ok = n != NULL;
+	for (size_t w = 0; w < m->nw && ok; w++) {
+		lm__arm_column_free(&m->col[w]);
+		n[0] = m->n[w * (ng + 2) + 1];
+		for (size_t g = 0; g < ng; g++)
+			n[g + 1] = m->n[w * (ng + 2) + 2 + g];
+		ok = lm__arm_column_build(&m->col[w], n, ng, min_cell, hide ? hide + w * ng : NULL, m->keep);
+	}
+	free(n);
+	return ok;
+}
+
+/* The state of the mean of arm g (LM_PREPOST_ALL_GROUPS: all) at wave w: an lm__cell. */
+int lm__wave_mean_state(const struct lm__wave_means *m, size_t w, size_t g, unsigned long min_cell)
+{
+	const struct lm__arm_column *c = &m->col[w];
+	unsigned long all = m->n[w * (m->ng + 2)];
+	if (all > 0 && all < min_cell)
+		return LM__CELL_SMALL; /* the total itself: nothing of the wave is shown */
+	if (g == LM_PREPOST_ALL_GROUPS)
+		return LM__CELL_SHOWN;
+	return lm__dtable_state(c->t, c->item[g]);
 }

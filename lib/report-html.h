@@ -11,6 +11,7 @@
 
 #include "internal.h"
 #include "output-priv.h"
+#include "prepost-keys.h"
 #include "report-priv.h"
 
 struct lm_report {
@@ -18,6 +19,10 @@ struct lm_report {
 	const struct lm_instrument *inst;  /* the analysis's */
 	unsigned long min_cell;
 	char *pre_name, *post_name;
+	/* While a run with waves is written: a copy of the report whose pp is a
+	 * view of baseline -> this later wave (lm__prepost_view()), and the
+	 * wave's name, under which the JSON has its numbers. NULL otherwise. */
+	const char *wave;
 };
 
 /* ---- output helpers ---------------------------------------------------------------- */
@@ -96,11 +101,179 @@ static inline void xywh(struct lm_out *o, double x, double y, double w, double h
 	put(o, "\"");
 }
 
-/* A JSON pointer (RFC 6901) to a value of the lm_prepost JSON document. */
 /* A statistic of group g, or of all pairs (g = LM_PREPOST_ALL_GROUPS). */
 static inline double st(const lm_report *r, size_t s, size_t g, int which)
 {
 	return lm_prepost_stat(r->pp, s, g, which);
+}
+
+/* ---- output helpers ---------------------------------------------------------------- */
+
+static inline void shown_p(struct lm_out *o, double p)
+{
+	if (p < 0.001)
+		put(o, "&lt; 0.001");
+	else
+		shown(o, p, 3);
+}
+
+struct key {
+	char s[1024];
+	size_t n;
+	int bad; /* too long: written without a key */
+};
+
+static inline void key_push(struct key *k, const char *seg)
+{
+	if (k->n + 1 >= sizeof(k->s)) {
+		k->bad = 1;
+		return;
+	}
+	k->s[k->n++] = '/';
+	for (; *seg; seg++) {
+		const char *e = *seg == '~' ? "~0" : *seg == '/' ? "~1" : NULL;
+		size_t len = e ? 2 : 1;
+		if (k->n + len >= sizeof(k->s)) {
+			k->bad = 1;
+			return;
+		}
+		if (e) {
+			memcpy(k->s + k->n, e, 2);
+		} else {
+			k->s[k->n] = *seg;
+		}
+		k->n += len;
+	}
+	k->s[k->n] = '\0';
+}
+
+/* A key /scales/SCALE[/a[/b[/c]]], under /by_wave/WAVE in a later wave of a run with waves; NULL pieces end it. */
+static inline struct key scale_key(const lm_report *r, const char *scale, const char *a, const char *b,
+				   const char *c)
+{
+	struct key k = {{0}, 0, 0};
+	if (r->wave) {
+		key_push(&k, LM__KEY_BY_WAVE);
+		key_push(&k, r->wave);
+	}
+	key_push(&k, LM__KEY_SCALES);
+	key_push(&k, scale);
+	if (a)
+		key_push(&k, a);
+	if (a && b)
+		key_push(&k, b);
+	if (a && b && c)
+		key_push(&k, c);
+	return k;
+}
+
+/*
+ * The place of statistic @p which of scale @p sid: in the scale's sections,
+ * or, with @p group, in that group's "change" (which holds the change
+ * statistics only). The ends of the CI are the elements of "ci95".
+ */
+static inline struct key stat_key(const lm_report *r, const char *sid, const char *group, int which)
+{
+	const struct lm__stat_key *sk = &lm__prepost_stat_keys[which];
+	struct key k = group ? scale_key(r, sid, LM__KEY_GROUPS, group, sk->section)
+			     : scale_key(r, sid, sk->section, NULL, NULL);
+	key_push(&k, sk->key);
+	if (which == LM_PREPOST_STAT_CHANGE_CI_LOW || which == LM_PREPOST_STAT_CHANGE_CI_HIGH)
+		key_push(&k, which == LM_PREPOST_STAT_CHANGE_CI_LOW ? "0" : "1");
+	return k;
+}
+
+/* data-key and data-value attributes (with a leading space); key may be NULL. */
+static inline void attrs(struct lm_out *o, const struct key *k, double v)
+{
+	if (k && !k->bad) {
+		put(o, " data-key=\"");
+		esc(o, k->s);
+		put(o, "\"");
+	}
+	put(o, " data-value=\"");
+	exact(o, v);
+	put(o, "\"");
+}
+
+enum kind { K_NUM, K_P, K_COUNT, K_ALPHA };
+
+/* A statistic in a <span>: its rounded value, or "n/a" with the reason. */
+static inline void stat(struct lm_out *o, const struct key *k, double v, const char *why, enum kind kind)
+{
+	if (!isfinite(v)) {
+		put(o, "<span class=\"na\">n/a");
+		if (why) {
+			put(o, " (");
+			esc(o, why);
+			put(o, ")");
+		}
+		put(o, "</span>");
+		return;
+	}
+	put(o, "<span class=\"num\"");
+	attrs(o, k, v);
+	put(o, ">");
+	if (kind == K_P)
+		shown_p(o, v);
+	else if (kind == K_COUNT)
+		shown(o, v, 0);
+	else if (kind == K_ALPHA)
+		shown(o, v, 2);
+	else
+		shown(o, v, 2);
+	put(o, "</span>");
+}
+
+/*
+ * A hidden number: in words why, never its value. data-hidden names the
+ * rule (small / complement); data-hidden-key, where the JSON has the number,
+ * its place there (the key is the same for every analysis, so it tells
+ * nothing about the data).
+ */
+static inline void hidden(struct lm_out *o, const struct key *k, int state, unsigned long min_cell)
+{
+	put(o, "<span class=\"sup\" data-hidden=\"");
+	put(o, state == LM__CELL_SMALL ? "small\"" : "complement\"");
+	if (k && !k->bad) {
+		put(o, " data-hidden-key=\"");
+		esc(o, k->s);
+		put(o, "\"");
+	}
+	if (state == LM__CELL_SMALL) {
+		put(o, ">hidden: fewer than ");
+		ulong_out(o, min_cell);
+	} else {
+		put(o, ">hidden so that a smaller cell cannot be worked out");
+	}
+	put(o, "</span>");
+}
+
+/* An item of a disclosure table: its count, or why it is hidden. */
+static inline void cell(struct lm_out *o, const struct key *k, const struct lm__dtable *t, size_t item, unsigned long min_cell)
+{
+	int state = lm__dtable_state(t, item);
+	if (state != LM__CELL_SHOWN)
+		hidden(o, k, state, min_cell);
+	else
+		stat(o, k, (double)lm__dtable_count(t, item), NULL, K_COUNT);
+}
+
+/* A statistic of the whole analysis or of group g (-1: all pairs). */
+static inline const char *why(const lm_report *r, size_t s, size_t g, int which)
+{
+	return lm_prepost_stat_reason(r->pp, s, g, which);
+}
+
+static inline void ci_pair(struct lm_out *o, const struct key *klo, const struct key *khi, double lo, double hi)
+{
+	if (!isfinite(lo) || !isfinite(hi)) {
+		put(o, "<span class=\"na\">n/a</span>");
+		return;
+	}
+	stat(o, klo, lo, NULL, K_NUM);
+	put(o, " to ");
+	stat(o, khi, hi, NULL, K_NUM);
 }
 
 /* ---- one scale ------------------------------------------------------------------------ */
@@ -112,6 +285,7 @@ struct scale_ctx {
 	const struct lm_scale *scale;
 	size_t ng;
 	const struct lm__scale_cells *cells; /* what is shown and what is hidden */
+	size_t uid; /* makes the ids of the charts unique in the document (s, or per wave and scale) */
 };
 
 /*
@@ -145,11 +319,26 @@ static inline void mean_ci(double mean, double sd, double n, double *lo, double 
 	*hi = mean + half;
 }
 
+/* report-trial.c, a run with waves. */
+/*
+ * The trial part of a scale's section: arm effects, means at each wave,
+ * attrition. @p hide_arm: the arms whose numbers are hidden everywhere;
+ * @p small: those among them that rest on too few respondents somewhere,
+ * which are neither named nor compared (an arm hidden only to protect a
+ * small one is still compared: a model's coefficient is no sum of
+ * respondents). 0: out of memory.
+ */
+int lm__report_trial_scale(struct scale_ctx *c, const struct lm__wave_means *m, const unsigned char *hide_arm,
+			   const unsigned char *small);
+/* The flow table of the document (arms flagged in @p hide are not named). 0: out of memory. */
+int lm__report_flow(const lm_report *r, struct lm_out *o, const unsigned char *hide);
+
 /* report-svg.c: the patterns of the band segments, written once per document. */
 void lm__report_svg_defs(struct lm_out *o);
 /* report-svg.c: the charts of one scale. */
 void lm__report_means_chart(struct scale_ctx *c);
 void lm__report_bands_chart(struct scale_ctx *c);
 void lm__report_jt_grid(struct scale_ctx *c);
+void lm__report_waves_chart(struct scale_ctx *c, const struct lm__wave_means *m, const unsigned char *hide_arm);
 
 #endif

@@ -54,4 +54,44 @@ int lm__scale_cells_build(struct lm__scale_cells *c, const lm_prepost *pp, size_
 			  const unsigned char *hide_group);
 void lm__scale_cells_free(struct lm__scale_cells *c);
 
+/*
+ * One column of counts per arm under its total, as a run with waves shows
+ * them (a wave's observed scores, a flow count): atoms are the arms and the
+ * respondents in no arm, items the total (always shown) and one per arm.
+ */
+struct lm__arm_column {
+	struct lm__dtable *t;
+	size_t total;
+	size_t *item; /* ng */
+};
+
+/*
+ * Build and protect a column: @p n holds ng + 1 counts, n[0] those in no
+ * arm and n[g + 1] arm g's; @p hide (NULL, or one flag per arm) hides arms
+ * whatever their count; arm @p keep (LM_NO_INDEX: none) is hidden to
+ * protect another only when nothing else will do. 0 when out of memory.
+ */
+int lm__arm_column_build(struct lm__arm_column *c, const unsigned long *n, size_t ng, unsigned long min_cell,
+			 const unsigned char *hide, size_t keep);
+void lm__arm_column_free(struct lm__arm_column *c);
+
+/*
+ * report-cells.c, a run with waves: the observed scores of each arm at each
+ * wave on one scale, and which means are shown. Counts, means and SDs are
+ * indexed w * (ng + 2) + j: j 0 all, 1 no arm, 2 + g arm g.
+ */
+struct lm__wave_means {
+	size_t nw, ng;
+	unsigned long *n;
+	double *mean, *sd;
+	size_t keep;                /* the reference arm, hidden last (LM_NO_INDEX: none) */
+	struct lm__arm_column *col; /* nw */
+};
+int lm__wave_means_compute(struct lm__wave_means *m, const lm_prepost *pp, size_t s);
+/* @p hide: NULL or nw * ng flags (wave-major) that hide a mean whatever its count. 0: out of memory. */
+int lm__wave_means_protect(struct lm__wave_means *m, unsigned long min_cell, const unsigned char *hide);
+/* An lm__cell: the state of arm g's mean (LM_PREPOST_ALL_GROUPS: all) at wave w. */
+int lm__wave_mean_state(const struct lm__wave_means *m, size_t w, size_t g, unsigned long min_cell);
+void lm__wave_means_free(struct lm__wave_means *m);
+
 #endif

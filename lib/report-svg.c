@@ -123,10 +123,10 @@ void lm__report_means_chart(struct scale_ctx *c)
 	if (!(hi > lo))
 		return;
 	double left = 150, right = 610, top = 34, rowh = 44, h = top + rowh * (double)nr + 40;
-	svg_open(o, "means", c->s, 640, h);
+	svg_open(o, "means", c->uid, 640, h);
 	esc(o, c->scale->label);
 	put(o, ": mean score before and after, with 95 % confidence intervals");
-	svg_desc(o, "means", c->s);
+	svg_desc(o, "means", c->uid);
 	put(o, "For each row, a hollow circle marks the mean before (pre) and a filled square the mean after (post); "
 	       "the lines around them are 95 % confidence intervals. The numbers are in the table below.");
 	put(o, "</desc>\n");
@@ -204,8 +204,10 @@ void lm__report_means_chart(struct scale_ctx *c)
 
 /*
  * Stacked bars of the band counts at each wave, over the pairs with both
- * scores. The hidden counts form one hatched segment: its width is the
- * number of pairs minus the counts shown, which a reader has anyway.
+ * scores. A hidden count keeps its band's place in the order, hatched; the
+ * hidden ones share equally the width of the pairs not shown (the number
+ * of pairs minus the counts shown, which a reader has anyway), so their
+ * widths tell nothing of their counts.
  */
 void lm__report_bands_chart(struct scale_ctx *c)
 {
@@ -215,21 +217,25 @@ void lm__report_bands_chart(struct scale_ctx *c)
 	unsigned long total = k->total;
 	double left = 60, width = 540, barh = 34, top = 10;
 	double h = top + 2 * (barh + 14) + 22 * (double)((nb + 3) / 3) + 16;
-	svg_open(o, "bands", c->s, 640, h);
+	svg_open(o, "bands", c->uid, 640, h);
 	esc(o, c->scale->label);
 	put(o, ": pairs in each band before and after");
-	svg_desc(o, "bands", c->s);
+	svg_desc(o, "bands", c->uid);
 	put(o, "Two stacked bars, pre and post, each divided into the bands from ");
 	esc(o, lm_band_label(&c->scale->bands[0]));
 	put(o, " to ");
 	esc(o, lm_band_label(&c->scale->bands[nb - 1]));
-	put(o, "; segment widths are shares of the pairs with a score at both waves, and the hidden counts are "
-	       "shown together as one hatched segment. The counts are in the table below.</desc>\n");
+	put(o, " in order; segment widths are shares of the pairs with a score at both waves. A hidden count is "
+	       "hatched in its band's place, the hidden counts sharing equally the width they take together, so a "
+	       "hatched width says nothing of its count. The counts are in the table below.</desc>\n");
 	for (int w = 0; w < 2; w++) {
-		unsigned long shown_total = 0;
-		for (size_t b = 0; b < nb; b++)
+		unsigned long shown_total = 0, n_hidden = 0;
+		for (size_t b = 0; b < nb; b++) {
 			if (lm__dtable_state(k->counts, k->margin[w][b]) == LM__CELL_SHOWN)
 				shown_total += lm__dtable_count(k->counts, k->margin[w][b]);
+			else
+				n_hidden++;
+		}
 		double y = top + (double)w * (barh + 14);
 		svg_text(o, left - 8, y + barh / 2 + 4, "end", NULL);
 		put(o, w ? "Post" : "Pre");
@@ -239,25 +245,24 @@ void lm__report_bands_chart(struct scale_ctx *c)
 			put(o, "no scores</text>\n");
 			continue;
 		}
-		double x = left;
-		for (size_t b = 0; b <= nb; b++) {
-			int is_sup = b == nb;
-			unsigned long n = is_sup ? total - shown_total
-				: lm__dtable_state(k->counts, k->margin[w][b]) == LM__CELL_SHOWN
-					? lm__dtable_count(k->counts, k->margin[w][b]) : 0;
-			if (!n)
+		double x = left, hidden_w = n_hidden ? width * (double)(total - shown_total) / (double)total / (double)n_hidden : 0;
+		for (size_t b = 0; b < nb; b++) {
+			int is_sup = lm__dtable_state(k->counts, k->margin[w][b]) != LM__CELL_SHOWN;
+			unsigned long n = is_sup ? 0 : lm__dtable_count(k->counts, k->margin[w][b]);
+			double segw = is_sup ? hidden_w : width * (double)n / (double)total;
+			if (!(segw > 0))
 				continue;
-			double segw = width * (double)n / (double)total;
 			put(o, "<rect stroke=\"#fff\" stroke-width=\"1\" ");
 			xywh(o, x, y, segw, barh);
 			put(o, " fill=\"url(#");
-			if (is_sup) {
-				put(o, "supp");
-			} else {
-				put(o, "band");
-				ulong_out(o, b % N_PALETTE);
-			}
+			put(o, "band");
+			ulong_out(o, b % N_PALETTE);
 			put(o, ")\"/>");
+			if (is_sup) {
+				put(o, "<rect fill=\"url(#supp)\" fill-opacity=\".75\" ");
+				xywh(o, x, y + barh / 4, segw, barh / 2);
+				put(o, "/>");
+			}
 			if (segw >= 28) {
 				int dark = !is_sup && palette_dark[b % N_PALETTE];
 				svg_text(o, x + segw / 2, y + barh / 2 + 4, "middle",
@@ -290,7 +295,7 @@ void lm__report_bands_chart(struct scale_ctx *c)
 		put(o, ")\"/>");
 		svg_text(o, lx + 22, yy + 12, "start", NULL);
 		if (b == nb)
-			put(o, "hidden counts");
+			put(o, "hidden count (in its band's place)");
 		else
 			esc(o, lm_band_label(&c->scale->bands[b]));
 		put(o, "</text>\n");
@@ -332,10 +337,10 @@ void lm__report_jt_grid(struct scale_ctx *c)
 	double l = 60, t = 16, side = 380, w = l + side + 20, h = t + side + 50;
 #define PX(v) (l + ((v) - lo) / (hi - lo) * side)
 #define PY(v) (t + side - ((v) - lo) / (hi - lo) * side)
-	svg_open(o, "jt", c->s, w, h);
+	svg_open(o, "jt", c->uid, w, h);
 	esc(o, c->scale->label);
 	put(o, ": pairs by score before (across) and after (up)");
-	svg_desc(o, "jt", c->s);
+	svg_desc(o, "jt", c->uid);
 	put(o, k->bands ? "A grid of pre score against post score with one cell for each band before and each band "
 			  "after"
 			: "A grid of pre score against post score with one cell for each fifth of the score range "
@@ -354,13 +359,13 @@ void lm__report_jt_grid(struct scale_ctx *c)
 		put(o, " Dashed lines mark the clinical cut-off on both axes.");
 	put(o, " The counts per change category are in the table below it.</desc>\n");
 	put(o, "<defs><clipPath id=\"jtclip");
-	ulong_out(o, c->s);
+	ulong_out(o, c->uid);
 	put(o, "\"><rect ");
 	xywh(o, l, t, side, side);
 	put(o, "/></clipPath></defs>\n<rect fill=\"#fff\" stroke=\"#333\" ");
 	xywh(o, l, t, side, side);
 	put(o, "/>\n<g clip-path=\"url(#jtclip");
-	ulong_out(o, c->s);
+	ulong_out(o, c->uid);
 	put(o, ")\">\n");
 	for (size_t i = 0; i < nc; i++) {
 		for (size_t j = 0; j < nc; j++) {
@@ -446,5 +451,149 @@ void lm__report_jt_grid(struct scale_ctx *c)
 	put(o, "\" y=\"16\" text-anchor=\"middle\">Post score</text>\n");
 #undef PX
 #undef PY
+	put(o, "</svg>\n");
+}
+
+/* Markers of the series of the waves chart, so that series differ without colour too. */
+static void marker(struct lm_out *o, size_t i, double x, double y, const char *col)
+{
+	switch (i % 4) {
+	case 0:
+		put(o, "<circle r=\"5\" fill=\"#fff\" stroke-width=\"2.5\" stroke=\"");
+		put(o, col);
+		put(o, "\" cx=\"");
+		px(o, x);
+		put(o, "\" cy=\"");
+		px(o, y);
+		put(o, "\"/>");
+		break;
+	case 1:
+		put(o, "<rect width=\"9\" height=\"9\" stroke=\"#000\" fill=\"");
+		put(o, col);
+		put(o, "\" x=\"");
+		px(o, x - 4.5);
+		put(o, "\" y=\"");
+		px(o, y - 4.5);
+		put(o, "\"/>");
+		break;
+	default:
+		put(o, "<polygon stroke=\"#000\" fill=\"");
+		put(o, col);
+		put(o, "\" points=\"");
+		/* a triangle, or a diamond: offsets from the centre */
+		static const double tri[] = {0, -6, 5.5, 4, -5.5, 4}, dia[] = {0, -6, 6, 0, 0, 6, -6, 0};
+		const double *d = i % 4 == 2 ? tri : dia;
+		size_t nd = i % 4 == 2 ? 3 : 4;
+		for (size_t k = 0; k < nd; k++) {
+			put(o, k ? " " : "");
+			px(o, x + d[2 * k]);
+			put(o, ",");
+			px(o, y + d[2 * k + 1]);
+		}
+		put(o, "\"/>");
+		break;
+	}
+}
+
+/*
+ * A run with waves: the mean of all respondents and of each shown arm at
+ * each wave, with 95 % CIs, waves across and score up. A hidden mean is
+ * not drawn (its line breaks there); the numbers are in the table below.
+ */
+void lm__report_waves_chart(struct scale_ctx *c, const struct lm__wave_means *m, const unsigned char *hide_arm)
+{
+	static const char *const colours[] = {"#000000", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"};
+	struct lm_out *o = c->o;
+	size_t rows[LM__MAX_GROUPS + 1], nr = 0;
+	rows[nr++] = LM_PREPOST_ALL_GROUPS;
+	for (size_t g = 0; g < m->ng && m->ng <= LM__MAX_GROUPS; g++)
+		if (!hide_arm[g])
+			rows[nr++] = g;
+	double lo = c->scale->min, hi = c->scale->max;
+	if (!(hi > lo) || m->nw < 2)
+		return;
+	double left = 60, right = 620, top = 16, plot = 260, legend = 22 * (double)((nr + 2) / 3);
+	double h = top + plot + 44 + legend, slot = (right - left) / (double)m->nw;
+	double dodge = fmin(12, slot * 0.5 / (double)nr);
+	svg_open(o, "waves", c->s, 640, h);
+	esc(o, c->scale->label);
+	put(o, ": mean score at each wave, with 95 % confidence intervals");
+	svg_desc(o, "waves", c->s);
+	put(o, "Waves from left to right, score up. For all respondents and for each arm shown, a marker is the mean "
+	       "at a wave and the vertical line through it its 95 % confidence interval; lines join an arm's means "
+	       "from wave to wave. A mean resting on too few respondents is not drawn. The numbers are in the table "
+	       "below.</desc>\n");
+#define YS(v) (top + plot - ((v) - lo) / (hi - lo) * plot)
+	double step = tick_step(lo, hi);
+	for (double t = ceil(lo / step) * step; t <= hi + 1e-9; t += step) {
+		svg_line(o, left, YS(t), right, YS(t), "stroke=\"#ddd\"");
+		svg_text(o, left - 6, YS(t) + 4, "end", NULL);
+		shown(o, t, 2);
+		put(o, "</text>");
+	}
+	put(o, "<text transform=\"rotate(-90)\" x=\"");
+	px(o, -(top + plot / 2));
+	put(o, "\" y=\"14\" text-anchor=\"middle\">Score</text>\n");
+	for (size_t w = 0; w < m->nw; w++) {
+		svg_text(o, left + slot * ((double)w + 0.5), top + plot + 18, "middle", NULL);
+		esc(o, lm_prepost_wave_name(c->r->pp, w));
+		put(o, "</text>");
+	}
+	put(o, "\n");
+	for (size_t i = 0; i < nr; i++) {
+		size_t g = rows[i], j = g == LM_PREPOST_ALL_GROUPS ? 0 : g + 2;
+		const char *col = colours[i % 7];
+		double off = ((double)i - (double)(nr - 1) / 2) * dodge, px0 = NAN, py0 = NAN;
+		for (size_t w = 0; w < m->nw; w++) {
+			size_t at = w * (m->ng + 2) + j;
+			double x = left + slot * ((double)w + 0.5) + off, mean = m->mean[at], a, b;
+			if (lm__wave_mean_state(m, w, g, c->r->min_cell) != LM__CELL_SHOWN || !isfinite(mean)) {
+				px0 = NAN;
+				continue;
+			}
+			if (isfinite(px0)) {
+				put(o, "<line stroke-width=\"1.5\" stroke-opacity=\".6\" stroke=\"");
+				put(o, col);
+				put(o, "\" x1=\"");
+				px(o, px0);
+				put(o, "\" y1=\"");
+				px(o, py0);
+				put(o, "\" x2=\"");
+				px(o, x);
+				put(o, "\" y2=\"");
+				px(o, YS(mean));
+				put(o, "\"/>");
+			}
+			mean_ci(mean, m->sd[at], (double)m->n[at], &a, &b);
+			if (isfinite(a) && isfinite(b)) {
+				put(o, "<line stroke-width=\"2\" stroke=\"");
+				put(o, col);
+				put(o, "\" x1=\"");
+				px(o, x);
+				put(o, "\" x2=\"");
+				px(o, x);
+				put(o, "\" y1=\"");
+				px(o, YS(fmin(b, hi)));
+				put(o, "\" y2=\"");
+				px(o, YS(fmax(a, lo)));
+				put(o, "\"/>");
+			}
+			marker(o, i, x, YS(mean), col);
+			px0 = x;
+			py0 = YS(mean);
+		}
+		put(o, "\n");
+	}
+	for (size_t i = 0; i < nr; i++) {
+		double lx = left + (double)(i % 3) * 190, ly = top + plot + 40 + (double)(i / 3) * 22;
+		marker(o, i, lx + 6, ly - 4, colours[i % 7]);
+		svg_text(o, lx + 18, ly, "start", NULL);
+		if (rows[i] == LM_PREPOST_ALL_GROUPS)
+			put(o, "All");
+		else
+			esc(o, lm_prepost_group_name(c->r->pp, rows[i]));
+		put(o, "</text>\n");
+	}
+#undef YS
 	put(o, "</svg>\n");
 }

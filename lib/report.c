@@ -80,157 +80,6 @@ int lm_report_set_source_names(lm_report *r, const char *pre_name, const char *p
 	return LM_OK;
 }
 
-/* ---- output helpers ---------------------------------------------------------------- */
-
-static void shown_p(struct lm_out *o, double p)
-{
-	if (p < 0.001)
-		put(o, "&lt; 0.001");
-	else
-		shown(o, p, 3);
-}
-
-struct key {
-	char s[1024];
-	size_t n;
-	int bad; /* too long: written without a key */
-};
-
-static void key_push(struct key *k, const char *seg)
-{
-	if (k->n + 1 >= sizeof(k->s)) {
-		k->bad = 1;
-		return;
-	}
-	k->s[k->n++] = '/';
-	for (; *seg; seg++) {
-		const char *e = *seg == '~' ? "~0" : *seg == '/' ? "~1" : NULL;
-		size_t len = e ? 2 : 1;
-		if (k->n + len >= sizeof(k->s)) {
-			k->bad = 1;
-			return;
-		}
-		if (e) {
-			memcpy(k->s + k->n, e, 2);
-		} else {
-			k->s[k->n] = *seg;
-		}
-		k->n += len;
-	}
-	k->s[k->n] = '\0';
-}
-
-/* A key /scales/SCALE[/a[/b[/c]]]; NULL pieces end it. */
-static struct key scale_key(const char *scale, const char *a, const char *b, const char *c)
-{
-	struct key k = {{0}, 0, 0};
-	key_push(&k, LM__KEY_SCALES);
-	key_push(&k, scale);
-	if (a)
-		key_push(&k, a);
-	if (a && b)
-		key_push(&k, b);
-	if (a && b && c)
-		key_push(&k, c);
-	return k;
-}
-
-/*
- * The place of statistic @p which of scale @p sid: in the scale's sections,
- * or, with @p group, in that group's "change" (which holds the change
- * statistics only). The ends of the CI are the elements of "ci95".
- */
-static struct key stat_key(const char *sid, const char *group, int which)
-{
-	const struct lm__stat_key *sk = &lm__prepost_stat_keys[which];
-	struct key k = group ? scale_key(sid, LM__KEY_GROUPS, group, sk->section) : scale_key(sid, sk->section, NULL, NULL);
-	key_push(&k, sk->key);
-	if (which == LM_PREPOST_STAT_CHANGE_CI_LOW || which == LM_PREPOST_STAT_CHANGE_CI_HIGH)
-		key_push(&k, which == LM_PREPOST_STAT_CHANGE_CI_LOW ? "0" : "1");
-	return k;
-}
-
-/* data-key and data-value attributes (with a leading space); key may be NULL. */
-static void attrs(struct lm_out *o, const struct key *k, double v)
-{
-	if (k && !k->bad) {
-		put(o, " data-key=\"");
-		esc(o, k->s);
-		put(o, "\"");
-	}
-	put(o, " data-value=\"");
-	exact(o, v);
-	put(o, "\"");
-}
-
-enum kind { K_NUM, K_P, K_COUNT, K_ALPHA };
-
-/* A statistic in a <span>: its rounded value, or "n/a" with the reason. */
-static void stat(struct lm_out *o, const struct key *k, double v, const char *why, enum kind kind)
-{
-	if (!isfinite(v)) {
-		put(o, "<span class=\"na\">n/a");
-		if (why) {
-			put(o, " (");
-			esc(o, why);
-			put(o, ")");
-		}
-		put(o, "</span>");
-		return;
-	}
-	put(o, "<span class=\"num\"");
-	attrs(o, k, v);
-	put(o, ">");
-	if (kind == K_P)
-		shown_p(o, v);
-	else if (kind == K_COUNT)
-		shown(o, v, 0);
-	else if (kind == K_ALPHA)
-		shown(o, v, 2);
-	else
-		shown(o, v, 2);
-	put(o, "</span>");
-}
-
-/*
- * A hidden number: in words why, never its value. data-hidden names the
- * rule (small / complement); data-hidden-key, where the JSON has the number,
- * its place there (the key is the same for every analysis, so it tells
- * nothing about the data).
- */
-static void hidden(struct lm_out *o, const struct key *k, int state, unsigned long min_cell)
-{
-	put(o, "<span class=\"sup\" data-hidden=\"");
-	put(o, state == LM__CELL_SMALL ? "small\"" : "complement\"");
-	if (k && !k->bad) {
-		put(o, " data-hidden-key=\"");
-		esc(o, k->s);
-		put(o, "\"");
-	}
-	if (state == LM__CELL_SMALL) {
-		put(o, ">hidden: fewer than ");
-		ulong_out(o, min_cell);
-	} else {
-		put(o, ">hidden so that a smaller cell cannot be worked out");
-	}
-	put(o, "</span>");
-}
-
-/* An item of a disclosure table: its count, or why it is hidden. */
-static void cell(struct lm_out *o, const struct key *k, const struct lm__dtable *t, size_t item, unsigned long min_cell)
-{
-	int state = lm__dtable_state(t, item);
-	if (state != LM__CELL_SHOWN)
-		hidden(o, k, state, min_cell);
-	else
-		stat(o, k, (double)lm__dtable_count(t, item), NULL, K_COUNT);
-}
-
-/* A statistic of the whole analysis or of group g (-1: all pairs). */
-static const char *why(const lm_report *r, size_t s, size_t g, int which)
-{
-	return lm_prepost_stat_reason(r->pp, s, g, which);
-}
 
 /* ---- style and shared SVG definitions ------------------------------------------------ */
 static const char css[] =
@@ -258,16 +107,6 @@ static const char css[] =
 
 /* ---- one scale ------------------------------------------------------------------------ */
 
-static void ci_pair(struct lm_out *o, const struct key *klo, const struct key *khi, double lo, double hi)
-{
-	if (!isfinite(lo) || !isfinite(hi)) {
-		put(o, "<span class=\"na\">n/a</span>");
-		return;
-	}
-	stat(o, klo, lo, NULL, K_NUM);
-	put(o, " to ");
-	stat(o, khi, hi, NULL, K_NUM);
-}
 
 static const char *group_label(const struct scale_ctx *c, size_t g)
 {
@@ -287,7 +126,7 @@ static void means_row(struct scale_ctx *c, size_t g)
 	else
 		esc(o, gname);
 	put(o, "</th>");
-	struct key kn = overall ? stat_key(sid, NULL, LM_PREPOST_STAT_CHANGE_N) : scale_key(sid, LM__KEY_GROUPS, gname, LM__KEY_N);
+	struct key kn = overall ? stat_key(c->r, sid, NULL, LM_PREPOST_STAT_CHANGE_N) : scale_key(c->r, sid, LM__KEY_GROUPS, gname, LM__KEY_N);
 	put(o, "<td>");
 	stat(o, &kn, st(c->r, c->s, g, LM_PREPOST_STAT_CHANGE_N), NULL, K_COUNT);
 	put(o, "</td>");
@@ -295,7 +134,7 @@ static void means_row(struct scale_ctx *c, size_t g)
 		int wm = wave ? LM_PREPOST_STAT_POST_MEAN : LM_PREPOST_STAT_PRE_MEAN, wsd = wave ? LM_PREPOST_STAT_POST_SD : LM_PREPOST_STAT_PRE_SD;
 		int wn = wave ? LM_PREPOST_STAT_POST_N : LM_PREPOST_STAT_PRE_N;
 		double m = st(c->r, c->s, g, wm), sd = st(c->r, c->s, g, wsd), lo, hi;
-		struct key km = stat_key(sid, NULL, wm);
+		struct key km = stat_key(c->r, sid, NULL, wm);
 		mean_ci(m, sd, st(c->r, c->s, g, wn), &lo, &hi);
 		put(o, "<td>");
 		stat(o, overall ? &km : NULL, m, why(c->r, c->s, g, wm), K_NUM);
@@ -303,8 +142,8 @@ static void means_row(struct scale_ctx *c, size_t g)
 		ci_pair(o, NULL, NULL, lo, hi);
 		put(o, ")</span></td>");
 	}
-	struct key kc = stat_key(sid, gname, LM_PREPOST_STAT_CHANGE_MEAN), kp = stat_key(sid, gname, LM_PREPOST_STAT_P);
-	struct key klo = stat_key(sid, gname, LM_PREPOST_STAT_CHANGE_CI_LOW), khi = stat_key(sid, gname, LM_PREPOST_STAT_CHANGE_CI_HIGH);
+	struct key kc = stat_key(c->r, sid, gname, LM_PREPOST_STAT_CHANGE_MEAN), kp = stat_key(c->r, sid, gname, LM_PREPOST_STAT_P);
+	struct key klo = stat_key(c->r, sid, gname, LM_PREPOST_STAT_CHANGE_CI_LOW), khi = stat_key(c->r, sid, gname, LM_PREPOST_STAT_CHANGE_CI_HIGH);
 	put(o, "<td>");
 	stat(o, &kc, st(c->r, c->s, g, LM_PREPOST_STAT_CHANGE_MEAN), why(c->r, c->s, g, LM_PREPOST_STAT_CHANGE_MEAN), K_NUM);
 	put(o, " <span class=\"ci\">(");
@@ -331,8 +170,9 @@ static void other_groups_row(struct scale_ctx *c)
 	}
 	if (!small && !complement)
 		return;
-	put(o, "<tr><th scope=\"row\">Other groups</th><td colspan=\"5\" class=\"lab\"><span class=\"sup\">not "
-	       "shown or named: ");
+	/* With waves an arm hidden only to protect another is named in the flow and the comparisons. */
+	put(o, "<tr><th scope=\"row\">Other groups</th><td colspan=\"5\" class=\"lab\"><span class=\"sup\">");
+	put(o, c->r->wave ? "not shown here: " : "not shown or named: ");
 	if (c->cells->too_many_groups) {
 		ulong_out(o, c->ng);
 		put(o, " groups, and a report shows at most ");
@@ -400,7 +240,7 @@ static void bands_tables(struct scale_ctx *c)
 		for (size_t j = 0; j < nb; j++) {
 			char idx[32];
 			lm_format_number(idx, sizeof(idx), (double)(i * nb + j));
-			struct key k2 = scale_key(sid, LM__KEY_BANDS, LM__KEY_TRANSITIONS, idx);
+			struct key k2 = scale_key(c->r, sid, LM__KEY_BANDS, LM__KEY_TRANSITIONS, idx);
 			key_push(&k2, LM__KEY_N);
 			put(o, "<td>");
 			cell(o, &k2, k->counts, k->cell_item[i * nb + j], m);
@@ -426,7 +266,7 @@ static void categories_table(struct scale_ctx *c)
 		put(o, "<tr><th scope=\"row\">");
 		put(o, names[k]);
 		put(o, "</th><td>");
-		struct key kk = stat_key(sid, NULL, which[k]);
+		struct key kk = stat_key(c->r, sid, NULL, which[k]);
 		if (cells->cat[k] == LM_NO_INDEX)
 			stat(o, NULL, NAN, why(c->r, c->s, LM_PREPOST_ALL_GROUPS, which[k]), K_COUNT);
 		else
@@ -434,7 +274,7 @@ static void categories_table(struct scale_ctx *c)
 		put(o, "</td></tr>\n");
 	}
 	put(o, "</table>\n<p class=\"note\">Reliability ");
-	struct key kr = stat_key(sid, NULL, LM_PREPOST_STAT_RCI_RELIABILITY), ks = stat_key(sid, NULL, LM_PREPOST_STAT_RCI_SDIFF);
+	struct key kr = stat_key(c->r, sid, NULL, LM_PREPOST_STAT_RCI_RELIABILITY), ks = stat_key(c->r, sid, NULL, LM_PREPOST_STAT_RCI_SDIFF);
 	double sdiff = st(c->r, c->s, LM_PREPOST_ALL_GROUPS, LM_PREPOST_STAT_RCI_SDIFF);
 	if (rci_hidden(c)) {
 		hidden(o, &kr, LM__CELL_SMALL, c->r->min_cell);
@@ -477,9 +317,9 @@ static void words(struct scale_ctx *c)
 	const size_t all = LM_PREPOST_ALL_GROUPS;
 	double mean = st(c->r, c->s, all, LM_PREPOST_STAT_CHANGE_MEAN), n = st(c->r, c->s, all, LM_PREPOST_STAT_CHANGE_N);
 	double p = st(c->r, c->s, all, LM_PREPOST_STAT_P), dz = st(c->r, c->s, all, LM_PREPOST_STAT_DZ);
-	struct key km = stat_key(sid, NULL, LM_PREPOST_STAT_CHANGE_MEAN), kn = stat_key(sid, NULL, LM_PREPOST_STAT_CHANGE_N);
-	struct key klo = stat_key(sid, NULL, LM_PREPOST_STAT_CHANGE_CI_LOW), khi = stat_key(sid, NULL, LM_PREPOST_STAT_CHANGE_CI_HIGH);
-	struct key kp = stat_key(sid, NULL, LM_PREPOST_STAT_P), kd = stat_key(sid, NULL, LM_PREPOST_STAT_DZ);
+	struct key km = stat_key(c->r, sid, NULL, LM_PREPOST_STAT_CHANGE_MEAN), kn = stat_key(c->r, sid, NULL, LM_PREPOST_STAT_CHANGE_N);
+	struct key klo = stat_key(c->r, sid, NULL, LM_PREPOST_STAT_CHANGE_CI_LOW), khi = stat_key(c->r, sid, NULL, LM_PREPOST_STAT_CHANGE_CI_HIGH);
+	struct key kp = stat_key(c->r, sid, NULL, LM_PREPOST_STAT_P), kd = stat_key(c->r, sid, NULL, LM_PREPOST_STAT_DZ);
 	put(o, "<p class=\"words\">");
 	if (!isfinite(mean)) {
 		put(o, "The average change could not be computed");
@@ -549,7 +389,7 @@ static void change_table(struct scale_ctx *c)
 	};
 	put(o, "<table><caption>Paired test and effect sizes</caption>\n");
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		struct key k = stat_key(sid, NULL, rows[i].which);
+		struct key k = stat_key(c->r, sid, NULL, rows[i].which);
 		put(o, "<tr><th scope=\"row\">");
 		put(o, rows[i].name);
 		put(o, "</th><td>");
@@ -562,7 +402,7 @@ static void change_table(struct scale_ctx *c)
 	       "<th scope=\"col\">Rows</th></tr>\n");
 	for (int w = 0; w < 2; w++) {
 		int wa = w ? LM_PREPOST_STAT_POST_ALPHA : LM_PREPOST_STAT_PRE_ALPHA, wn = w ? LM_PREPOST_STAT_POST_ALPHA_N : LM_PREPOST_STAT_PRE_ALPHA_N;
-		struct key ka = stat_key(sid, NULL, wa), kn = stat_key(sid, NULL, wn);
+		struct key ka = stat_key(c->r, sid, NULL, wa), kn = stat_key(c->r, sid, NULL, wn);
 		put(o, w ? "<tr><th scope=\"row\">Post</th><td>" : "<tr><th scope=\"row\">Pre</th><td>");
 		if (alpha_hidden(c, w))
 			hidden(o, &ka, LM__CELL_SMALL, c->r->min_cell);
@@ -575,10 +415,73 @@ static void change_table(struct scale_ctx *c)
 	put(o, "</table>\n");
 }
 
+/* The two groups' changes compared, in words (the numbers are in the table after it). */
+static void comparison_words(struct scale_ctx *c)
+{
+	struct lm_out *o = c->o;
+	double d = lm_prepost_compare(c->r->pp, c->s, LM_PREPOST_COMPARE_DIFFERENCE);
+	double p = lm_prepost_compare(c->r->pp, c->s, LM_PREPOST_COMPARE_P);
+	double g = lm_prepost_compare(c->r->pp, c->s, LM_PREPOST_COMPARE_HEDGES_G);
+	const char *a = lm_prepost_group_name(c->r->pp, 0), *b = lm_prepost_group_name(c->r->pp, 1);
+	put(o, "<p class=\"words\">");
+	if (!isfinite(d)) {
+		put(o, "The change could not be compared between ");
+		esc(o, a);
+		put(o, " and ");
+		esc(o, b);
+		const char *why_d = lm_prepost_compare_reason(c->r->pp, c->s, LM_PREPOST_COMPARE_DIFFERENCE);
+		if (why_d) {
+			put(o, ": ");
+			esc(o, why_d);
+		}
+		put(o, ".</p>\n");
+		return;
+	}
+	put(o, "The mean change in ");
+	esc(o, a);
+	put(o, " (");
+	stat(o, NULL, st(c->r, c->s, 0, LM_PREPOST_STAT_CHANGE_MEAN), NULL, K_NUM);
+	put(o, ") was ");
+	stat(o, NULL, fabs(d), NULL, K_NUM);
+	put(o, d < 0 ? " points lower than in " : d > 0 ? " points higher than in " : " points different from that in ");
+	esc(o, b);
+	put(o, " (");
+	stat(o, NULL, st(c->r, c->s, 1, LM_PREPOST_STAT_CHANGE_MEAN), NULL, K_NUM);
+	put(o, ")");
+	put(o, "; difference in mean change ");
+	stat(o, NULL, d, NULL, K_NUM);
+	if (isfinite(p)) {
+		put(o, ", Welch's test ");
+		put(o, p < 0.001 ? "p " : "p = ");
+		stat(o, NULL, p, NULL, K_P);
+	}
+	if (isfinite(g)) {
+		put(o, ", Hedges' g = ");
+		stat(o, NULL, g, NULL, K_NUM);
+	}
+	put(o, ". ");
+	if (isfinite(p))
+		put(o, p < 0.05 ? "A difference this large would be unlikely if the two groups had really changed alike."
+				: "A difference this large could well arise by chance, so these data do not show that the "
+				  "groups changed differently.");
+	put(o, " This compares change only: it does not adjust for where the groups started.</p>\n");
+}
+
 static void comparison(struct scale_ctx *c)
 {
 	struct lm_out *o = c->o;
 	const char *sid = c->scale->id;
+	if (c->ng > 2) {
+		put(o, "<p class=\"note\">What is compared: with ");
+		ulong_out(o, c->ng);
+		put(o, " groups, each group's own change is shown above with its confidence interval, but the groups' "
+		       "changes are not tested against each other here (a test of two groups is made only when there are "
+		       "exactly two");
+		put(o, c->r->wave ? "; the arms are compared with the reference arm, adjusted for baseline, above)."
+				  : ").");
+		put(o, " Overlapping or separate intervals are not such a test.</p>\n");
+		return;
+	}
 	if (c->ng != 2)
 		return;
 	if (!gshown(c, 0) || !gshown(c, 1)) {
@@ -586,6 +489,7 @@ static void comparison(struct scale_ctx *c)
 		       "(see above).</p>\n");
 		return;
 	}
+	comparison_words(c);
 	static const char *const names[] = {"Difference in mean change", "Welch's t", "Degrees of freedom",
 					    "p (two-sided)", "Hedges' g"};
 	put(o, "<table><caption>Change compared between the groups (");
@@ -594,7 +498,7 @@ static void comparison(struct scale_ctx *c)
 	esc(o, lm_prepost_group_name(c->r->pp, 1));
 	put(o, ")</caption>\n");
 	for (int k = 0; k <= LM_PREPOST_COMPARE_HEDGES_G; k++) {
-		struct key kk = scale_key(sid, LM__KEY_GROUPS, LM__KEY_COMPARISON, lm__prepost_compare_keys[k]);
+		struct key kk = scale_key(c->r, sid, LM__KEY_GROUPS, LM__KEY_COMPARISON, lm__prepost_compare_keys[k]);
 		put(o, "<tr><th scope=\"row\">");
 		put(o, names[k]);
 		put(o, "</th><td>");
@@ -612,16 +516,14 @@ static int scale_shown(const lm_report *r, size_t s)
 	return isfinite(n_all) && n_all >= (double)r->min_cell;
 }
 
-static void write_scale(const lm_report *r, struct lm_out *o, size_t s, const struct lm__scale_cells *cells)
+/* The two-wave results of scale s (pre -> post, or baseline -> one later wave). */
+static void write_change(const lm_report *r, struct lm_out *o, size_t s, size_t uid, const struct lm__scale_cells *cells)
 {
-	struct scale_ctx c = {r, o, s, &r->inst->scales[s], lm_prepost_group_count(r->pp), cells};
-	put(o, "<section class=\"scale\"><h2>");
-	esc(o, c.scale->label);
-	put(o, "</h2>\n");
+	struct scale_ctx c = {r, o, s, &r->inst->scales[s], lm_prepost_group_count(r->pp), cells, uid};
 	if (!scale_shown(r, s)) {
 		put(o, "<p>Fewer than ");
 		ulong_out(o, r->min_cell);
-		put(o, " pairs have a score at both waves on this scale: its results are not shown.</p></section>\n");
+		put(o, " pairs have a score at both waves on this scale: its results are not shown.</p>\n");
 		return;
 	}
 	words(&c);
@@ -654,7 +556,61 @@ static void write_scale(const lm_report *r, struct lm_out *o, size_t s, const st
 	put(o, " pairs, count hidden; &#8220;\xc3\x97&#8221;: hidden so that a smaller cell cannot be worked out. "
 	       "Below the diagonal: lower after than before.</figcaption></figure>\n");
 	categories_table(&c);
+}
+
+/*
+ * What the report decides before it writes: for each later wave (one in a
+ * two-wave run) the report on baseline -> that wave (with waves, a copy of
+ * the report whose pp is a view of that wave) and what is hidden of each
+ * scale; the arms hidden everywhere; with waves, the means of each scale
+ * at every wave and which of them are hidden.
+ */
+struct plan {
+	size_t nl, ns, ng;
+	lm_prepost *views;             /* nl, with waves */
+	lm_report *reps;               /* nl */
+	struct lm__scale_cells *cells; /* nl * ns, wave-major */
+	unsigned char *hide;           /* ng */
+	unsigned char *small;          /* ng: arms hidden because they rest on too few somewhere (with waves) */
+	struct lm__wave_means *means;  /* ns, with waves */
+	unsigned char *hidew;          /* nw * ng, with waves */
+	size_t *order;                 /* ns: the headline scale first */
+};
+
+static int has_waves(const lm_report *r)
+{
+	return r->pp->later != NULL;
+}
+
+/* Scale s's section: with waves, the trial's numbers, then each later wave's two-wave results. 0: out of memory. */
+static int write_scale(const lm_report *r, struct lm_out *o, const struct plan *p, size_t s)
+{
+	put(o, "<section class=\"scale\" id=\"scale-");
+	esc(o, r->inst->scales[s].id);
+	put(o, "\"><h2>");
+	esc(o, r->inst->scales[s].label);
+	if (s == p->order[0] && p->ns > 1)
+		put(o, " <span class=\"note\">(headline scale)</span>");
+	put(o, "</h2>\n");
+	if (!has_waves(r)) {
+		write_change(r, o, s, s, &p->cells[s]);
+		put(o, "</section>\n");
+		return 1;
+	}
+	struct scale_ctx c = {r, o, s, &r->inst->scales[s], p->ng, NULL, s};
+	if (!lm__report_trial_scale(&c, &p->means[s], p->hide, p->small))
+		return 0;
+	for (size_t k = 0; k < p->nl; k++) {
+		put(o, "<h3 class=\"wave\">Change from baseline (");
+		esc(o, lm_prepost_wave_name(r->pp, 0));
+		put(o, ") to ");
+		esc(o, lm_prepost_wave_name(r->pp, k + 1));
+		put(o, "</h3>\n<div class=\"wave\">\n");
+		write_change(&p->reps[k], o, s, (k + 1) * p->ns + s, &p->cells[k * p->ns + s]);
+		put(o, "</div>\n");
+	}
 	put(o, "</section>\n");
+	return 1;
 }
 
 /* ---- the document -------------------------------------------------------------------- */
@@ -673,6 +629,10 @@ static void meta_row(struct lm_out *o, const char *name, const char *value)
 static void count_item(struct lm_out *o, const lm_report *r, const char *label, int which)
 {
 	struct key k = {{0}, 0, 0};
+	if (r->wave) {
+		key_push(&k, LM__KEY_BY_WAVE);
+		key_push(&k, r->wave);
+	}
 	key_push(&k, LM__KEY_COUNTS);
 	key_push(&k, lm__prepost_count_keys[which]);
 	put(o, label);
@@ -680,22 +640,47 @@ static void count_item(struct lm_out *o, const lm_report *r, const char *label, 
 	stat(o, &k, (double)lm_prepost_count(r->pp, which), NULL, K_COUNT);
 }
 
-static void write_html(const lm_report *r, struct lm_out *o, const struct lm__scale_cells *cells)
+static void respondents(struct lm_out *o, const lm_report *r)
+{
+	count_item(o, r, "pairs", LM_PREPOST_COUNT_PAIRS);
+	put(o, "; unmatched: ");
+	count_item(o, r, r->wave ? "baseline only" : "pre only", LM_PREPOST_COUNT_PRE_ONLY);
+	put(o, ", ");
+	count_item(o, r, r->wave ? "this wave only" : "post only", LM_PREPOST_COUNT_POST_ONLY);
+	put(o, "; excluded rows: ");
+	count_item(o, r, "no id", LM_PREPOST_COUNT_NO_ID);
+	put(o, ", ");
+	count_item(o, r, "duplicate id", LM_PREPOST_COUNT_DUPLICATE_ID);
+	if (lm_prepost_count(r->pp, LM_PREPOST_COUNT_OTHER_WAVE)) {
+		put(o, ", ");
+		count_item(o, r, "other wave", LM_PREPOST_COUNT_OTHER_WAVE);
+	}
+}
+
+/* 0 when out of memory (the output is then thrown away). */
+static int write_html(const lm_report *r, struct lm_out *o, const struct plan *p)
 {
 	const struct lm_instrument *inst = r->inst;
+	size_t nw = lm_prepost_wave_count(r->pp);
 	put(o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
 	       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	       "<meta name=\"generator\" content=\"libra_measures ");
 	put(o, lm_version_string());
 	put(o, "\">\n<title>");
 	esc(o, inst->name);
-	put(o, ": pre/post report</title>\n");
+	put(o, has_waves(r) ? ": trial report</title>\n" : ": pre/post report</title>\n");
 	put(o, css);
 	put(o, "</head><body>\n");
 	lm__report_svg_defs(o);
 	put(o, "<header><h1>");
 	esc(o, inst->name);
-	put(o, ": change between two waves</h1>\n<dl class=\"meta\">\n");
+	if (has_waves(r)) {
+		put(o, ": change across ");
+		ulong_out(o, nw);
+		put(o, " waves</h1>\n<dl class=\"meta\">\n");
+	} else {
+		put(o, ": change between two waves</h1>\n<dl class=\"meta\">\n");
+	}
 	put(o, "<dt>Instrument</dt><dd>");
 	esc(o, inst->name);
 	put(o, " (");
@@ -717,44 +702,65 @@ static void write_html(const lm_report *r, struct lm_out *o, const struct lm__sc
 	} else {
 		meta_row(o, "Data file", r->pre_name);
 	}
-	put(o, "<dt>Respondents</dt><dd>");
-	count_item(o, r, "pairs", LM_PREPOST_COUNT_PAIRS);
-	put(o, "; unmatched: ");
-	count_item(o, r, "pre only", LM_PREPOST_COUNT_PRE_ONLY);
-	put(o, ", ");
-	count_item(o, r, "post only", LM_PREPOST_COUNT_POST_ONLY);
-	put(o, "; excluded rows: ");
-	count_item(o, r, "no id", LM_PREPOST_COUNT_NO_ID);
-	put(o, ", ");
-	count_item(o, r, "duplicate id", LM_PREPOST_COUNT_DUPLICATE_ID);
-	if (lm_prepost_count(r->pp, LM_PREPOST_COUNT_OTHER_WAVE)) {
-		put(o, ", ");
-		count_item(o, r, "other wave", LM_PREPOST_COUNT_OTHER_WAVE);
+	if (has_waves(r)) {
+		put(o, "<dt>Waves</dt><dd>");
+		for (size_t k = 0; k < nw; k++) {
+			put(o, k ? ", " : "");
+			esc(o, lm_prepost_wave_name(r->pp, k));
+			if (!k)
+				put(o, " (baseline)");
+		}
+		put(o, "</dd>\n");
+		for (size_t k = 0; k < p->nl; k++) {
+			put(o, "<dt>Respondents, ");
+			esc(o, lm_prepost_wave_name(r->pp, k + 1));
+			put(o, "</dt><dd>");
+			respondents(o, &p->reps[k]);
+			put(o, "</dd>\n");
+		}
+		if (lm_prepost_cluster_count(r->pp)) {
+			put(o, "<dt>Clusters</dt><dd>");
+			ulong_out(o, lm_prepost_cluster_count(r->pp));
+			put(o, " (");
+			esc(o, r->pp->cluster_column);
+			put(o, "; the arm effects account for them)</dd>\n");
+		}
+	} else {
+		put(o, "<dt>Respondents</dt><dd>");
+		respondents(o, r);
+		put(o, "</dd>\n");
 	}
-	put(o, "</dd>\n");
-	size_t ng = lm_prepost_group_count(r->pp), unnamed = 0;
+	size_t ng = p->ng, unnamed = 0;
 	if (ng) {
 		/* A group is named only where it is shown: on some scale with enough pairs. */
-		put(o, "<dt>Groups</dt><dd>");
+		put(o, has_waves(r) ? "<dt>Arms</dt><dd>" : "<dt>Groups</dt><dd>");
 		int first = 1;
 		for (size_t g = 0; g < ng; g++) {
-			int named = 0;
-			for (size_t s = 0; s < inst->n_scales && !named; s++)
-				named = scale_shown(r, s) &&
-					lm__dtable_state(cells[s].groups, cells[s].group_item[g]) == LM__CELL_SHOWN;
+			/* With waves, an arm is named unless it is small (the flow and the comparisons name it). */
+			int named = has_waves(r) && !p->small[g];
+			for (size_t i = 0; i < p->nl * p->ns && !named && !has_waves(r); i++)
+				named = scale_shown(&p->reps[i / p->ns], i % p->ns) &&
+					lm__dtable_state(p->cells[i].groups, p->cells[i].group_item[g]) == LM__CELL_SHOWN;
 			if (!named) {
 				unnamed++;
 				continue;
 			}
 			put(o, first ? "" : ", ");
 			esc(o, lm_prepost_group_name(r->pp, g));
+			if (has_waves(r) && g == r->pp->reference)
+				put(o, " (reference)");
 			first = 0;
 		}
 		if (unnamed) {
 			put(o, first ? "" : "; ");
 			ulong_out(o, unnamed);
-			put(o, unnamed == 1 ? " other group is" : " other groups are");
-			put(o, " not named: hidden on every scale");
+			if (has_waves(r)) {
+				put(o, unnamed == 1 ? " other arm is" : " other arms are");
+				put(o, " not named: too few respondents");
+			} else {
+				put(o, unnamed == 1 ? " other group is" : " other groups are");
+				put(o, " not named: hidden on every scale");
+			}
 		}
 		put(o, "</dd>\n");
 	}
@@ -770,42 +776,132 @@ static void write_html(const lm_report *r, struct lm_out *o, const struct lm__sc
 	       "A change between the waves does not by itself show that the programme caused it: other events, "
 	       "regression to the mean and who answered both times can all play a part. Effect sizes are described "
 	       "with Cohen's (1988) rule of thumb (|d| about 0.2 small, 0.5 medium, 0.8 large). 95 % CI: the "
-	       "range of values compatible with the data. Reliable change follows Jacobson &amp; Truax (1991).</p>\n");
-	put(o, "</header>\n<main>\n");
-	for (size_t s = 0; s < inst->n_scales; s++)
-		write_scale(r, o, s, &cells[s]);
+	       "range of values compatible with the data. Reliable change follows Jacobson &amp; Truax (1991).");
+	if (has_waves(r) && ng >= 2)
+		put(o, " Arms are compared by their scores at each later wave adjusted for the baseline score (ANCOVA): "
+		       "in a randomised trial this is the estimate of the programme's effect.");
+	put(o, "</p>\n</header>\n<main>\n");
+	if (has_waves(r) && !lm__report_flow(r, o, p->small))
+		return 0;
+	for (size_t i = 0; i < p->ns; i++)
+		if (!write_scale(r, o, p, p->order[i]))
+			return 0;
 	put(o, "</main>\n</body></html>\n");
+	return 1;
+}
+
+static void plan_free(struct plan *p)
+{
+	for (size_t i = 0; p->cells && i < p->nl * p->ns; i++)
+		lm__scale_cells_free(&p->cells[i]);
+	for (size_t s = 0; p->means && s < p->ns; s++)
+		lm__wave_means_free(&p->means[s]);
+	free(p->cells);
+	free(p->means);
+	free(p->views);
+	free(p->reps);
+	free(p->hide);
+	free(p->hidew);
+	free(p->small);
+	free(p->order);
+}
+
+/* With waves: each scale's means at every wave, a mean hidden on one scale hidden on every scale. */
+static int plan_means(const lm_report *r, struct plan *p)
+{
+	size_t nw = p->nl + 1, ng = p->ng;
+	p->means = calloc(p->ns, sizeof(*p->means));
+	p->hidew = calloc(nw * (ng ? ng : 1), 1);
+	p->small = calloc(ng ? ng : 1, 1);
+	int ok = p->means && p->hidew && p->small, again = 1;
+	for (size_t k = 0; ok && k < nw; k++)
+		for (size_t g = 0; g < ng; g++)
+			p->hidew[k * ng + g] = p->hide[g];
+	for (size_t s = 0; s < p->ns && ok; s++)
+		ok = lm__wave_means_compute(&p->means[s], r->pp, s);
+	/* Small: some count of the arm (pairs with both scores, or scores at a wave) is 1 to min_cell - 1. */
+	for (size_t g = 0; ok && g < ng; g++) {
+		for (size_t i = 0; i < p->nl * p->ns && !p->small[g]; i++) {
+			double n = st(&p->reps[i / p->ns], i % p->ns, g, LM_PREPOST_STAT_CHANGE_N);
+			p->small[g] = isfinite(n) && n > 0 && n < (double)r->min_cell;
+		}
+		for (size_t i = 0; i < p->ns * nw && !p->small[g]; i++) {
+			unsigned long n = p->means[i / nw].n[(i % nw) * (ng + 2) + 2 + g];
+			p->small[g] = n > 0 && n < r->min_cell;
+		}
+		if (ng > LM__MAX_GROUPS)
+			p->small[g] = 1;
+	}
+	while (ok && again) {
+		again = 0;
+		for (size_t s = 0; s < p->ns && ok; s++)
+			ok = lm__wave_means_protect(&p->means[s], r->min_cell, p->hidew);
+		for (size_t s = 0; s < p->ns && ok; s++)
+			for (size_t k = 0; k < nw; k++)
+				for (size_t g = 0; g < ng && ng <= LM__MAX_GROUPS; g++)
+					if (!p->hidew[k * ng + g] &&
+					    lm__wave_mean_state(&p->means[s], k, g, r->min_cell) != LM__CELL_SHOWN)
+						p->hidew[k * ng + g] = again = 1;
+	}
+	return ok;
+}
+
+static int plan_make(const lm_report *r, struct plan *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->ns = r->inst->n_scales;
+	p->ng = lm_prepost_group_count(r->pp);
+	p->nl = has_waves(r) ? r->pp->n_waves - 1 : 1;
+	size_t ns = p->ns, ng = p->ng, nl = p->nl;
+	p->views = calloc(nl, sizeof(*p->views));
+	p->reps = calloc(nl, sizeof(*p->reps));
+	p->cells = calloc(nl * ns + 1, sizeof(*p->cells));
+	p->hide = calloc(ng ? ng : 1, 1);
+	p->order = malloc((ns ? ns : 1) * sizeof(*p->order));
+	int ok = p->views && p->reps && p->cells && p->hide && p->order, again = 1;
+	if (!ok)
+		return 0;
+	size_t head = lm__instrument_headline(r->inst), n = 0;
+	if (head != LM_NO_INDEX)
+		p->order[n++] = head;
+	for (size_t s = 0; s < ns; s++)
+		if (s != head)
+			p->order[n++] = s;
+	for (size_t k = 0; k < nl; k++) {
+		p->reps[k] = *r;
+		if (has_waves(r)) {
+			lm__prepost_view(r->pp, k + 1, &p->views[k]);
+			p->reps[k].pp = &p->views[k];
+			p->reps[k].wave = lm_prepost_wave_name(r->pp, k + 1);
+		}
+	}
+	/*
+	 * A group hidden on one scale (or wave) is hidden on every scale: where
+	 * a scale is the sum of others (a total of subscales), its rows on the
+	 * others would otherwise give it back. Hiding only grows, so this ends.
+	 */
+	while (ok && again) {
+		again = 0;
+		for (size_t i = 0; i < nl * ns && ok; i++) {
+			lm__scale_cells_free(&p->cells[i]);
+			ok = !scale_shown(&p->reps[i / ns], i % ns) ||
+			     lm__scale_cells_build(&p->cells[i], p->reps[i / ns].pp, i % ns, r->min_cell, p->hide);
+		}
+		for (size_t i = 0; i < nl * ns && ok; i++)
+			for (size_t g = 0; g < ng && scale_shown(&p->reps[i / ns], i % ns); g++)
+				if (!p->hide[g] && lm__dtable_state(p->cells[i].groups, p->cells[i].group_item[g]) != LM__CELL_SHOWN)
+					p->hide[g] = again = 1;
+	}
+	return ok && (!has_waves(r) || plan_means(r, p));
 }
 
 /* Decide what is hidden on every scale first: the header names only groups shown somewhere. */
 static int write_all(const lm_report *r, struct lm_out *o)
 {
-	size_t ns = r->inst->n_scales, ng = lm_prepost_group_count(r->pp);
-	struct lm__scale_cells *cells = calloc(ns ? ns : 1, sizeof(*cells));
-	unsigned char *hide = calloc(ng ? ng : 1, 1);
-	int ok = cells && hide, again = 1;
-	/*
-	 * A group hidden on one scale is hidden on every scale: where a scale is
-	 * the sum of others (a total of subscales), its rows on the others would
-	 * otherwise give it back. Hiding only grows, so this ends.
-	 */
-	while (ok && again) {
-		again = 0;
-		for (size_t s = 0; s < ns && ok; s++) {
-			lm__scale_cells_free(&cells[s]);
-			ok = !scale_shown(r, s) || lm__scale_cells_build(&cells[s], r->pp, s, r->min_cell, hide);
-		}
-		for (size_t s = 0; s < ns && ok; s++)
-			for (size_t g = 0; g < ng && scale_shown(r, s); g++)
-				if (!hide[g] && lm__dtable_state(cells[s].groups, cells[s].group_item[g]) != LM__CELL_SHOWN)
-					hide[g] = again = 1;
-	}
-	if (ok)
-		write_html(r, o, cells);
-	for (size_t s = 0; cells && s < ns; s++)
-		lm__scale_cells_free(&cells[s]);
-	free(cells);
-	free(hide);
+	struct plan p;
+	int ok = plan_make(r, &p);
+	ok = ok && write_html(r, o, &p);
+	plan_free(&p);
 	return ok;
 }
 

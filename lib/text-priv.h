@@ -1,6 +1,6 @@
 /*
  * libra_measures — private: which characters a text may hold, and where in a
- * definition a YAML value sits (its field, for messages). Used by load.c
+ * definition a YAML value sits (its field, for messages). Used by load-yaml.c
  * (definitions refuse control characters) and error.c (messages show them
  * escaped).
  */

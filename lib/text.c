@@ -1,6 +1,6 @@
 /*
  * libra_measures — control characters: refused in a definition's texts
- * (load.c), shown escaped in every message (error.c), so that neither a
+ * (load-yaml.c), shown escaped in every message (error.c), so that neither a
  * definition nor a data file can send terminal escapes (colours, a changed
  * window title, a cleared screen, text that hides a warning) to whoever runs
  * `libra check`, `libra show` or reads the diagnostics.

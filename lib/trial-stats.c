@@ -61,6 +61,18 @@ static void effect_fill(struct lm__ancova_effect *e, double estimate, double var
 	e->why = NULL;
 }
 
+/* out = a b, for p x p matrices (row-major). */
+static void mat_mul(size_t p, const double *a, const double *b, double *out)
+{
+	for (size_t i = 0; i < p; i++)
+		for (size_t j = 0; j < p; j++) {
+			double t = 0;
+			for (size_t k = 0; k < p; k++)
+				t += a[i * p + k] * b[k * p + j];
+			out[i * p + j] = t;
+		}
+}
+
 /* The CR2 covariance (p x p, into v) and the Satterthwaite df of each
  * coefficient (into df), for the design x (column-major, n x p), residuals
  * e, M = (X'X)^-1 = F F' (F = R^-1), rows grouped by cluster (order, start).
@@ -102,13 +114,7 @@ static int cr2(size_t n, size_t p, const double *x, const double *e, const doubl
 			for (size_t bb = 0; bb < a; bb++)
 				c[a * p + bb] = c[bb * p + a];
 		/* B = I - F' C F. */
-		for (size_t a = 0; a < p; a++)
-			for (size_t bb = 0; bb < p; bb++) {
-				double t = 0;
-				for (size_t k = 0; k < p; k++)
-					t += c[a * p + k] * f[k * p + bb];
-				t1[a * p + bb] = t; /* C F */
-			}
+		mat_mul(p, c, f, t1); /* C F */
 		for (size_t a = 0; a < p; a++)
 			for (size_t bb = a; bb < p; bb++) {
 				double t = 0;
@@ -119,13 +125,7 @@ static int cr2(size_t n, size_t p, const double *x, const double *e, const doubl
 		if (lm__sym_inv_sqrt(p, b, q, ZERO_EIGEN) != 0)
 			goto out;
 		/* P_j = F Q F'. */
-		for (size_t a = 0; a < p; a++)
-			for (size_t bb = 0; bb < p; bb++) {
-				double t = 0;
-				for (size_t k = 0; k < p; k++)
-					t += f[a * p + k] * q[k * p + bb];
-				t1[a * p + bb] = t; /* F Q */
-			}
+		mat_mul(p, f, q, t1); /* F Q */
 		for (size_t a = 0; a < p; a++)
 			for (size_t bb = a; bb < p; bb++) {
 				double t = 0;

@@ -341,3 +341,21 @@ int lm__validate(struct lm_instrument *inst, const char *file, lm_error *err)
 		return lm__error(err, LM_ENOMEM, file, 0, 0, "out of memory");
 	return v.failed ? LM_EDEFINITION : LM_OK;
 }
+
+void lm__validate_warnings(const struct lm_instrument *inst, const char *file, lm_error *err)
+{
+	/* A reverse-keyed item that no scale uses: its reversal changes no
+	 * score, most likely because a scale leaves it out by mistake. */
+	for (size_t i = 0; i < inst->n_items; i++) {
+		if (!inst->items[i].reversed)
+			continue;
+		int used = 0;
+		for (size_t s = 0; s < inst->n_scales && !used; s++)
+			for (size_t k = 0; k < inst->scales[s].n_items && !used; k++)
+				used = inst->scales[s].items[k] == i;
+		if (!used)
+			lm__error(err, LM_OK, file, inst->items[i].loc.line, inst->items[i].loc.col,
+				  "warning: item '%s' is reverse-keyed but in no scale, so its reversal changes no score",
+				  inst->items[i].id);
+	}
+}

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -449,6 +450,83 @@ done:
 	return r;
 }
 
+/* A trial with waves (tests/data/waves: three waves, two arms, units) and its report. */
+static int op_waves_report(const void *arg)
+{
+	(void)arg;
+	char def[1024], w[3][1024], html[128];
+	static const char *const waves[] = {"W1", "W2", "W3"};
+	snprintf(def, sizeof(def), "%s/waves/instrument.yaml", fixtures);
+	for (int k = 0; k < 3; k++)
+		snprintf(w[k], sizeof(w[k]), "%s/waves/w%d.csv", fixtures, k + 1);
+	snprintf(html, sizeof(html), "%s/report.html", out_dir);
+	const char *const files[] = {w[0], w[1], w[2]};
+	lm_error *err;
+	int r = lm_error_new(&err);
+	if (r != LM_OK)
+		return r;
+	lm_instrument *inst = NULL;
+	lm_prepost *pp = NULL;
+	lm_report *rep = NULL;
+	if ((r = lm_instrument_load_file(&inst, def, err)) != LM_OK || (r = lm_prepost_new(&pp, inst)) != LM_OK ||
+	    (r = lm_prepost_set_group_column(pp, "arm")) != LM_OK ||
+	    (r = lm_prepost_set_cluster_column(pp, "unit")) != LM_OK ||
+	    (r = lm_prepost_set_waves(pp, waves, 3)) != LM_OK || (r = lm_prepost_run_wave_files(pp, files, 3, err)) != LM_OK ||
+	    (r = lm_report_new(&rep, pp)) != LM_OK || (r = lm_report_set_min_cell(rep, 2)) != LM_OK ||
+	    (r = lm_report_write_file(rep, html, err)) != LM_OK)
+		goto done;
+done:
+	lm_report_free(rep);
+	lm_prepost_free(pp);
+	lm_instrument_free(inst);
+	said_nomem(err, r);
+	keep_error(err);
+	lm_error_free(err);
+	return r;
+}
+
+/* Three waves with arms and clusters: the trial's numbers (ANCOVA, ICC), the JSON and the summary.
+ * The definition is read before (stdio survives a failed buffer allocation unbuffered). */
+static char waves_yaml[4096];
+static size_t waves_yaml_len;
+static int op_prepost_waves(const void *arg)
+{
+	(void)arg;
+	char json[128], text[128], files[3][4200];
+	const char *paths[3], *names[3] = {"W1", "W2", "W3"};
+	snprintf(json, sizeof(json), "%s/waves.json", out_dir);
+	snprintf(text, sizeof(text), "%s/waves.txt", out_dir);
+	for (int k = 0; k < 3; k++) {
+		snprintf(files[k], sizeof(files[k]), "%s/waves/w%d.csv", fixtures, k + 1);
+		paths[k] = files[k];
+	}
+	lm_error *err;
+	int r = lm_error_new(&err);
+	if (r != LM_OK)
+		return r;
+	lm_instrument *inst = NULL;
+	lm_prepost *pp = NULL;
+	if ((r = lm_instrument_load_buffer(&inst, waves_yaml, waves_yaml_len, "instrument.yaml", err)) != LM_OK ||
+	    (r = lm_prepost_new(&pp, inst)) != LM_OK || (r = lm_prepost_set_group_column(pp, "arm")) != LM_OK ||
+	    (r = lm_prepost_set_cluster_column(pp, "unit")) != LM_OK ||
+	    (r = lm_prepost_set_duplicates(pp, LM_DUPLICATES_EXCLUDE)) != LM_OK ||
+	    (r = lm_prepost_set_waves(pp, names, 3)) != LM_OK ||
+	    (r = lm_prepost_run_wave_files(pp, paths, 3, err)) != LM_OK ||
+	    (r = lm_prepost_write_file(pp, LM_PREPOST_JSON, json, err)) != LM_OK ||
+	    (r = lm_prepost_write_file(pp, LM_PREPOST_SUMMARY, text, err)) != LM_OK)
+		goto done;
+	if (isnan(lm_prepost_ancova(pp, 2, 0, 1, LM_PREPOST_ANCOVA_ESTIMATE)) ||
+	    isnan(lm_prepost_icc_baseline(pp, 0, LM_PREPOST_ICC)))
+		r = -100;
+done:
+	lm_prepost_free(pp);
+	lm_instrument_free(inst);
+	said_nomem(err, r);
+	keep_error(err);
+	lm_error_free(err);
+	return r;
+}
+
 /*
  * Run @p op unarmed (its normal result), then with the n-th allocation
  * failing for every n it reaches: each must fail cleanly.
@@ -561,6 +639,26 @@ static void test_prepost(void **state)
 	check_op(&op);
 }
 
+static void test_waves_report(void **state)
+{
+	(void)state;
+	struct op op = {"waves + report", op_waves_report, NULL, 1};
+	check_op(&op);
+}
+
+static void test_prepost_waves(void **state)
+{
+	(void)state;
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/waves/instrument.yaml", fixtures);
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	waves_yaml_len = fread(waves_yaml, 1, sizeof(waves_yaml), f);
+	fclose(f);
+	struct op op = {"prepost with waves", op_prepost_waves, NULL, 1};
+	check_op(&op);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -625,6 +723,8 @@ int main(void)
 		cmocka_unit_test(test_score),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_prepost),
+		cmocka_unit_test(test_waves_report),
+		cmocka_unit_test(test_prepost_waves),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -2,7 +2,8 @@
  * Tests of definition loading and the model accessors.
  *
  * Data-driven: every folder under tests/data/definitions/valid/ holds a
- * definition.yaml that must load; every folder under .../invalid/ holds one
+ * definition.yaml that must load, with exactly the warnings listed in its
+ * `expected` (none without that file); every folder under .../invalid/ holds one
  * that must fail with the status named in `status` and exactly the
  * diagnostics listed in `expected`, one per line. Adding a case is adding a
  * folder. LM_UPDATE_EXPECTED=1 rewrites the expected files from the output
@@ -72,13 +73,29 @@ static const char *check_case(const char *dir, char *why, size_t why_size)
 	const char *result = NULL;
 
 	if (valid) {
-		for (size_t i = 0; i < lm_error_count(err); i++)
-			print_error("%s\n", lm_error_text(err, i));
-		if (rc != LM_OK || !inst || lm_error_total(err) != 0) {
+		char exp_path[8192], got[1 << 14] = "";
+		size_t used = 0;
+		for (size_t i = 0; i < lm_error_count(err) && used < sizeof(got); i++)
+			used += (size_t)snprintf(got + used, sizeof(got) - used, "%s\n", lm_error_text(err, i));
+		snprintf(exp_path, sizeof(exp_path), "%s/expected", dir);
+		char *expected = slurp(exp_path, NULL);
+		if (rc != LM_OK || !inst) {
+			print_error("%s", got);
 			snprintf(why, why_size, "did not load: %s, %zu diagnostics", status_name(rc),
 				 lm_error_total(err));
 			result = why;
+		} else if (strcmp(got, expected ? expected : "") != 0) {
+			print_error("got:\n%sexpected:\n%s", got, expected ? expected : "");
+			snprintf(why, why_size, "warnings differ from expected");
+			result = why;
+		} else {
+			for (size_t i = 0; i < lm_error_count(err); i++)
+				if (lm_error_code(err, i) != LM_OK) {
+					snprintf(why, why_size, "loaded with a diagnostic that is not a warning");
+					result = why;
+				}
 		}
+		free(expected);
 	} else if (inst) {
 		snprintf(why, why_size, "loaded, but must fail");
 		result = why;

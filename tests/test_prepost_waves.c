@@ -288,8 +288,10 @@ static void test_outputs(void **state)
 	assert_non_null(strstr(json, "\"waves\":[\"W1\",\"W2\",\"W3\"],\"baseline\":\"W1\",\"by_wave\":{\"W2\":{\"counts\":{\"pre_rows\":16,"));
 	assert_non_null(strstr(json, "\"by_group\":{\"treat\":{\"baseline_rows\":8,"));
 	assert_non_null(strstr(json, "\"attrition\":{\"completers\":{\"n\":11,"));
-	assert_non_null(strstr(json, "\"ancova\":null,\"null_reasons\":{\"ancova\":\"not computed\"}"));
-	assert_non_null(strstr(json, "\"icc_baseline\":null"));
+	assert_non_null(strstr(json, "\"ancova\":{\"reference\":\"treat\",\"n\":11,\"baseline_slope\":"));
+	assert_non_null(strstr(json, "\"vcov\":\"CR2\",\"df_method\":\"Satterthwaite\",\"clusters\":5,\"effects\":{\"control\":{\"estimate\":"));
+	assert_non_null(strstr(json, "\"icc_baseline\":{\"icc\":"));
+	assert_null(strstr(json, "not computed"));
 	assert_non_null(strstr(json, "},\"W3\":{\"counts\":"));
 	assert_null(strstr(json, "\"late\""));
 	assert_int_equal(lm_prepost_write_file(fx->pp, LM_PREPOST_CSV, path, fx->err), LM_OK);
@@ -303,8 +305,86 @@ static void test_outputs(void **state)
 	assert_int_equal(lm_prepost_write_file(fx->pp, LM_PREPOST_SUMMARY, path, fx->err), LM_OK);
 	const char *text = read_all(path);
 	assert_non_null(strstr(text, "== W1 -> W3 =="));
-	assert_non_null(strstr(text, "attrition: completers n 11"));
+	assert_non_null(strstr(text, "  attrition: of 16 with a baseline score, 11 completed and 5 dropped out; "));
+	assert_non_null(strstr(text, "flow by group (baseline rows, W2 rows, pairs): treat 8, 6, 4; control 8, 8, 8\n"));
+	assert_non_null(strstr(text, "  adjusted effect vs treat (ANCOVA on the baseline score, n 11; clustering accounted for: CR2 "
+				     "errors over 5 clusters, Satterthwaite df):\n    control "));
+	assert_non_null(strstr(text, "  baseline ICC "));
 	unlink(path);
+}
+
+/* One wave file in memory: its cells as text, columns id, arm, unit, p_1..p_3. */
+#define MAX_ROWS 32
+struct wave_cells {
+	char buf[4096];
+	const char *col[6][MAX_ROWS];
+	size_t n;
+};
+
+static void load_cells(struct wave_cells *c, const char *file)
+{
+	FILE *f = fopen(data_path(file), "rb");
+	assert_non_null(f);
+	size_t len = fread(c->buf, 1, sizeof(c->buf) - 1, f);
+	fclose(f);
+	c->buf[len] = 0;
+	char *line = strchr(c->buf, '\n') + 1; /* past the header */
+	c->n = 0;
+	while (*line) {
+		char *end = strchr(line, '\n');
+		assert_non_null(end);
+		*end = 0;
+		assert_true(c->n < MAX_ROWS);
+		for (size_t k = 0; k < 6; k++) {
+			char *comma = strchr(line, ',');
+			if (comma)
+				*comma = 0;
+			c->col[k][c->n] = *line ? line : NULL;
+			line = comma ? comma + 1 : end;
+		}
+		c->n++;
+		line = end + 1;
+	}
+}
+
+static void test_wave_batches_same_as_files(void **state)
+{
+	struct fx *fx = *state;
+	run_files(fx);
+	static struct wave_cells cells[3];
+	lm_batch *b[3];
+	size_t n_rows[3];
+	const char *ids[3 * MAX_ROWS];
+	size_t n_ids = 0;
+	for (size_t k = 0; k < 3; k++) {
+		char file[16];
+		snprintf(file, sizeof file, "w%zu.csv", k + 1);
+		load_cells(&cells[k], file);
+		assert_int_equal(lm_batch_new(&b[k], fx->inst), LM_OK);
+		for (size_t i = 0; i < 3; i++)
+			assert_int_equal(lm_batch_set_text(b[k], i, cells[k].col[3 + i], NULL), LM_OK);
+		n_rows[k] = cells[k].n;
+		for (size_t r = 0; r < cells[k].n; r++)
+			ids[n_ids++] = cells[k].col[0][r];
+	}
+	lm_prepost *mem = new_analysis(fx->inst, 1);
+	assert_int_equal(lm_prepost_run_wave_batches(mem, b, n_rows, ids, cells[0].col[1], cells[0].col[2], fx->err),
+			 LM_OK);
+	for (size_t wave = 1; wave <= 2; wave++) {
+		same_as_two_waves(mem, wave, fx->pp, wave);
+		for (int k = LM_PREPOST_ANCOVA_ESTIMATE; k <= LM_PREPOST_ANCOVA_CI_HIGH; k++)
+			assert_true(lm_prepost_ancova(mem, wave, 0, 1, k) == lm_prepost_ancova(fx->pp, wave, 0, 1, k));
+		assert_int_equal(lm_prepost_ancova_n(mem, wave, 0), 11);
+		assert_int_equal(lm_prepost_ancova_clusters(mem, wave, 0), 5);
+	}
+	assert_true(lm_prepost_icc_baseline(mem, 0, LM_PREPOST_ICC) == lm_prepost_icc_baseline(fx->pp, 0, LM_PREPOST_ICC));
+	assert_null(lm_prepost_icc_baseline_reason(mem, 0, LM_PREPOST_ICC));
+	/* groups and clusters must be given exactly when their columns are set */
+	assert_int_equal(lm_prepost_run_wave_batches(mem, b, n_rows, ids, cells[0].col[1], NULL, fx->err), LM_EINVAL);
+	assert_int_equal(lm_prepost_run_wave_batches(mem, b, n_rows, ids, NULL, cells[0].col[2], fx->err), LM_EINVAL);
+	lm_prepost_free(mem);
+	for (size_t k = 0; k < 3; k++)
+		lm_batch_free(b[k]);
 }
 
 static void test_two_waves_without_names_unchanged(void **state)
@@ -361,6 +441,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_outputs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_waves_without_names_unchanged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_options, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wave_batches_same_as_files, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,81 +22,15 @@
 
 #include <cmocka.h>
 
+#include "helpers.h"
 #include "libra_measures/libra_measures.h"
 
 #ifdef LM_HAVE_READSTAT
 #include <readstat.h>
 #endif
 
-static const char yaml[] =
-	"format: 1\n"
-	"id: tab\n"
-	"name: Table test\n"
-	"version: '1'\n"
-	"responses: [{value: 1, label: Never}, {value: 2, label: Rarely}, {value: 3, label: Sometimes},"
-	" {value: 4, label: Often}, {value: 5, label: Very often}]\n"
-	"missing_codes: [{value: -99, label: Declined}]\n"
-	"items:\n"
-	"  - {id: t_1, label: one}\n"
-	"  - {id: t_2, label: two}\n"
-	"  - {id: t_3, label: three}\n"
-	"  - {id: t_4, label: filler, scored: false}\n"
-	"scales:\n"
-	"  - {id: total, label: T, items: [t_1, t_2, t_3], method: prorated_sum, min_answered: 2}\n";
-
-struct fx {
-	lm_instrument *inst;
-	lm_scorer *s;
-	lm_table *t;
-	lm_error *err;
-	char dir[64];
-	char path[128];
-};
-
-static int setup(void **state)
-{
-	struct fx *fx = calloc(1, sizeof(*fx));
-	if (!fx)
-		return -1;
-	if (lm_instrument_load_buffer(&fx->inst, yaml, sizeof(yaml) - 1, "tab.yaml", NULL) != LM_OK)
-		return -1;
-	if (lm_scorer_new(&fx->s, fx->inst) != LM_OK || lm_table_new(&fx->t, fx->inst) != LM_OK ||
-	    lm_error_new(&fx->err) != LM_OK)
-		return -1;
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/lm_test_readstat_XXXXXX");
-	if (!mkdtemp(fx->dir))
-		return -1;
-	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *fx = *state;
-	lm_table_free(fx->t);
-	lm_scorer_free(fx->s);
-	lm_instrument_free(fx->inst);
-	lm_error_free(fx->err);
-	/* Every file a test made is in its own directory. */
-	DIR *d = opendir(fx->dir);
-	if (!d)
-		return -1;
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		char path[400];
-		snprintf(path, sizeof(path), "%s/%s", fx->dir, e->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	int r = rmdir(fx->dir);
-	free(fx);
-	return r;
-}
-
 /* fx->path := DIR/NAME */
-static const char *path_of(struct fx *fx, const char *name)
+static const char *path_of(struct table_fx *fx, const char *name)
 {
 	snprintf(fx->path, sizeof(fx->path), "%s/%s", fx->dir, name);
 	return fx->path;
@@ -111,39 +45,6 @@ static void write_file(const char *path, const void *data, size_t len)
 }
 
 #ifdef LM_HAVE_READSTAT
-
-/* A growing string. */
-struct str {
-	char *s;
-	size_t len, cap;
-};
-
-static void str_add(struct str *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->s = realloc(b->s, b->cap);
-		assert_non_null(b->s);
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-#if defined(__GNUC__) || defined(__clang__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void str_printf(struct str *b, const char *fmt, ...);
-static void str_printf(struct str *b, const char *fmt, ...)
-{
-	char tmp[512];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	assert_true(n >= 0 && (size_t)n < sizeof(tmp));
-	str_add(b, tmp, (size_t)n);
-}
 
 static char *read_file(const char *path, size_t *len)
 {
@@ -268,7 +169,7 @@ static void write_survey(const char *path, enum fmt fmt, const char *t3_name)
 /* ---- reading them ------------------------------------------------------- */
 
 /* Every row's number, line, id, score and status, and every diagnostic. */
-static char *transcript(struct fx *fx, const char *file)
+static char *transcript(struct table_fx *fx, const char *file)
 {
 	struct str b = {0};
 	str_add(&b, "", 0);
@@ -328,13 +229,13 @@ static const char expected_labels[] =
 	"read=5 rejected=1\n";
 
 /* A new table: options are set before a table is first opened. */
-static void reset_table(struct fx *fx)
+static void reset_table(struct table_fx *fx)
 {
 	lm_table_free(fx->t);
 	assert_int_equal(lm_table_new(&fx->t, fx->inst), LM_OK);
 }
 
-static void check_file(struct fx *fx, const char *path, int labels, const char *expected)
+static void check_file(struct table_fx *fx, const char *path, int labels, const char *expected)
 {
 	reset_table(fx);
 	assert_int_equal(lm_table_set_value_labels(fx->t, labels), LM_OK);
@@ -360,7 +261,7 @@ static void check_file(struct fx *fx, const char *path, int labels, const char *
 
 static void test_sav(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	const char *path = path_of(fx, "survey.sav");
 	write_survey(path, SAV, NULL);
 	check_file(fx, path, 0, expected_codes);
@@ -369,7 +270,7 @@ static void test_sav(void **state)
 
 static void test_zsav(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	/* Any case of the extension. */
 	const char *path = path_of(fx, "SURVEY.ZSav");
 	write_survey(path, ZSAV, NULL);
@@ -383,7 +284,7 @@ static void test_zsav(void **state)
  */
 static void test_por(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	const char *path = path_of(fx, "survey.por");
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	assert_true(fd >= 0);
@@ -447,7 +348,7 @@ static void test_por(void **state)
 
 static void test_dta(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	const char *path = path_of(fx, "survey.DTA");
 	write_survey(path, DTA, NULL);
 	check_file(fx, path, 0, expected_codes);
@@ -459,7 +360,7 @@ static void test_dta(void **state)
 }
 
 /* The cells of row @p r of an open table, for a look at what the reader made of them. */
-static void check_fields(struct fx *fx, const char *path, int labels)
+static void check_fields(struct table_fx *fx, const char *path, int labels)
 {
 	reset_table(fx);
 	assert_int_equal(lm_table_set_value_labels(fx->t, labels), LM_OK);
@@ -489,7 +390,7 @@ static void check_fields(struct fx *fx, const char *path, int labels)
 
 static void test_fields(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	const char *sav = path_of(fx, "f.sav");
 	write_survey(sav, SAV, NULL);
 	check_fields(fx, sav, 0);
@@ -503,7 +404,7 @@ static void test_fields(void **state)
 /* SPSS labels text values too: "I" is "Intake". */
 static void test_string_labels(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	const char *path = path_of(fx, "units.sav");
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	assert_true(fd >= 0);
@@ -551,7 +452,7 @@ static void test_string_labels(void **state)
 /* Options work as for CSV: a column mapped by name, missing tokens, an id column. */
 static void test_options(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	const char *path = path_of(fx, "mapped.sav");
 	write_survey(path, SAV, "stress3");
 	lm_error_clear(fx->err);
@@ -585,7 +486,7 @@ static void test_options(void **state)
 /* Stata floats read as the decimal they were written as, under any locale. */
 static void test_numbers(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	const char *path = path_of(fx, "numbers.dta");
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	assert_true(fd >= 0);
@@ -638,7 +539,7 @@ static void test_numbers(void **state)
 /* One variable and a blank value make an empty line of CSV: still a row. */
 static void test_one_column(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	static const char one[] = "format: 1\nid: one\nname: One\nversion: '1'\n"
 				  "responses: [{value: 1, label: Yes}, {value: 2, label: No}]\n"
 				  "items:\n  - {id: o_1, label: one}\n"
@@ -677,7 +578,7 @@ static void test_one_column(void **state)
 	lm_instrument_free(inst);
 }
 
-static void check_open_error(struct fx *fx, const char *path, int code, const char *prefix)
+static void check_open_error(struct table_fx *fx, const char *path, int code, const char *prefix)
 {
 	lm_error_clear(fx->err);
 	assert_int_equal(lm_table_open_file(fx->t, path, fx->err), code);
@@ -693,7 +594,7 @@ static void check_open_error(struct fx *fx, const char *path, int code, const ch
 
 static void test_errors(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	char missing[160];
 	snprintf(missing, sizeof(missing), "%s/none.sav", fx->dir);
 	char want[200];
@@ -755,7 +656,7 @@ static void test_errors(void **state)
 
 static void test_arguments(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	assert_int_equal(lm_table_has_readstat(), 1);
 	assert_int_equal(lm_table_set_value_labels(NULL, 1), LM_EINVAL);
 	assert_int_equal(lm_table_set_value_labels(fx->t, 2), LM_EINVAL);
@@ -768,7 +669,7 @@ static void test_arguments(void **state)
 
 static void test_refused(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	assert_int_equal(lm_table_has_readstat(), 0);
 	/* The setter is there all the same, so that callers need not know. */
 	assert_int_equal(lm_table_set_value_labels(fx->t, 1), LM_OK);
@@ -805,19 +706,19 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #ifdef LM_HAVE_READSTAT
-		cmocka_unit_test_setup_teardown(test_sav, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_zsav, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_por, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dta, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fields, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_string_labels, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_options, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_numbers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_one_column, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_arguments, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sav, table_fx_setup_with_dir, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_zsav, table_fx_setup_with_dir, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_por, table_fx_setup_with_dir, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_dta, table_fx_setup_with_dir, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_fields, table_fx_setup_with_dir, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_string_labels, table_fx_setup_with_dir, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_options, table_fx_setup_with_dir, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_numbers, table_fx_setup_with_dir, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_one_column, table_fx_setup_with_dir, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_errors, table_fx_setup_with_dir, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_arguments, table_fx_setup_with_dir, table_fx_teardown),
 #else
-		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refused, table_fx_setup_with_dir, table_fx_teardown),
 #endif
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

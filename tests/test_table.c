@@ -19,97 +19,17 @@
 
 #include <cmocka.h>
 
+#include "helpers.h"
 #include "libra_measures/libra_measures.h"
 
-static const char yaml[] =
-	"format: 1\n"
-	"id: tab\n"
-	"name: Table test\n"
-	"version: '1'\n"
-	"responses: [{value: 1, label: Never}, {value: 2, label: Rarely}, {value: 3, label: Sometimes},"
-	" {value: 4, label: Often}, {value: 5, label: Very often}]\n"
-	"missing_codes: [{value: -99, label: Declined}]\n"
-	"items:\n"
-	"  - {id: t_1, label: one}\n"
-	"  - {id: t_2, label: two}\n"
-	"  - {id: t_3, label: three}\n"
-	"  - {id: t_4, label: filler, scored: false}\n"
-	"scales:\n"
-	"  - {id: total, label: T, items: [t_1, t_2, t_3], method: prorated_sum, min_answered: 2}\n";
-
-struct fx {
-	lm_instrument *inst;
-	lm_scorer *s;
-	lm_table *t;
-	lm_error *err;
-};
-
-static int setup(void **state)
-{
-	struct fx *fx = calloc(1, sizeof(*fx));
-	if (!fx)
-		return -1;
-	if (lm_instrument_load_buffer(&fx->inst, yaml, sizeof(yaml) - 1, "tab.yaml", NULL) != LM_OK)
-		return -1;
-	if (lm_scorer_new(&fx->s, fx->inst) != LM_OK || lm_table_new(&fx->t, fx->inst) != LM_OK ||
-	    lm_error_new(&fx->err) != LM_OK)
-		return -1;
-	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *fx = *state;
-	lm_table_free(fx->t);
-	lm_scorer_free(fx->s);
-	lm_instrument_free(fx->inst);
-	lm_error_free(fx->err);
-	free(fx);
-	return 0;
-}
-
-static int open_str(struct fx *fx, const char *data)
+static int open_str(struct table_fx *fx, const char *data)
 {
 	return lm_table_open_buffer(fx->t, data, strlen(data), "data.csv", fx->err);
 }
 
-/* A growing string. */
-struct str {
-	char *s;
-	size_t len, cap;
-};
-
-static void str_add(struct str *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->s = realloc(b->s, b->cap);
-		assert_non_null(b->s);
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-#if defined(__GNUC__) || defined(__clang__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void str_printf(struct str *b, const char *fmt, ...);
-static void str_printf(struct str *b, const char *fmt, ...)
-{
-	char tmp[512];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	assert_true(n >= 0 && (size_t)n < sizeof(tmp));
-	str_add(b, tmp, (size_t)n);
-}
-
 /* Read a whole table into a transcript: every row's number, line, id, score
  * and status, and every diagnostic. */
-static char *transcript(struct fx *fx)
+static char *transcript(struct table_fx *fx)
 {
 	struct str b = {0};
 	str_add(&b, "", 0);
@@ -151,7 +71,7 @@ static char *transcript(struct fx *fx)
 	return b.s;
 }
 
-static void check_transcript(struct fx *fx, const char *data, const char *expected)
+static void check_transcript(struct table_fx *fx, const char *data, const char *expected)
 {
 	lm_error_clear(fx->err);
 	assert_int_equal(open_str(fx, data), LM_OK);
@@ -164,7 +84,7 @@ static void check_transcript(struct fx *fx, const char *data, const char *expect
 
 static void test_basic(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	check_transcript(fx, "id,t_1,t_2,t_3\nA,1,2,3\nB,5,5,5\n",
 			 "1 row=1 line=2 id=[A] total=6 answered=3 ok\n"
 			 "1 row=2 line=3 id=[B] total=15 answered=3 ok\n"
@@ -177,7 +97,7 @@ static void test_basic(void **state)
 
 static void test_quoted(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	/* As R's write.csv writes it: every name and text quoted. */
 	check_transcript(fx,
 			 "\"id\",\"t_1\",\"t_2\",\"t_3\"\n"
@@ -192,7 +112,7 @@ static void test_quoted(void **state)
 
 static void test_quoted_newline(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	check_transcript(fx,
 			 "id,t_1,t_2,t_3\n"
 			 "\"two\nlines\",1,1,1\n"
@@ -206,7 +126,7 @@ static void test_quoted_newline(void **state)
 
 static void test_crlf_and_bom(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	check_transcript(fx, "\xEF\xBB\xBFid,t_1,t_2,t_3\r\nA,1,2,3\r\nB,1,2,\r\n\"C\",1,2,\"3\"\r\n",
 			 "1 row=1 line=2 id=[A] total=6 answered=3 ok\n"
 			 "1 row=2 line=3 id=[B] total=4.5 answered=2 prorated\n"
@@ -221,7 +141,7 @@ static void test_crlf_and_bom(void **state)
 
 static void test_end_of_file(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	/* A last line without a newline counts. */
 	check_transcript(fx, "id,t_1,t_2,t_3\nA,1,2,3",
 			 "1 row=1 line=2 id=[A] total=6 answered=3 ok\nread=1 rejected=0\n");
@@ -243,7 +163,7 @@ static void test_end_of_file(void **state)
  * rows: no respondents, skipped and counted apart, keeping their row numbers. */
 static void test_empty_line_inside(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	check_transcript(fx, "id,t_1,t_2,t_3\nA,1,2,3\n\n\r\nB,1,1,1\n",
 			 "1 row=1 line=2 id=[A] total=6 answered=3 ok\n"
 			 "1 row=4 line=5 id=[B] total=3 answered=3 ok\n"
@@ -252,7 +172,7 @@ static void test_empty_line_inside(void **state)
 
 static void test_blank_rows(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	/* Before: ",,," rows were respondents with an empty id and no answers. */
 	check_transcript(fx, "id,t_1,t_2,t_3\n,,,\nA,1,2,3\n , ,\t,\r\n\"\",\"\",,\"\"\n,,\nB,1,1,1\n,,,\n,,,\n",
 			 "1 row=2 line=3 id=[A] total=6 answered=3 ok\n"
@@ -285,7 +205,7 @@ static void test_blank_rows(void **state)
 /* A table without its id column is refused, unless it is said to have none. */
 static void test_no_id(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	/* Before: read, every row with no id. */
 	lm_error_clear(fx->err);
 	assert_int_equal(open_str(fx, "ID,t_1,t_2,t_3\nA,1,2,3\n"), LM_EDATA);
@@ -336,7 +256,7 @@ static void test_no_id(void **state)
 
 static void test_field_count(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	check_transcript(fx, "id,t_1,t_2,t_3\nA,1,2\nB,1,2,3,4,5\nC,1,1,1\n",
 			 "-8 row=1 line=2 id=[A]\n"
 			 "  data.csv:2: row 1 has 3 fields, header has 4\n"
@@ -348,7 +268,7 @@ static void test_field_count(void **state)
 
 static void test_unclosed_quote(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	check_transcript(fx, "id,t_1,t_2,t_3\nA,1,1,1\nB,1,\"2\n,3\n",
 			 "1 row=1 line=2 id=[A] total=3 answered=3 ok\n"
 			 "-8 row=2 line=3 id=[B]\n"
@@ -364,7 +284,7 @@ static void test_unclosed_quote(void **state)
 /* ---- header ----------------------------------------------------------- */
 
 /* Open @p data expecting LM_EDATA and the diagnostics in @p expected (joined by newlines). */
-static void check_header_error(struct fx *fx, const char *data, const char *expected)
+static void check_header_error(struct table_fx *fx, const char *data, const char *expected)
 {
 	lm_error_clear(fx->err);
 	assert_int_equal(open_str(fx, data), LM_EDATA);
@@ -382,7 +302,7 @@ static void check_header_error(struct fx *fx, const char *data, const char *expe
 
 static void test_header_errors(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	check_header_error(fx, "", "data.csv: empty file: no header row\n");
 	check_header_error(fx, "\xEF\xBB\xBF", "data.csv: empty file: no header row\n");
 	check_header_error(fx, "\n\r\n", "data.csv: empty file: no header row\n");
@@ -409,7 +329,7 @@ static void test_header_errors(void **state)
 
 static void test_header_ok(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	/* Names are trimmed; other columns are ignored, even when repeated; the filler is optional. */
 	check_transcript(fx, "note, t_3 ,note,t_2\t,t_1, id \nx,1,y,2,3,z\n",
 			 "1 row=1 line=2 id=[z] total=6 answered=3 ok\nread=1 rejected=0\n");
@@ -434,7 +354,7 @@ static void test_header_ok(void **state)
 
 static void test_delimiter(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	assert_int_equal(lm_table_set_delimiter(fx->t, '"'), LM_EINVAL);
 	assert_int_equal(lm_table_set_delimiter(fx->t, '\n'), LM_EINVAL);
 	assert_int_equal(lm_table_set_delimiter(fx->t, '\r'), LM_EINVAL);
@@ -457,7 +377,7 @@ static void test_delimiter(void **state)
 
 static void test_bad_values(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	check_transcript(fx,
 			 "id,t_1,t_2,t_3,t_4\n"
 			 "A,1,1,1,1\n"
@@ -511,7 +431,7 @@ static void test_bad_values(void **state)
 
 static void test_labels_and_codes(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	lm_error_clear(fx->err);
 	assert_int_equal(open_str(fx, "id,t_1,t_2,t_3,t_4\n"
 				      "A,often, VERY OFTEN ,Never,rarely\n"
@@ -542,7 +462,7 @@ static void test_labels_and_codes(void **state)
 
 static void test_blank_is_not_zero(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	lm_error_clear(fx->err);
 	assert_int_equal(open_str(fx, "id,t_1,t_2,t_3\nA,1,,3\nB,1,\"\",3\nC,1,  ,3\nD,1,0,3\n"), LM_OK);
 	for (int i = 0; i < 3; i++) {
@@ -633,7 +553,7 @@ static void feeder_join(struct feeder *f, int read_fd)
 }
 
 /* Open @p data from a buffer (how 0), a file (1) or a pipe (2). */
-static void open_via(struct fx *fx, const char *data, size_t len, int how, int *fd, struct feeder *f)
+static void open_via(struct table_fx *fx, const char *data, size_t len, int how, int *fd, struct feeder *f)
 {
 	*fd = -1;
 	if (how == 0) {
@@ -662,7 +582,7 @@ static void close_via(int how, int fd, struct feeder *f)
 		close(fd);
 }
 
-static void check_long_id(struct fx *fx, size_t idlen, int quoted)
+static void check_long_id(struct table_fx *fx, size_t idlen, int quoted)
 {
 	char *data = long_id_data(idlen, quoted);
 	size_t skip = strlen("id,t_1,t_2,t_3\nA,1,1,1\n") + (quoted ? 1 : 0);
@@ -689,7 +609,7 @@ static void check_long_id(struct fx *fx, size_t idlen, int quoted)
 
 static void test_long_record(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	check_long_id(fx, 200 * 1000, 0);
 	check_long_id(fx, 200 * 1000, 1);
 	/* Beyond the 1 MiB limit: an error with a location, and no more reading. */
@@ -774,7 +694,7 @@ static char *write_temp(const char *data, size_t len)
 
 static void test_sources_agree(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	char *data = make_mixed(20000);
 	size_t len = strlen(data);
 	assert_true(len > 4 * 65536);
@@ -867,7 +787,7 @@ static void random_field(struct str *b, struct str *raw, unsigned long long *x)
 
 static void test_random_round_trip(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	enum { ROWS = 3000 };
 	struct str b = {0}, raw = {0};
 	char **ids = calloc(ROWS, sizeof(*ids));
@@ -929,7 +849,7 @@ static void test_random_round_trip(void **state)
  * which byte; values of items are checked as responses instead. */
 static void test_text_checks(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	static const struct {
 		const char *id;
 		size_t len;
@@ -1008,7 +928,7 @@ static void test_text_checks(void **state)
 /* A header of more than 65,536 columns is refused; that many is read. */
 static void test_column_limit(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	assert_int_equal(lm_table_set_no_id(fx->t, 1), LM_OK);
 	for (size_t extra = 65533; extra <= 65534; extra++) {
 		struct str b = {0};
@@ -1079,7 +999,7 @@ static void add_failure(struct str *got, const char *what, int r, const lm_error
 	}
 }
 
-static void run_case(struct fx *fx, const char *dir, const char *name)
+static void run_case(struct table_fx *fx, const char *dir, const char *name)
 {
 	char path[1400];
 	struct str got = {0};
@@ -1165,7 +1085,7 @@ static void run_case(struct fx *fx, const char *dir, const char *name)
 
 static void test_data_cases(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	const char *root = getenv("LM_TEST_DATA");
 	assert_non_null(root); /* meson test sets LM_TEST_DATA */
 	char dir[1024];
@@ -1189,7 +1109,7 @@ static void test_data_cases(void **state)
 
 static void test_file_errors(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	lm_error_clear(fx->err);
 	assert_int_equal(lm_table_open_file(fx->t, "/nonexistent/dir/x.csv", fx->err), LM_EIO);
 	assert_int_equal(lm_error_count(fx->err), 1);
@@ -1203,7 +1123,7 @@ static void test_file_errors(void **state)
 
 static void test_arguments(void **state)
 {
-	struct fx *fx = *state;
+	struct table_fx *fx = *state;
 	lm_table *t = NULL;
 	assert_int_equal(lm_table_new(&t, NULL), LM_EINVAL);
 	assert_null(t);
@@ -1219,7 +1139,7 @@ static void test_arguments(void **state)
 	/* A scorer of another instrument is refused. */
 	lm_instrument *other;
 	lm_scorer *s2;
-	assert_int_equal(lm_instrument_load_buffer(&other, yaml, sizeof(yaml) - 1, "other.yaml", NULL), LM_OK);
+	assert_int_equal(lm_instrument_load_buffer(&other, tab_yaml, tab_yaml_len, "other.yaml", NULL), LM_OK);
 	assert_int_equal(lm_scorer_new(&s2, other), LM_OK);
 	assert_int_equal(open_str(fx, "id,t_1,t_2,t_3\nA,1,1,1\n"), LM_OK);
 	assert_int_equal(lm_table_next(fx->t, s2, NULL), LM_EINVAL);
@@ -1229,7 +1149,7 @@ static void test_arguments(void **state)
 
 	/* The table keeps its own reference to the instrument; a name defaults. */
 	lm_instrument *inst;
-	assert_int_equal(lm_instrument_load_buffer(&inst, yaml, sizeof(yaml) - 1, NULL, NULL), LM_OK);
+	assert_int_equal(lm_instrument_load_buffer(&inst, tab_yaml, tab_yaml_len, NULL, NULL), LM_OK);
 	assert_int_equal(lm_table_new(&t, inst), LM_OK);
 	lm_instrument_free(inst);
 	assert_int_equal(lm_table_open_buffer(t, "id,t_1,t_2,t_3\n", 15, NULL, NULL), LM_OK);
@@ -1240,30 +1160,30 @@ static void test_arguments(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_basic, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_quoted, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_quoted_newline, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_crlf_and_bom, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_end_of_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_empty_line_inside, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_blank_rows, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_id, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_field_count, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unclosed_quote, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_header_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_header_ok, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_delimiter, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_values, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_labels_and_codes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_blank_is_not_zero, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_long_record, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sources_agree, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_random_round_trip, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_text_checks, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_column_limit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_data_cases, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_file_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_arguments, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_basic, table_fx_setup, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_quoted, table_fx_setup, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_quoted_newline, table_fx_setup, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_crlf_and_bom, table_fx_setup, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_end_of_file, table_fx_setup, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_empty_line_inside, table_fx_setup, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_blank_rows, table_fx_setup, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_no_id, table_fx_setup, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_field_count, table_fx_setup, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_unclosed_quote, table_fx_setup, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_header_errors, table_fx_setup, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_header_ok, table_fx_setup, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_delimiter, table_fx_setup, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_values, table_fx_setup, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_labels_and_codes, table_fx_setup, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_blank_is_not_zero, table_fx_setup, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_long_record, table_fx_setup, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_sources_agree, table_fx_setup, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_random_round_trip, table_fx_setup, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_text_checks, table_fx_setup, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_column_limit, table_fx_setup, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_data_cases, table_fx_setup, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_file_errors, table_fx_setup, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_arguments, table_fx_setup, table_fx_teardown),
 	};
 	/* A feeder whose reader stopped early gets EPIPE rather than a signal. */
 	signal(SIGPIPE, SIG_IGN);

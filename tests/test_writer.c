@@ -22,6 +22,7 @@
 
 #include <cmocka.h>
 
+#include "helpers.h"
 #include "libra_measures/libra_measures.h"
 
 /* Three items 0..2 (w_3 reverse-keyed), a banded prorated sum, an unbanded
@@ -64,8 +65,7 @@ static int setup(void **state)
 		return -1;
 	if (lm_scorer_new(&fx->s, fx->inst) != LM_OK || lm_error_new(&fx->err) != LM_OK)
 		return -1;
-	strcpy(fx->dir, "/tmp/lm_test_writer_XXXXXX");
-	if (!mkdtemp(fx->dir))
+	if (temp_dir_make(fx->dir, sizeof(fx->dir), "lm_test_writer") != 0)
 		return -1;
 	snprintf(fx->path, sizeof(fx->path), "%s/out.csv", fx->dir);
 	*state = fx;
@@ -75,19 +75,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *fx = *state;
-	DIR *d = opendir(fx->dir);
-	if (d) {
-		struct dirent *e;
-		char p[512];
-		while ((e = readdir(d)) != NULL) {
-			if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-				snprintf(p, sizeof(p), "%s/%s", fx->dir, e->d_name);
-				unlink(p);
-			}
-		}
-		closedir(d);
-	}
-	rmdir(fx->dir);
+	temp_dir_remove(fx->dir);
 	lm_scorer_free(fx->s);
 	lm_instrument_free(fx->inst);
 	lm_error_free(fx->err);

@@ -29,8 +29,32 @@ int claim_analysis_files(lm_outputs *set, lm_error *err, char **argv, const stru
 	return ok ? EXIT_OK : EXIT_USAGE;
 }
 
+/* With waves: "W1 -> W2: baseline rows 16, W2 rows 14, pairs 12, ..." per later wave. */
+static void print_wave_counts(const lm_prepost *pp, int long_form)
+{
+	const char *base = lm_prepost_wave_name(pp, 0);
+	for (size_t k = 1; k < lm_prepost_wave_count(pp); k++) {
+		const char *w = lm_prepost_wave_name(pp, k);
+		fprintf(stderr, "%s -> %s: %s rows: %lu, %s rows: %lu, pairs: %lu, %s only: %lu, %s only: %lu", base, w,
+			base, lm_prepost_wave_tally(pp, k, LM_PREPOST_COUNT_PRE_ROWS), w,
+			lm_prepost_wave_tally(pp, k, LM_PREPOST_COUNT_POST_ROWS),
+			lm_prepost_wave_tally(pp, k, LM_PREPOST_COUNT_PAIRS), base,
+			lm_prepost_wave_tally(pp, k, LM_PREPOST_COUNT_PRE_ONLY), w,
+			lm_prepost_wave_tally(pp, k, LM_PREPOST_COUNT_POST_ONLY));
+		fprintf(stderr, ", no id: %lu, duplicate id: %lu", lm_prepost_wave_tally(pp, k, LM_PREPOST_COUNT_NO_ID),
+			lm_prepost_wave_tally(pp, k, LM_PREPOST_COUNT_DUPLICATE_ID));
+		if (long_form)
+			fprintf(stderr, ", other wave: %lu", lm_prepost_wave_tally(pp, k, LM_PREPOST_COUNT_OTHER_WAVE));
+		fputc('\n', stderr);
+	}
+}
+
 void print_counts(const lm_prepost *pp, int long_form, int failed)
 {
+	if (!failed && lm_prepost_wave_name(pp, 0)) {
+		print_wave_counts(pp, long_form);
+		return;
+	}
 	fprintf(stderr, "pre rows: %lu, post rows: %lu", lm_prepost_count(pp, LM_PREPOST_COUNT_PRE_ROWS),
 		lm_prepost_count(pp, LM_PREPOST_COUNT_POST_ROWS));
 	if (!failed)
@@ -65,6 +89,12 @@ static int configure_analysis(lm_prepost *pp, const lm_instrument *inst, const s
 		rc = lm_prepost_set_reliability(pp, a->reliability);
 	if (rc == LM_OK && a->rci_sd_arg)
 		rc = lm_prepost_set_rci_sd(pp, a->rci_sd);
+	if (rc == LM_OK && a->n_waves)
+		rc = lm_prepost_set_waves(pp, a->wave_names, a->n_waves);
+	if (rc == LM_OK && a->cluster_column)
+		rc = lm_prepost_set_cluster_column(pp, a->cluster_column);
+	if (rc == LM_OK && a->reference_group)
+		rc = lm_prepost_set_reference_group(pp, a->reference_group);
 	if (rc != LM_OK)
 		return rc;
 	/* Both waves are read with the same options, given once as a table's. */
@@ -90,11 +120,70 @@ size_t analysis_options(struct analysis_opts *a, struct option_spec *opts)
 		{"wave-column", 0, &a->wave_column},
 		{"pre-value", 0, &a->pre_value},
 		{"post-value", 0, &a->post_value},
+		{"waves", 0, &a->waves_arg},
+		{"cluster-column", 0, &a->cluster_column},
+		{"reference-group", 0, &a->reference_group},
 	};
 	size_t n = sizeof mine / sizeof mine[0];
 
 	memcpy(opts, mine, sizeof mine);
 	return n + reader_options(&a->reader, opts + n);
+}
+
+/*
+ * Split --waves (a copy of it) into its names and check
+ * them and the options that need waves. EXIT_OK or EXIT_USAGE (said).
+ */
+static int check_wave_opts(struct analysis_opts *a)
+{
+	if (!a->waves_arg) {
+		if (a->cluster_column)
+			return usage_error("--cluster-column needs --waves (a trial analysis: name the waves, baseline first)",
+					   NULL);
+		if (a->reference_group)
+			return usage_error("--reference-group needs --waves (a trial analysis: name the waves, baseline "
+					   "first)",
+					   NULL);
+		return EXIT_OK;
+	}
+	if (strlen(a->waves_arg) >= sizeof a->waves_buf)
+		return usage_error("--waves: the wave names are too long (at most 1023 characters in all)", NULL);
+	char *p = strcpy(a->waves_buf, a->waves_arg);
+	a->n_waves = 0;
+	for (;;) {
+		char *comma = strchr(p, ',');
+		if (comma)
+			*comma = '\0';
+		if (!usable_wave_value(p))
+			return usage_error("--waves: each wave name must be non-empty, without blanks around it, like "
+					   "--waves base,post,follow; not",
+					   p);
+		for (size_t k = 0; k < a->n_waves; k++)
+			if (strcmp(a->wave_names[k], p) == 0)
+				return usage_error("--waves: a wave is named twice:", p);
+		if (a->n_waves == ANALYSIS_MAX_WAVES)
+			return usage_error("--waves: too many waves (at most 64)", NULL);
+		a->wave_names[a->n_waves++] = p;
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	if (a->n_waves < 2)
+		return usage_error("--waves needs at least two wave names, the baseline first, like --waves base,post; not",
+				   a->waves_arg);
+	if (a->pre_value || a->post_value)
+		return usage_error("--pre-value and --post-value are for two waves; with --waves the wave column holds "
+				   "the wave names",
+				   NULL);
+	if (a->wave_column && a->wave_column[0] == '\0')
+		return usage_error("--wave-column needs a column name", NULL);
+	if (a->cluster_column && a->cluster_column[0] == '\0')
+		return usage_error("--cluster-column needs a column name", NULL);
+	if (a->reference_group && !a->group_column)
+		return usage_error("--reference-group needs --group-column (the column with each respondent's arm)", NULL);
+	if (a->reference_group && !usable_wave_value(a->reference_group))
+		return usage_error("--reference-group must be non-empty, without blanks around it; not", a->reference_group);
+	return EXIT_OK;
 }
 
 int parse_analysis_args(const char *cmd, int argc, char **argv, const struct option_spec *opts, size_t nopts,
@@ -104,14 +193,35 @@ int parse_analysis_args(const char *cmd, int argc, char **argv, const struct opt
 
 	if (!parse_args(argc, argv, opts, nopts, npos, exit_status))
 		return 0;
+	if (check_wave_opts(a) != EXIT_OK) {
+		*exit_status = EXIT_USAGE;
+		return 0;
+	}
 	a->long_form = a->wave_column != NULL;
-	a->n_inputs = a->long_form ? 1 : 2;
+	a->n_inputs = a->long_form ? 1 : a->n_waves ? (int)a->n_waves : 2;
 	if (*npos == 0) {
 		snprintf(what, sizeof what, "%s: missing INSTRUMENT", cmd);
 		*exit_status = usage_error(what, NULL);
 		return 0;
 	}
 	return 1;
+}
+
+int wave_files_missing(const char *cmd, int npos, const struct analysis_opts *a)
+{
+	char what[160];
+
+	if (npos >= 1 + a->n_inputs)
+		return EXIT_OK;
+	if (a->long_form)
+		snprintf(what, sizeof what, "%s: missing DATA.csv (the long table whose column %s holds the wave names)", cmd,
+			 a->wave_column);
+	else
+		snprintf(what, sizeof what,
+			 "%s: --waves names %zu waves, so %zu data files are needed, one per wave in that order "
+			 "(or one long table with --wave-column); given %d",
+			 cmd, a->n_waves, a->n_waves, npos - 1);
+	return usage_error(what, NULL);
 }
 
 int check_analysis_inputs(const char *cmd, int npos, char **argv, const struct analysis_opts *a)
@@ -175,8 +285,10 @@ int open_analysis(const char *spec, const struct analysis_opts *a, lm_instrument
 		return LM_ERROR;
 	}
 	int rc = lm_instrument_load(inst, spec, *err);
-	if (rc == LM_OK)
+	if (rc == LM_OK) {
+		print_warnings(*err);
 		rc = lm_prepost_new(pp, *inst);
+	}
 	if (rc == LM_OK)
 		rc = configure_analysis(*pp, *inst, a, *err);
 	if (rc == LM_OK)
@@ -197,6 +309,9 @@ int open_analysis(const char *spec, const struct analysis_opts *a, lm_instrument
 
 int run_analysis(lm_prepost *pp, const struct analysis_opts *a, char **argv, lm_error *err)
 {
+	if (a->n_waves)
+		return a->wave_column ? lm_prepost_run_wave_long_file(pp, argv[1], a->wave_column, err)
+				      : lm_prepost_run_wave_files(pp, (const char *const *)(argv + 1), a->n_waves, err);
 	return a->wave_column ? lm_prepost_run_long_file(pp, argv[1], a->wave_column, a->pre_value, a->post_value, err)
 			      : lm_prepost_run_files(pp, argv[1], argv[2], err);
 }

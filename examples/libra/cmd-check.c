@@ -25,6 +25,7 @@ int cmd_check(int argc, char **argv)
 		int rc = lm_instrument_load_file(&inst, argv[i], err);
 
 		if (rc == LM_OK) {
+			print_warnings(err);
 			printf("%s: ok\n", argv[i]);
 		} else {
 			fflush(stdout); /* keep the order of the files when both streams go to one place */

@@ -92,7 +92,10 @@ int cmd_prepost(int argc, char **argv)
 		return EXIT_USAGE;
 	if (!parse_analysis_args("prepost", argc, argv, opts, nopts, &a, &npos, &exit_status))
 		return exit_status;
-	if (a.long_form) {
+	if (a.n_waves) {
+		if (wave_files_missing("prepost", npos, &a) != EXIT_OK)
+			return EXIT_USAGE;
+	} else if (a.long_form) {
 		if (npos < 2)
 			return usage_error("prepost: missing DATA.csv", NULL);
 		if (!a.pre_value)
@@ -110,7 +113,7 @@ int cmd_prepost(int argc, char **argv)
 	}
 	if (check_analysis_inputs("prepost", npos, argv, &a) != EXIT_OK)
 		return EXIT_USAGE;
-	if (a.long_form) {
+	if (a.long_form && !a.n_waves) {
 		if (a.wave_column[0] == '\0')
 			return usage_error("--wave-column needs a column name", NULL);
 		if (!usable_wave_value(a.pre_value))

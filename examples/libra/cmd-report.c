@@ -40,19 +40,22 @@ int cmd_report(int argc, char **argv)
 
 	if (!parse_analysis_args("report", argc, argv, opts, nopts, &a, &npos, &exit_status))
 		return exit_status;
-	if (a.long_form && (npos < 2 || !a.pre_value || !a.post_value))
+	if (a.n_waves) {
+		if (wave_files_missing("report", npos, &a) != EXIT_OK)
+			return EXIT_USAGE;
+	} else if (a.long_form && (npos < 2 || !a.pre_value || !a.post_value))
 		return usage_error(npos < 2 ? "report: missing DATA.csv"
 					    : "report: --wave-column needs --pre-value and --post-value",
 				   NULL);
-	if (!a.long_form && (a.pre_value || a.post_value))
+	else if (!a.long_form && (a.pre_value || a.post_value))
 		return usage_error("report: --pre-value and --post-value need --wave-column (the long form)", NULL);
-	if (!a.long_form && npos < 3)
+	else if (!a.long_form && npos < 3)
 		return usage_error(npos == 2 ? "report: missing POST.csv" : "report: missing PRE.csv and POST.csv", NULL);
 	if (check_analysis_inputs("report", npos, argv, &a) != EXIT_OK)
 		return EXIT_USAGE;
 	if (!out || strcmp(out, "-") == 0)
 		return usage_error("report: needs -o OUT.html (a file)", NULL);
-	if (a.long_form && (a.wave_column[0] == '\0' || !usable_wave_value(a.pre_value) ||
+	if (a.long_form && !a.n_waves && (a.wave_column[0] == '\0' || !usable_wave_value(a.pre_value) ||
 			    !usable_wave_value(a.post_value) || strcmp(a.pre_value, a.post_value) == 0))
 		return usage_error("report: --wave-column needs a name, and --pre-value and --post-value two different "
 				   "non-empty values without blanks around them",
@@ -78,7 +81,7 @@ int cmd_report(int argc, char **argv)
 	if (rc == LM_OK && min_cell_arg)
 		rc = lm_report_set_min_cell(html, (unsigned long)min_cell);
 	if (rc == LM_OK)
-		rc = lm_report_set_source_names(html, base_name(argv[1]), a.long_form ? NULL : base_name(argv[2]));
+		rc = lm_report_set_source_names(html, base_name(argv[1]), a.long_form || a.n_waves ? NULL : base_name(argv[2]));
 	if (rc == LM_OK)
 		rc = lm_report_stage_file(html, out, set, err);
 	if (rc == LM_OK)

@@ -434,8 +434,10 @@ int cmd_score(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	rc = lm_instrument_load(&inst, argv[0], err);
-	if (rc == LM_OK)
+	if (rc == LM_OK) {
+		print_warnings(err);
 		rc = lm_scorer_new(&scorer, inst);
+	}
 	if (rc != LM_OK) {
 		print_problems(err, rc);
 		status = EXIT_PROBLEMS;

@@ -196,6 +196,7 @@ int cmd_show(int argc, char **argv)
 		lm_error_free(err);
 		return EXIT_PROBLEMS;
 	}
+	print_warnings(err);
 
 	printf("%s: %s\n", lm_instrument_id(inst), lm_instrument_name(inst));
 	printf("version: %s\n", or_dash(lm_instrument_version(inst)));

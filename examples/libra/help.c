@@ -32,6 +32,12 @@ static const char usage_text[] =
 	"                             waves; change, reliable change, effect sizes, by group\n"
 	"  prepost INSTRUMENT DATA.csv --wave-column NAME --pre-value V --post-value V [...]\n"
 	"                             the same from one long table whose column NAME gives the wave\n"
+	"  prepost INSTRUMENT W1.csv W2.csv W3.csv... --waves W1,W2,W3... [--cluster-column NAME]\n"
+	"                             [--reference-group NAME] [...]\n"
+	"  prepost INSTRUMENT DATA.csv --waves W1,W2,... --wave-column NAME [...]\n"
+	"                             a trial: baseline W1 against each later wave, with the\n"
+	"                             baseline-adjusted effect of each arm (ANCOVA), attrition\n"
+	"                             and flow per arm; one file per wave, or one long table\n"
 	"  report INSTRUMENT PRE.csv POST.csv -o OUT.html [--min-cell N] [--group-column NAME]\n"
 	"                             [and prepost's other options, or its long form]\n"
 	"                             a self-contained HTML report with charts, for reading and\n"
@@ -43,6 +49,15 @@ static const char usage_text[] =
 	"INSTRUMENT is a bundled id (see 'libra list') or the path of a YAML definition.\n";
 
 /* The options, apart: one string literal may hold no more than 4095 characters in ISO C. */
+static const char wave_options_text[] =
+	"  --waves W1,W2,...          prepost, report: name the waves, the baseline first; one data\n"
+	"                             file per wave in this order, or one long table whose\n"
+	"                             --wave-column holds these names\n"
+	"  --cluster-column NAME      with --waves: the column with each respondent's cluster (team,\n"
+	"                             unit) at baseline: cluster-robust (CR2) effects, baseline ICC\n"
+	"  --reference-group NAME     with --waves: the arm the others are compared with (default:\n"
+	"                             the first group at baseline)\n";
+
 static const char options_text[] =
 	"Options may come before or after the other arguments; '--' ends them.\n"
 	"  -o, --output OUT           write to OUT (atomically; nothing is written if any row is\n"
@@ -80,7 +95,8 @@ static const char options_text[] =
 	"  --min-cell N               report: the fewest respondents a shown cell, group or plot may\n"
 	"                             rest on, N >= 1 (default 5)\n"
 	"  --wave-column NAME, --pre-value V, --post-value V\n"
-	"                             prepost, long form: the wave column and its pre and post values\n"
+	"                             prepost, long form: the wave column and its pre and post values\n";
+static const char options_tail_text[] =
 	"  -h, --help                 show this help\n"
 	"  --version                  show the versions of libra and of the library\n"
 	"\n"
@@ -91,6 +107,8 @@ void print_usage(FILE *f)
 {
 	fputs(usage_text, f);
 	fputs(options_text, f);
+	fputs(wave_options_text, f);
+	fputs(options_tail_text, f);
 }
 
 /* Report a usage error: a message, then the usage. */

@@ -20,6 +20,17 @@ void print_problems(const lm_error *err, int rc)
 		fprintf(stderr, "libra: %s\n", lm_strerror(rc));
 }
 
+/* After a call that succeeded: print its warnings (diagnostics with code
+ * LM_OK) and clear @p err, so that later problems are printed alone. */
+void print_warnings(lm_error *err)
+{
+	fflush(stdout); /* keep the order when both streams go to one place */
+	for (size_t i = 0; i < lm_error_count(err); i++)
+		if (lm_error_code(err, i) == LM_OK)
+			fprintf(stderr, "%s\n", lm_error_text(err, i));
+	lm_error_clear(err);
+}
+
 /* After a failed open: the library's messages about a missing id column or a
  * delimiter it cannot tell name the settings; say the options that set them
  * (--no-id only where ids are not needed to pair rows). */

@@ -9,6 +9,10 @@
 /* Print every diagnostic in @p err; if there is none, say what @p rc means. */
 void print_problems(const lm_error *err, int rc);
 
+/* After a call that succeeded: print its warnings (diagnostics with code
+ * LM_OK) and clear @p err, so that later problems are printed alone. */
+void print_warnings(lm_error *err);
+
 /* After a failed open: the library's messages about a missing id column or a
  * delimiter it cannot tell name the settings; say the options that set them
  * (--no-id, @p can_have_none, only where ids are not needed to pair rows). */

@@ -48,7 +48,9 @@ LM_EXPORT size_t lm_error_capacity(void);
 
 /**
  * The status code of diagnostic @p i (an lm_status_code), or LM_EINVAL if
- * @p i is out of range.
+ * @p i is out of range. LM_OK marks a warning: something allowed but likely
+ * a mistake, reported by a call that succeeded (its message begins
+ * "warning: ").
  * @since 0.1
  */
 LM_EXPORT int lm_error_code(const lm_error *err, size_t i);

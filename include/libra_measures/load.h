@@ -3,7 +3,10 @@
  * buffer, or from the definitions compiled into the library.
  *
  * Loading validates strictly and reports every problem it finds at once,
- * each with its file, line and column, into the optional lm_error.
+ * each with its file, line and column, into the optional lm_error. A
+ * definition that passes may still get warnings there — diagnostics with code
+ * LM_OK whose message begins "warning: " (an item that is reverse-keyed but
+ * in no scale) — while the load returns LM_OK.
  *
  * Limits (LM_ELIMIT, with the place; doc/FORMAT.md): a definition is at most
  * 1 MiB, nests lists and mappings at most 16 deep, holds at most 100,000

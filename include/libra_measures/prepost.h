@@ -121,6 +121,43 @@ enum lm_prepost_attrition_kind {
 	LM_PREPOST_ATTRITION_P        /**< two-sided */
 };
 
+/**
+ * A baseline-adjusted arm effect at a later wave (lm_prepost_ancova()): the
+ * coefficient of the arm's indicator in the least-squares fit of the score
+ * at the wave on the score at baseline and the arms (the reference arm
+ * omitted), over the pairs with both scores and an arm (and, with a cluster
+ * column, a cluster). Without a cluster column the standard error is OLS
+ * and df the residual df (R's summary(lm()) and confint()); with one, the
+ * cluster-robust CR2 error and Satterthwaite df
+ * (clubSandwich::coef_test(vcov = "CR2", test = "Satterthwaite")).
+ * @since 0.3
+ */
+enum lm_prepost_ancova_kind {
+	LM_PREPOST_ANCOVA_ESTIMATE = 0, /**< arm mean minus the reference's, adjusted for the baseline */
+	LM_PREPOST_ANCOVA_SE,
+	LM_PREPOST_ANCOVA_T,            /**< estimate / se */
+	LM_PREPOST_ANCOVA_DF,
+	LM_PREPOST_ANCOVA_P,            /**< two-sided */
+	LM_PREPOST_ANCOVA_CI_LOW,       /**< 95% confidence interval */
+	LM_PREPOST_ANCOVA_CI_HIGH
+};
+
+/**
+ * The one-way ANOVA intraclass correlation of the baseline scores by
+ * cluster (lm_prepost_icc_baseline()), over the baseline rows whose id is
+ * found once there, with a score and a cluster: ICC = (MSB - MSW) / (MSB +
+ * (n0 - 1) MSW), n0 = (N - sum n_j^2 / N) / (J - 1); design effect
+ * 1 + (N / J - 1) ICC.
+ * @since 0.3
+ */
+enum lm_prepost_icc_kind {
+	LM_PREPOST_ICC = 0,            /**< may be negative */
+	LM_PREPOST_ICC_DESIGN_EFFECT,
+	LM_PREPOST_ICC_N0,
+	LM_PREPOST_ICC_CLUSTERS,       /**< J, clusters with a row */
+	LM_PREPOST_ICC_N               /**< N, rows */
+};
+
 /** Where the reliability used by the RCI came from. */
 enum lm_reliability_source {
 	LM_RELIABILITY_NONE = 0,     /**< none could be had (then no RCI) */
@@ -319,6 +356,23 @@ LM_EXPORT LM_NODISCARD int lm_prepost_run_wave_files(lm_prepost *pp, const char 
 LM_EXPORT LM_NODISCARD int lm_prepost_run_wave_long_file(lm_prepost *pp, const char *path, const char *wave_column,
 							 lm_error *err);
 
+/**
+ * Run on waves held in memory, one lm_batch per named wave in the order of
+ * the names (lm_prepost_set_waves(), which must name at least 2): wave k
+ * has @p n_rows[k] rows, scored by @p batches[k] (each scoring this
+ * analysis's instrument); @p ids holds the ids of every wave's rows, wave
+ * after wave (n_rows[0] + n_rows[1] + ... of them; NULL or blank: no id);
+ * @p groups (the baseline's rows, given exactly when a group column is
+ * set) and @p clusters (the baseline's rows, given exactly when a cluster
+ * column is set) as text, NULL entries for blank. The analysis is that of
+ * lm_prepost_run_wave_files(); every problem of every wave is reported at
+ * once. A batch's name (lm_batch_set_name()), else the wave's, names it in
+ * messages. @return as lm_prepost_run_wave_files(). @since 0.3
+ */
+LM_EXPORT LM_NODISCARD int lm_prepost_run_wave_batches(lm_prepost *pp, lm_batch **batches, const size_t *n_rows,
+						       const char *const *ids, const char *const *groups,
+						       const char *const *clusters, lm_error *err);
+
 /** Waves of the last successful run, the baseline included: 2 for a two-wave run, 0 before a run. */
 LM_EXPORT size_t lm_prepost_wave_count(const lm_prepost *pp);
 /** Name of wave @p wave (borrowed); NULL in a run without wave names. */
@@ -358,6 +412,32 @@ LM_EXPORT unsigned long lm_prepost_attrition_group(const lm_prepost *pp, size_t 
 LM_EXPORT size_t lm_prepost_reference_group(const lm_prepost *pp);
 /** Clusters found at baseline (lm_prepost_set_cluster_column()); 0 without a cluster column. */
 LM_EXPORT size_t lm_prepost_cluster_count(const lm_prepost *pp);
+/**
+ * Number @p which (an lm_prepost_ancova_kind) of the baseline-adjusted
+ * effect of arm @p group (0-based, lm_prepost_group_name(); not the
+ * reference) against the reference arm on @p scale at @p wave (1 ..); with
+ * @p group LM_PREPOST_ALL_GROUPS, of the baseline's coefficient (the slope).
+ * NaN when there is none (a run without waves, fewer than 2 groups, more
+ * than 15, a singular design, an arm with fewer than 2 clusters ...):
+ * lm_prepost_ancova_reason() says why. @since 0.3
+ */
+LM_EXPORT double lm_prepost_ancova(const lm_prepost *pp, size_t wave, size_t scale, size_t group, int which);
+/** Why lm_prepost_ancova() is NaN (static text), or NULL; "no such statistic" for arguments that name none. */
+LM_EXPORT const char *lm_prepost_ancova_reason(const lm_prepost *pp, size_t wave, size_t scale, size_t group,
+					       int which);
+/** Pairs in the model of @p scale at @p wave; 0 when there is no model. @since 0.3 */
+LM_EXPORT size_t lm_prepost_ancova_n(const lm_prepost *pp, size_t wave, size_t scale);
+/** Clusters among the pairs in the model of @p scale at @p wave; 0 without a cluster column. @since 0.3 */
+LM_EXPORT size_t lm_prepost_ancova_clusters(const lm_prepost *pp, size_t wave, size_t scale);
+/**
+ * Number @p which (an lm_prepost_icc_kind) of the baseline ICC of @p scale;
+ * NaN without a cluster column or a run with waves, or when not defined
+ * (fewer than 2 clusters, no cluster with 2 rows, scores that do not vary):
+ * lm_prepost_icc_baseline_reason() says why. @since 0.3
+ */
+LM_EXPORT double lm_prepost_icc_baseline(const lm_prepost *pp, size_t scale, int which);
+/** Why lm_prepost_icc_baseline() is NaN (static text), or NULL; "no such statistic" for arguments that name none. */
+LM_EXPORT const char *lm_prepost_icc_baseline_reason(const lm_prepost *pp, size_t scale, int which);
 /** @} */
 
 /** @name Results (after a successful run).

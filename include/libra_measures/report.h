@@ -11,6 +11,15 @@
  * each hidden number says why. Charts show counts per cell, never a single
  * pair; no respondent id is ever written. doc/PREPOST.md states the rules.
  *
+ * The headline scale comes first (the definition's `primary:`, else the
+ * total). With waves set on the analysis (lm_prepost_set_waves()), the
+ * report is a trial's: a CONSORT-style flow table per arm, and per scale the
+ * baseline-adjusted arm effects at each later wave in words and a table
+ * (the numbers of the JSON's "ancova"), the means of each arm at every wave
+ * with 95% CIs (a chart and a table), attrition in words, then each later
+ * wave's two-wave results; the same small-cell rules apply to all of it
+ * (doc/PREPOST.md, "The report of a trial").
+ *
  * Use: run an lm_prepost, then lm_report_new(), the setters,
  * lm_report_write_file(), lm_report_free().
  *

@@ -123,10 +123,13 @@ LM_EXPORT LM_NODISCARD int lm_table_map_column(lm_table *table, const char *item
 					       lm_error *err);
 
 /**
- * Read a mapping file: CSV with a header `item,column` and one item per row
- * (any delimiter that lm_table_set_delimiter() would detect). Every problem
- * is reported with its line. Call before opening.
- * @return LM_OK, LM_EIO, LM_EDATA, LM_ENOTFOUND or LM_ENOMEM.
+ * Read a mapping file: CSV with a header `item,column` and one item per row,
+ * read by the same CSV reader as the data (quoted fields may hold the
+ * delimiter, quotes and line breaks; a record is at most 1 MiB; cells are
+ * trimmed; empty lines are skipped). The delimiter is the first of ',', ';'
+ * and tab outside quotes in the header. Every problem is reported with its
+ * line. Call before opening.
+ * @return LM_OK, LM_EIO, LM_EDATA, LM_ELIMIT, LM_EINVAL or LM_ENOMEM.
  * @since 0.1
  */
 LM_EXPORT LM_NODISCARD int lm_table_read_map(lm_table *table, const char *path, lm_error *err);

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../helpers.h"
 #include "libra_measures/libra_measures.h"
 
 #define CHECK(cond)                 \
@@ -48,22 +49,6 @@ static const char wsc_yaml[] =
 	"scales:\n"
 	"  - {id: total, label: Total, items: [wsc_1, wsc_2, wsc_3, wsc_4], method: prorated_sum, min_answered: 3}\n";
 
-static const char tab_yaml[] =
-	"format: 1\n"
-	"id: tab\n"
-	"name: Table test\n"
-	"version: '1'\n"
-	"responses: [{value: 1, label: Never}, {value: 2, label: Rarely}, {value: 3, label: Sometimes},"
-	" {value: 4, label: Often}, {value: 5, label: Very often}]\n"
-	"missing_codes: [{value: -99, label: Declined}]\n"
-	"items:\n"
-	"  - {id: t_1, label: one}\n"
-	"  - {id: t_2, label: two}\n"
-	"  - {id: t_3, label: three}\n"
-	"  - {id: t_4, label: filler, scored: false}\n"
-	"scales:\n"
-	"  - {id: total, label: T, items: [t_1, t_2, t_3], method: prorated_sum, min_answered: 2}\n";
-
 /* Loaded once and kept for the life of the process (still reachable, not a leak). */
 static lm_instrument *instrument(unsigned which)
 {
@@ -76,7 +61,7 @@ static lm_instrument *instrument(unsigned which)
 		else if (which == 1)
 			rc = lm_instrument_load_buffer(&cache[which], wsc_yaml, sizeof wsc_yaml - 1, "wsc.yaml", NULL);
 		else
-			rc = lm_instrument_load_buffer(&cache[which], tab_yaml, sizeof tab_yaml - 1, "tab.yaml", NULL);
+			rc = lm_instrument_load_buffer(&cache[which], tab_yaml, tab_yaml_len, "tab.yaml", NULL);
 		CHECK(rc == LM_OK);
 	}
 	return cache[which];

@@ -3,6 +3,8 @@
 # Chromium: the page must parse (the DOM dump holds the last section), log no
 # console or JavaScript errors, and give a non-trivial screenshot.
 #   check_chromium.sh LIBRA SOURCE_ROOT [SCREENSHOT.png]
+# With LM_REPORT_MAKER set, the report is "$LM_REPORT_MAKER SOURCE_ROOT OUT.html"
+# instead (e.g. a trial with waves, written through the C API).
 # Exit 77 (meson: skipped) when no Chromium is installed, or 1 with
 # LM_REQUIRE_CHROMIUM=1 (CI, where it must run).
 set -u
@@ -34,8 +36,12 @@ fail() {
 	exit 1
 }
 
-"$libra" report stss "$root/examples/data/stss_pre.csv" "$root/examples/data/stss_post.csv" \
-	--group-column group -o "$work/report.html" || fail "libra report failed"
+if [ -n "${LM_REPORT_MAKER-}" ]; then
+	"$LM_REPORT_MAKER" "$root" "$work/report.html" || fail "$LM_REPORT_MAKER failed"
+else
+	"$libra" report stss "$root/examples/data/stss_pre.csv" "$root/examples/data/stss_post.csv" \
+		--group-column group -o "$work/report.html" || fail "libra report failed"
+fi
 
 flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking
 	--disable-component-update --disable-sync --disable-default-apps --disable-extensions

@@ -778,6 +778,19 @@ class WaveScale:
     comparison: Optional[Statistics]
     attrition: Statistics        # completers_n, completers_mean, ..., welch_t, df, p
     attrition_groups: dict       # group name -> {'completers': n, 'dropouts': n}
+    ancova: Optional['Ancova'] = None           # with 2 to 15 groups
+    icc_baseline: Optional[Statistics] = None   # with a cluster column: icc, design_effect, n0, clusters, n
+
+
+@dataclass(frozen=True)
+class Ancova:
+    """The baseline-adjusted arm effects at one wave (doc/PREPOST.md, "Trial analysis")."""
+    reference: str               # the reference group
+    n: int                       # pairs in the model
+    vcov: str                    # 'OLS', or 'CR2' with a cluster column
+    clusters: Optional[int]      # clusters among the pairs (None without a cluster column)
+    baseline_slope: Statistics   # estimate, se, t, df, p, ci_low, ci_high
+    effects: dict                # group name (not the reference) -> Statistics, as baseline_slope
 
 
 @dataclass(frozen=True)
@@ -897,13 +910,49 @@ class PrePost(_Owned):
                     Statistics(values, reasons),
                     {name: {'completers': L.lm_prepost_attrition_group(p, w, s, g, 0),
                             'dropouts': L.lm_prepost_attrition_group(p, w, s, g, 1)}
-                     for g, name in enumerate(self.groups)})
+                     for g, name in enumerate(self.groups)},
+                    self._ancova(w, s), self._icc(s))
             by_wave[self.waves[w]] = WaveChange(
                 {name: L.lm_prepost_wave_tally(p, w, k) for k, name in enumerate(_capi.COUNTS)},
                 {name: {f: L.lm_prepost_wave_flow(p, w, g, k) for k, f in enumerate(_capi.FLOW)}
                  for g, name in enumerate(self.groups)},
                 scales)
         self.by_wave = by_wave
+
+    def _ancova(self, w, s):
+        """The ANCOVA of scale s at wave w, or None without 2 to 15 groups."""
+        L, p = _lib, self._ptr
+        if not 2 <= len(self.groups) <= 15:
+            return None
+
+        def effect(g):
+            values, reasons = {}, {}
+            for k, name in enumerate(_capi.ANCOVA):
+                values[name] = _num(L.lm_prepost_ancova(p, w, s, g, k))
+                if values[name] is None:
+                    reasons[name] = _str(L.lm_prepost_ancova_reason(p, w, s, g, k))
+            return Statistics(values, reasons)
+        ref = L.lm_prepost_reference_group(p)
+        clustered = L.lm_prepost_cluster_count(p) > 0
+        return Ancova(self.groups[ref], L.lm_prepost_ancova_n(p, w, s), 'CR2' if clustered else 'OLS',
+                      L.lm_prepost_ancova_clusters(p, w, s) if clustered else None,
+                      effect(L.lm_prepost_all_groups()),
+                      {name: effect(g) for g, name in enumerate(self.groups) if g != ref})
+
+    def _icc(self, s):
+        """The baseline ICC of scale s, or None without a cluster column."""
+        L, p = _lib, self._ptr
+        if L.lm_prepost_cluster_count(p) == 0:
+            return None
+        values, reasons = {}, {}
+        for k, name in enumerate(_capi.ICC):
+            v = _num(L.lm_prepost_icc_baseline(p, s, k))
+            if v is None:
+                reasons[name] = _str(L.lm_prepost_icc_baseline_reason(p, s, k))
+            elif name in ('clusters', 'n'):
+                v = int(v)
+            values[name] = v
+        return Statistics(values, reasons)
 
     def _format(self, format):
         try:

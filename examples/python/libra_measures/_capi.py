@@ -279,6 +279,8 @@ PROTOTYPES = {
     'lm_prepost_format_available': (c_int, [c_int]),
     'lm_prepost_set_reference_group': (c_int, [_pp, c_char_p]),
     'lm_prepost_run_wave_files': (c_int, [_pp, P(c_char_p), c_size_t, _err]),
+    'lm_prepost_run_wave_batches': (c_int, [_pp, P(_batch), P(c_size_t), P(c_char_p), P(c_char_p),
+                                            P(c_char_p), _err]),
     'lm_prepost_run_wave_long_file': (c_int, [_pp, c_char_p, c_char_p, _err]),
     'lm_prepost_wave_count': (c_size_t, [_pp]),
     'lm_prepost_wave_name': (c_char_p, [_pp, c_size_t]),
@@ -292,6 +294,12 @@ PROTOTYPES = {
     'lm_prepost_wave_respondent_id': (c_char_p, [_pp, c_size_t, c_size_t]),
     'lm_prepost_wave_respondent_score': (c_double, [_pp, c_size_t, c_size_t, c_size_t, c_int]),
     'lm_prepost_wave_flow': (c_ulong, [_pp, c_size_t, c_size_t, c_int]),
+    'lm_prepost_ancova': (c_double, [_pp, c_size_t, c_size_t, c_size_t, c_int]),
+    'lm_prepost_ancova_reason': (c_char_p, [_pp, c_size_t, c_size_t, c_size_t, c_int]),
+    'lm_prepost_ancova_n': (c_size_t, [_pp, c_size_t, c_size_t]),
+    'lm_prepost_ancova_clusters': (c_size_t, [_pp, c_size_t, c_size_t]),
+    'lm_prepost_icc_baseline': (c_double, [_pp, c_size_t, c_int]),
+    'lm_prepost_icc_baseline_reason': (c_char_p, [_pp, c_size_t, c_int]),
     'lm_prepost_attrition': (c_double, [_pp, c_size_t, c_size_t, c_int]),
     'lm_prepost_attrition_reason': (c_char_p, [_pp, c_size_t, c_size_t, c_int]),
     'lm_prepost_attrition_group': (c_ulong, [_pp, c_size_t, c_size_t, c_size_t, c_int]),
@@ -328,6 +336,8 @@ RELIABILITY_SOURCES = ('none', 'override', 'norms', 'alpha_pre')          # enum
 FLOW = ('baseline_rows', 'wave_rows', 'pairs')                           # enum lm_prepost_flow_kind
 ATTRITION = ('completers_n', 'completers_mean', 'completers_sd', 'dropouts_n', 'dropouts_mean',
              'dropouts_sd', 'welch_t', 'df', 'p')                         # enum lm_prepost_attrition_kind
+ANCOVA = ('estimate', 'se', 't', 'df', 'p', 'ci_low', 'ci_high')         # enum lm_prepost_ancova_kind
+ICC = ('icc', 'design_effect', 'n0', 'clusters', 'n')                   # enum lm_prepost_icc_kind
 PREPOST_FORMATS = ('json', 'csv', 'summary', 'xlsx', 'sav', 'dta')        # enum lm_prepost_format
 
 

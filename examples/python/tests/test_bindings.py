@@ -18,7 +18,7 @@ SCALARS = {'void': None, 'int': ctypes.c_int, 'long': ctypes.c_long, 'unsigned':
            'unsigned int': ctypes.c_uint, 'unsigned long': ctypes.c_ulong,
            'size_t': ctypes.c_size_t, 'double': ctypes.c_double, 'char': ctypes.c_char,
            'const char *': ctypes.c_char_p, 'char *': P(ctypes.c_char), 'const double *': P(ctypes.c_double),
-           'size_t *': P(ctypes.c_size_t), 'double *': P(ctypes.c_double), 'int *': P(ctypes.c_int), 'const int *': P(ctypes.c_int),
+           'size_t *': P(ctypes.c_size_t), 'const size_t *': P(ctypes.c_size_t), 'double *': P(ctypes.c_double), 'int *': P(ctypes.c_int), 'const int *': P(ctypes.c_int),
            'const char * const *': P(ctypes.c_char_p)}
 
 

@@ -48,6 +48,29 @@ class Waves(unittest.TestCase):
             self.assertEqual(groups['treat'], {'completers': int(row['treat_completers']),
                                                'dropouts': int(row['treat_dropouts'])})
 
+    def test_ancova_and_icc_match_the_document(self):
+        import json
+        import os
+        import tempfile
+        pp = self.inst.prepost(FILES, reference_group='control', **self.kw)
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, 'out.json')
+            pp.write(path)
+            with open(path) as f:
+                doc = json.load(f)
+        for w in ('W2', 'W3'):
+            got = pp.by_wave[w].scales['total']
+            want = doc['by_wave'][w]['scales']['total']
+            a, wa = got.ancova, want['groups']['ancova']
+            self.assertEqual((a.reference, a.n, a.vcov, a.clusters), (wa['reference'], wa['n'], wa['vcov'], wa['clusters']))
+            self.assertEqual(a.baseline_slope['estimate'], wa['baseline_slope'])
+            e, we = a.effects['treat'], wa['effects']['treat']
+            for name in ('estimate', 'se', 't', 'df', 'p'):
+                self.assertEqual(e[name], we[name])
+            self.assertEqual([e['ci_low'], e['ci_high']], we['ci95'])
+            self.assertEqual(got.icc_baseline['icc'], want['icc_baseline']['icc'])
+            self.assertEqual(got.icc_baseline['clusters'], 5)
+
     def test_two_waves_without_names(self):
         pp = self.inst.prepost(FILES[0], FILES[1], group_column='arm', on_duplicate='exclude')
         self.assertIsNone(pp.waves)

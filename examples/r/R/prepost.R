@@ -12,9 +12,22 @@ id_text <- function(x) {
 prepost <- function(pre, post = NULL, inst, id = "id", group = NULL, wave = NULL,
                     pre_value = "pre", post_value = "post",
                     on_duplicate = c("error", "exclude"), reliability = NULL, rci_sd = NULL,
-                    prefix = NULL, map = NULL, value_labels = FALSE, keep = NULL) {
+                    prefix = NULL, map = NULL, value_labels = FALSE,
+                    waves = NULL, wave_column = NULL, cluster = NULL, reference_group = NULL, keep = NULL) {
   on_duplicate <- match.arg(on_duplicate)
   inst <- instrument(inst)
+  if (!is.null(wave_column)) {
+    if (!is.null(wave) && !identical(wave, wave_column))
+      stop("prepost(): give the wave column once, as wave_column (or wave)")
+    wave <- wave_column
+  }
+  if (!is.null(waves) && length(keep))
+    stop("prepost(): keep is for two waves here; with waves, use libra prepost --keep or the C API")
+  if (!is.null(waves))
+    return(prepost_waves(pre, post, inst, id, group, wave, waves, cluster, reference_group,
+                         on_duplicate, reliability, rci_sd, prefix, map, value_labels))
+  if (!is.null(cluster) || !is.null(reference_group))
+    stop("prepost(): cluster and reference_group need waves = c(baseline, later waves...)")
   names_ <- c(data_name(substitute(pre)), data_name(substitute(post)))
   other_wave <- 0
   if (is.null(post)) {
@@ -53,27 +66,141 @@ prepost <- function(pre, post = NULL, inst, id = "id", group = NULL, wave = NULL
                if (is.null(group)) NULL else id_text(pre[[group]]), names_[1],
                b$values, b$names, id_text(post[[id]]), names_[2], opts)
   check_failure(ptr, a$names)
+  res <- prepost_result(ptr, inst, names_, other_wave)
+  if (length(keep))
+    res$respondents <- keep_columns(res$respondents, pre, id, group, keep)
+  res
+}
+
+# The kept columns of each pair's pre row (ids compared as the library does: trimmed text),
+# after the id and group columns, as libra prepost --keep writes them.
+keep_columns <- function(respondents, pre, id, group, keep) {
+  row <- match(respondents$id, trimws(id_text(pre[[id]])))
+  kept <- lapply(keep, function(k) {
+    x <- pre[[k]]
+    if (inherits(x, "haven_labelled")) as.vector(unclass(x))[row] else x[row]
+  })
+  names(kept) <- keep
+  front <- seq_len(1 + !is.null(group))
+  cbind(respondents[front], as.data.frame(kept, stringsAsFactors = FALSE, optional = TRUE), respondents[-front])
+}
+
+# The result of a run: its tables and document read from the library, with more parts for waves.
+prepost_result <- function(ptr, inst, sources, other_wave, more = list()) {
   respondents <- as.data.frame(.Call(lr_prepost_respondents, ptr), stringsAsFactors = FALSE, optional = TRUE)
-  if (length(keep)) {
-    # The kept columns of each pair's pre row (ids compared as the library does: trimmed text),
-    # after the id and group columns, as libra prepost --keep writes them.
-    row <- match(respondents$id, trimws(id_text(pre[[id]])))
-    kept <- lapply(keep, function(k) {
-      x <- pre[[k]]
-      if (inherits(x, "haven_labelled")) as.vector(unclass(x))[row] else x[row]
-    })
-    names(kept) <- keep
-    front <- seq_len(1 + !is.null(group))
-    respondents <- cbind(respondents[front], as.data.frame(kept, stringsAsFactors = FALSE, optional = TRUE),
-                         respondents[-front])
-  }
   summary <- as.data.frame(.Call(lr_prepost_summary, ptr), stringsAsFactors = FALSE)
   document <- jsonlite::fromJSON(check_failure(.Call(lr_prepost_output, ptr, 0L)), simplifyVector = FALSE)
   counts <- .Call(lr_prepost_counts, ptr)
   counts[["other_wave"]] <- other_wave
-  structure(list(respondents = respondents, summary = summary, document = document, counts = counts,
-                 instrument = inst, sources = names_, ptr = ptr),
+  more <- lapply(more, function(f) f(document))
+  structure(c(list(respondents = respondents, summary = summary, document = document, counts = counts,
+                   instrument = inst, sources = sources, ptr = ptr), more),
             class = "libra_prepost")
+}
+
+# A data frame, or the path of a CSV file read as text (the library parses the values).
+wave_data <- function(x, what) {
+  if (is.character(x) && length(x) == 1) {
+    if (!file.exists(x))
+      stop(sprintf("prepost(): %s: no such file \"%s\"", what, x))
+    x <- read.csv(x, colClasses = "character", check.names = FALSE, na.strings = "")
+  }
+  if (!is.data.frame(x))
+    stop(sprintf("prepost(): %s must be a data frame (or tibble) or the path of a CSV file", what))
+  x
+}
+
+prepost_waves <- function(data, post, inst, id, group, wave, waves, cluster, reference_group,
+                          on_duplicate, reliability, rci_sd, prefix, map, value_labels) {
+  if (!is.character(waves) || length(waves) < 2 || anyNA(waves) || any(trimws(waves) != waves) ||
+      any(waves == "") || anyDuplicated(waves))
+    stop("prepost(): waves must name at least two waves, baseline first, each once, like c(\"base\", \"post\")")
+  if (!is.null(post))
+    stop("prepost(): with waves, give the data as one list (one data frame or file per wave) or one long data frame")
+  if (!is.null(reference_group) && is.null(group))
+    stop("prepost(): reference_group needs group (the column with each respondent's arm)")
+  if (!is.null(wave)) {
+    long <- wave_data(data, "data")
+    if (!wave %in% names(long))
+      stop(sprintf("prepost(): no column \"%s\" in the data", wave))
+    w <- trimws(id_text(long[[wave]]))
+    sets <- lapply(waves, function(v) long[!is.na(w) & w == v, , drop = FALSE])
+    other_wave <- sum(is.na(w) | !(w %in% waves))
+  } else {
+    if (is.data.frame(data) || !is.list(data) && !is.character(data))
+      stop("prepost(): with waves, data must be a list of data frames (or files), one per wave, or a long data frame with wave_column")
+    if (length(data) != length(waves))
+      stop(sprintf("prepost(): %d waves named, but %d data sets given", length(waves), length(data)))
+    sets <- lapply(seq_along(waves), function(k) wave_data(data[[k]], waves[k]))
+    other_wave <- 0
+  }
+  for (k in seq_along(sets)) {
+    need <- c(id, if (k == 1) c(group, cluster))
+    miss <- setdiff(need, names(sets[[k]]))
+    if (length(miss))
+      stop(sprintf("prepost(): no column %s in the %s data", paste0("\"", miss, "\"", collapse = ", "), waves[k]))
+  }
+  inputs <- lapply(sets, function(d) item_inputs(inst, d, prefix, map, value_labels))
+  base <- sets[[1]]
+  opts <- list(group, if (on_duplicate == "error") 0L else 1L,
+               if (is.null(reliability)) NA_real_ else as.double(reliability),
+               if (is.null(rci_sd)) NA_real_ else as.double(rci_sd), cluster, reference_group)
+  ptr <- .Call(lr_prepost_waves, inst$ptr, lapply(inputs, `[[`, "values"), lapply(inputs, `[[`, "names"),
+               lapply(sets, function(d) id_text(d[[id]])),
+               if (is.null(group)) NULL else id_text(base[[group]]),
+               if (is.null(cluster)) NULL else id_text(base[[cluster]]), waves, opts)
+  check_failure(ptr, inputs[[1]]$names)
+  prepost_result(ptr, inst, c(waves[1], NA), other_wave,
+                 list(waves = function(d) waves, by_wave = tidy_waves, icc = tidy_icc))
+}
+
+num <- function(x) if (is.null(x)) NA_real_ else as.double(x)
+
+# Per later wave: the flow per arm, the ANCOVA effects and the attrition, each a data frame.
+tidy_waves <- function(doc) {
+  out <- lapply(names(doc$by_wave), function(w) {
+    bw <- doc$by_wave[[w]]
+    flow <- do.call(rbind, lapply(names(bw$counts$by_group), function(g) {
+      f <- bw$counts$by_group[[g]]
+      data.frame(group = g, baseline_rows = num(f$baseline_rows), wave_rows = num(f$wave_rows),
+                 pairs = num(f$pairs), stringsAsFactors = FALSE)
+    }))
+    ancova <- do.call(rbind, lapply(names(bw$scales), function(s) {
+      a <- bw$scales[[s]]$groups$ancova
+      if (is.null(a)) return(NULL)
+      do.call(rbind, lapply(names(a$effects), function(g) {
+        e <- a$effects[[g]]
+        why <- unique(unlist(e$null_reasons))
+        data.frame(scale = s, group = g, reference = a$reference, estimate = num(e$estimate), se = num(e$se),
+                   t = num(e$t), df = num(e$df), p = num(e$p), ci_low = num(e$ci95[[1]]), ci_high = num(e$ci95[[2]]),
+                   n = num(a$n), clusters = num(a$clusters), vcov = a$vcov, df_method = a$df_method,
+                   baseline_slope = num(a$baseline_slope),
+                   reason = if (length(why)) why[1] else NA_character_, stringsAsFactors = FALSE)
+      }))
+    }))
+    attrition <- do.call(rbind, lapply(names(bw$scales), function(s) {
+      a <- bw$scales[[s]]$attrition
+      data.frame(scale = s, completers_n = num(a$completers$n), completers_mean = num(a$completers$baseline_mean),
+                 completers_sd = num(a$completers$baseline_sd), dropouts_n = num(a$dropouts$n),
+                 dropouts_mean = num(a$dropouts$baseline_mean), dropouts_sd = num(a$dropouts$baseline_sd),
+                 welch_t = num(a$welch_t), df = num(a$df), p = num(a$p), stringsAsFactors = FALSE)
+    }))
+    list(counts = bw$counts[setdiff(names(bw$counts), "by_group")], flow = flow, ancova = ancova,
+         attrition = attrition)
+  })
+  stats::setNames(out, names(doc$by_wave))
+}
+
+# The baseline ICC per scale (with a cluster column), a data frame; NULL without one.
+tidy_icc <- function(doc) {
+  first <- doc$by_wave[[1]]$scales
+  rows <- lapply(names(first), function(s) {
+    i <- first[[s]]$icc_baseline
+    if (is.null(i)) return(NULL)
+    data.frame(scale = s, icc = num(i$icc), design_effect = num(i$design_effect), n0 = num(i$n0),
+               clusters = num(i$clusters), n = num(i$n), stringsAsFactors = FALSE)
+  })
+  do.call(rbind, rows)
 }
 
 print.libra_prepost <- function(x, ...) {

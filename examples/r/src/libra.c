@@ -475,6 +475,22 @@ SEXP lr_score(SEXP hp, SEXP cols, SEXP colnames, SEXP nrow, SEXP reject, SEXP na
 
 /* ---- pre/post ---------------------------------------------------------------------------- */
 
+/* opts: list(group_name, duplicates, reliability, rci_sd), checked by the R wrapper. */
+static int configure_prepost(lm_prepost *pp, SEXP opts, int grouped)
+{
+	const char *group_name = opt_str(VECTOR_ELT(opts, 0));
+	int rc = LM_OK;
+	if (grouped)
+		rc = lm_prepost_set_group_column(pp, group_name ? group_name : "group");
+	if (rc == LM_OK)
+		rc = lm_prepost_set_duplicates(pp, Rf_asInteger(VECTOR_ELT(opts, 1)));
+	if (rc == LM_OK && !ISNA(Rf_asReal(VECTOR_ELT(opts, 2))))
+		rc = lm_prepost_set_reliability(pp, Rf_asReal(VECTOR_ELT(opts, 2)));
+	if (rc == LM_OK && !ISNA(Rf_asReal(VECTOR_ELT(opts, 3))))
+		rc = lm_prepost_set_rci_sd(pp, Rf_asReal(VECTOR_ELT(opts, 3)));
+	return rc;
+}
+
 SEXP lr_prepost(SEXP hp, SEXP pre_cols, SEXP pre_colnames, SEXP pre_ids, SEXP pre_groups, SEXP pre_name,
 		SEXP post_cols, SEXP post_colnames, SEXP post_ids, SEXP post_name, SEXP opts)
 {
@@ -492,17 +508,7 @@ SEXP lr_prepost(SEXP hp, SEXP pre_cols, SEXP pre_colnames, SEXP pre_ids, SEXP pr
 	if (lm_prepost_new(&pp, inst) != LM_OK)
 		Rf_error("libra.measures: out of memory");
 	R_SetExternalPtrAddr(ph, pp);
-	/* opts: list(group_name, duplicates, reliability, rci_sd), checked by the R wrapper. */
-	const char *group_name = opt_str(VECTOR_ELT(opts, 0));
-	int rc = LM_OK;
-	if (groups)
-		rc = lm_prepost_set_group_column(pp, group_name ? group_name : "group");
-	if (rc == LM_OK)
-		rc = lm_prepost_set_duplicates(pp, Rf_asInteger(VECTOR_ELT(opts, 1)));
-	if (rc == LM_OK && !ISNA(Rf_asReal(VECTOR_ELT(opts, 2))))
-		rc = lm_prepost_set_reliability(pp, Rf_asReal(VECTOR_ELT(opts, 2)));
-	if (rc == LM_OK && !ISNA(Rf_asReal(VECTOR_ELT(opts, 3))))
-		rc = lm_prepost_set_rci_sd(pp, Rf_asReal(VECTOR_ELT(opts, 3)));
+	int rc = configure_prepost(pp, opts, groups != NULL);
 	if (rc != LM_OK) {
 		SEXP f = failure(rc, err);
 		UNPROTECT(4);
@@ -514,6 +520,63 @@ SEXP lr_prepost(SEXP hp, SEXP pre_cols, SEXP pre_colnames, SEXP pre_ids, SEXP pr
 	(void)eh;
 	(void)h0;
 	(void)h1;
+	return out;
+}
+
+/*
+ * Waves from data frames: cols, colnames, ids and names one element per
+ * wave (baseline first); groups and clusters of the baseline's rows (NULL:
+ * none); opts as lr_prepost()'s, then the cluster column's name and the
+ * reference group.
+ */
+SEXP lr_prepost_waves(SEXP hp, SEXP cols, SEXP colnames, SEXP ids, SEXP groups, SEXP clusters, SEXP waves,
+		      SEXP opts)
+{
+	const lm_instrument *inst = handle(hp, "lm_instrument");
+	R_xlen_t n = XLENGTH(waves);
+	if (!Rf_isString(waves) || n < 2 || TYPEOF(cols) != VECSXP || XLENGTH(cols) != n || TYPEOF(ids) != VECSXP ||
+	    XLENGTH(ids) != n || TYPEOF(colnames) != VECSXP || XLENGTH(colnames) != n)
+		Rf_error("libra.measures: one data set per wave expected");
+	lm_error *err;
+	SEXP eh = PROTECT(new_error(&err));
+	SEXP holders = PROTECT(Rf_allocVector(VECSXP, n));
+	lm_batch **b = (lm_batch **)R_alloc((size_t)n, sizeof(*b));
+	size_t *n_rows = (size_t *)R_alloc((size_t)n, sizeof(*n_rows));
+	const char **names = (const char **)R_alloc((size_t)n, sizeof(*names));
+	size_t total = 0;
+	for (R_xlen_t k = 0; k < n; k++) {
+		n_rows[k] = (size_t)XLENGTH(VECTOR_ELT(ids, k));
+		total += n_rows[k];
+		names[k] = Rf_translateCharUTF8(STRING_ELT(waves, k));
+		SET_VECTOR_ELT(holders, k, make_batch(inst, VECTOR_ELT(cols, k), VECTOR_ELT(colnames, k),
+						     (R_xlen_t)n_rows[k], names[k], &b[k]));
+	}
+	const char **all_ids = (const char **)R_alloc(total ? total : 1, sizeof(*all_ids));
+	for (R_xlen_t k = 0, first = 0; k < n; first += (R_xlen_t)n_rows[k++]) {
+		const char **t = text_array(VECTOR_ELT(ids, k), (R_xlen_t)n_rows[k], "ids");
+		if (n_rows[k])
+			memcpy(all_ids + first, t, n_rows[k] * sizeof(*t));
+	}
+	const char **g = text_array(groups, (R_xlen_t)n_rows[0], "groups");
+	const char **c = text_array(clusters, (R_xlen_t)n_rows[0], "clusters");
+	SEXP ph = PROTECT(holder("lm_prepost", fin_prepost));
+	lm_prepost *pp = NULL;
+	if (lm_prepost_new(&pp, inst) != LM_OK)
+		Rf_error("libra.measures: out of memory");
+	R_SetExternalPtrAddr(ph, pp);
+	const char *cluster_name = opt_str(VECTOR_ELT(opts, 4)), *reference = opt_str(VECTOR_ELT(opts, 5));
+	int rc = lm_prepost_set_waves(pp, names, (size_t)n);
+	if (rc == LM_OK)
+		rc = configure_prepost(pp, opts, g != NULL);
+	if (rc == LM_OK && c)
+		rc = lm_prepost_set_cluster_column(pp, cluster_name ? cluster_name : "cluster");
+	if (rc == LM_OK && reference)
+		rc = lm_prepost_set_reference_group(pp, reference);
+	if (rc == LM_OK)
+		rc = lm_prepost_run_wave_batches(pp, b, n_rows, all_ids, g, c, err);
+	SEXP out = rc == LM_OK ? ph : failure(rc, err);
+	UNPROTECT(3);
+	(void)eh;
 	return out;
 }
 
@@ -722,6 +785,7 @@ static const R_CallMethodDef calls[] = {
 	{"lr_info", (DL_FUNC)&lr_info, 1},
 	{"lr_score", (DL_FUNC)&lr_score, 6},
 	{"lr_prepost", (DL_FUNC)&lr_prepost, 11},
+	{"lr_prepost_waves", (DL_FUNC)&lr_prepost_waves, 8},
 	{"lr_prepost_respondents", (DL_FUNC)&lr_prepost_respondents, 1},
 	{"lr_prepost_summary", (DL_FUNC)&lr_prepost_summary, 1},
 	{"lr_prepost_counts", (DL_FUNC)&lr_prepost_counts, 1},

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Re-makes the trial reference files (generate.R) in a temporary directory
-# and compares them with the committed ones: the datasets byte for byte, R's
-# results to 1e-10 relative (another BLAS or R version may move the last
-# bits; tests/test_trial_stats.c holds the library to 1e-9). Skips (77)
-# without Rscript or clubSandwich, unless LM_REQUIRE_R=1.
-# Usage: tests/reference/trial/check.sh   Run by meson (suite r).
+# Re-makes the trial reference files (generate.R) of DIR (default: this
+# script's directory; also tests/reference/trial-waves) in a temporary
+# directory and compares them with the committed ones: the datasets byte for
+# byte, R's results (ancova.csv, icc.csv, *.ref.csv) to 1e-10 relative
+# (another BLAS or R version may move the last bits; the C tests hold the
+# library to 1e-9). Skips (77) without Rscript or clubSandwich, unless
+# LM_REQUIRE_R=1.
+# Usage: tests/reference/trial/check.sh [DIR]   Run by meson (suite r).
 set -euo pipefail
 
-here=$(cd "$(dirname "$0")" && pwd)
+here=$(cd "${1:-$(dirname "$0")}" && pwd)
 skip() {
 	if [ "${LM_REQUIRE_R:-0}" = 1 ]; then
 		echo "FAIL: $* (LM_REQUIRE_R=1)" >&2
@@ -34,7 +36,7 @@ for new in "$work"/*.csv; do
 		continue
 	fi
 	case $name in
-	ancova.csv | icc.csv)
+	ancova.csv | icc.csv | *.ref.csv)
 		# Field by field: the same text, or numbers within 1e-10.
 		if ! awk -F, -v file="$name" '
 			NR == FNR { line[FNR] = $0; n = FNR; next }
@@ -64,5 +66,5 @@ done
 for old in "$here"/*.csv; do
 	[ -f "$work/$(basename "$old")" ] || { echo "FAIL: $(basename "$old") is no longer made" >&2; status=1; }
 done
-[ $status = 0 ] && echo "trial reference files: as generate.R makes them"
+[ $status = 0 ] && echo "reference files of $here: as generate.R makes them"
 exit $status
