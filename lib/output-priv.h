@@ -123,6 +123,9 @@ void lm__out_free(struct lm_out *o);
  * set will publish nothing). */
 struct lm_outputs;
 int lm__outputs_stage(struct lm_outputs *set, struct lm_out *o, lm_error *err);
+/* An output of the run could not be made (its writer said why): the set will
+ * publish nothing. */
+void lm__outputs_fail(struct lm_outputs *set);
 
 /* Tests only: nonzero makes new outputs use a named temporary, as where
  * O_TMPFILE is not available. */

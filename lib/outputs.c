@@ -230,6 +230,12 @@ int lm__outputs_stage(lm_outputs *set, struct lm_out *o, lm_error *err)
 	return LM_OK;
 }
 
+void lm__outputs_fail(struct lm_outputs *set)
+{
+	if (set)
+		set->failed = 1;
+}
+
 int lm_outputs_commit(lm_outputs *set, lm_error *err)
 {
 	if (!set)

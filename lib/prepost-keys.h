@@ -83,6 +83,7 @@ extern const char *const lm__prepost_compare_keys[LM_PREPOST_COMPARE_HEDGES_G + 
 /* A pair's results on one scale, in order: its keys in the JSON document, and the
  * suffixes of its columns in the CSV (SCALE_pre, ...); the last two only on banded scales. */
 #define LM__N_PAIR_KEYS 8
+#define LM__PAIR_KEYS {"pre", "post", "change", "rci", "reliable", "category", "band_pre", "band_post"}
 extern const char *const lm__prepost_pair_keys[LM__N_PAIR_KEYS];
 
 #endif

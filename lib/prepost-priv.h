@@ -53,6 +53,9 @@ struct wave {
 	size_t *id;              /* offsets into text */
 	unsigned *group;         /* group index + 1, 0 = none; pre wave with a group column only */
 	unsigned *cluster;       /* cluster index + 1, 0 = none; pre wave with a cluster column only */
+	size_t *kept;            /* pre wave with carried columns: n * n_kept offsets into kept_text */
+	struct lm_strbuf kept_text; /* their values, each followed by a NUL */
+	size_t kept_cap;         /* rows kept has room for */
 	uint32_t *row, *line;    /* data row and line numbers, for duplicate reports */
 	unsigned char *dup;      /* id occurs more than once in this wave */
 	/* n * n_scales scores: floats while every score is exactly a float (sums
@@ -130,6 +133,14 @@ struct lm_prepost {
 	atomic_size_t refs;
 	const struct lm_instrument *inst;
 	char *id_column, *group_column;
+	/* Columns carried into the respondent table (prepost-keep.c): asked for
+	 * by name, or every column of the baseline table; and, after a run, the
+	 * names carried (copied). */
+	char **keep;
+	size_t n_keep;
+	int keep_all;
+	char **kept;
+	size_t n_kept;
 	lm_table *options; /* reading options to copy to each wave's table, or NULL */
 	int duplicates;
 	double reliability, rci_sd;
@@ -272,6 +283,20 @@ int lm__prepost_wave_init(lm_prepost *pp, struct wave *w, const char *name);
  * line numbers, and the scorer that holds its results. LM_OK, LM_ENOMEM or LM_ELIMIT. */
 int lm__prepost_keep(lm_prepost *pp, struct wave *w, const char *id, size_t id_len, const char *g, size_t glen,
 		     const char *c, size_t clen, unsigned long row, unsigned long line, const lm_scorer *sc);
+/* prepost-keep.c: the carried columns of the table @p t that holds the
+ * baseline. Before it is opened, ask it for the named ones (*cols gets their
+ * handles, malloc'd); once it is open, with keep_all, take every column but
+ * the id and group columns. Either refuses, all at once, any name that is a
+ * column of the respondent table. LM_OK, LM_EINVAL (said in @p err), LM_ENOMEM. */
+int lm__prepost_keep_require(lm_prepost *pp, lm_table *t, const char *path, size_t **cols, lm_error *err);
+int lm__prepost_keep_open(lm_prepost *pp, const lm_table *t, const char *path, size_t **cols, lm_error *err);
+/* prepost-keep.c: the current row of @p t was kept as row w->n - 1 of the baseline wave: keep its carried values. */
+int lm__prepost_keep_values(lm_prepost *pp, struct wave *w, const lm_table *t, const size_t *cols);
+/* prepost-sheet.c: the respondent table as an Excel, SPSS or Stata file (LM_PREPOST_XLSX ...) into @p o. */
+struct lm_out;
+int lm__prepost_write_sheet(const lm_prepost *pp, int format, struct lm_out *o, lm_error *err);
+/* prepost-keep.c: forget the names carried by the last run. */
+void lm__prepost_keep_clear(lm_prepost *pp);
 /* prepost-read.c: add a row's keyed items to the running moments of alpha. */
 void lm__prepost_add_alpha(const lm_prepost *pp, struct wave *w, const lm_scorer *sc);
 /* prepost-read.c: read the jobs' tables, the second on a thread of its own when allowed. */

@@ -257,8 +257,18 @@ static int read_table(struct read_job *job)
 		rc = lm_table_require_column(t, pp->cluster_column, &cluster_col);
 	if (rc == LM_OK && wave_column)
 		rc = lm_table_require_column(t, wave_column, &wave_col);
+	/* So are the carried columns. */
+	int baseline = !into || into == &pp->w[0], keep_rc = LM_OK;
+	size_t *keep_cols = NULL;
+	if (rc == LM_OK && baseline && (keep_rc = lm__prepost_keep_require(pp, t, path, &keep_cols, err)) == LM_ENOMEM)
+		rc = keep_rc;
+	/* A column that cannot be carried is said with the header's problems. */
 	if (rc == LM_OK)
 		rc = lm_table_open_file(t, path, err);
+	if (rc == LM_OK && baseline)
+		rc = lm__prepost_keep_open(pp, t, path, &keep_cols, err);
+	if (rc == LM_OK)
+		rc = keep_rc;
 	for (size_t k = 0; k < n_into && rc == LM_OK; k++) {
 		struct wave *w = waves[k];
 		const char *name = lm_table_id_column(t);
@@ -302,7 +312,10 @@ static int read_table(struct read_job *job)
 			continue;
 		}
 		w->rows++;
+		size_t before = w->n;
 		int kept = keep_row(pp, w, t, sc, group_col, cluster_col);
+		if (kept == LM_OK && w == &pp->w[0] && w->n > before)
+			kept = lm__prepost_keep_values(pp, w, t, keep_cols);
 		if (kept == LM_ENOMEM)
 			rc = lm__error(err, LM_ENOMEM, path, 0, 0, "out of memory");
 		else if (kept == LM_ELIMIT)
@@ -315,6 +328,7 @@ static int read_table(struct read_job *job)
 	if (rc == LM_OK && bad_rows)
 		rc = LM_EDATA;
 	job->blank = lm_table_rows_blank(t);
+	free(keep_cols);
 	lm_scorer_free(sc);
 	lm_table_free(t);
 	return job->rc = rc;

@@ -81,8 +81,7 @@ const char *const lm__prepost_attrition_keys[LM__N_ATTRITION] = {
 	[LM_PREPOST_ATTRITION_P] = "p",
 };
 
-const char *const lm__prepost_pair_keys[LM__N_PAIR_KEYS] = {"pre",      "post",     "change",   "rci",
-							    "reliable", "category", "band_pre", "band_post"};
+const char *const lm__prepost_pair_keys[LM__N_PAIR_KEYS] = LM__PAIR_KEYS;
 
 /* ---- JSON ------------------------------------------------------------------------------- */
 
@@ -490,6 +489,10 @@ static void write_csv(const lm_prepost *pp, struct lm_out *o)
 		lm__out_str(o, "," LM__KEY_WAVE);
 	if (pp->group_column)
 		lm__out_str(o, "," LM__KEY_GROUP);
+	for (size_t k = 0; k < pp->n_kept; k++) {
+		lm__out_put(o, ",", 1);
+		csv_text(o, pp->kept[k]);
+	}
 	for (size_t s = 0; s < inst->n_scales; s++)
 		for (size_t c = 0; c < LM__N_PAIR_KEYS; c++) {
 			if (c >= 6 && !inst->scales[s].n_bands)
@@ -526,6 +529,10 @@ static void csv_rows(const lm_prepost *pp, struct lm_out *o, const char *wave)
 		if (pp->group_column) {
 			lm__out_put_inline(o, ",", 1);
 			csv_text(o, lm_prepost_respondent_group(pp, i));
+		}
+		for (size_t k = 0; k < pp->n_kept; k++) {
+			lm__out_put_inline(o, ",", 1);
+			csv_text(o, pp->w[0].kept_text.s + pp->w[0].kept[(size_t)pp->pre_row[i] * pp->n_kept + k]);
 		}
 		for (size_t s = 0; s < ns; s++) {
 			const struct lm_scale *scale = &inst->scales[s];
@@ -879,8 +886,18 @@ static int write_to(const lm_prepost *pp, int format, struct lm_out *o, lm_outpu
 		write_json(pp, o);
 	else if (format == LM_PREPOST_CSV)
 		write_csv(pp, o);
-	else
+	else if (format == LM_PREPOST_SUMMARY)
 		write_summary(pp, o);
+	else {
+		/* Excel, SPSS, Stata: the respondent table made whole (prepost-sheet.c). */
+		int rc = lm__prepost_write_sheet(pp, format, o, err);
+		if (rc != LM_OK && !o->write_errno) {
+			lm__out_free(o);
+			if (set)
+				lm__outputs_fail(set);
+			return rc;
+		}
+	}
 	if (set)
 		return lm__outputs_stage(set, o, err);
 	int rc = lm__out_commit(o, err);
@@ -892,8 +909,14 @@ static int check_write(const lm_prepost *pp, int format, lm_error *err)
 {
 	if (!pp || !pp->done)
 		return lm__error(err, LM_EINVAL, NULL, 0, 0, "nothing to write: the analysis has not run");
-	if (format < LM_PREPOST_JSON || format > LM_PREPOST_SUMMARY)
+	if (format < LM_PREPOST_JSON || format > LM_PREPOST_DTA)
 		return lm__error(err, LM_EINVAL, NULL, 0, 0, "unknown output format %d", format);
+	if (format >= LM_PREPOST_XLSX && !lm_prepost_format_available(format))
+		return lm__error(err, LM_EINVAL, NULL, 0, 0, "%s",
+				 format == LM_PREPOST_XLSX ? "Excel workbooks need libra_measures built with libxlsxwriter "
+							     "(-Dxlsxwriter=enabled)"
+							   : "SPSS and Stata files need libra_measures built with ReadStat "
+							     "(-Dreadstat=enabled)");
 	return LM_OK;
 }
 

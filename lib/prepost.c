@@ -173,6 +173,8 @@ void lm__prepost_wave_free(struct wave *w, size_t n_scales)
 	free(w->id);
 	free(w->group);
 	free(w->cluster);
+	free(w->kept);
+	lm__sb_free(&w->kept_text);
 	free(w->row);
 	free(w->line);
 	free(w->dup);
@@ -231,6 +233,7 @@ void lm__prepost_results_free(lm_prepost *pp)
 	for (int k = 0; k < 2; k++)
 		lm__prepost_wave_free(&pp->w[k], pp->inst->n_scales);
 	lm__names_clear(&pp->groups);
+	lm__prepost_keep_clear(pp);
 	free(pp->pre_row);
 	free(pp->post_row);
 	free(pp->sdiff);
@@ -258,6 +261,9 @@ void lm_prepost_free(lm_prepost *pp)
 	free(pp->group_column);
 	free(pp->cluster_column);
 	free(pp->reference_group);
+	for (size_t k = 0; k < pp->n_keep; k++)
+		free(pp->keep[k]);
+	free(pp->keep);
 	for (size_t k = 0; k < pp->n_wave_names; k++)
 		free(pp->wave_names[k]);
 	free(pp->wave_names);

@@ -1,7 +1,8 @@
 /*
  * libra_measures — the score writers of writer.h (CSV and JSON Lines, one
- * record per respondent) on the output sink of output.c. Numbers are
- * written as lm_format_number() (number.c) writes them.
+ * record per respondent, on the output sink of output.c; Excel, SPSS and
+ * Stata through the result table of sheet.c), with the columns carried from
+ * the input. Numbers are written as lm_format_number() (number.c) writes them.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 
 #include "internal.h"
 #include "output-priv.h"
+#include "sheet-priv.h"
 
 /* ---- the score writers ------------------------------------------------ */
 
@@ -25,6 +27,17 @@ struct lm_writer {
 	} *band_field;
 	size_t n_band_fields, *band_first;
 	size_t scale_room;
+	/* Columns carried from the input (lm_writer_add_column()) and the next record's values. */
+	char **keep;
+	size_t n_keep;
+	struct keep_value {
+		const char *text;
+		size_t len;
+	} *keep_value;
+	int started; /* the header is written (CSV) or the sheet's columns made: no more columns */
+	/* Excel, SPSS, Stata: the rows held until the commit; the sheet's first column of each scale and rule. */
+	struct lm_sheet sheet;
+	size_t *sheet_scale, sheet_rule;
 };
 
 static void write_csv_header(lm_writer *w)
@@ -32,6 +45,10 @@ static void write_csv_header(lm_writer *w)
 	const struct lm_instrument *inst = w->inst;
 	struct lm_out *o = w->out;
 	lm__out_put_inline(o, "id", 2);
+	for (size_t k = 0; k < w->n_keep; k++) {
+		lm__out_put_inline(o, ",", 1);
+		lm__out_csv_text(o, w->keep[k], strlen(w->keep[k]), ',');
+	}
 	for (size_t i = 0; i < inst->n_scales; i++) {
 		const struct lm_scale *sc = &inst->scales[i];
 		lm__out_put_inline(o, ",", 1);
@@ -78,6 +95,11 @@ static void write_csv(lm_writer *w, const char *id, size_t id_len, const lm_scor
 	struct lm_out *o = w->out;
 	if (id)
 		lm__out_csv_text(o, id, id_len, ',');
+	for (size_t k = 0; k < w->n_keep; k++) {
+		lm__out_put_inline(o, ",", 1);
+		if (w->keep_value[k].text)
+			lm__out_csv_text(o, w->keep_value[k].text, w->keep_value[k].len, ',');
+	}
 	for (size_t i = 0; i < inst->n_scales; i++) {
 		int status = lm__scorer_status(scorer, i);
 		double score = lm__scorer_score(scorer, i);
@@ -163,6 +185,17 @@ static void write_jsonl(lm_writer *w, unsigned long row, const char *id, size_t 
 	lm__out_count(o, row);
 	lm__out_put_inline(o, ",\"id\":", 6);
 	lm__out_json_string(o, id, id_len);
+	if (w->n_keep) {
+		lm__out_put_inline(o, ",\"columns\":{", 12);
+		for (size_t k = 0; k < w->n_keep; k++) {
+			if (k)
+				lm__out_put_inline(o, ",", 1);
+			lm__out_json_string(o, w->keep[k], strlen(w->keep[k]));
+			lm__out_put_inline(o, ":", 1);
+			lm__out_json_string(o, w->keep_value[k].text ? w->keep_value[k].text : "", w->keep_value[k].len);
+		}
+		lm__out_put_inline(o, "}", 1);
+	}
 	lm__out_put_inline(o, ",\"scales\":{", 11);
 	for (size_t i = 0; i < inst->n_scales; i++) {
 		const struct lm_scale *sc = &inst->scales[i];
@@ -201,6 +234,118 @@ static void write_jsonl(lm_writer *w, unsigned long row, const char *id, size_t 
 	lm__out_put_inline(o, "}}\n", 3);
 }
 
+/* ---- Excel, SPSS and Stata: the result table --------------------------- */
+
+static int is_sheet_format(int format)
+{
+	return format == LM_WRITER_XLSX || format == LM_WRITER_SAV || format == LM_WRITER_DTA;
+}
+
+/* A column name made of @p a and @p b. */
+static int sheet_col(lm_writer *w, const char *a, const char *b, const char *label, int kind, size_t labels)
+{
+	struct lm_strbuf name = LM_STRBUF_INIT, lab = LM_STRBUF_INIT;
+	lm__sb_str(&name, a);
+	lm__sb_str(&name, b);
+	int ok = !name.failed && lm__sheet_add_col(&w->sheet, name.s, label, kind, labels) != LM_NO_INDEX;
+	lm__sb_free(&name);
+	lm__sb_free(&lab);
+	return ok;
+}
+
+/* The sheet's columns: id, the carried columns, per scale its score,
+ * items answered, status and band, then the rules. LM_OK or LM_ENOMEM. */
+static int prepare_sheet(lm_writer *w)
+{
+	const struct lm_instrument *inst = w->inst;
+	struct lm_sheet *sh = &w->sheet;
+	static const double status_code[] = {LM_SCORE_OK, LM_SCORE_PRORATED, LM_SCORE_INSUFFICIENT};
+	static const double rule_code[] = {LM_RULE_FALSE, LM_RULE_TRUE};
+	static const char *const rule_text[] = {"false", "true"};
+	const char *status_text[3];
+	for (int k = 0; k < 3; k++)
+		status_text[k] = lm_score_status_name((int)status_code[k]);
+	size_t status_set = lm__sheet_add_labels(sh, "status", status_code, status_text, 3);
+	size_t rule_set = inst->n_rules ? lm__sheet_add_labels(sh, "rule", rule_code, rule_text, 2) : LM_NO_INDEX;
+	if (!(w->sheet_scale = calloc(inst->n_scales + 1, sizeof(*w->sheet_scale))))
+		return LM_ENOMEM;
+	lm__sheet_add_col(sh, "id", "respondent id", LM_SHEET_TEXT, LM_NO_INDEX);
+	for (size_t k = 0; k < w->n_keep; k++)
+		lm__sheet_add_col(sh, w->keep[k], NULL, LM_SHEET_TEXT, LM_NO_INDEX);
+	for (size_t i = 0; i < inst->n_scales && !sh->failed; i++) {
+		const struct lm_scale *sc = &inst->scales[i];
+		size_t band_set = sc->n_bands ? lm__sheet_add_bands(sh, sc) : LM_NO_INDEX;
+		struct lm_strbuf label = LM_STRBUF_INIT;
+		const char *what[] = {"", ": items answered", ": status", ": band"};
+		const char *suffix[] = {"", "_answered", "_status", "_band"};
+		w->sheet_scale[i] = sh->n_cols;
+		for (int k = 0; k < (sc->n_bands ? 4 : 3); k++) {
+			label.len = 0;
+			lm__sb_str(&label, sc->label ? sc->label : sc->id);
+			lm__sb_str(&label, what[k]);
+			if (label.failed || !sheet_col(w, sc->id, suffix[k], label.s, k >= 2 ? LM_SHEET_CODE : LM_SHEET_NUMBER,
+						       k == 2 ? status_set : band_set))
+				sh->failed = 1;
+		}
+		lm__sb_free(&label);
+	}
+	w->sheet_rule = sh->n_cols;
+	for (size_t i = 0; i < inst->n_rules; i++)
+		lm__sheet_add_col(sh, inst->rules[i].id, inst->rules[i].label, LM_SHEET_CODE, rule_set);
+	return sh->failed ? LM_ENOMEM : LM_OK;
+}
+
+static int write_sheet_row(lm_writer *w, const char *id, size_t id_len, const lm_scorer *scorer)
+{
+	const struct lm_instrument *inst = w->inst;
+	struct lm_sheet *sh = &w->sheet;
+	lm__sheet_set_text(sh, 0, id ? id : "", id ? id_len : 0);
+	for (size_t k = 0; k < w->n_keep; k++)
+		lm__sheet_set_text(sh, 1 + k, w->keep_value[k].text ? w->keep_value[k].text : "", w->keep_value[k].len);
+	for (size_t i = 0; i < inst->n_scales; i++) {
+		size_t c = w->sheet_scale[i];
+		int status = lm__scorer_status(scorer, i);
+		double score = lm__scorer_score(scorer, i);
+		lm__sheet_set_number(sh, c, status != LM_SCORE_INSUFFICIENT && isfinite(score) ? score : NAN);
+		lm__sheet_set_number(sh, c + 1, (double)lm__scorer_answered(scorer, i));
+		lm__sheet_set_number(sh, c + 2, (double)status);
+		if (inst->scales[i].n_bands) {
+			long b = lm__scorer_band(scorer, i);
+			lm__sheet_set_number(sh, c + 3,
+					     b >= 0 && (size_t)b < inst->scales[i].n_bands ? (double)(b + 1) : NAN);
+		}
+	}
+	for (size_t i = 0; i < inst->n_rules; i++) {
+		int v = lm__scorer_rule(scorer, i);
+		lm__sheet_set_number(sh, w->sheet_rule + i, v == LM_RULE_TRUE ? 1.0 : v == LM_RULE_FALSE ? 0.0 : NAN);
+	}
+	return lm__sheet_end_row(sh);
+}
+
+/* The header or the sheet's columns, once: the carried columns are known then. */
+static int start(lm_writer *w)
+{
+	if (w->started)
+		return LM_OK;
+	w->started = 1;
+	if (is_sheet_format(w->format))
+		return prepare_sheet(w);
+	if (w->format == LM_WRITER_CSV)
+		write_csv_header(w); /* a write error is sticky and reported by the commit */
+	return LM_OK;
+}
+
+/* The sheet written into the output, before it is committed or staged. */
+static int finish(lm_writer *w, lm_error *err)
+{
+	int rc = start(w);
+	if (rc == LM_OK && is_sheet_format(w->format))
+		rc = lm__sheet_write(&w->sheet, w->format, w->out, w->out->path ? w->out->path : "<output>", err);
+	if (rc == LM_EIO && w->out->write_errno)
+		rc = LM_OK; /* the commit says why, with the system's reason */
+	return rc;
+}
+
 int lm_writer_write(lm_writer *writer, unsigned long row, const char *id, size_t id_len, const lm_scorer *scorer)
 {
 	if (!writer || !scorer || !writer->out || writer->out->done || lm_scorer_instrument(scorer) != writer->inst ||
@@ -208,14 +353,119 @@ int lm_writer_write(lm_writer *writer, unsigned long row, const char *id, size_t
 		return LM_EINVAL;
 	if (writer->out->write_errno)
 		return LM_EIO;
+	int rc = start(writer);
+	if (rc != LM_OK)
+		return rc;
 	if (writer->format == LM_WRITER_CSV)
 		write_csv(writer, id, id_len, scorer);
-	else
+	else if (writer->format == LM_WRITER_JSONL)
 		write_jsonl(writer, row, id, id_len, scorer);
+	else if ((rc = write_sheet_row(writer, id, id_len, scorer)) != LM_OK)
+		return rc;
+	for (size_t k = 0; k < writer->n_keep; k++)
+		writer->keep_value[k] = (struct keep_value){NULL, 0};
 	if (writer->out->write_errno)
 		return LM_EIO;
 	writer->records++;
 	return LM_OK;
+}
+
+/* 1 when @p name is a column the writer writes for the instrument. */
+static int output_column(const struct lm_instrument *inst, const char *name)
+{
+	if (strcmp(name, "id") == 0)
+		return 1;
+	for (size_t i = 0; i < inst->n_scales; i++) {
+		const char *id = inst->scales[i].id;
+		size_t n = strlen(id);
+		if (strncmp(name, id, n) == 0 &&
+		    (name[n] == '\0' || strcmp(name + n, "_answered") == 0 || strcmp(name + n, "_status") == 0 ||
+		     (inst->scales[i].n_bands && strcmp(name + n, "_band") == 0)))
+			return 1;
+	}
+	for (size_t i = 0; i < inst->n_rules; i++)
+		if (strcmp(name, inst->rules[i].id) == 0)
+			return 1;
+	return 0;
+}
+
+int lm_writer_add_column(lm_writer *writer, const char *name, lm_error *err)
+{
+	if (!writer || !name || !writer->out || writer->out->done)
+		return LM_EINVAL;
+	if (writer->started)
+		return lm__error(err, LM_EINVAL, NULL, 0, 0,
+				 "column '%s' cannot be carried: columns are added before the first record", name);
+	if (!*name)
+		return lm__error(err, LM_EINVAL, NULL, 0, 0, "a carried column needs a name");
+	if (output_column(writer->inst, name))
+		return lm__error(err, LM_EINVAL, NULL, 0, 0,
+				 "column '%s' cannot be carried: the scores of %s have a column of that name", name,
+				 writer->inst->id);
+	for (size_t k = 0; k < writer->n_keep; k++)
+		if (strcmp(writer->keep[k], name) == 0)
+			return lm__error(err, LM_EINVAL, NULL, 0, 0, "column '%s' is carried twice", name);
+	char **keep = realloc(writer->keep, (writer->n_keep + 1) * sizeof(*keep));
+	if (!keep)
+		return LM_ENOMEM;
+	writer->keep = keep;
+	struct keep_value *v = realloc(writer->keep_value, (writer->n_keep + 1) * sizeof(*v));
+	if (!v)
+		return LM_ENOMEM;
+	writer->keep_value = v;
+	if (!(keep[writer->n_keep] = lm__strdup(name)))
+		return LM_ENOMEM;
+	v[writer->n_keep++] = (struct keep_value){NULL, 0};
+	return LM_OK;
+}
+
+size_t lm_writer_column_count(const lm_writer *writer)
+{
+	return writer ? writer->n_keep : 0;
+}
+
+int lm_writer_set_column(lm_writer *writer, size_t k, const char *text, size_t len)
+{
+	if (!writer || k >= writer->n_keep || (!text && len))
+		return LM_EINVAL;
+	writer->keep_value[k] = (struct keep_value){text, len};
+	return LM_OK;
+}
+
+int lm_writer_format_available(int format)
+{
+	if (format == LM_WRITER_CSV || format == LM_WRITER_JSONL)
+		return 1;
+	return is_sheet_format(format) && lm__sheet_available(format);
+}
+
+/* 1 when @p path ends in @p ext, in any case. */
+static int has_ext(const char *path, const char *ext)
+{
+	size_t n = strlen(path), e = strlen(ext);
+	if (n <= e)
+		return 0;
+	for (size_t i = 0; i < e; i++) {
+		char c = path[n - e + i];
+		if ((c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c) != ext[i])
+			return 0;
+	}
+	return 1;
+}
+
+int lm_writer_format_for_path(const char *path)
+{
+	if (!path)
+		return LM_WRITER_CSV;
+	if (has_ext(path, ".xlsx"))
+		return LM_WRITER_XLSX;
+	if (has_ext(path, ".sav"))
+		return LM_WRITER_SAV;
+	if (has_ext(path, ".dta"))
+		return LM_WRITER_DTA;
+	if (has_ext(path, ".jsonl") || has_ext(path, ".json"))
+		return LM_WRITER_JSONL;
+	return LM_WRITER_CSV;
 }
 
 static int writer_start(lm_writer **out, const lm_instrument *inst, int format, struct lm_out *o)
@@ -229,30 +479,34 @@ static int writer_start(lm_writer **out, const lm_instrument *inst, int format, 
 	w->inst = inst;
 	w->format = format;
 	w->out = o;
+	lm__sheet_init(&w->sheet);
 	if (format == LM_WRITER_CSV && prepare_csv(w) != LM_OK) {
 		lm_writer_free(w);
 		return LM_ENOMEM;
 	}
-	/* A header write error is sticky and reported by the commit. */
-	if (format == LM_WRITER_CSV)
-		write_csv_header(w);
 	*out = w;
 	return LM_OK;
 }
 
-static int check_open_args(lm_writer **out, const lm_instrument *inst, int format)
+static int check_open_args(lm_writer **out, const lm_instrument *inst, int format, lm_error *err)
 {
 	if (!out)
 		return LM_EINVAL;
 	*out = NULL;
-	if (!inst || (format != LM_WRITER_CSV && format != LM_WRITER_JSONL))
+	if (!inst || format < LM_WRITER_CSV || format > LM_WRITER_DTA)
 		return LM_EINVAL;
+	if (!lm_writer_format_available(format))
+		return lm__error(err, LM_EINVAL, NULL, 0, 0, "%s",
+				 format == LM_WRITER_XLSX ? "Excel workbooks need libra_measures built with libxlsxwriter "
+							    "(-Dxlsxwriter=enabled)"
+							  : "SPSS and Stata files need libra_measures built with ReadStat "
+							    "(-Dreadstat=enabled)");
 	return LM_OK;
 }
 
 int lm_writer_open_file(lm_writer **out, const lm_instrument *inst, int format, const char *path, lm_error *err)
 {
-	int r = check_open_args(out, inst, format);
+	int r = check_open_args(out, inst, format, err);
 	if (r != LM_OK)
 		return r;
 	struct lm_out *o;
@@ -263,7 +517,7 @@ int lm_writer_open_file(lm_writer **out, const lm_instrument *inst, int format, 
 
 int lm_writer_open_fd(lm_writer **out, const lm_instrument *inst, int format, int fd, lm_error *err)
 {
-	int r = check_open_args(out, inst, format);
+	int r = check_open_args(out, inst, format, err);
 	if (r != LM_OK)
 		return r;
 	struct lm_out *o;
@@ -274,15 +528,30 @@ int lm_writer_open_fd(lm_writer **out, const lm_instrument *inst, int format, in
 
 int lm_writer_commit(lm_writer *writer, lm_error *err)
 {
-	return writer ? lm__out_commit(writer->out, err) : LM_EINVAL;
+	if (!writer || !writer->out || writer->out->done)
+		return LM_EINVAL;
+	int rc = finish(writer, err);
+	if (rc != LM_OK) {
+		lm__out_free(writer->out); /* nothing is put in place */
+		writer->out = NULL;
+		return rc;
+	}
+	return lm__out_commit(writer->out, err);
 }
 
 int lm_writer_stage(lm_writer *writer, lm_outputs *set, lm_error *err)
 {
 	if (!writer || !set || !writer->out || writer->out->done)
 		return LM_EINVAL;
+	int rc = finish(writer, err);
 	struct lm_out *o = writer->out;
 	writer->out = NULL; /* the set's now, staged or discarded */
+	if (rc != LM_OK) {
+		/* Lost: so are the run's other outputs (as a failed prepare makes them). */
+		lm__outputs_fail(set);
+		lm__out_free(o);
+		return rc;
+	}
 	return lm__outputs_stage(set, o, err);
 }
 
@@ -292,6 +561,12 @@ void lm_writer_free(lm_writer *writer)
 		return;
 	lm__out_free(writer->out);
 	free_csv(writer);
+	for (size_t k = 0; k < writer->n_keep; k++)
+		free(writer->keep[k]);
+	free(writer->keep);
+	free(writer->keep_value);
+	lm__sheet_free(&writer->sheet);
+	free(writer->sheet_scale);
 	lm_instrument_free(lm__instrument_mutable(writer->inst));
 	free(writer);
 }

@@ -350,7 +350,7 @@ static void test_open_errors(void **state)
 	assert_string_equal(lm_error_file(fx->err, 0), path);
 	assert_non_null(strstr(lm_error_message(fx->err, 0), strerror(ENOENT)));
 
-	assert_int_equal(lm_writer_open_file(&w, fx->inst, 2, fx->path, NULL), LM_EINVAL);
+	assert_int_equal(lm_writer_open_file(&w, fx->inst, 99, fx->path, NULL), LM_EINVAL);
 	assert_int_equal(lm_writer_open_file(&w, NULL, LM_WRITER_CSV, fx->path, NULL), LM_EINVAL);
 	assert_int_equal(lm_writer_open_file(&w, fx->inst, LM_WRITER_CSV, NULL, NULL), LM_EINVAL);
 	assert_int_equal(lm_writer_open_file(NULL, fx->inst, LM_WRITER_CSV, fx->path, NULL), LM_EINVAL);

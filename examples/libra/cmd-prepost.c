@@ -41,16 +41,46 @@ static int commit_outputs(lm_outputs *set, lm_error *err)
 	return 1;
 }
 
+/* --keep NAME,... or --keep-all; 0 after saying what is wrong with the list. */
+static int keep_columns(lm_prepost *pp, const char *keep, int all)
+{
+	if (all)
+		return lm_prepost_set_keep_all(pp, 1) == LM_OK;
+	for (const char *p = keep; p;) {
+		size_t len = strcspn(p, ",");
+		char name[1024];
+		if (len == 0 || len >= sizeof name) {
+			usage_error("--keep takes column names separated by commas, none empty; not", keep);
+			return 0;
+		}
+		memcpy(name, p, len);
+		name[len] = '\0';
+		int rc = lm_prepost_keep_column(pp, name);
+		if (rc == LM_EINVAL) {
+			usage_error("--keep names a column twice:", name);
+			return 0;
+		}
+		if (rc != LM_OK) {
+			fputs("libra: out of memory\n", stderr);
+			return 0;
+		}
+		p = p[len] ? p + len + 1 : NULL;
+	}
+	return 1;
+}
+
 int cmd_prepost(int argc, char **argv)
 {
-	const char *out = NULL, *format_name = NULL, *summary = NULL;
+	const char *out = NULL, *format_name = NULL, *summary = NULL, *keep = NULL;
+	int keep_all = 0;
 	struct analysis_opts a = {0};
-	struct option_spec opts[3 + ANALYSIS_NOPTS] = {
+	struct option_spec opts[4 + ANALYSIS_NOPTS] = {
 		{"output", 'o', &out},
 		{"format", 'f', &format_name},
 		{"summary", 0, &summary},
+		{"keep", 0, &keep},
 	};
-	size_t nopts = 3 + analysis_options(&a, opts + 3);
+	size_t nopts = 4 + analysis_options(&a, opts + 4);
 	int npos = 0, exit_status, format = LM_PREPOST_JSON, status = EXIT_PROBLEMS, rc;
 	const char *out_path, *summary_path;
 	lm_instrument *inst = NULL;
@@ -58,6 +88,8 @@ int cmd_prepost(int argc, char **argv)
 	lm_outputs *set = NULL;
 	lm_error *err = NULL;
 
+	if (take_flag(&argc, argv, "keep-all", &keep_all) != EXIT_OK)
+		return EXIT_USAGE;
 	if (!parse_analysis_args("prepost", argc, argv, opts, nopts, &a, &npos, &exit_status))
 		return exit_status;
 	if (a.n_waves) {
@@ -96,9 +128,32 @@ int cmd_prepost(int argc, char **argv)
 			format = LM_PREPOST_JSON;
 		else if (strcmp(format_name, "csv") == 0)
 			format = LM_PREPOST_CSV;
+		else if (strcmp(format_name, "xlsx") == 0)
+			format = LM_PREPOST_XLSX;
+		else if (strcmp(format_name, "sav") == 0)
+			format = LM_PREPOST_SAV;
+		else if (strcmp(format_name, "dta") == 0)
+			format = LM_PREPOST_DTA;
 		else
-			return usage_error("--format must be json or csv, not", format_name);
+			return usage_error("--format must be json, csv, xlsx, sav or dta, not", format_name);
+	} else if (out && strcmp(out, "-") != 0) {
+		/* The respondent table as a workbook or SPSS/Stata file by the name's extension. */
+		switch (lm_writer_format_for_path(out)) {
+		case LM_WRITER_XLSX: format = LM_PREPOST_XLSX; break;
+		case LM_WRITER_SAV: format = LM_PREPOST_SAV; break;
+		case LM_WRITER_DTA: format = LM_PREPOST_DTA; break;
+		default: break;
+		}
 	}
+	if (format >= LM_PREPOST_XLSX && (!out || strcmp(out, "-") == 0) && isatty(STDOUT_FILENO))
+		return usage_error("an Excel, SPSS or Stata file is not for a terminal: give -o FILE", NULL);
+	if (keep && keep_all)
+		return usage_error("--keep names the columns to carry and --keep-all carries every one: give one of them",
+				   NULL);
+	if ((keep || keep_all) && format == LM_PREPOST_JSON)
+		return usage_error("--keep and --keep-all carry columns into the respondent table: give --format csv, "
+				   "xlsx, sav or dta",
+				   NULL);
 	if (check_analysis_opts(&a) != EXIT_OK)
 		return EXIT_USAGE;
 
@@ -119,6 +174,10 @@ int cmd_prepost(int argc, char **argv)
 
 	if (open_analysis(argv[0], &a, &inst, &pp, &err, &status) != LM_OK)
 		goto done;
+	if (!keep_columns(pp, keep, keep_all)) {
+		status = EXIT_USAGE;
+		goto done;
+	}
 
 	rc = run_analysis(pp, &a, argv, err);
 	if (rc != LM_OK) {
@@ -144,7 +203,7 @@ int cmd_prepost(int argc, char **argv)
 			goto counts;
 		}
 	}
-	if (format == LM_PREPOST_CSV && !summary && !write_prepost(pp, LM_PREPOST_SUMMARY, NULL, STDERR_FILENO, NULL, err))
+	if (format != LM_PREPOST_JSON && !summary && !write_prepost(pp, LM_PREPOST_SUMMARY, NULL, STDERR_FILENO, NULL, err))
 		goto counts;
 	status = EXIT_OK;
 counts:

@@ -3,6 +3,7 @@
  * given with --responses printed as a table.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -37,9 +38,89 @@ static void print_reconciliation(const lm_table *table, unsigned long scored, un
 	fputc('\n', stderr);
 }
 
+/* The columns carried into the output (--keep NAME,... or --keep-all). */
+struct keep {
+	const char *list; /* --keep's argument, or NULL */
+	int all;          /* --keep-all */
+	size_t n;
+	size_t *handle;   /* --keep: the table's handles; --keep-all: column numbers */
+};
+
+/* Ask the table for each column of --keep (before it is opened): the header
+ * check then names every one that is absent, at once. */
+static int keep_require(lm_table *table, struct keep *keep)
+{
+	if (!keep->list)
+		return LM_OK;
+	size_t n = 1;
+	for (const char *c = keep->list; *c; c++)
+		n += *c == ',';
+	if (!(keep->handle = calloc(n, sizeof(*keep->handle))))
+		return LM_ENOMEM;
+	char name[1024];
+	for (const char *p = keep->list;; p++) {
+		size_t len = strcspn(p, ",");
+		snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), p);
+		int rc = lm_table_require_column(table, name, &keep->handle[keep->n]);
+		if (rc != LM_OK)
+			return rc;
+		keep->n++;
+		p += len;
+		if (!*p)
+			break;
+	}
+	return LM_OK;
+}
+
+/* Carry the columns into the writer (the table is open); every problem said. */
+static int keep_columns(lm_table *table, lm_writer *writer, struct keep *keep, lm_error *err)
+{
+	int rc = LM_OK;
+	if (keep->all) {
+		const char *id_col = lm_table_id_column(table);
+		size_t ncols = lm_table_column_count(table);
+		if (!(keep->handle = calloc(ncols + 1, sizeof(*keep->handle))))
+			return LM_ENOMEM;
+		for (size_t k = 0; k < ncols; k++) {
+			const char *name = lm_table_column_name(table, k);
+			if (id_col && strcmp(name, id_col) == 0)
+				continue; /* written as the id */
+			keep->handle[keep->n++] = k;
+		}
+	}
+	for (size_t k = 0; k < keep->n; k++) {
+		const char *name = keep->all ? lm_table_column_name(table, keep->handle[k]) : NULL;
+		char buf[1024];
+		if (!keep->all) {
+			const char *p = keep->list;
+			for (size_t i = 0; i < k; i++)
+				p += strcspn(p, ",") + 1;
+			size_t len = strcspn(p, ",");
+			snprintf(buf, sizeof buf, "%.*s", (int)(len < sizeof buf ? len : sizeof buf - 1), p);
+			name = buf;
+		}
+		int r = lm_writer_add_column(writer, name, err);
+		if (r != LM_OK && rc == LM_OK)
+			rc = r;
+	}
+	return rc;
+}
+
+/* This row's values of the carried columns, into the writer. */
+static void keep_values(const lm_table *table, lm_writer *writer, const struct keep *keep)
+{
+	for (size_t k = 0; k < keep->n; k++) {
+		size_t len = 0;
+		const char *v = keep->all ? lm_table_field(table, keep->handle[k], &len)
+					  : lm_table_column_value(table, keep->handle[k], &len);
+		if (lm_writer_set_column(writer, k, v, v ? len : 0) != LM_OK)
+			break; /* cannot be: k is a column added */
+	}
+}
+
 static int score_table(const lm_instrument *inst, lm_scorer *scorer, lm_error *err, const char *data, const char *out,
 		       int format, const char *id_column, int no_id, const struct reader *reader, const char *rejects_path,
-		       lm_outputs *set)
+		       struct keep *keep, lm_outputs *set)
 {
 	const char *data_name = data && strcmp(data, "-") != 0 ? data : NULL;
 	const char *out_name = out && strcmp(out, "-") != 0 ? out : NULL;
@@ -57,6 +138,8 @@ static int score_table(const lm_instrument *inst, lm_scorer *scorer, lm_error *e
 		rc = lm_table_set_no_id(table, 1);
 	if (rc == LM_OK)
 		rc = configure_table(table, reader, err);
+	if (rc == LM_OK)
+		rc = keep_require(table, keep);
 	if (rc == LM_EINVAL && !lm_error_count(err)) {
 		lm_table_free(table);
 		fputc('\n', stderr);
@@ -69,10 +152,25 @@ static int score_table(const lm_instrument *inst, lm_scorer *scorer, lm_error *e
 		return EXIT_PROBLEMS;
 	}
 
-	rc = data_name ? lm_table_open_file(table, data_name, err) : lm_table_open_fd(table, STDIN_FILENO, "<stdin>", err);
-	if (rc == LM_OK)
+	/* With --keep, the output is opened first so that a name it cannot carry
+	 * is said together with the names the header lacks. */
+	int keep_rc = LM_OK;
+	if (keep->list) {
 		rc = out_name ? lm_writer_open_file(&writer, inst, format, out_name, err)
 			      : lm_writer_open_fd(&writer, inst, format, STDOUT_FILENO, err);
+		if (rc == LM_OK)
+			keep_rc = keep_columns(table, writer, keep, err);
+	}
+	if (rc == LM_OK)
+		rc = data_name ? lm_table_open_file(table, data_name, err)
+			       : lm_table_open_fd(table, STDIN_FILENO, "<stdin>", err);
+	if (rc == LM_OK && !writer)
+		rc = out_name ? lm_writer_open_file(&writer, inst, format, out_name, err)
+			      : lm_writer_open_fd(&writer, inst, format, STDOUT_FILENO, err);
+	if (rc == LM_OK && keep->all)
+		rc = keep_columns(table, writer, keep, err);
+	if (rc == LM_OK)
+		rc = keep_rc;
 	if (rc == LM_OK && rejects_path)
 		rc = lm_rejects_open_file(&rejects, table, rejects_path, err);
 	if (rc != LM_OK) {
@@ -105,6 +203,7 @@ static int score_table(const lm_instrument *inst, lm_scorer *scorer, lm_error *e
 				break;
 			}
 		id = lm_table_row_id(table, &id_len);
+		keep_values(table, writer, keep);
 		rc = lm_writer_write(writer, lm_table_row(table), id, id_len, scorer);
 		if (rc == LM_EIO)
 			break; /* why is said when it is staged */
@@ -245,15 +344,17 @@ int cmd_score(int argc, char **argv)
 	const char *out = NULL, *format_name = NULL, *id_column = NULL, *responses = NULL;
 	const char *rejects = NULL;
 	int no_id = 0;
+	struct keep keep = {0};
 	struct reader reader = {0};
-	struct option_spec opts[5 + READER_NOPTS] = {
+	struct option_spec opts[6 + READER_NOPTS] = {
 		{"output", 'o', &out},
 		{"format", 'f', &format_name},
 		{"id-column", 0, &id_column},
 		{"responses", 'r', &responses},
 		{"rejects", 0, &rejects},
+		{"keep", 0, &keep.list},
 	};
-	size_t nopts = 5 + reader_options(&reader, opts + 5);
+	size_t nopts = 6 + reader_options(&reader, opts + 6);
 	int npos = 0, exit_status, format = LM_WRITER_CSV, status, rc;
 	const char *data;
 	lm_instrument *inst = NULL;
@@ -261,7 +362,7 @@ int cmd_score(int argc, char **argv)
 	lm_outputs *set = NULL;
 	lm_error *err = NULL;
 
-	if (take_flag(&argc, argv, "no-id", &no_id) != EXIT_OK)
+	if (take_flag(&argc, argv, "no-id", &no_id) != EXIT_OK || take_flag(&argc, argv, "keep-all", &keep.all) != EXIT_OK)
 		return EXIT_USAGE;
 	if (!parse_args(argc, argv, opts, nopts, &npos, &exit_status))
 		return exit_status;
@@ -270,7 +371,7 @@ int cmd_score(int argc, char **argv)
 	if (npos > 2 || (responses && npos > 1))
 		return usage_error("score: too many arguments; unexpected", argv[responses ? 1 : 2]);
 	if (responses && (out || format_name || id_column || no_id || reader.delimiter_arg || rejects || reader.prefix ||
-			  reader.map || reader.map_file || reader.missing))
+			  reader.map || reader.map_file || reader.missing || keep.list || keep.all))
 		return usage_error("--responses scores one respondent and prints a table; it takes no options for tables",
 				   NULL);
 	if (format_name) {
@@ -278,8 +379,33 @@ int cmd_score(int argc, char **argv)
 			format = LM_WRITER_CSV;
 		else if (strcmp(format_name, "json") == 0 || strcmp(format_name, "jsonl") == 0)
 			format = LM_WRITER_JSONL;
+		else if (strcmp(format_name, "xlsx") == 0)
+			format = LM_WRITER_XLSX;
+		else if (strcmp(format_name, "sav") == 0)
+			format = LM_WRITER_SAV;
+		else if (strcmp(format_name, "dta") == 0)
+			format = LM_WRITER_DTA;
 		else
-			return usage_error("--format must be csv or json, not", format_name);
+			return usage_error("--format must be csv, json, xlsx, sav or dta, not", format_name);
+	} else if (out && strcmp(out, "-") != 0) {
+		format = lm_writer_format_for_path(out); /* scores.xlsx, scores.sav, scores.dta */
+	}
+	if ((format == LM_WRITER_XLSX || format == LM_WRITER_SAV || format == LM_WRITER_DTA) &&
+	    (!out || strcmp(out, "-") == 0) && isatty(STDOUT_FILENO))
+		return usage_error("an Excel, SPSS or Stata file is not for a terminal: give -o FILE", NULL);
+	if (keep.list && keep.all)
+		return usage_error("--keep names the columns to carry and --keep-all carries every one: give one of them",
+				   NULL);
+	if (keep.list) {
+		const char *p = keep.list;
+		for (;;) {
+			size_t len = strcspn(p, ",");
+			if (len == 0)
+				return usage_error("--keep takes column names separated by commas, none empty; not", keep.list);
+			p += len;
+			if (!*p++)
+				break;
+		}
 	}
 	if (reader_check(&reader) != EXIT_OK)
 		return EXIT_USAGE;
@@ -318,8 +444,9 @@ int cmd_score(int argc, char **argv)
 	} else if (responses) {
 		status = score_responses(inst, scorer, err, responses);
 	} else {
-		status = score_table(inst, scorer, err, data, out, format, id_column, no_id, &reader, rejects, set);
+		status = score_table(inst, scorer, err, data, out, format, id_column, no_id, &reader, rejects, &keep, set);
 	}
+	free(keep.handle);
 	lm_outputs_free(set);
 	lm_scorer_free(scorer);
 	lm_instrument_free(inst);

@@ -514,8 +514,70 @@ LM_EXPORT int lm_prepost_respondent_category(const lm_prepost *pp, size_t r, siz
 enum lm_prepost_format {
 	LM_PREPOST_JSON = 0,       /**< the whole analysis as one JSON document */
 	LM_PREPOST_CSV = 1,        /**< one row per pair */
-	LM_PREPOST_SUMMARY = 2     /**< the per-scale summary as readable text */
+	LM_PREPOST_SUMMARY = 2,    /**< the per-scale summary as readable text */
+	/**
+	 * The respondent table of LM_PREPOST_CSV (its rows and columns) as an
+	 * Excel workbook, when built with libxlsxwriter: numbers as numbers,
+	 * a missing value as an empty cell, reliable change, category and bands
+	 * as their names (bands: their labels); a sheet "variables" with each
+	 * column's label and values. See LM_WRITER_XLSX. @since 0.3
+	 */
+	LM_PREPOST_XLSX = 3,
+	/**
+	 * The respondent table as an SPSS system file, when built with
+	 * ReadStat: SCALE_pre, _post, _change, _rci numeric (system-missing when
+	 * there is none); SCALE_reliable coded as enum lm_reliable (0 none,
+	 * 1 improved, 2 deteriorated) and SCALE_category as enum lm_category
+	 * (0 recovered ... 3 deteriorated), both with value labels, missing
+	 * when unknown; SCALE_band_pre and _band_post 1..n labelled with the
+	 * bands' labels; id, wave, group and carried columns as strings; the
+	 * scale's label in each variable label. Names SPSS does not allow are
+	 * changed as LM_WRITER_SAV says. @since 0.3
+	 */
+	LM_PREPOST_SAV = 4,
+	/** The respondent table as a Stata file, as LM_PREPOST_SAV. @since 0.3 */
+	LM_PREPOST_DTA = 5
 };
+
+/**
+ * Whether this build writes @p format (an lm_prepost_format): Excel with
+ * libxlsxwriter, SPSS and Stata with ReadStat, the others always.
+ * @return 1 or 0.
+ * @since 0.3
+ */
+LM_EXPORT int lm_prepost_format_available(int format);
+
+/**
+ * Carry the baseline (pre) table's column @p name (copied), as it is, into
+ * the respondent table (LM_PREPOST_CSV and the Excel, SPSS and Stata
+ * formats), after the id, wave and group columns, in the order asked, so
+ * that results merge back without a lookup. The run's header check names
+ * every such column that is absent; a name that is a column of the
+ * respondent table (id, wave, group, SCALE_pre ...) fails the run with a
+ * diagnostic naming each. Not used by lm_prepost_run_batches(). Call before
+ * a run.
+ * @return LM_OK; LM_EINVAL for an empty name or one asked for already; LM_ENOMEM.
+ * @since 0.3
+ */
+LM_EXPORT LM_NODISCARD int lm_prepost_keep_column(lm_prepost *pp, const char *name);
+
+/**
+ * With @p all 1, carry every column of the baseline table but the id and
+ * group columns (which the respondent table has already), instead of
+ * those of lm_prepost_keep_column(). @return LM_OK or LM_EINVAL. @since 0.3
+ */
+LM_EXPORT LM_NODISCARD int lm_prepost_set_keep_all(lm_prepost *pp, int all);
+
+/** Columns carried by the last run (0 before one). @since 0.3 */
+LM_EXPORT size_t lm_prepost_kept_count(const lm_prepost *pp);
+/** Name of carried column @p k (borrowed), or NULL. @since 0.3 */
+LM_EXPORT const char *lm_prepost_kept_name(const lm_prepost *pp, size_t k);
+/**
+ * Respondent @p r's value of carried column @p k (borrowed, from the
+ * baseline row; "" for an empty cell), or NULL when out of range.
+ * @since 0.3
+ */
+LM_EXPORT const char *lm_prepost_respondent_kept(const lm_prepost *pp, size_t r, size_t k);
 
 /**
  * Write the results to @p path atomically (temporary file, then rename;

@@ -1,6 +1,8 @@
 /*
- * libra_measures — writing scores: one record per respondent as CSV or JSON
- * Lines, never a partial file. Output goes to a temporary file beside the
+ * libra_measures — writing scores: one record per respondent as CSV, JSON
+ * Lines, an Excel workbook, an SPSS system file or a Stata file, with any
+ * columns carried from the input (lm_writer_add_column()), never a partial
+ * file. Output goes to a temporary file beside the
  * target and is renamed into place by lm_writer_commit() (or, with other
  * outputs of the run, by lm_writer_stage() and lm_outputs_commit()); a writer
  * freed without a commit leaves the old file (or none) untouched. Where a
@@ -39,12 +41,61 @@ enum lm_writer_format {
 	/** id, then per scale SCALE, SCALE_answered, SCALE_status, SCALE_band (banded scales only), then one column per rule */
 	LM_WRITER_CSV = 0,
 	/** one JSON object per line:
-	 *  {"row":N,"id":..,"scales":{S:{"score","answered","coded","status","band"}},"rules":{R:true|false|null}} */
-	LM_WRITER_JSONL = 1
+	 *  {"row":N,"id":..,"scales":{S:{"score","answered","coded","status","band"}},"rules":{R:true|false|null}},
+	 *  with "columns":{NAME:TEXT,...} after "id" when columns are carried */
+	LM_WRITER_JSONL = 1,
+	/**
+	 * Excel workbook (.xlsx), when built with libxlsxwriter
+	 * (lm_writer_format_available()). Sheet "data": the columns of
+	 * LM_WRITER_CSV, a header row, scores and counts as numbers, a missing
+	 * score as an empty cell, statuses, bands and rule outcomes as text (the
+	 * status name; the band's label; false or true), carried columns and ids
+	 * as text, never as formulas. Sheet "variables": each column's label,
+	 * type and values.
+	 * @since 0.3
+	 */
+	LM_WRITER_XLSX = 2,
+	/**
+	 * SPSS system file (.sav, row-compressed), when built with ReadStat.
+	 * The columns of LM_WRITER_CSV as variables: id and carried columns as
+	 * strings; SCALE (score) and SCALE_answered numeric, a missing score
+	 * system-missing; SCALE_status numeric with value labels 0 ok,
+	 * 1 prorated, 2 insufficient; SCALE_band numeric 1..n in the
+	 * definition's order of bands, labelled with the bands' labels; a rule
+	 * numeric 0 false, 1 true, system-missing when not determinable.
+	 * Variable labels: the scale's label (with ": items answered",
+	 * ": status", ": band"), the rule's label. A name SPSS does not allow
+	 * (a '-', a leading digit, too long) is changed to one it does (other
+	 * characters become '_', a 'v' in front, a "_2" suffix against clashes)
+	 * and the original name becomes its label. All rows are held in memory
+	 * until the commit: the format needs their number first.
+	 * @since 0.3
+	 */
+	LM_WRITER_SAV = 3,
+	/** Stata file (.dta, format 118), as LM_WRITER_SAV; names at most 32 characters, labels 80. @since 0.3 */
+	LM_WRITER_DTA = 4
 };
 
 /**
- * Start writing to @p path. The header (CSV) is written at once.
+ * Whether this build writes @p format: CSV and JSON Lines always; Excel
+ * with libxlsxwriter, SPSS and Stata with ReadStat. Opening a writer for a
+ * format not built in fails with LM_EINVAL and a diagnostic that says so.
+ * @return 1 or 0.
+ * @since 0.3
+ */
+LM_EXPORT int lm_writer_format_available(int format);
+
+/**
+ * The format a file name asks for by its extension, in any case: .xlsx,
+ * .sav, .dta, .jsonl or .json; LM_WRITER_CSV for any other (and NULL).
+ * @since 0.3
+ */
+LM_EXPORT int lm_writer_format_for_path(const char *path);
+
+/**
+ * Start writing to @p path. The header (CSV) is written with the first
+ * record (or at the commit when there is none); an Excel, SPSS or Stata file
+ * is made whole at the commit (or stage) from the records held until then.
  * @param[out] out the writer; the caller owns it (lm_writer_free()).
  * @param[in] format an lm_writer_format.
  * @return LM_OK, LM_EIO, LM_ENOMEM or LM_EINVAL.
@@ -63,6 +114,33 @@ LM_EXPORT LM_NODISCARD int lm_writer_open_fd(lm_writer **out, const lm_instrumen
 					     lm_error *err);
 
 /**
+ * Carry a column of the input into the output (e.g. a team, site or group
+ * column, so that scores merge back without a lookup): written after the id
+ * column, in the order added, as text exactly as given to
+ * lm_writer_set_column(). Call before the first lm_writer_write().
+ * @param[in] name the column's name (copied).
+ * @return LM_OK; LM_EINVAL (with a diagnostic) when @p name is empty, is
+ *         carried already, or is a column the writer writes itself (id, a
+ *         scale's SCALE, SCALE_answered, SCALE_status, SCALE_band, a rule),
+ *         or records were written; LM_ENOMEM.
+ * @since 0.3
+ */
+LM_EXPORT LM_NODISCARD int lm_writer_add_column(lm_writer *writer, const char *name, lm_error *err);
+
+/** Columns carried (lm_writer_add_column()). @since 0.3 */
+LM_EXPORT size_t lm_writer_column_count(const lm_writer *writer);
+
+/**
+ * The value of carried column @p k (0-based, in the order added) for the next
+ * record; not copied: it must stay valid until lm_writer_write(), which then
+ * clears every carried value (a value not set is written empty).
+ * @param[in] text need not be NUL-terminated; NULL (with @p len 0) for empty.
+ * @return LM_OK or LM_EINVAL.
+ * @since 0.3
+ */
+LM_EXPORT LM_NODISCARD int lm_writer_set_column(lm_writer *writer, size_t k, const char *text, size_t len);
+
+/**
  * Write the record of the respondent last scored by @p scorer.
  * @param[in] row 1-based data row number.
  * @param[in] id respondent id, or NULL when there is none; need not be NUL-terminated.
@@ -75,7 +153,9 @@ LM_EXPORT LM_NODISCARD int lm_writer_write(lm_writer *writer, unsigned long row,
 
 /**
  * Finish: flush, and put the output in place (rename, or copy to the descriptor).
- * @return LM_OK or LM_EIO. After a failure nothing is left at the target.
+ * @return LM_OK or LM_EIO; LM_ELIMIT when the records do not fit the format
+ *         (rows of a sheet, the length of a text in a cell or variable),
+ *         LM_ENOMEM. After a failure nothing is left at the target.
  * @since 0.1
  */
 LM_EXPORT LM_NODISCARD int lm_writer_commit(lm_writer *writer, lm_error *err);

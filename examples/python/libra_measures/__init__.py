@@ -529,7 +529,7 @@ class Instrument(_Owned):
 
     def prepost(self, pre, post=None, *, id_column='id', group_column=None, on_duplicate='error',
                 reliability=None, rci_sd=None, delimiter=None, wave_column=None, pre_value=None, post_value=None,
-                threads=1, waves=None, cluster_column=None, reference_group=None):
+                threads=1, waves=None, cluster_column=None, reference_group=None, keep=(), keep_all=False):
         """Pre/post change analysis of two CSV files (PRE, POST), or of one long
         table (PRE) whose WAVE_COLUMN holds PRE_VALUE or POST_VALUE. Returns a
         PrePost; raises LibraError with every problem in the data (and the row
@@ -540,7 +540,12 @@ class Instrument(_Owned):
         wave, or one long table whose WAVE_COLUMN holds the wave names; each
         later wave is analysed against the baseline (PrePost.by_wave), with
         CLUSTER_COLUMN and REFERENCE_GROUP as lm_prepost_set_cluster_column()
-        and lm_prepost_set_reference_group()."""
+        and lm_prepost_set_reference_group().
+
+        KEEP names columns of the baseline table to carry, as text, into the
+        respondent table (PrePostResult.respondents, write(format='csv',
+        'xlsx', 'sav' or 'dta')); KEEP_ALL carries every column but the id
+        and group (lm_prepost_keep_column(), lm_prepost_set_keep_all())."""
         if waves is not None:
             waves = [str(w) for w in waves]
             if post is not None or pre_value is not None or post_value is not None:
@@ -586,6 +591,10 @@ class Instrument(_Owned):
             if reference_group is not None:
                 options.append((_lib.lm_prepost_set_reference_group, str(reference_group).encode(),
                                 'reference_group'))
+            for name in ([keep] if isinstance(keep, str) else keep):
+                options.append((_lib.lm_prepost_keep_column, str(name).encode(), 'keep'))
+            if keep_all:
+                options.append((_lib.lm_prepost_set_keep_all, 1, 'keep_all'))
             if waves is not None:
                 names = (c_char_p * len(waves))(*(w.encode() for w in waves))
                 options.append((lambda p, v: _lib.lm_prepost_set_waves(p, v, len(waves)), names, 'waves'))

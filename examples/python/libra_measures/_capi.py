@@ -246,6 +246,8 @@ PROTOTYPES = {
     'lm_table_open_file': (c_int, [P(lm_table), c_char_p, _err]),
     'lm_table_next': (c_int, [P(lm_table), _scorer, _err]),
     'lm_table_row_id': (c_char_p, [P(lm_table), P(c_size_t)]),
+    'lm_table_require_column': (c_int, [P(lm_table), c_char_p, P(c_size_t)]),
+    'lm_table_column_value': (c_char_p, [P(lm_table), c_size_t, P(c_size_t)]),
     # report.h
     'lm_report_new': (c_int, [P(P(lm_report)), P(lm_prepost)]),
     'lm_report_free': (None, [P(lm_report)]),
@@ -283,6 +285,12 @@ PROTOTYPES = {
     'lm_prepost_respondent_category': (c_int, [_pp, c_size_t, c_size_t]),
     'lm_prepost_set_waves': (c_int, [_pp, P(c_char_p), c_size_t]),
     'lm_prepost_set_cluster_column': (c_int, [_pp, c_char_p]),
+    'lm_prepost_keep_column': (c_int, [_pp, c_char_p]),
+    'lm_prepost_set_keep_all': (c_int, [_pp, c_int]),
+    'lm_prepost_kept_count': (c_size_t, [_pp]),
+    'lm_prepost_kept_name': (c_char_p, [_pp, c_size_t]),
+    'lm_prepost_respondent_kept': (c_char_p, [_pp, c_size_t, c_size_t]),
+    'lm_prepost_format_available': (c_int, [c_int]),
     'lm_prepost_set_reference_group': (c_int, [_pp, c_char_p]),
     'lm_prepost_run_wave_files': (c_int, [_pp, P(c_char_p), c_size_t, _err]),
     'lm_prepost_run_wave_batches': (c_int, [_pp, P(_batch), P(c_size_t), P(c_char_p), P(c_char_p),
@@ -344,7 +352,7 @@ ATTRITION = ('completers_n', 'completers_mean', 'completers_sd', 'dropouts_n', '
              'dropouts_sd', 'welch_t', 'df', 'p')                         # enum lm_prepost_attrition_kind
 ANCOVA = ('estimate', 'se', 't', 'df', 'p', 'ci_low', 'ci_high')         # enum lm_prepost_ancova_kind
 ICC = ('icc', 'design_effect', 'n0', 'clusters', 'n')                   # enum lm_prepost_icc_kind
-PREPOST_FORMATS = ('json', 'csv', 'summary')                              # enum lm_prepost_format
+PREPOST_FORMATS = ('json', 'csv', 'summary', 'xlsx', 'sav', 'dta')        # enum lm_prepost_format
 
 
 def _default_names():

@@ -295,7 +295,8 @@ def score(data, instrument: InstrumentLike, *, id: Optional[str] = None, keep: I
 def score_file(path: Union[str, 'os.PathLike[str]'], instrument: InstrumentLike, *, id: Optional[str] = None,
                no_id: bool = False, prefix: Optional[str] = None, mapping: Optional[Mapping[str, str]] = None,
                map_file: Optional[Union[str, 'os.PathLike[str]']] = None, delimiter: Optional[str] = None,
-               missing: Sequence[str] = (), value_labels: bool = False, as_frame: Optional[bool] = None):
+               missing: Sequence[str] = (), value_labels: bool = False, keep: Iterable[str] = (),
+               as_frame: Optional[bool] = None):
     """Score a file with the command line's readers (CSV, Qualtrics and REDCap
     exports, and SPSS .sav / Stata .dta when the library was built with
     ReadStat). Returns the same columns as score(); the id column is named as
@@ -307,6 +308,8 @@ def score_file(path: Union[str, 'os.PathLike[str]'], instrument: InstrumentLike,
     ``'\\t'``; detected when None), ``missing`` (``--missing``: cell texts that
     mean no answer, e.g. ``['NA', '-99']``) and ``value_labels``
     (``--value-labels``: score SPSS/Stata value labels instead of codes).
+    ``keep`` (``--keep``) names columns of the file to carry, as text, after
+    the id column; a column that is absent is a DataError with the others.
     """
     inst = _instrument(instrument)
     meta = inst._meta
@@ -316,7 +319,12 @@ def score_file(path: Union[str, 'os.PathLike[str]'], instrument: InstrumentLike,
         _check(_lib.lm_table_new(byref(table), inst._ptr))
     scorer = inst.scorer()
     ids, rows = [], []
+    keep = [keep] if isinstance(keep, str) else list(keep)
+    handles = [c_size_t() for _ in keep]
+    kept = [[] for _ in keep]
     try:
+        for name, h in zip(keep, handles):
+            _check(_lib.lm_table_require_column(table, name.encode(), byref(h)))
         if id is not None:
             _check(_lib.lm_table_set_id_column(table, id.encode()))
         if no_id:
@@ -351,6 +359,9 @@ def score_file(path: Union[str, 'os.PathLike[str]'], instrument: InstrumentLike,
                         n = c_size_t()
                         rid = _lib.lm_table_row_id(table, byref(n))
                         ids.append(None if rid is None else rid[:n.value].decode('utf-8', 'surrogateescape'))
+                        for h, values in zip(handles, kept):
+                            v = _lib.lm_table_column_value(table, h, byref(n))
+                            values.append('' if v is None else v[:n.value].decode('utf-8', 'surrogateescape'))
                         rows.append(scorer._results())
                         continue
                 if rc == 0:
@@ -365,6 +376,8 @@ def score_file(path: Union[str, 'os.PathLike[str]'], instrument: InstrumentLike,
         scorer.close()
         _lib.lm_table_free(table)
     data = {(id or 'id'): np.array(ids, dtype=object)}
+    for name, values in zip(keep, kept):
+        data[name] = np.array(values, dtype=object)
     cols = {}
     for s, sc in enumerate(meta.scales):
         res = [r[sc.id] for r in rows]

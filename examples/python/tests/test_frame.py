@@ -287,6 +287,45 @@ class Errors(unittest.TestCase):
                                       want.iloc[others].reset_index(drop=True))
         self.assertEqual(got.total_answered[2], want.total_answered[2] - 1)
 
+    def test_score_file_keep(self):
+        # --keep from Python: the columns as they are in the file, after the id; every absent one said.
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, 'kept.csv')
+            df = pd.read_csv(PRE, dtype=str, keep_default_na=False)
+            df.insert(1, 'team', ['T, "%d"' % (i % 3) for i in range(len(df))])
+            df.insert(2, 'site', ['007'] + [''] * (len(df) - 1))
+            df.to_csv(path, index=False)
+            got = lm.score_file(path, 'stss', keep=['site', 'team'])
+            self.assertEqual(list(got.columns[:3]), ['id', 'site', 'team'])
+            self.assertEqual(list(got.team), list(df.team))
+            self.assertEqual(list(got.site), list(df.site))
+            pd.testing.assert_frame_equal(got.drop(columns=['site', 'team']), lm.score_file(PRE, 'stss'))
+            want = cli_csv('score', 'stss', path, '--keep', 'site,team')
+            self.assertEqual(list(want.team), list(got.team))
+            with self.assertRaises(lm.DataError) as cm:
+                lm.score_file(path, 'stss', keep=['nope', 'team', 'gone'])
+            self.assertIn('nope', str(cm.exception))
+            self.assertIn('gone', str(cm.exception))
+
+    def test_prepost_keep(self):
+        # The respondent table carries the baseline's columns, as the command line's --keep does.
+        with tempfile.TemporaryDirectory() as d:
+            pre = os.path.join(d, 'pre.csv')
+            df = pd.read_csv(PRE, dtype=str, keep_default_na=False)
+            df.insert(1, 'team', ['t%d' % (i % 4) for i in range(len(df))])
+            df.to_csv(pre, index=False)
+            with lm.Instrument.load('stss') as inst:
+                pp = inst.prepost(pre, POST, keep=['team'])
+                out = os.path.join(d, 'pp.csv')
+                pp.write(out, format='csv')
+                table = pd.read_csv(out, dtype=str, keep_default_na=False)
+                want = cli_csv('prepost', 'stss', pre, POST, '--keep', 'team', '--format', 'csv')
+                pd.testing.assert_frame_equal(table, want)
+                self.assertEqual(list(table.columns[:2]), ['id', 'team'])
+                team = dict(zip(df.id, df.team))
+                self.assertEqual(list(table.team), [team[i] for i in table.id])
+                pp.close()
+
     def test_a_missing_item_column(self):
         stss, items, df = generated(5)
         with self.assertRaises(lm.DataError) as cm:

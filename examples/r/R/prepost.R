@@ -13,7 +13,7 @@ prepost <- function(pre, post = NULL, inst, id = "id", group = NULL, wave = NULL
                     pre_value = "pre", post_value = "post",
                     on_duplicate = c("error", "exclude"), reliability = NULL, rci_sd = NULL,
                     prefix = NULL, map = NULL, value_labels = FALSE,
-                    waves = NULL, wave_column = NULL, cluster = NULL, reference_group = NULL) {
+                    waves = NULL, wave_column = NULL, cluster = NULL, reference_group = NULL, keep = NULL) {
   on_duplicate <- match.arg(on_duplicate)
   inst <- instrument(inst)
   if (!is.null(wave_column)) {
@@ -21,6 +21,8 @@ prepost <- function(pre, post = NULL, inst, id = "id", group = NULL, wave = NULL
       stop("prepost(): give the wave column once, as wave_column (or wave)")
     wave <- wave_column
   }
+  if (!is.null(waves) && length(keep))
+    stop("prepost(): keep is for two waves here; with waves, use libra prepost --keep or the C API")
   if (!is.null(waves))
     return(prepost_waves(pre, post, inst, id, group, wave, waves, cluster, reference_group,
                          on_duplicate, reliability, rci_sd, prefix, map, value_labels))
@@ -42,9 +44,14 @@ prepost <- function(pre, post = NULL, inst, id = "id", group = NULL, wave = NULL
   }
   if (!is.data.frame(pre) || !is.data.frame(post))
     stop("prepost(): pre and post must be data frames (or tibbles)")
+  taken <- intersect(keep, c("id", "group", "wave", outer(inst$info$scales$id,
+    c("pre", "post", "change", "rci", "reliable", "category", "band_pre", "band_post"), paste, sep = "_")))
+  if (length(taken))
+    stop(sprintf("prepost(): %s cannot be kept: the respondents have a column of that name",
+                 paste0("\"", taken, "\"", collapse = ", ")))
   for (k in 1:2) {
     d <- list(pre, post)[[k]]
-    need <- c(id, if (k == 1) group)
+    need <- c(id, if (k == 1) c(group, keep))
     miss <- setdiff(need, names(d))
     if (length(miss))
       stop(sprintf("prepost(): no column %s in the %s data", paste0("\"", miss, "\"", collapse = ", "),
@@ -59,7 +66,23 @@ prepost <- function(pre, post = NULL, inst, id = "id", group = NULL, wave = NULL
                if (is.null(group)) NULL else id_text(pre[[group]]), names_[1],
                b$values, b$names, id_text(post[[id]]), names_[2], opts)
   check_failure(ptr, a$names)
-  prepost_result(ptr, inst, names_, other_wave)
+  res <- prepost_result(ptr, inst, names_, other_wave)
+  if (length(keep))
+    res$respondents <- keep_columns(res$respondents, pre, id, group, keep)
+  res
+}
+
+# The kept columns of each pair's pre row (ids compared as the library does: trimmed text),
+# after the id and group columns, as libra prepost --keep writes them.
+keep_columns <- function(respondents, pre, id, group, keep) {
+  row <- match(respondents$id, trimws(id_text(pre[[id]])))
+  kept <- lapply(keep, function(k) {
+    x <- pre[[k]]
+    if (inherits(x, "haven_labelled")) as.vector(unclass(x))[row] else x[row]
+  })
+  names(kept) <- keep
+  front <- seq_len(1 + !is.null(group))
+  cbind(respondents[front], as.data.frame(kept, stringsAsFactors = FALSE, optional = TRUE), respondents[-front])
 }
 
 # The result of a run: its tables and document read from the library, with more parts for waves.

@@ -52,6 +52,19 @@ test_that("the respondents equal the command line's CSV output", {
   }
 })
 
+test_that("keep carries pre columns into the respondents, as libra prepost --keep", {
+  w <- waves()
+  w$pre$team <- paste0("T", seq_len(nrow(w$pre)) %% 3)
+  pp <- prepost(w$pre, w$post, "stss", group = "group", keep = "team")
+  r <- pp$respondents
+  expect_identical(names(r)[1:3], c("id", "group", "team"))
+  expect_identical(r$team, w$pre$team[match(r$id, w$pre$id)])
+  plain <- prepost(w$pre, w$post, "stss", group = "group")$respondents
+  expect_identical(r[-3], plain)
+  expect_error(prepost(w$pre, w$post, "stss", keep = c("nope", "gone")), "\"nope\", \"gone\"")
+  expect_error(prepost(w$pre, w$post, "stss", keep = c("total_pre", "team")), "\"total_pre\" cannot be kept")
+})
+
 test_that("one long data frame with a wave column gives the same analysis", {
   w <- waves()
   long <- rbind(cbind(w$pre, wave = "pre"), cbind(w$post, wave = "post"))
