@@ -59,8 +59,7 @@ static int score_table(const lm_instrument *inst, lm_scorer *scorer, lm_error *e
 		rc = configure_table(table, reader, err);
 	if (rc == LM_EINVAL && !lm_error_count(err)) {
 		lm_table_free(table);
-		fputc('\n', stderr);
-		print_usage(stderr);
+		print_try_help();
 		return EXIT_USAGE;
 	}
 	if (rc != LM_OK) {
@@ -289,6 +288,14 @@ int cmd_score(int argc, char **argv)
 		return usage_error("--id-column names the id column and --no-id says there is none: give one of them",
 				   NULL);
 	data = npos > 1 ? argv[1] : NULL;
+	/* Without DATA, a table is piped in; waiting silently for one to be typed
+	 * looks like a hang. '-' still reads a terminal, and says so. */
+	if (!responses && !data && isatty(STDIN_FILENO))
+		return usage_error("score: missing DATA.csv (standard input is a terminal; give '-' to type or paste the "
+				   "table there)",
+				   NULL);
+	if (!responses && data && strcmp(data, "-") == 0 && isatty(STDIN_FILENO))
+		fputs("libra: reading the table from standard input; end it with Ctrl-D\n", stderr);
 	if (rejects && strcmp(rejects, "-") == 0)
 		return usage_error("--rejects must name a file of its own, not", rejects);
 
