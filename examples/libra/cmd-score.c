@@ -34,6 +34,8 @@ static void print_reconciliation(const lm_table *table, unsigned long scored, un
 	}
 	if (lm_table_rows_blank(table))
 		fprintf(stderr, ", blank rows skipped: %lu", lm_table_rows_blank(table));
+	if (lm_table_case_matches(table))
+		fprintf(stderr, ", item columns matched ignoring case: %zu", lm_table_case_matches(table));
 	fputc('\n', stderr);
 }
 
@@ -117,6 +119,7 @@ static int score_table(const lm_instrument *inst, lm_scorer *scorer, lm_error *e
 	/* Every problem once; then the list is empty, so that a write error
 	 * always has room in it, however many rows were rejected. */
 	print_problems(err, fatal);
+	missing_hints(err);
 	lm_error_clear(err);
 	if (stopped || (rejected > 0 && !rejects)) {
 		fprintf(stderr, "libra: no output written%s\n",

@@ -232,6 +232,7 @@ PROTOTYPES = {
     'lm_table_open_file': (c_int, [P(lm_table), c_char_p, _err]),
     'lm_table_next': (c_int, [P(lm_table), _scorer, _err]),
     'lm_table_row_id': (c_char_p, [P(lm_table), P(c_size_t)]),
+    'lm_table_case_matches': (c_size_t, [P(lm_table)]),
     # report.h
     'lm_report_new': (c_int, [P(P(lm_report)), P(lm_prepost)]),
     'lm_report_free': (None, [P(lm_report)]),
