@@ -72,6 +72,12 @@ cc -std=c11 -pedantic -Wall -Wextra -Werror "$work/version.c" -o "$work/version"
 
 step "installed command line"
 "$stage$prefix/bin/libra" --version
+mandir=$(meson introspect "$build" --buildoptions | python3 -c '
+import json, sys
+print({x["name"]: x["value"] for x in json.load(sys.stdin)}["mandir"])')
+case $mandir in /*) ;; *) mandir=$prefix/$mandir ;; esac
+[ -s "$stage$mandir/man1/libra.1" ] || fail "no manual page $mandir/man1/libra.1"
+grep -q '^\.TH LIBRA 1' "$stage$mandir/man1/libra.1" || fail "$mandir/man1/libra.1 is not the manual page of libra"
 "$stage$prefix/bin/libra" score stss "$src/examples/data/stss_pre.csv" 2>/dev/null | cmp -s - <("$build/examples/libra" score stss "$src/examples/data/stss_pre.csv" 2>/dev/null) \
 	|| fail "the installed libra scores otherwise than the built one"
 
