@@ -74,6 +74,7 @@ struct lm_table {
 	struct colmap *map; /* item columns, in column order */
 	size_t nmap;
 	size_t id_col;      /* LM_NO_INDEX when none */
+	size_t case_matches; /* item columns found only ignoring case (lm_table_case_matches()) */
 	char *id_name;      /* the id column in use */
 
 	/* Column names: lm_table_set_prefix() and lm_table_map_column(). */
@@ -83,6 +84,10 @@ struct lm_table {
 	/* Cell texts that mean "no answer" (lm_table_add_missing()), trimmed. */
 	char **missing_tokens;
 	size_t n_missing_tokens;
+	/* Texts that look like a package's missing value ("NA", ".", "-99") already
+	 * met as bad values of this open table: the hint is given once for each. */
+	char missing_hinted[8][16];
+	size_t n_missing_hinted;
 
 	/* Records read ahead while looking for a Qualtrics header, replayed as data. */
 	struct stash {

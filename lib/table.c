@@ -58,6 +58,8 @@ static void table_close(lm_table *t)
 	t->row_line = 0;
 	t->row = t->rows_read = t->rows_rejected = t->rows_blank = 0;
 	memset(t->rejected_for, 0, sizeof(t->rejected_for));
+	t->n_missing_hinted = 0;
+	t->case_matches = 0;
 	t->pending_blank = t->pending_line = 0;
 	lm__table_free_map(t->map, t->nmap);
 	t->map = NULL;
@@ -690,8 +692,52 @@ static int is_missing_token(const lm_table *t, const char *s, size_t len)
 	return 0;
 }
 
+/*
+ * Whether a cell that is not a response looks like how a statistics package
+ * writes a missing value: R's NA (write.csv), SAS's and Stata's ".", Excel's
+ * #N/A, NULL from a database, or a negative whole number such as -9 or -99
+ * (survey codes). Such a cell is most likely a missing value nobody declared.
+ */
+static int looks_like_missing(const char *s, size_t len)
+{
+	static const char *const words[] = {"NA", "N/A", "#N/A", "NaN", "NULL", ".", "na", "n/a"};
+	for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+		if (name_equal(s, len, words[k]))
+			return 1;
+	if (len >= 2 && len <= 5 && s[0] == '-') {
+		for (size_t k = 1; k < len; k++)
+			if (s[k] < '0' || s[k] > '9')
+				return 0;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * The hint for a bad cell that looks like an undeclared missing value, the
+ * first time this open table meets that text; "" otherwise. It names the
+ * setting; the command line adds its flag.
+ */
+static const char *missing_hint(lm_table *t, const char *s, size_t len, char *buf, size_t size)
+{
+	lm__table_trim(&s, &len);
+	if (!looks_like_missing(s, len))
+		return "";
+	for (size_t k = 0; k < t->n_missing_hinted; k++)
+		if (name_equal(s, len, t->missing_hinted[k]))
+			return "";
+	if (t->n_missing_hinted < sizeof(t->missing_hinted) / sizeof(t->missing_hinted[0])) {
+		memcpy(t->missing_hinted[t->n_missing_hinted], s, len);
+		t->missing_hinted[t->n_missing_hinted++][len] = '\0';
+	}
+	snprintf(buf, size, "; if \"%.*s\" means missing, declare it a missing-value token (lm_table_add_missing())",
+		 (int)len, s);
+	return buf;
+}
+
 static int report_cell(lm_table *t, const struct colmap *m, const char *s, size_t len, lm_error *err)
 {
+	char hint[96];
 	char *message = lm__bad_value_message(t->inst, m->item, s, len);
 	if (!message)
 		return LM_ENOMEM;
@@ -702,7 +748,8 @@ static int report_cell(lm_table *t, const struct colmap *m, const char *s, size_
 	unsigned long line, fieldno;
 	char *owned;
 	const char *file = where(t, m->col, &line, &fieldno, &owned);
-	lm__error(err, LM_EDATA, file, line, fieldno, "row %lu, column \"%s\": %s", t->row, m->name, message);
+	lm__error(err, LM_EDATA, file, line, fieldno, "row %lu, column \"%s\": %s%s", t->row, m->name, message,
+		  missing_hint(t, s, len, hint, sizeof hint));
 	free(owned);
 	free(message);
 	return LM_EDATA;
@@ -939,6 +986,11 @@ int lm_table_is_qualtrics(const lm_table *table)
 const char *lm_table_row_problem(const lm_table *table)
 {
 	return table && table->problem_len ? table->problem : NULL;
+}
+
+size_t lm_table_case_matches(const lm_table *table)
+{
+	return table && table->state != TABLE_CLOSED ? table->case_matches : 0;
 }
 
 size_t lm_table_column_count(const lm_table *table)

@@ -461,7 +461,8 @@ static void test_options(void **state)
 	struct str b = {0};
 	str_add(&b, "", 0);
 	add_errors(&b, fx->err, path);
-	assert_string_equal(b.s, "  1:0: no column for item t_3\n");
+	assert_string_equal(b.s, "  1:0: no column for item t_3; the header has \"id\", \"t_1\", \"t_2\", \"stress3\", \"t_4\", "
+				 "\"note\"\n");
 	free(b.s);
 
 	assert_int_equal(lm_table_map_column(fx->t, "t_3", "stress3", fx->err), LM_OK);

@@ -307,8 +307,10 @@ static void test_header_errors(void **state)
 	check_header_error(fx, "\xEF\xBB\xBF", "data.csv: empty file: no header row\n");
 	check_header_error(fx, "\n\r\n", "data.csv: empty file: no header row\n");
 	check_header_error(fx, "\nid,t_1,t_2,t_3\n", "data.csv:1: the first line is empty: it must be the header row\n");
-	check_header_error(fx, "id,t_1,t_2\n", "data.csv:1: no column for item t_3\n");
-	check_header_error(fx, "id,x,y\n1,2,3\n", "data.csv:1: no column for items t_1, t_2, t_3\n");
+	/* Nothing close: the header's columns are listed. */
+	check_header_error(fx, "id,t_1,t_2\n", "data.csv:1: no column for item t_3; the header has \"id\", \"t_1\", \"t_2\"\n");
+	check_header_error(fx, "id,x,y\n1,2,3\n",
+			   "data.csv:1: no column for items t_1, t_2, t_3; the header has \"id\", \"x\", \"y\"\n");
 	check_header_error(fx, "id,t_1,t_2,t_3,t_2\n", "data.csv:1:5: duplicate column \"t_2\" (fields 3 and 5)\n");
 	check_header_error(fx, "t_1,t_2,t_3\n",
 			   "data.csv:1: no id column: no column is named \"id\" (the header has \"t_1\", \"t_2\", \"t_3\"); "
@@ -320,11 +322,76 @@ static void test_header_errors(void **state)
 			   "data.csv:1:4: duplicate column \"t_1\" (fields 2 and 4)\n"
 			   "data.csv:1:5: duplicate column \"id\" (fields 1 and 5)\n"
 			   "data.csv:1:6: duplicate column \"t_4\" (fields 3 and 6)\n"
-			   "data.csv:1: no column for items t_2, t_3\n");
+			   "data.csv:1: no column for items t_2, t_3; the header has \"id\", \"t_1\", \"t_4\", \"t_1\", "
+			   "\"id\", \"t_4\"\n");
 	assert_int_equal(lm_table_set_id_column(fx->t, "subject"), LM_OK);
 	check_header_error(fx, "id,t_1,t_3\n",
 			   "data.csv:1: no column for item t_2\n"
 			   "data.csv:1: id column \"subject\" is not in the header (its columns: \"id\", \"t_1\", \"t_3\")\n");
+}
+
+/* Errors that say how to find the item columns; names that differ only in case. */
+static void test_header_hints(void **state)
+{
+	struct table_fx *fx = *state;
+	/* Every missing item under one prefix: say which, naming the setting. */
+	check_header_error(fx, "id,Q5_t_1,Q5_t_2,Q5_t_3\n",
+			   "data.csv:1: no column for items t_1, t_2, t_3; the header has them all under the prefix "
+			   "\"Q5_\": set it as the column prefix (lm_table_set_prefix())\n");
+	/* Near names: the closest unused column for each item. */
+	check_header_error(fx, "id,t1,t_2,T-3,note\n",
+			   "data.csv:1: no column for items t_1, t_3; the closest names in the header: \"t1\" for t_1, "
+			   "\"T-3\" for t_3; if those are the items' columns, name them (lm_table_map_column())\n");
+	/* The same name in another case twice is a duplicate. */
+	check_header_error(fx, "id,T_1,t_2,t_3,T_1\n", "data.csv:1:5: duplicate column \"T_1\" (fields 2 and 5)\n");
+	/* Two names that differ from the item's only in case, and from each other: ambiguous. */
+	assert_int_equal(lm_table_set_prefix(fx->t, "q"), LM_OK);
+	check_header_error(fx, "id,Qt_1,qt_2,qt_3,QT_1\n",
+			   "data.csv:1:5: no column for item t_1: the header has \"Qt_1\" and \"QT_1\", which differ from "
+			   "\"qt_1\" only in case; name its column (lm_table_map_column())\n");
+}
+
+/* A column named as an item in another case is taken when it is the only one, and counted. */
+static void test_header_any_case(void **state)
+{
+	struct table_fx *fx = *state;
+	assert_int_equal(lm_table_case_matches(fx->t), 0);
+	check_transcript(fx, "id,T_1,t_2,T_3\nA,1,2,3\n",
+			 "1 row=1 line=2 id=[A] total=6 answered=3 ok\nread=1 rejected=0\n");
+	assert_int_equal(lm_table_case_matches(fx->t), 2);
+	assert_int_equal(lm_table_case_matches(NULL), 0);
+	/* A bad value names the column as the header has it. */
+	lm_error_clear(fx->err);
+	assert_int_equal(open_str(fx, "id,T_1,t_2,t_3\nA,9,2,3\n"), LM_OK);
+	assert_int_equal(lm_table_next(fx->t, fx->s, fx->err), LM_EDATA);
+	assert_non_null(strstr(lm_error_message(fx->err, 0), "column \"T_1\": \"9\" is not a response of t_1"));
+	/* The id column is matched exactly: "ID" is not "id". */
+	lm_error_clear(fx->err);
+	assert_int_equal(open_str(fx, "ID,t_1,t_2,t_3\n"), LM_EDATA);
+}
+
+/* A value that looks like a package's missing value says how to declare it, once per text. */
+static void test_missing_hint(void **state)
+{
+	struct table_fx *fx = *state;
+	lm_error_clear(fx->err);
+	assert_int_equal(open_str(fx, "id,t_1,t_2,t_3\nA,NA,.,-9\nB,NA,2,3\nC,7,2,3\n"), LM_OK);
+	while (lm_table_next(fx->t, fx->s, fx->err) != 0)
+		;
+	assert_int_equal(lm_error_count(fx->err), 5);
+	assert_non_null(strstr(lm_error_message(fx->err, 0),
+			       "; if \"NA\" means missing, declare it a missing-value token (lm_table_add_missing())"));
+	assert_non_null(strstr(lm_error_message(fx->err, 1), "; if \".\" means missing"));
+	assert_non_null(strstr(lm_error_message(fx->err, 2), "; if \"-9\" means missing"));
+	assert_null(strstr(lm_error_message(fx->err, 3), "means missing")); /* NA again */
+	assert_null(strstr(lm_error_message(fx->err, 4), "means missing")); /* 7 is no missing value */
+	/* Declared, it is blank. */
+	lm_error_clear(fx->err);
+	lm_table_free(fx->t);
+	assert_int_equal(lm_table_new(&fx->t, fx->inst), LM_OK);
+	assert_int_equal(lm_table_add_missing(fx->t, "NA"), LM_OK);
+	check_transcript(fx, "id,t_1,t_2,t_3\nA,NA,2,3\n",
+			 "1 row=1 line=2 id=[A] total=7.5 answered=2 prorated\nread=1 rejected=0\n");
 }
 
 static void test_header_ok(void **state)
@@ -1171,6 +1238,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_field_count, table_fx_setup, table_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_unclosed_quote, table_fx_setup, table_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_header_errors, table_fx_setup, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_header_hints, table_fx_setup, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_header_any_case, table_fx_setup, table_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_missing_hint, table_fx_setup, table_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_header_ok, table_fx_setup, table_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_delimiter, table_fx_setup, table_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_values, table_fx_setup, table_fx_teardown),

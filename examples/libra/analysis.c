@@ -294,8 +294,7 @@ int open_analysis(const char *spec, const struct analysis_opts *a, lm_instrument
 	if (rc == LM_OK)
 		rc = lm_prepost_set_threads(*pp, a->threads);
 	if (rc == LM_EINVAL && !lm_error_count(*err)) {
-		fputc('\n', stderr);
-		print_usage(stderr);
+		print_try_help();
 		*status = EXIT_USAGE;
 		return LM_ERROR;
 	}

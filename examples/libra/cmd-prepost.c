@@ -81,7 +81,7 @@ int cmd_prepost(int argc, char **argv)
 		{"keep", 0, &keep},
 	};
 	size_t nopts = 4 + analysis_options(&a, opts + 4);
-	int npos = 0, exit_status, format = LM_PREPOST_JSON, status = EXIT_PROBLEMS, rc;
+	int npos = 0, exit_status, format = LM_PREPOST_JSON, status = EXIT_PROBLEMS, rc, readable;
 	const char *out_path, *summary_path;
 	lm_instrument *inst = NULL;
 	lm_prepost *pp = NULL;
@@ -162,6 +162,9 @@ int cmd_prepost(int argc, char **argv)
 	summary_path = summary && strcmp(summary, "-") != 0 ? summary : NULL;
 	if (summary && !summary_path && !out_path)
 		return usage_error("--summary - needs -o OUT: the output already goes to standard output", NULL);
+	/* A person at a terminal gets the summary; a script (stdout a pipe or a
+	 * file), -o or --format gets the document, as before. */
+	readable = !out && !format_name && isatty(STDOUT_FILENO);
 	if (lm_error_new(&err) != LM_OK || lm_outputs_new(&set) != LM_OK) {
 		fputs("libra: out of memory\n", stderr);
 		goto done;
@@ -197,7 +200,7 @@ int cmd_prepost(int argc, char **argv)
 	 * together: or neither is. */
 	{
 		int ok = !summary || write_prepost(pp, LM_PREPOST_SUMMARY, summary_path, STDOUT_FILENO, set, err);
-		ok &= write_prepost(pp, format, out_path, STDOUT_FILENO, set, err);
+		ok &= write_prepost(pp, readable ? LM_PREPOST_SUMMARY : format, out_path, STDOUT_FILENO, set, err);
 		if (!ok || !commit_outputs(set, err)) {
 			fputs("libra: no output written\n", stderr);
 			goto counts;
@@ -205,6 +208,8 @@ int cmd_prepost(int argc, char **argv)
 	}
 	if (format != LM_PREPOST_JSON && !summary && !write_prepost(pp, LM_PREPOST_SUMMARY, NULL, STDERR_FILENO, NULL, err))
 		goto counts;
+	if (readable)
+		fputs("libra: the JSON document: -o OUT.json, or --format json\n", stderr);
 	status = EXIT_OK;
 counts:
 	print_counts(pp, a.long_form, 0);

@@ -35,6 +35,8 @@ static void print_reconciliation(const lm_table *table, unsigned long scored, un
 	}
 	if (lm_table_rows_blank(table))
 		fprintf(stderr, ", blank rows skipped: %lu", lm_table_rows_blank(table));
+	if (lm_table_case_matches(table))
+		fprintf(stderr, ", item columns matched ignoring case: %zu", lm_table_case_matches(table));
 	fputc('\n', stderr);
 }
 
@@ -142,8 +144,7 @@ static int score_table(const lm_instrument *inst, lm_scorer *scorer, lm_error *e
 		rc = keep_require(table, keep);
 	if (rc == LM_EINVAL && !lm_error_count(err)) {
 		lm_table_free(table);
-		fputc('\n', stderr);
-		print_usage(stderr);
+		print_try_help();
 		return EXIT_USAGE;
 	}
 	if (rc != LM_OK) {
@@ -217,6 +218,7 @@ static int score_table(const lm_instrument *inst, lm_scorer *scorer, lm_error *e
 	/* Every problem once; then the list is empty, so that a write error
 	 * always has room in it, however many rows were rejected. */
 	print_problems(err, fatal);
+	missing_hints(err);
 	lm_error_clear(err);
 	if (stopped || (rejected > 0 && !rejects)) {
 		fprintf(stderr, "libra: no output written%s\n",
@@ -415,6 +417,14 @@ int cmd_score(int argc, char **argv)
 		return usage_error("--id-column names the id column and --no-id says there is none: give one of them",
 				   NULL);
 	data = npos > 1 ? argv[1] : NULL;
+	/* Without DATA, a table is piped in; waiting silently for one to be typed
+	 * looks like a hang. '-' still reads a terminal, and says so. */
+	if (!responses && !data && isatty(STDIN_FILENO))
+		return usage_error("score: missing DATA.csv (standard input is a terminal; give '-' to type or paste the "
+				   "table there)",
+				   NULL);
+	if (!responses && data && strcmp(data, "-") == 0 && isatty(STDIN_FILENO))
+		fputs("libra: reading the table from standard input; end it with Ctrl-D\n", stderr);
 	if (rejects && strcmp(rejects, "-") == 0)
 		return usage_error("--rejects must name a file of its own, not", rejects);
 

@@ -44,11 +44,17 @@ static int run(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+		if (strcmp(cmd, "help") == 0 && argc > 3)
+			return usage_error("help takes one COMMAND; unexpected", argv[3]);
+		if (strcmp(cmd, "help") == 0 && argc == 3)
+			return print_command_help(argv[2]);
 		print_usage(stdout);
 		return EXIT_OK;
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if (strcmp(cmd, commands[i].name) == 0)
+		if (strcmp(cmd, commands[i].name) == 0) {
+			help_set_command(commands[i].name);
 			return commands[i].run(argc - 2, argv + 2);
+		}
 	return usage_error(cmd[0] == '-' ? "unknown option" : "unknown command", cmd);
 }

@@ -1,3 +1,6 @@
+import os
+import tempfile
+
 import libra_measures as lm
 
 with lm.Instrument.builtin('stss') as stss:  # or lm.Instrument.from_file('my-definition.yaml')
@@ -18,4 +21,5 @@ with lm.Instrument.builtin('stss') as stss:  # or lm.Instrument.from_file('my-de
         total = pp.scales['total'].stats
         print(pp.counts['pairs'], 'pairs; change', round(total['change_mean'], 3), 'd_z', round(total['dz'], 3))
         print('recovered:', total['recovered'], '-', total.reasons['recovered'])
-        pp.write('change.json')  # the JSON document of `libra prepost`
+        out = os.path.join(tempfile.mkdtemp(prefix='libra-example-'), 'change.json')
+        pp.write(out)  # the JSON document of `libra prepost`, in a new directory outside the checkout

@@ -191,6 +191,18 @@ LM_EXPORT int lm_table_is_qualtrics(const lm_table *table);
  */
 LM_EXPORT const char *lm_table_row_problem(const lm_table *table);
 
+/**
+ * How many item columns of the open table were found only by ignoring case:
+ * a column "STSS_1" taken for item stss_1 (or for the column a prefix or a
+ * mapping names) because no column has the exact name and no other column
+ * differs from it only in the case of ASCII letters. Two such columns are
+ * ambiguous: the open fails (LM_EDATA) and says to map the item's column.
+ * The id column and required columns are matched exactly. 0 when the table
+ * is not open. Thread safety: as for the table.
+ * @since 0.3
+ */
+LM_EXPORT size_t lm_table_case_matches(const lm_table *table);
+
 /** Number of columns in the header of the open table. @since 0.1 */
 LM_EXPORT size_t lm_table_column_count(const lm_table *table);
 

@@ -5,7 +5,10 @@
 #      only, and run it; a program checks that the installed headers, library and .pc agree on
 #      the version; the Python module loads the installed library by soname;
 #   3. build tests/install/subproject, which gets the library as a meson subproject
-#      (dependency('libra_measures') with the wrap fallback), and run it.
+#      (dependency('libra_measures') with the wrap fallback), and run it;
+#   4. configure a second build with a prefix the loader does not search, install it
+#      there (no --destdir) and run the installed libra without LD_LIBRARY_PATH: it
+#      finds its library through its run path.
 # Usage: tests/install/run.sh [BUILD_DIR]   (default: build). Run by .ci/run.
 set -euo pipefail
 
@@ -69,6 +72,12 @@ cc -std=c11 -pedantic -Wall -Wextra -Werror "$work/version.c" -o "$work/version"
 
 step "installed command line"
 "$stage$prefix/bin/libra" --version
+mandir=$(meson introspect "$build" --buildoptions | python3 -c '
+import json, sys
+print({x["name"]: x["value"] for x in json.load(sys.stdin)}["mandir"])')
+case $mandir in /*) ;; *) mandir=$prefix/$mandir ;; esac
+[ -s "$stage$mandir/man1/libra.1" ] || fail "no manual page $mandir/man1/libra.1"
+grep -q '^\.TH LIBRA 1' "$stage$mandir/man1/libra.1" || fail "$mandir/man1/libra.1 is not the manual page of libra"
 "$stage$prefix/bin/libra" score stss "$src/examples/data/stss_pre.csv" 2>/dev/null | cmp -s - <("$build/examples/libra" score stss "$src/examples/data/stss_pre.csv" 2>/dev/null) \
 	|| fail "the installed libra scores otherwise than the built one"
 
@@ -99,5 +108,20 @@ grep -q "Dependency libra_measures .*found: YES" "$work/subproject-setup.log" ||
 ninja -C "$proj/build" uses-libra-measures >"$work/subproject-build.log" 2>&1 ||
 	{ cat "$work/subproject-build.log"; fail "building against the subproject failed"; }
 "$proj/build/uses-libra-measures"
+
+# --- 4. a non-system prefix, no LD_LIBRARY_PATH -----------------------------
+step "meson setup --prefix=$work/prefix, install, run libra without LD_LIBRARY_PATH"
+meson setup "$work/build-prefix" "$src" --prefix="$work/prefix" -Dtests=false </dev/null >"$work/prefix-setup.log" 2>&1 ||
+	{ cat "$work/prefix-setup.log"; fail "meson setup with --prefix=$work/prefix failed"; }
+meson install -C "$work/build-prefix" --quiet >"$work/prefix-install.log" 2>&1 ||
+	{ cat "$work/prefix-install.log"; fail "meson install into $work/prefix failed"; }
+installed=$(find "$work/prefix" -path '*/bin/libra' -type f)
+[ -n "$installed" ] || fail "no bin/libra under $work/prefix"
+libs=$(env -u LD_LIBRARY_PATH ldd "$installed")
+case $libs in *"liblibra_measures.so."*" => $work/prefix/"*) ;; *) printf '%s\n' "$libs"; fail "the installed libra does not find the installed library by itself" ;; esac
+env -u LD_LIBRARY_PATH "$installed" score stss "$src/examples/data/stss_pre.csv" 2>/dev/null |
+	cmp -s - <("$build/examples/libra" score stss "$src/examples/data/stss_pre.csv" 2>/dev/null) ||
+	fail "the libra installed under $work/prefix does not run, or scores otherwise than the built one"
+env -u LD_LIBRARY_PATH "$installed" --version
 
 step "installed use: all passed"

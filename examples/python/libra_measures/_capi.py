@@ -248,6 +248,7 @@ PROTOTYPES = {
     'lm_table_row_id': (c_char_p, [P(lm_table), P(c_size_t)]),
     'lm_table_require_column': (c_int, [P(lm_table), c_char_p, P(c_size_t)]),
     'lm_table_column_value': (c_char_p, [P(lm_table), c_size_t, P(c_size_t)]),
+    'lm_table_case_matches': (c_size_t, [P(lm_table)]),
     # report.h
     'lm_report_new': (c_int, [P(P(lm_report)), P(lm_prepost)]),
     'lm_report_free': (None, [P(lm_report)]),
