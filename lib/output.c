@@ -697,17 +697,35 @@ int lm__out_publish(struct lm_out *const *outs, size_t n, lm_error *err)
 			o->published = 1;
 		}
 	}
+	size_t files = 0;
+	for (i = 0; i < n; i++)
+		files += outs[i]->path != NULL;
 	/* Then every file gets its name beside its target, and is closed: what
 	 * can still fail (room for a directory entry, an error reported at close
-	 * by a network filesystem) fails before any target is replaced. */
+	 * by a network filesystem) fails before any target is replaced. A lone
+	 * anonymous file has no other to keep in step with: it is named and
+	 * renamed at once and closed after (its data are durable already), so
+	 * that its temporary name exists for two system calls only — a SIGKILL,
+	 * which no handler sees, is the one way a name can be left behind. */
 	for (i = 0; i < n && rc == LM_OK; i++) {
 		struct lm_out *o = outs[i];
 		if (!o->path)
 			continue;
 		int e = o->anonymous ? name_temp(o, o->fd) : 0;
-		if (e)
+		if (e) {
 			rc = out_fail(o, e, "cannot name the temporary file", err);
-		else if (close(o->fd) != 0)
+			break;
+		}
+		if (files == 1 && o->anonymous) {
+			if (renameat(o->dirfd, o->tmp_name, o->dirfd, o->base) != 0) {
+				rc = out_fail(o, errno, "cannot replace", err);
+				break;
+			}
+			o->named = 0;
+			drop_temp_name(o);
+			o->done = o->published = 1;
+		}
+		if (close(o->fd) != 0)
 			o->fd = -1, rc = out_fail(o, errno, "cannot write", err);
 		else
 			o->fd = -1;
@@ -715,7 +733,7 @@ int lm__out_publish(struct lm_out *const *outs, size_t n, lm_error *err)
 	/* Renames within one directory: nothing is left to run out of. */
 	for (i = 0; i < n && rc == LM_OK; i++) {
 		struct lm_out *o = outs[i];
-		if (!o->path)
+		if (!o->path || o->done)
 			continue;
 		if (renameat(o->dirfd, o->tmp_name, o->dirfd, o->base) != 0) {
 			rc = out_fail(o, errno, "cannot replace", err);
