@@ -152,6 +152,7 @@ out:
 	return rc;
 }
 
+#ifdef LM_HAVE_READSTAT
 /* The scorer's results for each data row, as the writers write them. */
 struct expect {
 	char id[8], team[32], site[32];
@@ -192,7 +193,6 @@ static void expected(struct fx *fx, struct expect *e)
 	lm_table_free(t);
 }
 
-#ifdef LM_HAVE_READSTAT
 
 /* A file read back: variables, cells (a number, NaN for system-missing, or a text) and value labels. */
 #define MAX_VARS 48
