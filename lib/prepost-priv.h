@@ -40,7 +40,7 @@ void lm__prepost_unref(const lm_prepost *pp);
 /* The end of a run: rc_pre / rc_post are LM_OK, LM_EDATA (bad rows) or another failure of reading. */
 int lm__prepost_finish(lm_prepost *pp, int rc_pre, int rc_post, lm_error *err);
 
-/* ---- what a run keeps (prepost.c, prepost-read.c, prepost-stats.c, prepost-write.c) ---- */
+/* ---- what a run keeps (prepost.c, prepost-read.c, prepost-stats.c, prepost-write.c, prepost-summary.c) ---- */
 
 /* Rows kept per wave, and row and line numbers, are 32-bit; (uint32_t)-1 is reserved. */
 #define LM__MAX_ROWS 0xFFFFFFFEu
