@@ -7,7 +7,7 @@
  * reports duplicates and runs the analysis exactly as for files — and the
  * reference a report holds; then what a run keeps (struct lm_prepost, its
  * waves and summaries), shared by prepost.c, prepost-read.c,
- * prepost-stats.c and prepost-write.c.
+ * prepost-stats.c, prepost-write.c and prepost-summary.c.
  */
 #ifndef LM_PREPOST_PRIV_H
 #define LM_PREPOST_PRIV_H
@@ -40,7 +40,7 @@ void lm__prepost_unref(const lm_prepost *pp);
 /* The end of a run: rc_pre / rc_post are LM_OK, LM_EDATA (bad rows) or another failure of reading. */
 int lm__prepost_finish(lm_prepost *pp, int rc_pre, int rc_post, lm_error *err);
 
-/* ---- what a run keeps (prepost.c, prepost-read.c, prepost-stats.c, prepost-write.c) ---- */
+/* ---- what a run keeps (prepost.c, prepost-read.c, prepost-stats.c, prepost-write.c, prepost-summary.c) ---- */
 
 /* Rows kept per wave, and row and line numbers, are 32-bit; (uint32_t)-1 is reserved. */
 #define LM__MAX_ROWS 0xFFFFFFFEu
@@ -208,6 +208,20 @@ static inline const char **compare_reasons(const lm_prepost *pp, size_t s)
 	return &pp->cmp_reason[s * LM__N_COMPARE];
 }
 
+/* The name of an lm_reliability_source in the JSON and the summary, or NULL for none. */
+static inline const char *reliability_source_name(int source)
+{
+	switch (source) {
+	case LM_RELIABILITY_OVERRIDE: return "override";
+	case LM_RELIABILITY_NORMS: return "norms";
+	case LM_RELIABILITY_ALPHA_PRE: return "alpha_pre";
+	default: return NULL;
+	}
+}
+
+/* The number of elements of the array @p a. */
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
 static inline double score_at(const struct wave *w, size_t k)
 {
 	return w->wide ? ((const double *)w->score)[k] : (double)((const float *)w->score)[k];
@@ -295,6 +309,8 @@ int lm__prepost_keep_values(lm_prepost *pp, struct wave *w, const lm_table *t, c
 /* prepost-sheet.c: the respondent table as an Excel, SPSS or Stata file (LM_PREPOST_XLSX ...) into @p o. */
 struct lm_out;
 int lm__prepost_write_sheet(const lm_prepost *pp, int format, struct lm_out *o, lm_error *err);
+/* prepost-summary.c: the readable text summary (LM_PREPOST_SUMMARY) into @p o. */
+void lm__prepost_write_summary(const lm_prepost *pp, struct lm_out *o);
 /* prepost-keep.c: forget the names carried by the last run. */
 void lm__prepost_keep_clear(lm_prepost *pp);
 /* prepost-read.c: add a row's keyed items to the running moments of alpha. */

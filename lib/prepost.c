@@ -25,7 +25,8 @@
  * This file: the object and its options, the id index, duplicates and
  * pairing, the run functions and the results. Reading the waves is in
  * prepost-read.c, the statistics in prepost-stats.c, the writers in
- * prepost-write.c; what they share is in prepost-priv.h.
+ * prepost-write.c and prepost-summary.c; what they share is in
+ * prepost-priv.h.
  */
 #include <math.h>
 #include <stdint.h>

@@ -2,7 +2,8 @@
  * libra_measures — what the table files share: the table object, whose
  * reading is split over csv.c (records), table-header.c (the header's
  * columns), table-detect.c (what kind of file this is), table-map.c
- * (mapping files) and table.c (opening, rows). Private.
+ * (mapping files), table.c (settings, opening) and table-row.c (rows).
+ * Private.
  */
 #ifndef LM_TABLE_PRIV_H
 #define LM_TABLE_PRIV_H
