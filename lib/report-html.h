@@ -1,7 +1,7 @@
 /*
- * libra_measures — private to report.c and report-svg.c: the report object,
- * the scale being written, and the small helpers both use to write HTML text
- * and numbers.
+ * libra_measures — private to the report's files (report.c, report-change.c,
+ * report-svg.c, report-trial.c): the report object, the scale being written,
+ * and the small helpers they use to write HTML text and numbers.
  */
 #ifndef LM_REPORT_HTML_H
 #define LM_REPORT_HTML_H
@@ -105,6 +105,13 @@ static inline void xywh(struct lm_out *o, double x, double y, double w, double h
 static inline double st(const lm_report *r, size_t s, size_t g, int which)
 {
 	return lm_prepost_stat(r->pp, s, g, which);
+}
+
+/* Whether scale s rests on enough pairs to show anything. */
+static inline int scale_shown(const lm_report *r, size_t s)
+{
+	double n_all = st(r, s, LM_PREPOST_ALL_GROUPS, LM_PREPOST_STAT_CHANGE_N);
+	return isfinite(n_all) && n_all >= (double)r->min_cell;
 }
 
 /* ---- output helpers ---------------------------------------------------------------- */
@@ -318,6 +325,13 @@ static inline void mean_ci(double mean, double sd, double n, double *lo, double 
 	*lo = mean - half;
 	*hi = mean + half;
 }
+
+/*
+ * report-change.c: the two-wave results of scale s (pre -> post, or baseline
+ * -> one later wave), with @p cells what is hidden of it; @p uid makes the
+ * ids of its charts unique in the document.
+ */
+void lm__report_change(const lm_report *r, struct lm_out *o, size_t s, size_t uid, const struct lm__scale_cells *cells);
 
 /* report-trial.c, a run with waves. */
 /*
