@@ -21,26 +21,11 @@
 #include <cmocka.h>
 
 #include "libra_measures/libra_measures.h"
+#include "helpers.h"
 
 #ifdef LM_HAVE_XLSXWRITER
 #include <xlsxwriter.h>
 #endif
-
-static const char yaml[] =
-	"format: 1\n"
-	"id: tab\n"
-	"name: Table test\n"
-	"version: '1'\n"
-	"responses: [{value: 1, label: Never}, {value: 2, label: Rarely}, {value: 3, label: Sometimes},"
-	" {value: 4, label: Often}, {value: 5, label: Very often}]\n"
-	"missing_codes: [{value: -99, label: Declined}]\n"
-	"items:\n"
-	"  - {id: t_1, label: one}\n"
-	"  - {id: t_2, label: two}\n"
-	"  - {id: t_3, label: three}\n"
-	"  - {id: t_4, label: filler, scored: false}\n"
-	"scales:\n"
-	"  - {id: total, label: T, items: [t_1, t_2, t_3], method: prorated_sum, min_answered: 2}\n";
 
 struct fx {
 	lm_instrument *inst;
@@ -56,7 +41,7 @@ static int setup(void **state)
 	struct fx *fx = calloc(1, sizeof(*fx));
 	if (!fx)
 		return -1;
-	if (lm_instrument_load_buffer(&fx->inst, yaml, sizeof(yaml) - 1, "tab.yaml", NULL) != LM_OK)
+	if (lm_instrument_load_buffer(&fx->inst, tab_yaml, tab_yaml_len, "tab.yaml", NULL) != LM_OK)
 		return -1;
 	if (lm_scorer_new(&fx->s, fx->inst) != LM_OK || lm_table_new(&fx->t, fx->inst) != LM_OK ||
 	    lm_error_new(&fx->err) != LM_OK)

@@ -27,28 +27,13 @@
 #include <zip.h>
 
 #include "libra_measures/libra_measures.h"
+#include "../helpers.h"
 
 #define CHECK(cond)                 \
 	do {                        \
 		if (!(cond))        \
 			abort();    \
 	} while (0)
-
-static const char tab_yaml[] =
-	"format: 1\n"
-	"id: tab\n"
-	"name: Table test\n"
-	"version: '1'\n"
-	"responses: [{value: 1, label: Never}, {value: 2, label: Rarely}, {value: 3, label: Sometimes},"
-	" {value: 4, label: Often}, {value: 5, label: Very often}]\n"
-	"missing_codes: [{value: -99, label: Declined}]\n"
-	"items:\n"
-	"  - {id: t_1, label: one}\n"
-	"  - {id: t_2, label: two}\n"
-	"  - {id: t_3, label: three}\n"
-	"  - {id: t_4, label: filler, scored: false}\n"
-	"scales:\n"
-	"  - {id: total, label: T, items: [t_1, t_2, t_3], method: prorated_sum, min_answered: 2}\n";
 
 static const char content_types[] =
 	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
@@ -70,7 +55,7 @@ static lm_instrument *instrument(void)
 {
 	static lm_instrument *inst;
 	if (!inst)
-		CHECK(lm_instrument_load_buffer(&inst, tab_yaml, sizeof tab_yaml - 1, "tab.yaml", NULL) == LM_OK);
+		CHECK(lm_instrument_load_buffer(&inst, tab_yaml, tab_yaml_len, "tab.yaml", NULL) == LM_OK);
 	return inst;
 }
 

@@ -9,22 +9,7 @@
 #include <string.h>
 
 #include "libra_measures/libra_measures.h"
-
-static const char yaml[] =
-	"format: 1\n"
-	"id: tab\n"
-	"name: Table test\n"
-	"version: '1'\n"
-	"responses: [{value: 1, label: Never}, {value: 2, label: Rarely}, {value: 3, label: Sometimes},"
-	" {value: 4, label: Often}, {value: 5, label: Very often}]\n"
-	"missing_codes: [{value: -99, label: Declined}]\n"
-	"items:\n"
-	"  - {id: t_1, label: one}\n"
-	"  - {id: t_2, label: two}\n"
-	"  - {id: t_3, label: three}\n"
-	"  - {id: t_4, label: filler, scored: false}\n"
-	"scales:\n"
-	"  - {id: total, label: T, items: [t_1, t_2, t_3], method: prorated_sum, min_answered: 2}\n";
+#include "../helpers.h"
 
 static void put_json(const char *s, size_t len)
 {
@@ -52,7 +37,7 @@ int main(int argc, char **argv)
 	lm_scorer *s = NULL;
 	lm_error *err = NULL;
 	int status = 1;
-	if (lm_instrument_load_buffer(&inst, yaml, sizeof(yaml) - 1, "tab.yaml", NULL) != LM_OK ||
+	if (lm_instrument_load_buffer(&inst, tab_yaml, tab_yaml_len, "tab.yaml", NULL) != LM_OK ||
 	    lm_table_new(&t, inst) != LM_OK || lm_scorer_new(&s, inst) != LM_OK || lm_error_new(&err) != LM_OK ||
 	    lm_table_set_no_id(t, 1) != LM_OK || (argc == 3 && lm_table_set_sheet(t, argv[2]) != LM_OK))
 		goto out;
