@@ -393,8 +393,10 @@ int lm__csv_read_record(lm_table *t, lm_error *err)
 			long n = lm__csv_refill(t, err);
 			if (n < 0)
 				return (int)n;
-			if (n == 0)
+			if (n == 0 && !t->chunk_more)
 				return 0;
+			if (n == 0)
+				break; /* a part of the input that more follows (pipeline.c) */
 		}
 		const char *s = t->buf + t->pos;
 		if (*s == '\n') {

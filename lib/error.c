@@ -217,6 +217,25 @@ void lm__error_move(lm_error *dst, lm_error *src)
 	src->total = 0;
 }
 
+int lm__error_extend(lm_error *err, size_t i, const char *suffix)
+{
+	if (!err || i >= err->count || err->d[i].lost)
+		return LM_OK;
+	struct diag *d = &err->d[i];
+	size_t n = strlen(suffix), ml = strlen(d->message), tl = strlen(d->text);
+	char *m = realloc(d->message, ml + n + 1);
+	if (!m)
+		return LM_ENOMEM;
+	d->message = m;
+	memcpy(m + ml, suffix, n + 1);
+	char *t = realloc(d->text, tl + n + 1);
+	if (!t)
+		return LM_ENOMEM;
+	d->text = t;
+	memcpy(t + tl, suffix, n + 1);
+	return LM_OK;
+}
+
 char *lm__strndup(const char *s, size_t n)
 {
 	char *p = malloc(n + 1);

@@ -244,6 +244,8 @@ int lm__verror(lm_error *err, int code, const char *file, unsigned long line, un
 /* error.c: append src's diagnostics to dst, in order, as if they had been
  * reported to dst (past the capacity only counted), and empty src. */
 void lm__error_move(lm_error *dst, lm_error *src);
+/* error.c: add @p suffix (plain ASCII) to the message of diagnostic @p i, if kept. LM_OK or LM_ENOMEM. */
+int lm__error_extend(lm_error *err, size_t i, const char *suffix);
 
 /* score.c: the message for a value that is not one of an item's responses (caller frees; NULL if OOM). */
 char *lm__bad_value_message(const struct lm_instrument *inst, size_t item, const char *text, size_t len);

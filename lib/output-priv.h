@@ -39,6 +39,9 @@ struct lm_out {
 	char *buf;
 	size_t len;
 	int write_errno; /* first write error: sticky, reported by commit */
+	int memory;      /* lm__out_open_memory(): flushed into mem, never to a file */
+	char *mem;
+	size_t mem_len, mem_cap;
 	int done;        /* committed or failed: nothing more is written */
 };
 
@@ -83,6 +86,13 @@ static inline void lm__out_str_inline(struct lm_out *o, const char *s)
 int lm__out_open_file(struct lm_out **out, const char *path, lm_error *err);
 /* Output to FD (not closed) through an anonymous spool file. */
 int lm__out_open_fd(struct lm_out **out, int fd, lm_error *err);
+
+/* Output kept in memory (a worker's part of an output, lm_score_table()):
+ * never committed; lm__out_move() hands it on. */
+int lm__out_open_memory(struct lm_out **out);
+/* Append what was written to the memory output @p src to @p dst and empty
+ * @p src. LM_OK, or LM_ENOMEM when @p src could not keep it. */
+int lm__out_move(struct lm_out *src, struct lm_out *dst);
 
 void lm__out_put(struct lm_out *o, const char *s, size_t n);
 void lm__out_str(struct lm_out *o, const char *s);

@@ -49,13 +49,35 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
+/* Where flushed bytes go: the file, or for an output in memory its store. */
+static int sink(struct lm_out *o, const char *s, size_t n)
+{
+	if (!o->memory)
+		return write_all(o->fd, s, n);
+	if (n > o->mem_cap - o->mem_len) {
+		size_t cap = o->mem_cap ? o->mem_cap : LM_OUT_BUFSIZE;
+		while (cap - o->mem_len < n)
+			cap *= 2;
+		char *m = realloc(o->mem, cap);
+		if (!m) {
+			errno = ENOMEM;
+			return -1;
+		}
+		o->mem = m;
+		o->mem_cap = cap;
+	}
+	memcpy(o->mem + o->mem_len, s, n);
+	o->mem_len += n;
+	return 0;
+}
+
 static void out_flush(struct lm_out *o)
 {
 	if (o->write_errno || o->done) {
 		o->len = 0;
 		return;
 	}
-	if (o->len && write_all(o->fd, o->buf, o->len) != 0)
+	if (o->len && sink(o, o->buf, o->len) != 0)
 		o->write_errno = errno ? errno : EIO;
 	o->len = 0;
 }
@@ -67,7 +89,7 @@ void lm__out_put_slow(struct lm_out *o, const char *s, size_t n)
 	if (o->write_errno || o->done)
 		return;
 	if (n > LM_OUT_BUFSIZE) {
-		if (write_all(o->fd, s, n) != 0)
+		if (sink(o, s, n) != 0)
 			o->write_errno = errno ? errno : EIO;
 		return;
 	}
@@ -305,6 +327,7 @@ void lm__out_free(struct lm_out *o)
 	if (o->dirfd >= 0)
 		close(o->dirfd);
 	free(o->buf);
+	free(o->mem);
 	free(o->path);
 	free(o->dir);
 	free(o->base);
@@ -599,6 +622,29 @@ int lm__out_open_file(struct lm_out **out, const char *path, lm_error *err)
 	if (S_ISREG(st.st_mode))
 		(void)fchmod(o->fd, st.st_mode & 07777);
 	*out = o;
+	return LM_OK;
+}
+
+int lm__out_open_memory(struct lm_out **out)
+{
+	if (!out)
+		return LM_EINVAL;
+	*out = out_new();
+	if (!*out)
+		return LM_ENOMEM;
+	(*out)->memory = 1;
+	return LM_OK;
+}
+
+int lm__out_move(struct lm_out *src, struct lm_out *dst)
+{
+	if (src->write_errno)
+		return src->write_errno == ENOMEM ? LM_ENOMEM : LM_EIO;
+	if (src->mem_len)
+		lm__out_put(dst, src->mem, src->mem_len);
+	if (src->len)
+		lm__out_put(dst, src->buf, src->len);
+	src->mem_len = src->len = 0;
 	return LM_OK;
 }
 

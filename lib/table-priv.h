@@ -103,6 +103,18 @@ struct lm_table {
 	int deferred; /* a reading error met while reading ahead, returned after the stash */
 	int qualtrics;
 
+	/* A part of the input read on a worker thread (table-chunk.c, pipeline.c). */
+	int chunk;      /* this table is such a part: its header and settings belong to another */
+	int chunk_more; /* more input follows the part: empty lines at its end are rows */
+	/* In a part, the missing-value hints are left for the merge to decide,
+	 * which knows what the rows before the part hinted: one event per
+	 * diagnostic that would have had one (kept ones only). */
+	struct hint_event {
+		size_t diag;     /* its index in the part's lm_error */
+		char token[16];
+	} *hint_events;
+	size_t n_hint_events, hint_events_cap;
+
 	/* The problems of the current row, joined with "; " (lm_table_row_problem()). */
 	char *problem;
 	size_t problem_len, problem_cap;
@@ -160,5 +172,36 @@ int lm__table_read_header(lm_table *t, lm_error *err);
 int lm__table_skip_qualtrics_rows(lm_table *t, lm_error *err);
 /* Refuse (LM_EDATA) input that starts like a binary file: SPSS, Stata, a zip... */
 int lm__table_refuse_binary(lm_table *t, lm_error *err);
+
+/* table-row.c: the hint for bad cell text @p s that looks like an
+ * undeclared missing value, the first time @p t meets it; "" otherwise. */
+const char *lm__table_missing_hint(lm_table *t, const char *s, size_t len, char *buf, size_t size);
+
+/* table-chunk.c: parts of one table's input, read on worker threads. */
+
+/* Whether the rest of the open table can be read in parts: CSV text from a
+ * descriptor or memory, with no row read ahead still to replay. */
+int lm__table_can_split(const lm_table *t);
+/* A table for parts of @p t's input: it shares @p t's header and settings
+ * (which must not change while it lives). LM_OK or LM_ENOMEM. */
+int lm__table_part_new(const lm_table *t, lm_table **out);
+/* Set @p part to read [buf, buf + len), whose first line is @p line and
+ * whose first record is row @p row + 1; @p more: input follows the part. */
+void lm__table_part_reset(lm_table *part, const char *buf, size_t len, int more, unsigned long line,
+			  unsigned long row);
+void lm__table_part_free(lm_table *part);
+/* Take a part's counts into @p t, and its diagnostics from @p part_err into
+ * @p err in order, giving the missing-value hints that reading @p t whole
+ * would have given. LM_OK or LM_ENOMEM. */
+int lm__table_part_merge(lm_table *t, lm_table *part, lm_error *err, lm_error *part_err);
+/* The unread bytes in @p t's buffer, now taken (the caller reads them). */
+void lm__table_take_unread(lm_table *t, const char **bytes, size_t *len);
+/* Read up to @p cap bytes of @p t's input: > 0 bytes, 0 at the end, or
+ * -errno. A table in memory has nothing more than its buffer (0). */
+long lm__table_read_raw(lm_table *t, char *dst, size_t cap);
+/* Report a failed read of @p t as lm_table_next() would, at line @p line. */
+int lm__table_read_failed(const lm_table *t, unsigned long line, int e, lm_error *err);
+/* After the parts: the table is at its end, or failed when @p status < 0. */
+void lm__table_parts_done(lm_table *t, int status);
 
 #endif

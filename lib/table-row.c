@@ -201,7 +201,7 @@ static int looks_like_missing(const char *s, size_t len)
  * first time this open table meets that text; "" otherwise. It names the
  * setting; the command line adds its flag.
  */
-static const char *missing_hint(lm_table *t, const char *s, size_t len, char *buf, size_t size)
+const char *lm__table_missing_hint(lm_table *t, const char *s, size_t len, char *buf, size_t size)
 {
 	lm__table_trim(&s, &len);
 	if (!looks_like_missing(s, len))
@@ -218,6 +218,30 @@ static const char *missing_hint(lm_table *t, const char *s, size_t len, char *bu
 	return buf;
 }
 
+/* As lm__table_missing_hint(); in a part of a table read on a worker thread
+ * the hint is left to the merge (table-chunk.c), which knows what came before. */
+static const char *missing_hint(lm_table *t, const char *s, size_t len, lm_error *err, char *buf, size_t size)
+{
+	if (!t->chunk)
+		return lm__table_missing_hint(t, s, len, buf, size);
+	lm__table_trim(&s, &len);
+	if (!looks_like_missing(s, len) || !err || lm_error_count(err) >= lm_error_capacity())
+		return ""; /* a diagnostic not kept needs no hint */
+	if (t->n_hint_events == t->hint_events_cap) {
+		size_t cap = t->hint_events_cap ? 2 * t->hint_events_cap : 8;
+		struct hint_event *h = realloc(t->hint_events, cap * sizeof(*h));
+		if (!h)
+			return ""; /* only the hint is lost: the problem is still said */
+		t->hint_events = h;
+		t->hint_events_cap = cap;
+	}
+	struct hint_event *h = &t->hint_events[t->n_hint_events++];
+	h->diag = lm_error_count(err);
+	memcpy(h->token, s, len); /* looks_like_missing(): at most 5 bytes */
+	h->token[len] = '\0';
+	return "";
+}
+
 static int report_cell(lm_table *t, const struct colmap *m, const char *s, size_t len, lm_error *err)
 {
 	char hint[96];
@@ -232,7 +256,7 @@ static int report_cell(lm_table *t, const struct colmap *m, const char *s, size_
 	char *owned;
 	const char *file = where(t, m->col, &line, &fieldno, &owned);
 	lm__error(err, LM_EDATA, file, line, fieldno, "row %lu, column \"%s\": %s%s", t->row, m->name, message,
-		  missing_hint(t, s, len, hint, sizeof hint));
+		  missing_hint(t, s, len, err, hint, sizeof hint));
 	free(owned);
 	free(message);
 	return LM_EDATA;

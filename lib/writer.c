@@ -10,6 +10,7 @@
 
 #include "internal.h"
 #include "output-priv.h"
+#include "writer-priv.h"
 #include "sheet-priv.h"
 
 /* ---- the score writers ------------------------------------------------ */
@@ -659,4 +660,97 @@ void lm_rejects_free(lm_rejects *r)
 unsigned long lm_rejects_records(const lm_rejects *r)
 {
 	return r ? r->records : 0;
+}
+
+/* ---- parts written by worker threads (pipeline.c) ------------------------- */
+
+int lm__writer_clone(lm_writer *w, lm_writer **out)
+{
+	*out = NULL;
+	if (w->format != LM_WRITER_CSV && w->format != LM_WRITER_JSONL)
+		return LM_EINVAL;
+	if (start(w) != LM_OK) /* the header, before any part */
+		return LM_ENOMEM;
+	lm_writer *c = malloc(sizeof(*c));
+	if (!c)
+		return LM_ENOMEM;
+	*c = *w; /* the instrument, band texts and column names are shared, read only */
+	c->records = 0;
+	c->out = NULL;
+	memset(&c->sheet, 0, sizeof(c->sheet));
+	c->sheet_scale = NULL;
+	c->keep_value = calloc(w->n_keep + 1, sizeof(*c->keep_value));
+	if (!c->keep_value || lm__out_open_memory(&c->out) != LM_OK) {
+		free(c->keep_value);
+		free(c);
+		return LM_ENOMEM;
+	}
+	*out = c;
+	return LM_OK;
+}
+
+int lm__writer_move(lm_writer *clone, lm_writer *dst)
+{
+	int rc = lm__out_move(clone->out, dst->out);
+	if (rc == LM_OK)
+		dst->records += clone->records;
+	clone->records = 0;
+	return rc;
+}
+
+void lm__writer_free_clone(lm_writer *c)
+{
+	if (!c)
+		return;
+	lm__out_free(c->out);
+	free(c->keep_value);
+	free(c);
+}
+
+const lm_instrument *lm__writer_instrument(const lm_writer *w)
+{
+	return w->inst;
+}
+
+int lm__writer_streams(const lm_writer *w)
+{
+	return w->format == LM_WRITER_CSV || w->format == LM_WRITER_JSONL;
+}
+
+const char *lm__writer_column_name(const lm_writer *w, size_t k)
+{
+	return w->keep[k];
+}
+
+int lm__rejects_clone(const lm_rejects *r, lm_rejects **out)
+{
+	*out = calloc(1, sizeof(**out));
+	if (!*out)
+		return LM_ENOMEM;
+	(*out)->ncols = r->ncols;
+	if (lm__out_open_memory(&(*out)->out) != LM_OK) {
+		free(*out);
+		*out = NULL;
+		return LM_ENOMEM;
+	}
+	return LM_OK;
+}
+
+int lm__rejects_move(lm_rejects *clone, lm_rejects *dst)
+{
+	int rc = lm__out_move(clone->out, dst->out);
+	if (rc == LM_OK)
+		dst->records += clone->records;
+	clone->records = 0;
+	return rc;
+}
+
+int lm__writer_failed(const lm_writer *w)
+{
+	return !w->out || w->out->done || w->out->write_errno;
+}
+
+int lm__rejects_failed(const lm_rejects *r)
+{
+	return !r->out || r->out->done || r->out->write_errno;
 }

@@ -108,21 +108,9 @@ static int keep_columns(lm_table *table, lm_writer *writer, struct keep *keep, l
 	return rc;
 }
 
-/* This row's values of the carried columns, into the writer. */
-static void keep_values(const lm_table *table, lm_writer *writer, const struct keep *keep)
-{
-	for (size_t k = 0; k < keep->n; k++) {
-		size_t len = 0;
-		const char *v = keep->all ? lm_table_field(table, keep->handle[k], &len)
-					  : lm_table_column_value(table, keep->handle[k], &len);
-		if (lm_writer_set_column(writer, k, v, v ? len : 0) != LM_OK)
-			break; /* cannot be: k is a column added */
-	}
-}
-
-static int score_table(const lm_instrument *inst, lm_scorer *scorer, lm_error *err, const char *data, const char *out,
+static int score_table(const lm_instrument *inst, lm_error *err, const char *data, const char *out,
 		       int format, const char *id_column, int no_id, const struct reader *reader, const char *rejects_path,
-		       struct keep *keep, lm_outputs *set)
+		       struct keep *keep, unsigned threads, lm_outputs *set)
 {
 	const char *data_name = data && strcmp(data, "-") != 0 ? data : NULL;
 	const char *out_name = out && strcmp(out, "-") != 0 ? out : NULL;
@@ -131,7 +119,6 @@ static int score_table(const lm_instrument *inst, lm_scorer *scorer, lm_error *e
 	lm_writer *writer = NULL;
 	lm_rejects *rejects = NULL;
 	unsigned long rejected, insufficient = 0;
-	size_t n_scales = lm_instrument_scale_count(inst);
 
 	rc = lm_table_new(&table, inst);
 	if (rc == LM_OK && id_column)
@@ -180,39 +167,13 @@ static int score_table(const lm_instrument *inst, lm_scorer *scorer, lm_error *e
 		goto done;
 	}
 
-	while ((rc = lm_table_next(table, scorer, err)) != 0) {
-		size_t id_len = 0;
-		const char *id;
-
-		if (rc == LM_EDATA) {
-			/* Reported; read on so that every problem is reported at once. */
-			if (rejects && lm_rejects_write(rejects, table) != LM_OK) {
-				break; /* why is said when it is staged */
-			}
-			continue;
-		}
-		if (rc < 0) {
-			stopped = 1;
-			fatal = rc;
-			break;
-		}
-		/* Rows after a rejected one are still written, though never committed,
-		 * so that "scored" counts every row that passed. */
-		for (size_t k = 0; k < n_scales; k++)
-			if (lm_scorer_scale_status(scorer, k) == LM_SCORE_INSUFFICIENT) {
-				insufficient++;
-				break;
-			}
-		id = lm_table_row_id(table, &id_len);
-		keep_values(table, writer, keep);
-		rc = lm_writer_write(writer, lm_table_row(table), id, id_len, scorer);
-		if (rc == LM_EIO)
-			break; /* why is said when it is staged */
-		if (rc != LM_OK) {
-			fprintf(stderr, "libra: %s: %s\n", out_name ? out_name : "<stdout>", lm_strerror(rc));
-			stopped = 1;
-			break;
-		}
+	/* Rows after a rejected one are still written, though never committed,
+	 * so that "scored" counts every row that passed. An output that fails
+	 * stops the reading; why is said when it is staged. */
+	rc = lm_score_table(table, writer, rejects, threads, &insufficient, err);
+	if (rc < 0) {
+		stopped = 1;
+		fatal = rc;
 	}
 	rejected = lm_table_rows_rejected(table);
 	/* Every problem once; then the list is empty, so that a write error
@@ -344,19 +305,21 @@ static int score_responses(const lm_instrument *inst, lm_scorer *scorer, lm_erro
 int cmd_score(int argc, char **argv)
 {
 	const char *out = NULL, *format_name = NULL, *id_column = NULL, *responses = NULL;
-	const char *rejects = NULL;
+	const char *rejects = NULL, *threads_arg = NULL;
+	unsigned threads = 0; /* one worker per processor */
 	int no_id = 0;
 	struct keep keep = {0};
 	struct reader reader = {0};
-	struct option_spec opts[6 + READER_NOPTS] = {
+	struct option_spec opts[7 + READER_NOPTS] = {
 		{"output", 'o', &out},
 		{"format", 'f', &format_name},
 		{"id-column", 0, &id_column},
 		{"responses", 'r', &responses},
 		{"rejects", 0, &rejects},
 		{"keep", 0, &keep.list},
+		{"threads", 0, &threads_arg},
 	};
-	size_t nopts = 6 + reader_options(&reader, opts + 6);
+	size_t nopts = 7 + reader_options(&reader, opts + 7);
 	int npos = 0, exit_status, format = LM_WRITER_CSV, status, rc;
 	const char *data;
 	lm_instrument *inst = NULL;
@@ -372,7 +335,7 @@ int cmd_score(int argc, char **argv)
 		return usage_error("score: missing INSTRUMENT", NULL);
 	if (npos > 2 || (responses && npos > 1))
 		return usage_error("score: too many arguments; unexpected", argv[responses ? 1 : 2]);
-	if (responses && (out || format_name || id_column || no_id || reader.delimiter_arg || rejects || reader.prefix ||
+	if (responses && (out || format_name || id_column || no_id || reader.delimiter_arg || rejects || threads_arg || reader.prefix ||
 			  reader.map || reader.map_file || reader.missing || keep.list || keep.all))
 		return usage_error("--responses scores one respondent and prints a table; it takes no options for tables",
 				   NULL);
@@ -411,6 +374,12 @@ int cmd_score(int argc, char **argv)
 	}
 	if (reader_check(&reader) != EXIT_OK)
 		return EXIT_USAGE;
+	if (threads_arg) {
+		double n = 0;
+		if (!parse_whole(threads_arg, 1, 64, &n))
+			return usage_error("--threads must be a whole number from 1 to 64, like 2, not", threads_arg);
+		threads = (unsigned)n;
+	}
 	if (id_column && id_column[0] == '\0')
 		return usage_error("--id-column needs a column name", NULL);
 	if (id_column && no_id)
@@ -454,7 +423,7 @@ int cmd_score(int argc, char **argv)
 	} else if (responses) {
 		status = score_responses(inst, scorer, err, responses);
 	} else {
-		status = score_table(inst, scorer, err, data, out, format, id_column, no_id, &reader, rejects, &keep, set);
+		status = score_table(inst, err, data, out, format, id_column, no_id, &reader, rejects, &keep, threads, set);
 	}
 	free(keep.handle);
 	lm_outputs_free(set);

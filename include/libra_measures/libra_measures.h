@@ -20,6 +20,7 @@
 #include "table.h"
 #include "outputs.h"
 #include "writer.h"
+#include "pipeline.h"
 #include "stats.h"
 #include "prepost.h"
 #include "report.h"
