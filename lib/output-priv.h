@@ -39,6 +39,7 @@ struct lm_out {
 	char *buf;
 	size_t len;
 	int write_errno; /* first write error: sticky, reported by commit */
+	unsigned long long written, writeback_from; /* bytes flushed; where write-back was last started */
 	int memory;      /* lm__out_open_memory(): flushed into mem, never to a file */
 	char *mem;
 	size_t mem_len, mem_cap;
