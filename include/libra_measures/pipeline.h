@@ -61,7 +61,7 @@ extern "C" {
  *         the table does not have (said in @p err); LM_ENOMEM.
  * Thread safety: the table, writer and rejects file are used by this call
  * alone until it returns; the instrument may be shared.
- * @since 0.4
+ * @since 0.3
  */
 LM_EXPORT LM_NODISCARD int lm_score_table(lm_table *table, lm_writer *writer, lm_rejects *rejects, unsigned threads,
 					  unsigned long *insufficient, lm_error *err);
