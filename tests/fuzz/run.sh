@@ -5,7 +5,7 @@
 #
 # BUILD_DIR is a build configured with -Dfuzzing=true (clang), e.g.
 #   CC=clang meson setup build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false
-# Each TARGET (default: fuzz_load fuzz_table fuzz_score fuzz_batch, and fuzz_xlsx when the
+# Each TARGET (default: fuzz_load fuzz_table fuzz_score fuzz_batch fuzz_pipeline, and fuzz_xlsx when the
 # build has it) runs for SECONDS,
 # one after the other, from a scratch copy of its seed corpus and kept crash
 # inputs (the committed corpus is never modified). Prints per target the
@@ -25,7 +25,7 @@ seconds=$2
 shift 2
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-	targets=(fuzz_load fuzz_table fuzz_score fuzz_batch)
+	targets=(fuzz_load fuzz_table fuzz_score fuzz_batch fuzz_pipeline)
 	[ -x "$build/tests/fuzz/fuzz_xlsx" ] && targets+=(fuzz_xlsx)
 fi
 here=$(cd "$(dirname "$0")" && pwd)
