@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""libra_measures speed benchmark: libra against DuckDB, R (psych), pandas and wc -l.
+"""libra_measures speed benchmark: libra against DuckDB, R (data.table, psych), pandas and wc -l.
 
     tests/bench/run.py [--big] [--reps N] [--readme] [--duckdb DIR]   (from the source root,
                                                            after `meson compile -C build`)
@@ -8,9 +8,11 @@
 Generates STSS (17 items) and ProQOL 5 (30 items, 5 reverse-keyed) files of
 1e5 and 1e6 respondents (1e7 too with --big) with 2 % blank cells, and on the
 same files, in one run, times `wc -l` (the floor of reading the file),
-`libra score`, DuckDB with 2 threads (read_csv + SQL sums + COPY, through
-Node.js and the prebuilt @duckdb/node-api: `npm install @duckdb/node-api` in
-DIR, given with --duckdb DIR), R (read.csv + psych::scoreItems) and pandas
+`libra score` (on its default threads, then with --threads 1), DuckDB with 2
+threads (read_csv + SQL sums + COPY, through Node.js and the prebuilt
+@duckdb/node-api: `npm install @duckdb/node-api` in DIR, given with --duckdb
+DIR), R data.table with 2 threads (fread + sums + fwrite), R (read.csv +
+psych::scoreItems) and pandas
 (read_csv + vectorised sums); `libra prepost` on 1e6 STSS pairs. Every command runs once
 to warm the page cache, then --reps times (each after a sync(), so that no
 earlier write-back competes with it); the table gives the median wall
@@ -21,6 +23,7 @@ installed is reported as missing. Python 3 standard library only.
 """
 import argparse
 import csv
+import filecmp
 import datetime
 import os
 import platform
@@ -116,10 +119,10 @@ def have_duckdb(folder):
     return modules if probe.returncode == 0 else None
 
 
-def have_psych():
+def have_r_package(name):
     if not shutil.which("Rscript"):
         return False
-    return subprocess.run(["Rscript", "-e", "suppressMessages(library(psych))"],
+    return subprocess.run(["Rscript", "-e", "suppressMessages(library(%s))" % name],
                           capture_output=True).returncode == 0
 
 
@@ -206,12 +209,15 @@ def main():
     cc = os.environ.get("CC", "cc")
 
     py = None if a.no_peers else find_pandas_python()
-    r_ok = False if a.no_peers else have_psych()
+    r_ok = False if a.no_peers else have_r_package("psych")
+    dt_ok = False if a.no_peers else have_r_package("data.table")
     duck = None if a.no_peers else have_duckdb(a.duckdb)
     peers = []
     if not a.no_peers:
         peers.append(("DuckDB (%d threads)" % a.duckdb_threads, duck is not None,
                       "give --duckdb DIR after `npm install @duckdb/node-api` in DIR"))
+        peers.append(("R data.table (2 threads)", dt_ok,
+                      "R + r-cran-data.table not installed (apt-get install r-cran-data.table)"))
         peers.append(("R psych", r_ok, "R + r-cran-psych not installed (apt-get install r-cran-psych)"))
         peers.append(("pandas", py is not None, "pandas not installed (apt-get install python3-pandas)"))
 
@@ -249,6 +255,12 @@ def main():
                 score_time[(prefix, n)] = (lt, lrss)
                 row((prefix, "`wc -l` (floor)"), n, size, wc_t, wc_rss, "libra %.1f× wc" % (lt / wc_t))
                 row((prefix, "**libra score**"), n, size, lt, lrss, "1")
+                out1 = os.path.join(work, "libra1.csv")
+                t1t, r1t = measure([libra, "score", prefix, data, "-o", out1, "--threads", "1"], a.reps)
+                if not filecmp.cmp(out, out1, shallow=False):
+                    failures.append("%s %d: --threads 1 wrote other bytes" % (prefix, n))
+                row((prefix, "libra score `--threads 1`"), n, size, t1t, r1t,
+                    "%.2f× the threaded time; output identical" % (t1t / lt))
                 for name, ok, why in peers:
                     if not ok:
                         row_missing = "| %s | %s | %.0f | missing: %s | | | | |" % (prefix, name, n, why)
@@ -259,6 +271,8 @@ def main():
                     penv = None
                     if name == "R psych":
                         cmd = ["Rscript", os.path.join(HERE, "peer_psych.R"), sp, data, pout]
+                    elif name.startswith("R data.table"):
+                        cmd = ["Rscript", os.path.join(HERE, "peer_datatable.R"), sp, data, pout]
                     elif name.startswith("DuckDB"):
                         cmd = ["node", os.path.join(HERE, "peer_duckdb.cjs"), sp, data, pout, str(a.duckdb_threads)]
                         penv = dict(os.environ, NODE_PATH=duck)
@@ -266,7 +280,7 @@ def main():
                         cmd = [py, os.path.join(HERE, "peer_pandas.py"), sp, data, pout]
                     # 1e7 rows take R minutes: one run, no warm-up (the file is cached by then);
                     # DuckDB is fast enough to be timed like libra.
-                    big = n >= 10**7 and penv is None
+                    big = n >= 10**7 and penv is None and "data.table" not in name
                     reps = a.reps if penv is not None else (1 if big else a.peer_reps)
                     pt, prss = measure(cmd, reps, warm=not big, env=penv)
                     try:
