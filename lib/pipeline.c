@@ -21,8 +21,11 @@
 #include "table-priv.h"
 #include "writer-priv.h"
 
-/* A part's target size; a record may make it longer (up to PART_MAX). */
+/* A part's target size; a record may make it longer (up to PART_MAX). With
+ * many threads parts are smaller, so that the parts in flight (their input
+ * and output, about three times their size) stay within INFLIGHT_MAX. */
 size_t lm__pipeline_part_size = 256 * 1024;
+#define INFLIGHT_MAX ((size_t)8 << 20)
 /* Past this without a record boundary the first record is over
  * LM_TABLE_RECORD_MAX: the part is the last, and reading it fails there. */
 #define PART_MAX (2 * (size_t)LM_TABLE_RECORD_MAX + 2)
@@ -240,7 +243,7 @@ static int part_room(struct part *p, size_t need)
 {
 	if (need <= p->cap)
 		return LM_OK;
-	size_t cap = p->cap ? p->cap : lm__pipeline_part_size + 4096;
+	size_t cap = p->cap ? p->cap : need + 4096;
 	while (cap < need)
 		cap *= 2;
 	char *b = realloc(p->buf, cap);
@@ -258,6 +261,7 @@ struct source {
 	size_t mem_len;
 	char *rest; /* bytes read past the last part's end */
 	size_t rest_len, rest_cap;
+	size_t want; /* the parts' target size */
 	int eof, done, read_errno;
 	unsigned long line, row; /* of the next part */
 };
@@ -287,7 +291,7 @@ static int keep_rest(struct source *src, const char *s, size_t n)
  */
 static int fill(struct source *src, struct part *p)
 {
-	const size_t want = lm__pipeline_part_size;
+	const size_t want = src->want;
 	char delim = src->t->pdelim;
 	unsigned long lines = 0, rows = 0;
 	const char *data;
@@ -385,8 +389,12 @@ static unsigned long count_lines(const char *s, size_t n)
  */
 static int in_parts(struct run *r, lm_table *t, unsigned threads, lm_error *err)
 {
-	struct pool pl = {.nparts = 2 * (size_t)threads + 2, .inst = t->inst, .carry = r->carry, .n_carry = r->n_carry};
-	struct source src = {.t = t, .line = t->line, .row = t->row};
+	/* Each worker has a part to go on with while the oldest is handed on. */
+	size_t nparts = (size_t)threads + 2 + (threads < 4 ? threads : 4);
+	struct pool pl = {.nparts = nparts, .inst = t->inst, .carry = r->carry, .n_carry = r->n_carry};
+	struct source src = {.t = t, .line = t->line, .row = t->row, .want = lm__pipeline_part_size};
+	if (src.want > INFLIGHT_MAX / 3 / nparts)
+		src.want = INFLIGHT_MAX / 3 / nparts;
 	pthread_t tid[THREADS_MAX];
 	unsigned started = 0;
 	int rc = ROW_END, inited = 0;
