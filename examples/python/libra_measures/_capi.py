@@ -17,7 +17,7 @@ from ctypes import (POINTER, Structure, c_char, c_char_p, c_double, c_int, c_lon
 # library with another soname has a different ABI and is not loaded.
 SOVERSION = 0
 # The oldest library version with every function declared below.
-MIN_VERSION = (0, 1, 0)
+MIN_VERSION = (0, 3, 0)
 
 SIZE_MAX = c_size_t(-1).value
 

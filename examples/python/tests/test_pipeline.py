@@ -7,6 +7,7 @@ import random
 import shutil
 import tempfile
 import threading
+import time
 import unittest
 
 import libra_measures as lm
@@ -162,6 +163,35 @@ class ScoreFileTo(unittest.TestCase):
                 lm.score_file_to(PRE, 'stss', out, **bad)
         self.assertEqual(sorted(os.listdir(self.dir)), [])
         self.assertEqual(os.path.getsize(PRE), len(read(PRE)))
+
+    def test_the_interpreter_lock_is_released_during_the_call(self):
+        # While one call scores a large file on the calling thread (threads=1), this
+        # thread keeps running Python: it never waits for the whole call at once.
+        big = self.path('big.csv')
+        generated(big, 150000, seed=13)  # about 7 MB: a call of a few tenths of a second
+        ticks, done = [], threading.Event()
+        bounds = {}
+
+        def run():
+            bounds['start'] = time.perf_counter()
+            lm.score_file_to(big, 'stss', self.path('out.csv'), threads=1)
+            bounds['end'] = time.perf_counter()
+            done.set()
+
+        worker = threading.Thread(target=run)
+        worker.start()
+        while not done.is_set():
+            ticks.append(time.perf_counter())
+            time.sleep(0.001)
+        worker.join()
+        inside = [t for t in ticks if bounds['start'] <= t <= bounds['end']]
+        duration = bounds['end'] - bounds['start']
+        gaps = [b - a for a, b in zip([bounds['start']] + inside, inside + [bounds['end']])]
+        self.assertGreater(len(inside), 2, 'no Python ran during a call of %.3f s' % duration)
+        # Held, the lock would stop this thread for most of the call (checked by hand with
+        # ctypes.PyDLL, which keeps it); released, it waits a switch interval or so.
+        self.assertLess(max(gaps), duration / 3, 'Python waited %.3f s of a %.3f s call'
+                        % (max(gaps), duration))
 
     def test_calls_from_several_threads_at_once(self):
         # The interpreter lock is released during the C call: calls on threads overlap and agree.
