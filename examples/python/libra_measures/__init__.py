@@ -24,8 +24,10 @@ Modules, one concern each, all re-exported here: _library (the C library's
 handle and value conversions), _handles (ownership of C handles), _errors
 (statuses, diagnostics, exceptions), _definition (an instrument's definition
 as Python data), _instrument (finding and loading instruments), _scorer
-(scoring one respondent), _prepost (pre/post analyses), frame (tables, loaded
-on first use), _capi (the ctypes declarations).
+(scoring one respondent), _prepost (pre/post analyses), _table (files read
+as the command line reads them), _pipeline (a file scored into a file:
+score_file_to), frame (tables, loaded on first use), _capi (the ctypes
+declarations).
 """
 from typing import TYPE_CHECKING
 
@@ -39,10 +41,12 @@ from ._scorer import ScaleResult, Scorer, Scores
 from ._prepost import (Ancova, PrePost, Respondent, RespondentScale, ScaleChange, Statistics, WaveChange, WaveScale,
                        _INT_STATS)
 from ._instrument import Found, Instrument, instruments
+from ._pipeline import ScoreFileSummary, score_file_to
 
 __all__ = ['Instrument', 'Scorer', 'Scores', 'ScaleResult', 'PrePost', 'LibraError', 'DataError', 'DefinitionError',
            'Diagnostic', 'Status', 'builtin_ids', 'library_version', 'format_number', 'instruments', 'Found',
-           'score', 'score_file', 'prepost', 'PrePostResult', 'STATUS_LEVELS', '__version__']
+           'score', 'score_file', 'prepost', 'PrePostResult', 'STATUS_LEVELS', 'score_file_to',
+           'ScoreFileSummary', '__version__']
 
 #: The package's version: that of the C library it is written for (meson.build's project version).
 __version__ = '0.3.0'

@@ -17,7 +17,7 @@ from ctypes import (POINTER, Structure, c_char, c_char_p, c_double, c_int, c_lon
 # library with another soname has a different ABI and is not loaded.
 SOVERSION = 0
 # The oldest library version with every function declared below.
-MIN_VERSION = (0, 1, 0)
+MIN_VERSION = (0, 3, 0)
 
 SIZE_MAX = c_size_t(-1).value
 
@@ -76,6 +76,14 @@ class lm_outputs(Structure):
     pass
 
 
+class lm_writer(Structure):
+    pass
+
+
+class lm_rejects(Structure):
+    pass
+
+
 P = POINTER
 _err = P(lm_error)
 _inst = P(lm_instrument)
@@ -87,6 +95,8 @@ _scorer = P(lm_scorer)
 _pp = P(lm_prepost)
 _batch = P(lm_batch)
 _outs = P(lm_outputs)
+_writer = P(lm_writer)
+_rejects = P(lm_rejects)
 
 # name: (result type, [argument types]), in header order.
 PROTOTYPES = {
@@ -249,6 +259,26 @@ PROTOTYPES = {
     'lm_table_require_column': (c_int, [P(lm_table), c_char_p, P(c_size_t)]),
     'lm_table_column_value': (c_char_p, [P(lm_table), c_size_t, P(c_size_t)]),
     'lm_table_case_matches': (c_size_t, [P(lm_table)]),
+    'lm_table_column_count': (c_size_t, [P(lm_table)]),
+    'lm_table_column_name': (c_char_p, [P(lm_table), c_size_t]),
+    'lm_table_id_column': (c_char_p, [P(lm_table)]),
+    'lm_table_rows_read': (c_ulong, [P(lm_table)]),
+    'lm_table_rows_blank': (c_ulong, [P(lm_table)]),
+    'lm_table_rows_rejected': (c_ulong, [P(lm_table)]),
+    # writer.h: score writers and rejects files (score_file_to)
+    'lm_writer_format_available': (c_int, [c_int]),
+    'lm_writer_format_for_path': (c_int, [c_char_p]),
+    'lm_writer_open_file': (c_int, [P(_writer), _inst, c_int, c_char_p, _err]),
+    'lm_writer_add_column': (c_int, [_writer, c_char_p, _err]),
+    'lm_writer_stage': (c_int, [_writer, _outs, _err]),
+    'lm_writer_free': (None, [_writer]),
+    'lm_writer_records': (c_ulong, [_writer]),
+    'lm_rejects_open_file': (c_int, [P(_rejects), P(lm_table), c_char_p, _err]),
+    'lm_rejects_stage': (c_int, [_rejects, _outs, _err]),
+    'lm_rejects_free': (None, [_rejects]),
+    'lm_rejects_records': (c_ulong, [_rejects]),
+    # pipeline.h (0.3): a whole table into a writer, on worker threads
+    'lm_score_table': (c_int, [P(lm_table), _writer, _rejects, c_uint, P(c_ulong), _err]),
     # report.h
     'lm_report_new': (c_int, [P(P(lm_report)), P(lm_prepost)]),
     'lm_report_free': (None, [P(lm_report)]),
@@ -354,6 +384,7 @@ ATTRITION = ('completers_n', 'completers_mean', 'completers_sd', 'dropouts_n', '
 ANCOVA = ('estimate', 'se', 't', 'df', 'p', 'ci_low', 'ci_high')         # enum lm_prepost_ancova_kind
 ICC = ('icc', 'design_effect', 'n0', 'clusters', 'n')                   # enum lm_prepost_icc_kind
 PREPOST_FORMATS = ('json', 'csv', 'summary', 'xlsx', 'sav', 'dta')        # enum lm_prepost_format
+WRITER_FORMATS = ('csv', 'jsonl', 'xlsx', 'sav', 'dta')                   # enum lm_writer_format
 
 
 def _default_names():

@@ -19,6 +19,7 @@ import numpy as np
 
 from . import _capi
 from . import _lib, _Errors, _str, _path, Instrument, LibraError, PrePost, Status
+from ._table import InstrumentLike, _configure_table, _instrument, _keep_list, _new_table
 
 try:  # pandas is optional
     import pandas as pd
@@ -33,15 +34,6 @@ _INT32_MAX = 2147483647
 #: The levels of every ``<scale>_status`` column, in the library's order, then
 #: "rejected" for a row whose value was no response (``on_bad='reject'``).
 STATUS_LEVELS = tuple(_str(_lib.lm_score_status_name(k)) for k in range(3)) + ('rejected',)
-
-InstrumentLike = Union[Instrument, str, 'os.PathLike[str]']
-
-
-def _instrument(inst: InstrumentLike) -> Instrument:
-    if isinstance(inst, Instrument):
-        return inst
-    return Instrument.load(os.fspath(inst))
-
 
 def _columns_of(data) -> Sequence[str]:
     if pd is not None and isinstance(data, pd.DataFrame):
@@ -313,41 +305,16 @@ def score_file(path: Union[str, 'os.PathLike[str]'], instrument: InstrumentLike,
     """
     inst = _instrument(instrument)
     meta = inst._meta
-    table = POINTER(_capi.lm_table)()
-    with inst._lock:
-        inst._check()
-        _check(_lib.lm_table_new(byref(table), inst._ptr))
+    table = _new_table(inst)
     scorer = inst.scorer()
     ids, rows = [], []
-    keep = [keep] if isinstance(keep, str) else list(keep)
-    handles = [c_size_t() for _ in keep]
+    keep = _keep_list(keep)
     kept = [[] for _ in keep]
     try:
-        for name, h in zip(keep, handles):
-            _check(_lib.lm_table_require_column(table, name.encode(), byref(h)))
-        if id is not None:
-            _check(_lib.lm_table_set_id_column(table, id.encode()))
-        if no_id:
-            _check(_lib.lm_table_set_no_id(table, 1))
-        if prefix:
-            _check(_lib.lm_table_set_prefix(table, prefix.encode()))
-        if delimiter is not None:
-            if delimiter not in (',', ';', '\t'):
-                raise ValueError("delimiter must be ',', ';' or a tab, not %r" % (delimiter,))
-            _check(_lib.lm_table_set_delimiter(table, delimiter.encode()))
-        for token in ([missing] if isinstance(missing, str) else missing):
-            _check(_lib.lm_table_add_missing(table, token.encode()))
-        if value_labels:
-            _check(_lib.lm_table_set_value_labels(table, 1))
         with _Errors() as err:
-            if map_file is not None:
-                rc = _lib.lm_table_read_map(table, _path(map_file), err._ptr)
-                if rc != 0:
-                    raise err.error(rc)
-            for item, column in (mapping or {}).items():
-                rc = _lib.lm_table_map_column(table, item.encode(), column.encode(), err._ptr)
-                if rc != 0:
-                    raise err.error(rc)
+            handles = _configure_table(table, err, id=id, no_id=no_id, prefix=prefix, mapping=mapping,
+                                       map_file=map_file, delimiter=delimiter, missing=missing,
+                                       value_labels=value_labels, keep=keep)
             rc = _lib.lm_table_open_file(table, _path(path), err._ptr)
             if rc != 0:
                 raise err.error(rc)

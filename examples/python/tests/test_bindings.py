@@ -13,13 +13,14 @@ from support import HEADER_DIRS
 P = ctypes.POINTER
 OPAQUE = {name: getattr(_capi, name) for name in ('lm_error', 'lm_instrument', 'lm_item', 'lm_scale', 'lm_band',
                                                   'lm_rule', 'lm_scorer', 'lm_prepost', 'lm_batch',
-                                                  'lm_outputs', 'lm_table', 'lm_report', 'lm_catalog')}
+                                                  'lm_outputs', 'lm_table', 'lm_report', 'lm_catalog',
+                                                  'lm_writer', 'lm_rejects')}
 SCALARS = {'void': None, 'int': ctypes.c_int, 'long': ctypes.c_long, 'unsigned': ctypes.c_uint,
            'unsigned int': ctypes.c_uint, 'unsigned long': ctypes.c_ulong,
            'size_t': ctypes.c_size_t, 'double': ctypes.c_double, 'char': ctypes.c_char,
            'const char *': ctypes.c_char_p, 'char *': P(ctypes.c_char), 'const double *': P(ctypes.c_double),
            'size_t *': P(ctypes.c_size_t), 'const size_t *': P(ctypes.c_size_t), 'double *': P(ctypes.c_double), 'int *': P(ctypes.c_int), 'const int *': P(ctypes.c_int),
-           'const char * const *': P(ctypes.c_char_p)}
+           'const char * const *': P(ctypes.c_char_p), 'unsigned long *': P(ctypes.c_ulong)}
 
 
 def headers():
@@ -115,6 +116,7 @@ class Bindings(unittest.TestCase):
         by_position('lm_prepost_compare_kind', 'LM_PREPOST_COMPARE_', _capi.COMPARE)
         by_position('lm_reliability_source', 'LM_RELIABILITY_', _capi.RELIABILITY_SOURCES)
         by_position('lm_prepost_format', 'LM_PREPOST_', _capi.PREPOST_FORMATS)
+        by_position('lm_writer_format', 'LM_WRITER_', _capi.WRITER_FORMATS)
         self.assertEqual(e['lm_rule_value'], {'LM_RULE_FALSE': 0, 'LM_RULE_TRUE': 1, 'LM_RULE_UNKNOWN': -1})
         # The sentinel of enum getters is no value of any enumeration, and is LM_EINVAL's value.
         self.assertEqual(e['lm_enum_sentinel'], {'LM_INVALID_ENUM': -3})

@@ -88,6 +88,8 @@ class Readme(unittest.TestCase):
             self.assertIn('R001  treatment   43.0', p.stdout)
             self.assertIn('pre:2:3: row 2, column "stss_3"', p.stdout)
             self.assertTrue(os.path.exists(os.path.join(tmp, 'report.html')))
+            self.assertIn('40 40 0', p.stdout)
+            self.assertTrue(os.path.exists(os.path.join(tmp, 'scores.csv')))
 
 
 class AgainstTheCli(unittest.TestCase):
