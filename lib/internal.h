@@ -168,7 +168,45 @@ struct lm_scorer {
 	long *band;
 	/* per rule */
 	int *rule;
+	/*
+	 * The fast path (score.c, build_fast()), for instruments whose keyed
+	 * values are whole numbers from 0 up: per item and entry, one to
+	 * LM_FAST_WORDS_MAX words of bit fields that add up, over the items, to
+	 * every scale's sum, answered and coded counts and every condition's
+	 * count of items that meet it. A row is then one lookup and add per item
+	 * and word. fast_tab is NULL when the instrument does not allow it.
+	 */
+	uint64_t *fast_tab;  /* [(item * n_entries + entry) * fast_words + w] */
+	size_t fast_words;
+	int fast_off;        /* the general path even so (tests compare the two) */
+	struct lm_fast_field {
+		uint32_t word, shift;
+		uint64_t mask;
+	} *fast_sum, *fast_answered, *fast_coded, *fast_yes; /* per scale; per condition of every rule */
+	/* Per scale, the results for each (answered, sum) as key answered * res_stride + sum,
+	 * from res_first[scale]; res_first is SIZE_MAX for a scale with too many. */
+	struct lm_fast_result {
+		double score;
+		long band;
+		int status;
+	} *res_tab;
+	size_t *res_first, *res_stride, *res_count;
+	size_t *key; /* per scale: the last run's key, or SIZE_MAX (not from the fast path) */
 };
+
+/* The key of scale @p scale's results in the last run (see struct lm_scorer), or SIZE_MAX:
+ * rows with the same key have the same score, status and band and answered count. */
+static inline size_t lm__scorer_key(const struct lm_scorer *s, size_t scale)
+{
+	return s->key[scale];
+}
+/* How many keys scale @p scale can have (0 when it has none). */
+static inline size_t lm__scorer_key_count(const struct lm_scorer *s, size_t scale)
+{
+	return s->res_first && s->res_first[scale] != SIZE_MAX ? s->res_count[scale] : 0;
+}
+/* Use the general path even where the fast one applies (@p off nonzero), or not: for tests. */
+void lm__scorer_fast_off(struct lm_scorer *s, int off);
 
 /* Set a one-digit value d (0-9) of a valid item as lm_scorer_set() would,
  * when it is a response or a missing code: returns 1 then, else 0 (nothing set). */
