@@ -192,7 +192,33 @@ struct lm_scorer {
 	} *res_tab;
 	size_t *res_first, *res_stride, *res_count;
 	size_t *key; /* per scale: the last run's key, or SIZE_MAX (not from the fast path) */
+	/* The above gathered for the per-row reading of the results (fast_results()). */
+	struct lm_fast_scale {
+		struct lm_fast_field sum, answered, coded;
+		const struct lm_fast_result *res; /* NULL: no table */
+		size_t stride;
+	} *fast_scale;
+	struct lm_fast_cond {
+		struct lm_fast_field yes;
+		size_t scale, n, count; /* the condition's scale, its items, count_at_least */
+	} *fast_cond;
+	/* [item * 10 + d]: with a one-word fast path, the word of digit_at's entry
+	 * (0 for LM_DIGIT_OTHER); all 0 otherwise. For lm__scorer_run_sum(). */
+	uint64_t *digit_inc;
 };
+
+/* Whether lm__scorer_run_sum() may be used: the fast path in one word. */
+static inline int lm__scorer_summable(const struct lm_scorer *s)
+{
+	return s->fast_tab && s->fast_words == 1 && !s->fast_off;
+}
+/*
+ * lm__scorer_run() for a caller that has added up the digit_inc of every
+ * value it set with lm__scorer_set_digit() after lm__scorer_clear(), and
+ * set no other value (blanks add 0): @p sum is then the fast path's word.
+ * Only when lm__scorer_summable().
+ */
+void lm__scorer_run_sum(struct lm_scorer *s, uint64_t sum);
 
 /* The key of scale @p scale's results in the last run (see struct lm_scorer), or SIZE_MAX:
  * rows with the same key have the same score, status and band and answered count. */

@@ -257,8 +257,29 @@ static int build_fast(lm_scorer *s)
 			for (size_t key = 0; key < s->res_count[j]; key++)
 				scale_result(&inst->scales[j], key / s->res_stride[j], (double)(key % s->res_stride[j]),
 					     &s->res_tab[s->res_first[j] + key]);
+	s->fast_scale = malloc((ns + 1) * sizeof(*s->fast_scale));
+	s->fast_cond = malloc((nconds + 1) * sizeof(*s->fast_cond));
+	if (!s->fast_scale || !s->fast_cond) {
+		free(ft);
+		return LM_ENOMEM;
+	}
+	for (size_t j = 0; j < ns; j++)
+		s->fast_scale[j] = (struct lm_fast_scale){
+			s->fast_sum[j], s->fast_answered[j], s->fast_coded[j],
+			s->res_first[j] != SIZE_MAX ? s->res_tab + s->res_first[j] : NULL, s->res_stride[j]};
+	for (size_t r = 0, c = 0; r < inst->n_rules; r++)
+		for (size_t k = 0; k < inst->rules[r].n_conds; k++, c++) {
+			const struct lm_condition *cond = &inst->rules[r].conds[k];
+			s->fast_cond[c] = (struct lm_fast_cond){s->fast_yes[c], cond->scale,
+								inst->scales[cond->scale].n_items, cond->count};
+		}
 	s->fast_tab = ft;
 	s->fast_words = nw;
+	if (nw == 1)
+		for (size_t i = 0; i < ni; i++)
+			for (unsigned d = 0; d < 10; d++)
+				if (s->digit_at[i * 10 + d] != LM_DIGIT_OTHER)
+					s->digit_inc[i * 10 + d] = ft[i * ne + s->digit_at[i * 10 + d]];
 	return LM_OK;
 }
 
@@ -303,17 +324,19 @@ int lm_scorer_new(lm_scorer **out, const lm_instrument *inst)
 	s->band = malloc(ns * sizeof(*s->band));
 	s->rule = malloc(nr * sizeof(*s->rule));
 	s->key = malloc(ns * sizeof(*s->key));
-	if (!s->at || !s->blank_at || !s->digit_at || !s->score || !s->answered || !s->coded || !s->status ||
-	    !s->band || !s->rule || !s->key || build_tables(s) != LM_OK || build_fast(s) != LM_OK) {
+	s->digit_inc = calloc(ni * 10, sizeof(*s->digit_inc));
+	int ok = s->at && s->blank_at && s->digit_at && s->score && s->answered && s->coded && s->status && s->band &&
+		 s->rule && s->key && s->digit_inc && build_tables(s) == LM_OK;
+	/* The entry of each one-digit value, looked up once for the table reader. */
+	for (size_t i = 0; ok && i < inst->n_items; i++)
+		for (unsigned d = 0; d < 10; d++)
+			s->digit_at[i * 10 + d] = entry_of(s, i, (double)d);
+	if (!ok || build_fast(s) != LM_OK) {
 		s->inst = NULL;
 		lm_scorer_free(s);
 		return LM_ENOMEM;
 	}
 	lm__instrument_ref(inst);
-	/* The entry of each one-digit value, looked up once for the table reader. */
-	for (size_t i = 0; i < inst->n_items; i++)
-		for (unsigned d = 0; d < 10; d++)
-			s->digit_at[i * 10 + d] = entry_of(s, i, (double)d);
 	lm_scorer_clear(s);
 	for (size_t i = 0; i < inst->n_scales; i++) {
 		s->score[i] = NAN;
@@ -346,10 +369,13 @@ void lm_scorer_free(lm_scorer *s)
 	free(s->band);
 	free(s->rule);
 	free(s->key);
+	free(s->digit_inc);
 	free(s->fast_tab);
 	free(s->fast_sum);
 	free(s->res_first);
 	free(s->res_tab);
+	free(s->fast_scale);
+	free(s->fast_cond);
 	if (s->inst)
 		lm_instrument_free(lm__instrument_mutable(s->inst));
 	free(s);
@@ -547,6 +573,13 @@ static inline size_t get_field(const uint64_t *acc, const struct lm_fast_field *
 	return (size_t)((acc[f->word] >> f->shift) & f->mask);
 }
 
+static void fast_results(lm_scorer *s, const uint64_t *acc);
+
+void lm__scorer_run_sum(lm_scorer *s, uint64_t sum)
+{
+	fast_results(s, &sum);
+}
+
 /* The fast path: the fields of every item's entry added up, the results read off (build_fast()). */
 static void run_fast(lm_scorer *s)
 {
@@ -571,14 +604,23 @@ static void run_fast(lm_scorer *s)
 			for (size_t w = 0; w < nw; w++)
 				acc[w] += row[at[i] * nw + w];
 	}
-	for (size_t i = 0; i < inst->n_scales; i++) {
-		size_t answered = get_field(acc, &s->fast_answered[i]), sum = get_field(acc, &s->fast_sum[i]);
+	fast_results(s, acc);
+}
+
+/* The results from the added-up fields @p acc. */
+static void fast_results(lm_scorer *s, const uint64_t *acc)
+{
+	const struct lm_instrument *inst = s->inst;
+	const struct lm_fast_scale *f = s->fast_scale;
+	for (size_t i = 0; i < inst->n_scales; i++, f++) {
+		size_t answered = get_field(acc, &f->answered), sum = get_field(acc, &f->sum);
 		s->answered[i] = answered;
-		s->coded[i] = get_field(acc, &s->fast_coded[i]);
+		s->coded[i] = get_field(acc, &f->coded);
 		struct lm_fast_result r;
-		if (s->res_first[i] != SIZE_MAX) {
-			s->key[i] = answered * s->res_stride[i] + sum;
-			r = s->res_tab[s->res_first[i] + s->key[i]];
+		if (f->res) {
+			size_t key = answered * f->stride + sum;
+			s->key[i] = key;
+			r = f->res[key];
 		} else {
 			s->key[i] = SIZE_MAX;
 			scale_result(&inst->scales[i], answered, (double)sum, &r);
@@ -587,14 +629,14 @@ static void run_fast(lm_scorer *s)
 		s->status[i] = r.status;
 		s->band[i] = r.band;
 	}
-	for (size_t r = 0, index = 0; r < inst->n_rules; index += inst->rules[r].n_conds, r++) {
+	const struct lm_fast_cond *c = s->fast_cond;
+	for (size_t r = 0; r < inst->n_rules; r++) {
 		const struct lm_rule *rule = &inst->rules[r];
 		int all = rule->combine == LM_COMBINE_ALL;
 		int result = all ? LM_RULE_TRUE : LM_RULE_FALSE; /* as in lm__scorer_run() */
-		for (size_t k = 0; k < rule->n_conds; k++) {
-			const struct lm_condition *c = &rule->conds[k];
-			size_t yes = get_field(acc, &s->fast_yes[index + k]);
-			size_t open = inst->scales[c->scale].n_items - s->answered[c->scale];
+		const struct lm_fast_cond *cend = c + rule->n_conds;
+		for (; c < cend; c++) {
+			size_t yes = get_field(acc, &c->yes), open = c->n - s->answered[c->scale];
 			int v = yes >= c->count ? LM_RULE_TRUE : yes + open < c->count ? LM_RULE_FALSE : LM_RULE_UNKNOWN;
 			if (v == (all ? LM_RULE_FALSE : LM_RULE_TRUE)) {
 				result = v;
@@ -603,6 +645,7 @@ static void run_fast(lm_scorer *s)
 			if (v == LM_RULE_UNKNOWN)
 				result = LM_RULE_UNKNOWN;
 		}
+		c = cend;
 		s->rule[r] = result;
 	}
 }

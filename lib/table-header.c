@@ -501,6 +501,11 @@ static int keep_header(struct header *h)
 			return LM_ENOMEM;
 		t->nmap = nmap;
 	}
+	t->map_distinct = 1;
+	for (size_t a = 0; a < nmap; a++)
+		for (size_t b = a + 1; b < nmap; b++)
+			if (map[a].item == map[b].item)
+				t->map_distinct = 0;
 	if (h->id_col != LM_NO_INDEX && !(t->id_name = lm__strdup(h->want_id)))
 		return LM_ENOMEM;
 	t->id_col = h->id_col;

@@ -74,6 +74,7 @@ struct lm_table {
 	char **header; /* the column names, trimmed */
 	struct colmap *map; /* item columns, in column order */
 	size_t nmap;
+	int map_distinct;   /* no item has two columns (so that each cell's value adds once) */
 	size_t id_col;      /* LM_NO_INDEX when none */
 	size_t case_matches; /* item columns found only ignoring case (lm_table_case_matches()) */
 	char *id_name;      /* the id column in use */
