@@ -27,6 +27,14 @@ struct lm_writer {
 	} *band_field;
 	size_t n_band_fields, *band_first;
 	size_t scale_room;
+	/* CSV: each scale's fields as put_scale() writes them, by the scorer's key
+	 * (lm__scorer_key()): made the first time a key is met, then copied whole.
+	 * scale_text[i] is NULL until scale i's first key (and when out of memory). */
+	struct scale_text {
+		unsigned char len; /* 0: not made yet; LM_TEXT_LONG: longer than text */
+		char text[47];
+	} **scale_text;
+	size_t *scale_text_n;
 	/* Columns carried from the input (lm_writer_add_column()) and the next record's values. */
 	char **keep;
 	size_t n_keep;
@@ -83,11 +91,64 @@ static const struct piece status_piece[] = {
 };
 static const struct piece rule_piece[] = {{",", 1}, {",false", 6}, {",true", 5}}; /* by LM_RULE_* + 1 */
 
+#define LM_TEXT_LONG 255
+
+/* Scale @p i's fields (,SCORE,ANSWERED,STATUS and ,BAND if it has bands) at @p p,
+ * which has w->scale_room bytes. Returns the end. */
+static char *put_scale(const lm_writer *w, char *p, const lm_scorer *scorer, size_t i)
+{
+	const struct lm_instrument *inst = w->inst;
+	int status = lm__scorer_status(scorer, i);
+	double score = lm__scorer_score(scorer, i);
+	*p++ = ',';
+	if (status != LM_SCORE_INSUFFICIENT && isfinite(score))
+		p = lm__put_number(p, score);
+	*p++ = ',';
+	p = lm__put_count(p, lm__scorer_answered(scorer, i));
+	memcpy(p, status_piece[status].text, sizeof(status_piece[status].text));
+	p += status_piece[status].len;
+	if (inst->scales[i].n_bands) {
+		long b = lm__scorer_band(scorer, i);
+		if (b >= 0 && (size_t)b < inst->scales[i].n_bands) {
+			const struct band_field *f = &w->band_field[w->band_first[i] + (size_t)b];
+			memcpy(p, f->text, f->len);
+			p += f->len;
+		} else {
+			*p++ = ',';
+		}
+	}
+	return p;
+}
+
+/* Scale @p i's fields for the scorer's key @p key, made by put_scale() the first
+ * time; NULL when they are too long to keep (or out of memory): then put_scale(). */
+static const struct scale_text *scale_text(lm_writer *w, const lm_scorer *scorer, size_t i, size_t key)
+{
+	if (!w->scale_text[i]) {
+		size_t n = lm__scorer_key_count(scorer, i);
+		if (key >= n || !(w->scale_text[i] = calloc(n, sizeof(*w->scale_text[i]))))
+			return NULL;
+		w->scale_text_n[i] = n;
+	}
+	if (key >= w->scale_text_n[i])
+		return NULL;
+	struct scale_text *t = &w->scale_text[i][key];
+	if (!t->len) {
+		char buf[1 + LM_NUMBER_MAX + 1 + 20 + 16 + 256], *tmp = w->scale_room <= sizeof(buf) ? buf : NULL;
+		size_t len = tmp ? (size_t)(put_scale(w, tmp, scorer, i) - tmp) : LM_TEXT_LONG;
+		if (len < sizeof(t->text))
+			memcpy(t->text, tmp, len);
+		t->len = len < sizeof(t->text) ? (unsigned char)len : LM_TEXT_LONG;
+	}
+	return t->len == LM_TEXT_LONG ? NULL : t;
+}
+
 /*
- * One row. Each scale's fields are written straight into the output buffer
- * after one check for room (w->scale_room): this runs once per respondent.
+ * One row. The scales' and rules' fields are written straight into the
+ * output buffer after one check for room: this runs once per respondent.
  * The scorer's results are read in place (internal.h), not through the
- * exported accessors.
+ * exported accessors; a scale's fields are copied whole when the scorer
+ * gives them a key (they are the same for every row with that key).
  */
 static void write_csv(lm_writer *w, const char *id, size_t id_len, const lm_scorer *scorer)
 {
@@ -101,25 +162,14 @@ static void write_csv(lm_writer *w, const char *id, size_t id_len, const lm_scor
 			lm__out_csv_text(o, w->keep_value[k].text, w->keep_value[k].len, ',');
 	}
 	for (size_t i = 0; i < inst->n_scales; i++) {
-		int status = lm__scorer_status(scorer, i);
-		double score = lm__scorer_score(scorer, i);
 		char *p = lm__out_room(o, w->scale_room);
-		*p++ = ',';
-		if (status != LM_SCORE_INSUFFICIENT && isfinite(score))
-			p = lm__put_number(p, score);
-		*p++ = ',';
-		p = lm__put_count(p, lm__scorer_answered(scorer, i));
-		memcpy(p, status_piece[status].text, sizeof(status_piece[status].text));
-		p += status_piece[status].len;
-		if (inst->scales[i].n_bands) {
-			long b = lm__scorer_band(scorer, i);
-			if (b >= 0 && (size_t)b < inst->scales[i].n_bands) {
-				const struct band_field *f = &w->band_field[w->band_first[i] + (size_t)b];
-				memcpy(p, f->text, f->len);
-				p += f->len;
-			} else {
-				*p++ = ',';
-			}
+		size_t key = lm__scorer_key(scorer, i);
+		const struct scale_text *t = key != SIZE_MAX ? scale_text(w, scorer, i, key) : NULL;
+		if (t) {
+			memcpy(p, t->text, sizeof(t->text)); /* scale_room is larger */
+			p += t->len;
+		} else {
+			p = put_scale(w, p, scorer, i);
 		}
 		lm__out_commit_room(o, p);
 	}
@@ -140,7 +190,9 @@ static int prepare_csv(lm_writer *w)
 	const struct lm_instrument *inst = w->inst;
 	size_t nbands = 0, longest = 0;
 	w->band_first = malloc((inst->n_scales + 1) * sizeof(*w->band_first));
-	if (!w->band_first)
+	w->scale_text = calloc(inst->n_scales + 1, sizeof(*w->scale_text));
+	w->scale_text_n = calloc(inst->n_scales + 1, sizeof(*w->scale_text_n));
+	if (!w->band_first || !w->scale_text || !w->scale_text_n)
 		return LM_ENOMEM;
 	for (size_t i = 0; i < inst->n_scales; i++) {
 		w->band_first[i] = nbands;
@@ -175,6 +227,10 @@ static void free_csv(lm_writer *w)
 		free(w->band_field[k].text);
 	free(w->band_field);
 	free(w->band_first);
+	for (size_t i = 0; w->scale_text && i < w->inst->n_scales; i++)
+		free(w->scale_text[i]);
+	free(w->scale_text);
+	free(w->scale_text_n);
 }
 
 static void write_jsonl(lm_writer *w, unsigned long row, const char *id, size_t id_len, const lm_scorer *scorer)
