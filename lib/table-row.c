@@ -270,6 +270,39 @@ static int reject_unclosed(lm_table *t, size_t field, lm_error *err)
 			 "row %lu: quoted field not closed before the end of the file", t->row);
 }
 
+/*
+ * The item cells from @p m on that are blank or one digit, up to the first
+ * other one (returned; @p mend when none): a one-digit cell is what
+ * lm_scorer_set_text() would parse it as, set as lm__scorer_set_digit()
+ * does, its fast-path word added to *sum; a blank is left so by
+ * lm__scorer_clear(). The common case, in a loop of its own
+ * so that it keeps its values in registers.
+ */
+static const struct colmap *digit_cells(const struct colmap *m, const struct colmap *mend, const int32_t *ends,
+					const char *base, const uint32_t *digit_at, const uint64_t *digit_inc,
+					uint32_t *at, uint64_t *sum)
+{
+	uint64_t t = *sum;
+	for (; m < mend; m++) {
+		int32_t before = ends[(ptrdiff_t)m->col - 1], end = ends[m->col];
+		if (end - before == 1)
+			continue;
+		if (end - before != 2)
+			break;
+		unsigned d = (unsigned char)base[end - 1] - (unsigned)'0';
+		if (d >= 10)
+			break;
+		size_t k = m->item * 10 + d;
+		uint32_t e = digit_at[k];
+		if (e == LM_DIGIT_OTHER)
+			break; /* the text path reports it */
+		at[m->item] = e;
+		t += digit_inc[k];
+	}
+	*sum = t;
+	return m;
+}
+
 int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 {
 	if (!table || !scorer || scorer->inst != table->inst)
@@ -375,19 +408,11 @@ int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 	 * every other cell is blank, that is the row's word (lm__scorer_run_sum()). */
 	uint64_t sum = 0;
 	int summed = t->map_distinct && lm__scorer_summable(scorer);
-	for (; m < mend; m++) {
+	for (;; m++) {
+		m = digit_cells(m, mend, ends, base, digit_at, digit_inc, at, &sum);
+		if (m == mend)
+			break;
 		int32_t before = ends[(ptrdiff_t)m->col - 1], end = ends[m->col];
-		/* A one-digit cell is what lm_scorer_set_text() would parse it as:
-		 * the common case, taken without the text path (as lm__scorer_set_digit()). */
-		if (end - before == 2) {
-			unsigned d = (unsigned char)base[end - 1] - (unsigned)'0';
-			size_t k = m->item * 10 + d;
-			if (d < 10 && digit_at[k] != LM_DIGIT_OTHER) {
-				at[m->item] = digit_at[k];
-				sum += digit_inc[k];
-				continue;
-			} /* else the text path reports it */
-		}
 		const char *s = base + before + 1;
 		size_t len = (size_t)(end - before - 1);
 		int r;
