@@ -612,22 +612,29 @@ static void fast_results(lm_scorer *s, const uint64_t *acc)
 {
 	const struct lm_instrument *inst = s->inst;
 	const struct lm_fast_scale *f = s->fast_scale;
-	for (size_t i = 0; i < inst->n_scales; i++, f++) {
+	/* Locals: the stores below could otherwise make the compiler reload them from s. */
+	size_t *answered_out = s->answered, *coded_out = s->coded, *key_out = s->key;
+	double *score_out = s->score;
+	int *status_out = s->status;
+	long *band_out = s->band;
+	size_t ns = inst->n_scales;
+	for (size_t i = 0; i < ns; i++, f++) {
 		size_t answered = get_field(acc, &f->answered), sum = get_field(acc, &f->sum);
-		s->answered[i] = answered;
-		s->coded[i] = get_field(acc, &f->coded);
-		struct lm_fast_result r;
+		answered_out[i] = answered;
+		coded_out[i] = get_field(acc, &f->coded);
+		struct lm_fast_result own;
+		const struct lm_fast_result *r = &own;
 		if (f->res) {
 			size_t key = answered * f->stride + sum;
-			s->key[i] = key;
-			r = f->res[key];
+			key_out[i] = key;
+			r = &f->res[key];
 		} else {
-			s->key[i] = SIZE_MAX;
-			scale_result(&inst->scales[i], answered, (double)sum, &r);
+			key_out[i] = SIZE_MAX;
+			scale_result(&inst->scales[i], answered, (double)sum, &own);
 		}
-		s->score[i] = r.score;
-		s->status[i] = r.status;
-		s->band[i] = r.band;
+		score_out[i] = r->score;
+		status_out[i] = r->status;
+		band_out[i] = r->band;
 	}
 	const struct lm_fast_cond *c = s->fast_cond;
 	for (size_t r = 0; r < inst->n_rules; r++) {
@@ -636,7 +643,7 @@ static void fast_results(lm_scorer *s, const uint64_t *acc)
 		int result = all ? LM_RULE_TRUE : LM_RULE_FALSE; /* as in lm__scorer_run() */
 		const struct lm_fast_cond *cend = c + rule->n_conds;
 		for (; c < cend; c++) {
-			size_t yes = get_field(acc, &c->yes), open = c->n - s->answered[c->scale];
+			size_t yes = get_field(acc, &c->yes), open = c->n - answered_out[c->scale];
 			int v = yes >= c->count ? LM_RULE_TRUE : yes + open < c->count ? LM_RULE_FALSE : LM_RULE_UNKNOWN;
 			if (v == (all ? LM_RULE_FALSE : LM_RULE_TRUE)) {
 				result = v;

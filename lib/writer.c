@@ -122,7 +122,16 @@ static char *put_scale(const lm_writer *w, char *p, const lm_scorer *scorer, siz
 
 /* Scale @p i's fields for the scorer's key @p key, made by put_scale() the first
  * time; NULL when they are too long to keep (or out of memory): then put_scale(). */
-static const struct scale_text *scale_text(lm_writer *w, const lm_scorer *scorer, size_t i, size_t key)
+static const struct scale_text *make_scale_text(lm_writer *w, const lm_scorer *scorer, size_t i, size_t key);
+static inline const struct scale_text *scale_text(lm_writer *w, const lm_scorer *scorer, size_t i, size_t key)
+{
+	const struct scale_text *t = w->scale_text[i];
+	if (t && key < w->scale_text_n[i] && t[key].len && t[key].len != LM_TEXT_LONG)
+		return &t[key]; /* made already */
+	return make_scale_text(w, scorer, i, key);
+}
+
+static const struct scale_text *make_scale_text(lm_writer *w, const lm_scorer *scorer, size_t i, size_t key)
 {
 	if (!w->scale_text[i]) {
 		size_t n = lm__scorer_key_count(scorer, i);
