@@ -413,7 +413,7 @@ static int finish(lm_writer *w, lm_error *err)
 
 int lm_writer_write(lm_writer *writer, unsigned long row, const char *id, size_t id_len, const lm_scorer *scorer)
 {
-	if (!writer || !scorer || !writer->out || writer->out->done || lm_scorer_instrument(scorer) != writer->inst ||
+	if (!writer || !scorer || !writer->out || writer->out->done || scorer->inst != writer->inst ||
 	    (!id && id_len))
 		return LM_EINVAL;
 	if (writer->out->write_errno)
