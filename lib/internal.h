@@ -229,7 +229,7 @@ static inline size_t lm__scorer_key(const struct lm_scorer *s, size_t scale)
 /* How many keys scale @p scale can have (0 when it has none). */
 static inline size_t lm__scorer_key_count(const struct lm_scorer *s, size_t scale)
 {
-	return s->res_first && s->res_first[scale] != SIZE_MAX ? s->res_count[scale] : 0;
+	return s->fast_tab && s->res_first[scale] != SIZE_MAX ? s->res_count[scale] : 0;
 }
 /* Use the general path even where the fast one applies (@p off nonzero), or not: for tests. */
 void lm__scorer_fast_off(struct lm_scorer *s, int off);
