@@ -496,6 +496,7 @@ static int keep_header(struct header *h)
 			continue;
 		map[nmap].col = c;
 		map[nmap].item = item;
+		map[nmap].digits = item * 10;
 		/* The column's own name: what the messages about its cells quote. */
 		if (!(map[nmap++].name = lm__strndup(s, len)))
 			return LM_ENOMEM;

@@ -27,6 +27,7 @@ enum table_state {
 /* A column matched to an item. */
 struct colmap {
 	size_t col, item;
+	size_t digits; /* item * 10: where the item's one-digit values are in the scorer's digit tables */
 	char *name; /* the column's name in the header */
 };
 

@@ -292,7 +292,7 @@ static const struct colmap *digit_cells(const struct colmap *m, const struct col
 		unsigned d = (unsigned char)base[end - 1] - (unsigned)'0';
 		if (d >= 10)
 			break;
-		size_t k = m->item * 10 + d;
+		size_t k = m->digits + d;
 		uint32_t e = digit_at[k];
 		if (e == LM_DIGIT_OTHER)
 			break; /* the text path reports it */
