@@ -231,6 +231,14 @@ static inline size_t lm__scorer_key_count(const struct lm_scorer *s, size_t scal
 {
 	return s->fast_tab && s->res_first[scale] != SIZE_MAX ? s->res_count[scale] : 0;
 }
+/* The results the fast path gives for key @p key of scale @p scale (key < lm__scorer_key_count()),
+ * and the answered count in *answered. */
+static inline const struct lm_fast_result *lm__scorer_key_result(const struct lm_scorer *s, size_t scale, size_t key,
+								 size_t *answered)
+{
+	*answered = key / s->fast_scale[scale].stride;
+	return &s->fast_scale[scale].res[key];
+}
 /* Use the general path even where the fast one applies (@p off nonzero), or not: for tests. */
 void lm__scorer_fast_off(struct lm_scorer *s, int off);
 

@@ -27,11 +27,12 @@ struct lm_writer {
 	} *band_field;
 	size_t n_band_fields, *band_first;
 	size_t scale_room;
-	/* CSV: each scale's fields as put_scale() writes them, by the scorer's key
-	 * (lm__scorer_key()): made the first time a key is met, then copied whole.
-	 * scale_text[i] is NULL until scale i's first key (and when out of memory). */
+	/* CSV: each scale's fields as put_fields() writes them, by the scorer's key
+	 * (lm__scorer_key()), scale_text_n[i] of them (0: none kept), copied whole.
+	 * Made when the writer is made and read only after: copies of the writer
+	 * may share them. */
 	struct scale_text {
-		unsigned char len; /* 0: not made yet; LM_TEXT_LONG: longer than text */
+		unsigned char len; /* LM_TEXT_LONG: longer than text, written by put_fields() */
 		char text[47];
 	} **scale_text;
 	size_t *scale_text_n;
@@ -92,23 +93,22 @@ static const struct piece status_piece[] = {
 static const struct piece rule_piece[] = {{",", 1}, {",false", 6}, {",true", 5}}; /* by LM_RULE_* + 1 */
 
 #define LM_TEXT_LONG 255
+/* The most scale texts a writer keeps, over all scales (each 48 bytes). */
+#define LM_SCALE_TEXTS_MAX (1u << 15)
 
-/* Scale @p i's fields (,SCORE,ANSWERED,STATUS and ,BAND if it has bands) at @p p,
- * which has w->scale_room bytes. Returns the end. */
-static char *put_scale(const lm_writer *w, char *p, const lm_scorer *scorer, size_t i)
+/* Scale @p i's fields (,SCORE,ANSWERED,STATUS and ,BAND if it has bands) for these
+ * results, at @p p, which has w->scale_room bytes. Returns the end. */
+static char *put_fields(const lm_writer *w, char *p, size_t i, int status, double score, size_t answered, long b)
 {
 	const struct lm_instrument *inst = w->inst;
-	int status = lm__scorer_status(scorer, i);
-	double score = lm__scorer_score(scorer, i);
 	*p++ = ',';
 	if (status != LM_SCORE_INSUFFICIENT && isfinite(score))
 		p = lm__put_number(p, score);
 	*p++ = ',';
-	p = lm__put_count(p, lm__scorer_answered(scorer, i));
+	p = lm__put_count(p, answered);
 	memcpy(p, status_piece[status].text, sizeof(status_piece[status].text));
 	p += status_piece[status].len;
 	if (inst->scales[i].n_bands) {
-		long b = lm__scorer_band(scorer, i);
 		if (b >= 0 && (size_t)b < inst->scales[i].n_bands) {
 			const struct band_field *f = &w->band_field[w->band_first[i] + (size_t)b];
 			memcpy(p, f->text, f->len);
@@ -120,36 +120,42 @@ static char *put_scale(const lm_writer *w, char *p, const lm_scorer *scorer, siz
 	return p;
 }
 
-/* Scale @p i's fields for the scorer's key @p key, made by put_scale() the first
- * time; NULL when they are too long to keep (or out of memory): then put_scale(). */
-static const struct scale_text *make_scale_text(lm_writer *w, const lm_scorer *scorer, size_t i, size_t key);
-static inline const struct scale_text *scale_text(lm_writer *w, const lm_scorer *scorer, size_t i, size_t key)
+/*
+ * The scale texts (struct lm_writer), from the results a scorer of the
+ * instrument gives each key: every row with that key gets those results, so
+ * its fields are these bytes. LM_OK or LM_ENOMEM.
+ */
+static int make_scale_texts(lm_writer *w)
 {
-	const struct scale_text *t = w->scale_text[i];
-	if (t && key < w->scale_text_n[i] && t[key].len && t[key].len != LM_TEXT_LONG)
-		return &t[key]; /* made already */
-	return make_scale_text(w, scorer, i, key);
-}
-
-static const struct scale_text *make_scale_text(lm_writer *w, const lm_scorer *scorer, size_t i, size_t key)
-{
-	if (!w->scale_text[i]) {
-		size_t n = lm__scorer_key_count(scorer, i);
-		if (key >= n || !(w->scale_text[i] = calloc(n, sizeof(*w->scale_text[i]))))
-			return NULL;
+	const struct lm_instrument *inst = w->inst;
+	lm_scorer *s;
+	if (lm_scorer_new(&s, inst) != LM_OK)
+		return LM_ENOMEM;
+	char buf[1 + LM_NUMBER_MAX + 1 + 20 + 16 + 256];
+	size_t budget = LM_SCALE_TEXTS_MAX;
+	for (size_t i = 0; i < inst->n_scales && w->scale_room <= sizeof(buf); i++) {
+		size_t n = lm__scorer_key_count(s, i);
+		if (!n || n > budget)
+			continue; /* written by put_fields() */
+		if (!(w->scale_text[i] = malloc(n * sizeof(*w->scale_text[i])))) {
+			lm_scorer_free(s);
+			return LM_ENOMEM;
+		}
+		budget -= n;
 		w->scale_text_n[i] = n;
+		for (size_t key = 0; key < n; key++) {
+			size_t answered;
+			const struct lm_fast_result *r = lm__scorer_key_result(s, i, key, &answered);
+			struct scale_text *t = &w->scale_text[i][key];
+			size_t len = (size_t)(put_fields(w, buf, i, r->status, r->score, answered, r->band) - buf);
+			memset(t->text, 0, sizeof(t->text));
+			if (len < sizeof(t->text))
+				memcpy(t->text, buf, len);
+			t->len = len < sizeof(t->text) ? (unsigned char)len : LM_TEXT_LONG;
+		}
 	}
-	if (key >= w->scale_text_n[i])
-		return NULL;
-	struct scale_text *t = &w->scale_text[i][key];
-	if (!t->len) {
-		char buf[1 + LM_NUMBER_MAX + 1 + 20 + 16 + 256], *tmp = w->scale_room <= sizeof(buf) ? buf : NULL;
-		size_t len = tmp ? (size_t)(put_scale(w, tmp, scorer, i) - tmp) : LM_TEXT_LONG;
-		if (len < sizeof(t->text))
-			memcpy(t->text, tmp, len);
-		t->len = len < sizeof(t->text) ? (unsigned char)len : LM_TEXT_LONG;
-	}
-	return t->len == LM_TEXT_LONG ? NULL : t;
+	lm_scorer_free(s);
+	return LM_OK;
 }
 
 /*
@@ -173,12 +179,13 @@ static void write_csv(lm_writer *w, const char *id, size_t id_len, const lm_scor
 	for (size_t i = 0; i < inst->n_scales; i++) {
 		char *p = lm__out_room(o, w->scale_room);
 		size_t key = lm__scorer_key(scorer, i);
-		const struct scale_text *t = key != SIZE_MAX ? scale_text(w, scorer, i, key) : NULL;
-		if (t) {
+		const struct scale_text *t = key < w->scale_text_n[i] ? &w->scale_text[i][key] : NULL;
+		if (t && t->len != LM_TEXT_LONG) {
 			memcpy(p, t->text, sizeof(t->text)); /* scale_room is larger */
 			p += t->len;
 		} else {
-			p = put_scale(w, p, scorer, i);
+			p = put_fields(w, p, i, lm__scorer_status(scorer, i), lm__scorer_score(scorer, i),
+				       lm__scorer_answered(scorer, i), lm__scorer_band(scorer, i));
 		}
 		lm__out_commit_room(o, p);
 	}
@@ -227,7 +234,7 @@ static int prepare_csv(lm_writer *w)
 		}
 	/* ,SCORE,ANSWERED then the status piece (copied whole) and a band field. */
 	w->scale_room = 1 + LM_NUMBER_MAX + 1 + 20 + sizeof(status_piece[0].text) + (longest > 1 ? longest : 1);
-	return LM_OK;
+	return make_scale_texts(w);
 }
 
 static void free_csv(lm_writer *w)
