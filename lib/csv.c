@@ -127,6 +127,15 @@ static inline uint32_t zero_bytes(uint64_t x)
 /* Room that put_ends() writes into without checking. */
 #define LM_TABLE_SLACK 16
 
+/* The number of bits set in each byte. */
+#define LM_B2(n) n, n + 1, n + 1, n + 2
+#define LM_B4(n) LM_B2(n), LM_B2(n + 1), LM_B2(n + 1), LM_B2(n + 2)
+#define LM_B6(n) LM_B4(n), LM_B4(n + 1), LM_B4(n + 1), LM_B4(n + 2)
+static const unsigned char bits_in_byte[256] = {LM_B6(0), LM_B6(1), LM_B6(1), LM_B6(2)};
+#undef LM_B2
+#undef LM_B4
+#undef LM_B6
+
 /*
  * End a field at @p pos + k for every set bit k of @p m. With room to spare
  * it writes four positions at a time without a branch per bit (the stores
@@ -137,11 +146,9 @@ static inline __attribute__((always_inline)) int put_ends(lm_table *t, size_t *n
 	if (*n + LM_TABLE_SLACK <= t->ends_cap) {
 		int32_t *e = t->ends + *n;
 		int32_t p = (int32_t)pos;
-		/* popcount without the libgcc call that __builtin_popcount is without -mpopcnt */
-		uint32_t c = m - ((m >> 1) & 0x5555u);
-		c = (c & 0x3333u) + ((c >> 2) & 0x3333u);
-		c = (c + (c >> 4)) & 0x0F0Fu;
-		unsigned cnt = (c + (c >> 8)) & 0x1Fu;
+		/* popcount without the libgcc call that __builtin_popcount is without -mpopcnt:
+		 * by bytes from a table, fewer instructions than bit arithmetic */
+		unsigned cnt = (unsigned)bits_in_byte[m & 0xFFu] + bits_in_byte[(m >> 8) & 0xFFu];
 		uint32_t g = m | 0xFFFF0000u; /* never 0 within 16 steps */
 		for (unsigned k = 0; k < cnt; k += 4) {
 			e[k] = p + __builtin_ctz(g);

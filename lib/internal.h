@@ -168,7 +168,79 @@ struct lm_scorer {
 	long *band;
 	/* per rule */
 	int *rule;
+	/*
+	 * The fast path (score.c, build_fast()), for instruments whose keyed
+	 * values are whole numbers from 0 up: per item and entry, one to
+	 * LM_FAST_WORDS_MAX words of bit fields that add up, over the items, to
+	 * every scale's sum, answered and coded counts and every condition's
+	 * count of items that meet it. A row is then one lookup and add per item
+	 * and word. fast_tab is NULL when the instrument does not allow it.
+	 */
+	uint64_t *fast_tab;  /* [(item * n_entries + entry) * fast_words + w] */
+	size_t fast_words;
+	int fast_off;        /* the general path even so (tests compare the two) */
+	struct lm_fast_field {
+		uint32_t word, shift;
+		uint64_t mask;
+	} *fast_sum, *fast_answered, *fast_coded, *fast_yes; /* per scale; per condition of every rule */
+	/* Per scale, the results for each (answered, sum) as key answered * res_stride + sum,
+	 * from res_first[scale]; res_first is SIZE_MAX for a scale with too many. */
+	struct lm_fast_result {
+		double score;
+		long band;
+		int status;
+	} *res_tab;
+	size_t *res_first, *res_stride, *res_count;
+	size_t *key; /* per scale: the last run's key, or SIZE_MAX (not from the fast path) */
+	/* The above gathered for the per-row reading of the results (fast_results()). */
+	struct lm_fast_scale {
+		struct lm_fast_field sum, answered, coded;
+		const struct lm_fast_result *res; /* NULL: no table */
+		size_t stride;
+	} *fast_scale;
+	struct lm_fast_cond {
+		struct lm_fast_field yes;
+		size_t scale, n, count; /* the condition's scale, its items, count_at_least */
+	} *fast_cond;
+	/* [item * 10 + d]: with a one-word fast path, the word of digit_at's entry
+	 * (0 for LM_DIGIT_OTHER); all 0 otherwise. For lm__scorer_run_sum(). */
+	uint64_t *digit_inc;
 };
+
+/* Whether lm__scorer_run_sum() may be used: the fast path in one word. */
+static inline int lm__scorer_summable(const struct lm_scorer *s)
+{
+	return s->fast_tab && s->fast_words == 1 && !s->fast_off;
+}
+/*
+ * lm__scorer_run() for a caller that has added up the digit_inc of every
+ * value it set with lm__scorer_set_digit() after lm__scorer_clear(), and
+ * set no other value (blanks add 0): @p sum is then the fast path's word.
+ * Only when lm__scorer_summable().
+ */
+void lm__scorer_run_sum(struct lm_scorer *s, uint64_t sum);
+
+/* The key of scale @p scale's results in the last run (see struct lm_scorer), or SIZE_MAX:
+ * rows with the same key have the same score, status and band and answered count. */
+static inline size_t lm__scorer_key(const struct lm_scorer *s, size_t scale)
+{
+	return s->key[scale];
+}
+/* How many keys scale @p scale can have (0 when it has none). */
+static inline size_t lm__scorer_key_count(const struct lm_scorer *s, size_t scale)
+{
+	return s->fast_tab && s->res_first[scale] != SIZE_MAX ? s->res_count[scale] : 0;
+}
+/* The results the fast path gives for key @p key of scale @p scale (key < lm__scorer_key_count()),
+ * and the answered count in *answered. */
+static inline const struct lm_fast_result *lm__scorer_key_result(const struct lm_scorer *s, size_t scale, size_t key,
+								 size_t *answered)
+{
+	*answered = key / s->fast_scale[scale].stride;
+	return &s->fast_scale[scale].res[key];
+}
+/* Use the general path even where the fast one applies (@p off nonzero), or not: for tests. */
+void lm__scorer_fast_off(struct lm_scorer *s, int off);
 
 /* Set a one-digit value d (0-9) of a valid item as lm_scorer_set() would,
  * when it is a response or a missing code: returns 1 then, else 0 (nothing set). */

@@ -100,6 +100,194 @@ static int build_tables(lm_scorer *s)
 	return LM_OK;
 }
 
+/* ---- the fast path ---------------------------------------------------- */
+
+#define LM_FAST_WORDS_MAX 4
+/* Fast tables larger than this many words are not built (the general path is taken). */
+#define LM_FAST_TAB_MAX (1u << 20)
+/* Scales with more (answered, sum) pairs than this have no table of results. */
+#define LM_FAST_RES_MAX (1u << 14)
+
+static unsigned bits_for(uint64_t max)
+{
+	unsigned b = 1;
+	while (b < 63 && (max >> b))
+		b++;
+	return b;
+}
+
+/* Place a field of room for 0..@p max after the fields placed so far. Returns 0 when out of words. */
+static int place(struct lm_fast_field *f, uint64_t max, size_t *word, unsigned *used)
+{
+	unsigned b = bits_for(max);
+	if (*used + b > 64) {
+		++*word;
+		*used = 0;
+	}
+	if (*word >= LM_FAST_WORDS_MAX)
+		return 0;
+	f->word = (uint32_t)*word;
+	f->shift = *used;
+	f->mask = b == 64 ? UINT64_MAX : ((uint64_t)1 << b) - 1;
+	*used += b;
+	return 1;
+}
+
+static void add_field(uint64_t *inc, const struct lm_fast_field *f, uint64_t v)
+{
+	inc[f->word] += v << f->shift;
+}
+
+/* The score, status and band of a scale of @p n items (duplicates counted) from its answered
+ * count and the sum of the answered keyed values: the one computation both paths use. */
+static long find_band(const struct lm_scale *sc, double score);
+static void scale_result(const struct lm_scale *sc, size_t answered, double sum, struct lm_fast_result *r)
+{
+	size_t n = sc->n_items;
+	if (answered < sc->min_answered) {
+		r->score = NAN;
+		r->status = LM_SCORE_INSUFFICIENT;
+		r->band = -1;
+		return;
+	}
+	switch (sc->method) {
+	case LM_METHOD_SUM: r->score = sum; break;
+	case LM_METHOD_MEAN: r->score = sum / (double)answered; break;
+	default: r->score = sum / (double)answered * (double)n; break;
+	}
+	r->status = answered == n ? LM_SCORE_OK : LM_SCORE_PRORATED;
+	r->band = find_band(sc, r->score);
+}
+
+/*
+ * The fast path's tables (struct lm_scorer), when every keyed value is a
+ * whole number from 0 up and the fields fit: the sums are then exact in the
+ * bit fields, so the results are those of the general path. Leaves
+ * s->fast_tab NULL otherwise. Returns LM_OK or LM_ENOMEM.
+ */
+static int build_fast(lm_scorer *s)
+{
+	const struct lm_instrument *inst = s->inst;
+	size_t ni = inst->n_items, ns = inst->n_scales, ne = s->n_entries, nconds = 0;
+	if (!s->integral || !ni)
+		return LM_OK;
+	for (size_t e = 0; e < ne; e++)
+		if (s->state_tab[e] == LM_VALUE_ANSWERED && !(s->keyed_tab[e] >= 0))
+			return LM_OK;
+	for (size_t r = 0; r < inst->n_rules; r++)
+		nconds += inst->rules[r].n_conds;
+	s->fast_sum = calloc(3 * ns + nconds + 1, sizeof(*s->fast_sum));
+	s->res_first = malloc((3 * ns + 1) * sizeof(*s->res_first));
+	if (!s->fast_sum || !s->res_first)
+		return LM_ENOMEM;
+	s->fast_answered = s->fast_sum + ns;
+	s->fast_coded = s->fast_answered + ns;
+	s->fast_yes = s->fast_coded + ns;
+	s->res_stride = s->res_first + ns;
+	s->res_count = s->res_stride + ns;
+	/* Each item's largest keyed value, for the widths of the sums. */
+	uint64_t *top = calloc(ni, sizeof(*top));
+	if (!top)
+		return LM_ENOMEM;
+	for (size_t i = 0; i < ni; i++) {
+		const struct lm_response_set *rs = inst->items[i].responses;
+		for (size_t k = 0; k < rs->n; k++) {
+			uint64_t v = (uint64_t)s->keyed_tab[s->blank_at[i] + 1 + k];
+			if (v > top[i])
+				top[i] = v;
+		}
+	}
+	size_t word = 0, res_total = 0;
+	unsigned used = 0;
+	int fits = 1;
+	for (size_t j = 0; j < ns && fits; j++) {
+		const struct lm_scale *sc = &inst->scales[j];
+		uint64_t max = 0;
+		for (size_t k = 0; k < sc->n_items; k++)
+			max += top[sc->items[k]];
+		fits = place(&s->fast_sum[j], max, &word, &used) && place(&s->fast_answered[j], sc->n_items, &word, &used) &&
+		       place(&s->fast_coded[j], sc->n_items, &word, &used);
+		s->res_stride[j] = (size_t)max + 1;
+		s->res_count[j] = (sc->n_items + 1) * s->res_stride[j];
+		s->res_first[j] = SIZE_MAX;
+		if (s->res_count[j] <= LM_FAST_RES_MAX) {
+			s->res_first[j] = res_total;
+			res_total += s->res_count[j];
+		}
+	}
+	for (size_t r = 0, c = 0; r < inst->n_rules && fits; r++)
+		for (size_t k = 0; k < inst->rules[r].n_conds && fits; k++, c++)
+			fits = place(&s->fast_yes[c], inst->scales[inst->rules[r].conds[k].scale].n_items, &word, &used);
+	free(top);
+	size_t nw = word + 1;
+	if (!fits || ne > LM_FAST_TAB_MAX / nw / ni)
+		return LM_OK;
+	s->res_tab = malloc((res_total ? res_total : 1) * sizeof(*s->res_tab));
+	uint64_t *ft = calloc(ni * ne * nw, sizeof(*ft));
+	if (!s->res_tab || !ft) {
+		free(ft);
+		return LM_ENOMEM;
+	}
+	/* Every occurrence of an item in a scale adds, as the general path counts
+	 * it; entries an item cannot have stay 0. */
+	for (size_t j = 0; j < ns; j++) {
+		const struct lm_scale *sc = &inst->scales[j];
+		for (size_t k = 0; k < sc->n_items; k++)
+			for (size_t e = 0; e < ne; e++) {
+				uint64_t *inc = ft + (sc->items[k] * ne + e) * nw;
+				if (s->state_tab[e] == LM_VALUE_ANSWERED) {
+					add_field(inc, &s->fast_sum[j], (uint64_t)s->keyed_tab[e]);
+					add_field(inc, &s->fast_answered[j], 1);
+				} else if (s->state_tab[e] == LM_VALUE_CODED) {
+					add_field(inc, &s->fast_coded[j], 1);
+				}
+			}
+	}
+	for (size_t r = 0, c = 0; r < inst->n_rules; r++)
+		for (size_t k = 0; k < inst->rules[r].n_conds; k++, c++) {
+			const struct lm_condition *cond = &inst->rules[r].conds[k];
+			const struct lm_scale *sc = &inst->scales[cond->scale];
+			for (size_t q = 0; q < sc->n_items; q++)
+				for (size_t e = 0; e < ne; e++)
+					if (s->state_tab[e] == LM_VALUE_ANSWERED && s->keyed_tab[e] >= cond->value)
+						add_field(ft + (sc->items[q] * ne + e) * nw, &s->fast_yes[c], 1);
+		}
+	for (size_t j = 0; j < ns; j++)
+		if (s->res_first[j] != SIZE_MAX)
+			for (size_t key = 0; key < s->res_count[j]; key++)
+				scale_result(&inst->scales[j], key / s->res_stride[j], (double)(key % s->res_stride[j]),
+					     &s->res_tab[s->res_first[j] + key]);
+	s->fast_scale = malloc((ns + 1) * sizeof(*s->fast_scale));
+	s->fast_cond = malloc((nconds + 1) * sizeof(*s->fast_cond));
+	if (!s->fast_scale || !s->fast_cond) {
+		free(ft);
+		return LM_ENOMEM;
+	}
+	for (size_t j = 0; j < ns; j++)
+		s->fast_scale[j] = (struct lm_fast_scale){
+			s->fast_sum[j], s->fast_answered[j], s->fast_coded[j],
+			s->res_first[j] != SIZE_MAX ? s->res_tab + s->res_first[j] : NULL, s->res_stride[j]};
+	for (size_t r = 0, c = 0; r < inst->n_rules; r++)
+		for (size_t k = 0; k < inst->rules[r].n_conds; k++, c++) {
+			const struct lm_condition *cond = &inst->rules[r].conds[k];
+			s->fast_cond[c] = (struct lm_fast_cond){s->fast_yes[c], cond->scale,
+								inst->scales[cond->scale].n_items, cond->count};
+		}
+	s->fast_tab = ft;
+	s->fast_words = nw;
+	if (nw == 1)
+		for (size_t i = 0; i < ni; i++)
+			for (unsigned d = 0; d < 10; d++)
+				if (s->digit_at[i * 10 + d] != LM_DIGIT_OTHER)
+					s->digit_inc[i * 10 + d] = ft[i * ne + s->digit_at[i * 10 + d]];
+	return LM_OK;
+}
+
+void lm__scorer_fast_off(lm_scorer *s, int off)
+{
+	s->fast_off = off;
+}
+
 /* The entry lm_scorer_set() gives @p value for @p item, or LM_DIGIT_OTHER. */
 static uint32_t entry_of(const lm_scorer *s, size_t item, double value)
 {
@@ -135,22 +323,26 @@ int lm_scorer_new(lm_scorer **out, const lm_instrument *inst)
 	s->status = malloc(ns * sizeof(*s->status));
 	s->band = malloc(ns * sizeof(*s->band));
 	s->rule = malloc(nr * sizeof(*s->rule));
-	if (!s->at || !s->blank_at || !s->digit_at || !s->score || !s->answered || !s->coded || !s->status ||
-	    !s->band || !s->rule || build_tables(s) != LM_OK) {
+	s->key = malloc(ns * sizeof(*s->key));
+	s->digit_inc = calloc(ni * 10, sizeof(*s->digit_inc));
+	int ok = s->at && s->blank_at && s->digit_at && s->score && s->answered && s->coded && s->status && s->band &&
+		 s->rule && s->key && s->digit_inc && build_tables(s) == LM_OK;
+	/* The entry of each one-digit value, looked up once for the table reader. */
+	for (size_t i = 0; ok && i < inst->n_items; i++)
+		for (unsigned d = 0; d < 10; d++)
+			s->digit_at[i * 10 + d] = entry_of(s, i, (double)d);
+	if (!ok || build_fast(s) != LM_OK) {
 		s->inst = NULL;
 		lm_scorer_free(s);
 		return LM_ENOMEM;
 	}
 	lm__instrument_ref(inst);
-	/* The entry of each one-digit value, looked up once for the table reader. */
-	for (size_t i = 0; i < inst->n_items; i++)
-		for (unsigned d = 0; d < 10; d++)
-			s->digit_at[i * 10 + d] = entry_of(s, i, (double)d);
 	lm_scorer_clear(s);
 	for (size_t i = 0; i < inst->n_scales; i++) {
 		s->score[i] = NAN;
 		s->status[i] = LM_SCORE_INSUFFICIENT;
 		s->band[i] = -1;
+		s->key[i] = SIZE_MAX;
 	}
 	for (size_t i = 0; i < inst->n_rules; i++)
 		s->rule[i] = LM_RULE_UNKNOWN;
@@ -176,6 +368,14 @@ void lm_scorer_free(lm_scorer *s)
 	free(s->status);
 	free(s->band);
 	free(s->rule);
+	free(s->key);
+	free(s->digit_inc);
+	free(s->fast_tab);
+	free(s->fast_sum);
+	free(s->res_first);
+	free(s->res_tab);
+	free(s->fast_scale);
+	free(s->fast_cond);
 	if (s->inst)
 		lm_instrument_free(lm__instrument_mutable(s->inst));
 	free(s);
@@ -368,8 +568,101 @@ int lm_scorer_run(lm_scorer *s)
 	return s ? lm__scorer_run(s) : LM_EINVAL;
 }
 
+static inline size_t get_field(const uint64_t *acc, const struct lm_fast_field *f)
+{
+	return (size_t)((acc[f->word] >> f->shift) & f->mask);
+}
+
+static void fast_results(lm_scorer *s, const uint64_t *acc);
+
+void lm__scorer_run_sum(lm_scorer *s, uint64_t sum)
+{
+	fast_results(s, &sum);
+}
+
+/* The fast path: the fields of every item's entry added up, the results read off (build_fast()). */
+static void run_fast(lm_scorer *s)
+{
+	const struct lm_instrument *inst = s->inst;
+	const uint32_t *at = s->at;
+	size_t ni = inst->n_items, ne = s->n_entries, nw = s->fast_words;
+	const uint64_t *row = s->fast_tab;
+	uint64_t acc[LM_FAST_WORDS_MAX] = {0};
+	if (nw == 1) {
+		/* Two sums, so that the additions do not wait on each other. */
+		uint64_t a = 0, b = 0;
+		size_t i = 0;
+		for (; i + 2 <= ni; i += 2, row += 2 * ne) {
+			a += row[at[i]];
+			b += row[ne + at[i + 1]];
+		}
+		if (i < ni)
+			a += row[at[i]];
+		acc[0] = a + b;
+	} else {
+		for (size_t i = 0; i < ni; i++, row += ne * nw)
+			for (size_t w = 0; w < nw; w++)
+				acc[w] += row[at[i] * nw + w];
+	}
+	fast_results(s, acc);
+}
+
+/* The results from the added-up fields @p acc. */
+static void fast_results(lm_scorer *s, const uint64_t *acc)
+{
+	const struct lm_instrument *inst = s->inst;
+	const struct lm_fast_scale *f = s->fast_scale;
+	/* Locals: the stores below could otherwise make the compiler reload them from s. */
+	size_t *answered_out = s->answered, *coded_out = s->coded, *key_out = s->key;
+	double *score_out = s->score;
+	int *status_out = s->status;
+	long *band_out = s->band;
+	size_t ns = inst->n_scales;
+	for (size_t i = 0; i < ns; i++, f++) {
+		size_t answered = get_field(acc, &f->answered), sum = get_field(acc, &f->sum);
+		answered_out[i] = answered;
+		coded_out[i] = get_field(acc, &f->coded);
+		struct lm_fast_result own;
+		const struct lm_fast_result *r = &own;
+		if (f->res) {
+			size_t key = answered * f->stride + sum;
+			key_out[i] = key;
+			r = &f->res[key];
+		} else {
+			key_out[i] = SIZE_MAX;
+			scale_result(&inst->scales[i], answered, (double)sum, &own);
+		}
+		score_out[i] = r->score;
+		status_out[i] = r->status;
+		band_out[i] = r->band;
+	}
+	const struct lm_fast_cond *c = s->fast_cond;
+	for (size_t r = 0; r < inst->n_rules; r++) {
+		const struct lm_rule *rule = &inst->rules[r];
+		int all = rule->combine == LM_COMBINE_ALL;
+		int result = all ? LM_RULE_TRUE : LM_RULE_FALSE; /* as in lm__scorer_run() */
+		const struct lm_fast_cond *cend = c + rule->n_conds;
+		for (; c < cend; c++) {
+			size_t yes = get_field(acc, &c->yes), open = c->n - answered_out[c->scale];
+			int v = yes >= c->count ? LM_RULE_TRUE : yes + open < c->count ? LM_RULE_FALSE : LM_RULE_UNKNOWN;
+			if (v == (all ? LM_RULE_FALSE : LM_RULE_TRUE)) {
+				result = v;
+				break;
+			}
+			if (v == LM_RULE_UNKNOWN)
+				result = LM_RULE_UNKNOWN;
+		}
+		c = cend;
+		s->rule[r] = result;
+	}
+}
+
 int lm__scorer_run(lm_scorer *s)
 {
+	if (s->fast_tab && !s->fast_off) {
+		run_fast(s);
+		return LM_OK;
+	}
 	const struct lm_instrument *inst = s->inst;
 	const uint32_t *at = s->at;
 	const int64_t *packed = s->packed_tab;
@@ -402,19 +695,12 @@ int lm__scorer_run(lm_scorer *s)
 		}
 		s->answered[i] = answered;
 		s->coded[i] = coded;
-		if (answered < sc->min_answered) {
-			s->score[i] = NAN;
-			s->status[i] = LM_SCORE_INSUFFICIENT;
-			s->band[i] = -1;
-			continue;
-		}
-		switch (sc->method) {
-		case LM_METHOD_SUM: s->score[i] = sum; break;
-		case LM_METHOD_MEAN: s->score[i] = sum / (double)answered; break;
-		default: s->score[i] = sum / (double)answered * (double)n; break;
-		}
-		s->status[i] = answered == n ? LM_SCORE_OK : LM_SCORE_PRORATED;
-		s->band[i] = find_band(sc, s->score[i]);
+		s->key[i] = SIZE_MAX;
+		struct lm_fast_result res;
+		scale_result(sc, answered, sum, &res);
+		s->score[i] = res.score;
+		s->status[i] = res.status;
+		s->band[i] = res.band;
 	}
 	for (size_t r = 0, index = 0; r < inst->n_rules; index += inst->rules[r].n_conds, r++) {
 		const struct lm_rule *rule = &inst->rules[r];
@@ -454,6 +740,7 @@ int lm_scorer_score(lm_scorer *s, const double *values, size_t n, lm_error *err)
 			s->status[i] = LM_SCORE_INSUFFICIENT;
 			s->band[i] = -1;
 			s->answered[i] = s->coded[i] = 0;
+			s->key[i] = SIZE_MAX;
 		}
 		for (size_t r = 0; r < s->inst->n_rules; r++)
 			s->rule[r] = LM_RULE_UNKNOWN;

@@ -496,11 +496,17 @@ static int keep_header(struct header *h)
 			continue;
 		map[nmap].col = c;
 		map[nmap].item = item;
+		map[nmap].digits = item * 10;
 		/* The column's own name: what the messages about its cells quote. */
 		if (!(map[nmap++].name = lm__strndup(s, len)))
 			return LM_ENOMEM;
 		t->nmap = nmap;
 	}
+	t->map_distinct = 1;
+	for (size_t a = 0; a < nmap; a++)
+		for (size_t b = a + 1; b < nmap; b++)
+			if (map[a].item == map[b].item)
+				t->map_distinct = 0;
 	if (h->id_col != LM_NO_INDEX && !(t->id_name = lm__strdup(h->want_id)))
 		return LM_ENOMEM;
 	t->id_col = h->id_col;

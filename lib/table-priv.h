@@ -27,6 +27,7 @@ enum table_state {
 /* A column matched to an item. */
 struct colmap {
 	size_t col, item;
+	size_t digits; /* item * 10: where the item's one-digit values are in the scorer's digit tables */
 	char *name; /* the column's name in the header */
 };
 
@@ -74,6 +75,7 @@ struct lm_table {
 	char **header; /* the column names, trimmed */
 	struct colmap *map; /* item columns, in column order */
 	size_t nmap;
+	int map_distinct;   /* no item has two columns (so that each cell's value adds once) */
 	size_t id_col;      /* LM_NO_INDEX when none */
 	size_t case_matches; /* item columns found only ignoring case (lm_table_case_matches()) */
 	char *id_name;      /* the id column in use */

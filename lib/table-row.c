@@ -294,9 +294,42 @@ static int reject_unclosed(lm_table *t, size_t field, lm_error *err)
 			 "row %lu: quoted field not closed before the end of the file", t->row);
 }
 
+/*
+ * The item cells from @p m on that are blank or one digit, up to the first
+ * other one (returned; @p mend when none): a one-digit cell is what
+ * lm_scorer_set_text() would parse it as, set as lm__scorer_set_digit()
+ * does, its fast-path word added to *sum; a blank is left so by
+ * lm__scorer_clear(). The common case, in a loop of its own
+ * so that it keeps its values in registers.
+ */
+static const struct colmap *digit_cells(const struct colmap *m, const struct colmap *mend, const int32_t *ends,
+					const char *base, const uint32_t *digit_at, const uint64_t *digit_inc,
+					uint32_t *at, uint64_t *sum)
+{
+	uint64_t t = *sum;
+	for (; m < mend; m++) {
+		int32_t before = ends[(ptrdiff_t)m->col - 1], end = ends[m->col];
+		if (end - before == 1)
+			continue;
+		if (end - before != 2)
+			break;
+		unsigned d = (unsigned char)base[end - 1] - (unsigned)'0';
+		if (d >= 10)
+			break;
+		size_t k = m->digits + d;
+		uint32_t e = digit_at[k];
+		if (e == LM_DIGIT_OTHER)
+			break; /* the text path reports it */
+		at[m->item] = e;
+		t += digit_inc[k];
+	}
+	*sum = t;
+	return m;
+}
+
 int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 {
-	if (!table || !scorer || lm_scorer_instrument(scorer) != table->inst)
+	if (!table || !scorer || scorer->inst != table->inst)
 		return LM_EINVAL;
 	lm_table *t = table;
 	switch (t->state) {
@@ -392,15 +425,18 @@ int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 	/* Locals: the calls below could otherwise make the compiler reload them. */
 	const int32_t *ends = t->ends;
 	const char *base = t->base;
-	for (; m < mend; m++) {
+	const uint32_t *digit_at = scorer->digit_at;
+	const uint64_t *digit_inc = scorer->digit_inc;
+	uint32_t *at = scorer->at;
+	/* The one-digit values' fast-path words, added up as they are set: when
+	 * every other cell is blank, that is the row's word (lm__scorer_run_sum()). */
+	uint64_t sum = 0;
+	int summed = t->map_distinct && lm__scorer_summable(scorer);
+	for (;; m++) {
+		m = digit_cells(m, mend, ends, base, digit_at, digit_inc, at, &sum);
+		if (m == mend)
+			break;
 		int32_t before = ends[(ptrdiff_t)m->col - 1], end = ends[m->col];
-		/* A one-digit cell is what lm_scorer_set_text() would parse it as:
-		 * the common case, taken without the text path. */
-		if (end - before == 2) {
-			unsigned d = (unsigned char)base[end - 1] - (unsigned)'0';
-			if (d < 10 && lm__scorer_set_digit(scorer, m->item, d))
-				continue; /* else the text path reports it */
-		}
 		const char *s = base + before + 1;
 		size_t len = (size_t)(end - before - 1);
 		int r;
@@ -408,8 +444,10 @@ int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 			continue; /* blank: left so by lm__scorer_clear(), as lm_scorer_set_text() would */
 		else if (t->n_missing_tokens && is_missing_token(t, s, len))
 			r = LM_OK; /* left blank by lm_scorer_clear() */
-		else
+		else {
 			r = lm_scorer_set_text(scorer, m->item, s, len, NULL);
+			summed = 0;
+		}
 		if (r == LM_OK)
 			continue;
 		if (r != LM_EDATA)
@@ -422,6 +460,10 @@ int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 		t->rows_rejected++;
 		t->rejected_for[bad_text ? LM_REJECT_TEXT : LM_REJECT_VALUE]++;
 		return LM_EDATA;
+	}
+	if (summed) {
+		lm__scorer_run_sum(scorer, sum);
+		return 1;
 	}
 	int r = lm__scorer_run(scorer);
 	return r < 0 ? r : 1;

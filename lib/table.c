@@ -62,6 +62,7 @@ static void table_close(lm_table *t)
 	lm__table_free_map(t->map, t->nmap);
 	t->map = NULL;
 	t->nmap = 0;
+	t->map_distinct = 0;
 	for (size_t c = 0; t->header && c < t->ncols; c++)
 		free(t->header[c]);
 	free(t->header);

@@ -28,6 +28,15 @@ struct lm_writer {
 	} *band_field;
 	size_t n_band_fields, *band_first;
 	size_t scale_room;
+	/* CSV: each scale's fields as put_fields() writes them, by the scorer's key
+	 * (lm__scorer_key()), scale_text_n[i] of them (0: none kept), copied whole.
+	 * Made when the writer is made and read only after: copies of the writer
+	 * may share them. */
+	struct scale_text {
+		unsigned char len; /* LM_TEXT_LONG: longer than text, written by put_fields() */
+		char text[47];
+	} **scale_text;
+	size_t *scale_text_n;
 	/* Columns carried from the input (lm_writer_add_column()) and the next record's values. */
 	char **keep;
 	size_t n_keep;
@@ -84,11 +93,78 @@ static const struct piece status_piece[] = {
 };
 static const struct piece rule_piece[] = {{",", 1}, {",false", 6}, {",true", 5}}; /* by LM_RULE_* + 1 */
 
+#define LM_TEXT_LONG 255
+/* The most scale texts a writer keeps, over all scales (each 48 bytes). */
+#define LM_SCALE_TEXTS_MAX (1u << 15)
+
+/* Scale @p i's fields (,SCORE,ANSWERED,STATUS and ,BAND if it has bands) for these
+ * results, at @p p, which has w->scale_room bytes. Returns the end. */
+static char *put_fields(const lm_writer *w, char *p, size_t i, int status, double score, size_t answered, long b)
+{
+	const struct lm_instrument *inst = w->inst;
+	*p++ = ',';
+	if (status != LM_SCORE_INSUFFICIENT && isfinite(score))
+		p = lm__put_number(p, score);
+	*p++ = ',';
+	p = lm__put_count(p, answered);
+	memcpy(p, status_piece[status].text, sizeof(status_piece[status].text));
+	p += status_piece[status].len;
+	if (inst->scales[i].n_bands) {
+		if (b >= 0 && (size_t)b < inst->scales[i].n_bands) {
+			const struct band_field *f = &w->band_field[w->band_first[i] + (size_t)b];
+			memcpy(p, f->text, f->len);
+			p += f->len;
+		} else {
+			*p++ = ',';
+		}
+	}
+	return p;
+}
+
 /*
- * One row. Each scale's fields are written straight into the output buffer
- * after one check for room (w->scale_room): this runs once per respondent.
+ * The scale texts (struct lm_writer), from the results a scorer of the
+ * instrument gives each key: every row with that key gets those results, so
+ * its fields are these bytes. LM_OK or LM_ENOMEM.
+ */
+static int make_scale_texts(lm_writer *w)
+{
+	const struct lm_instrument *inst = w->inst;
+	lm_scorer *s;
+	if (lm_scorer_new(&s, inst) != LM_OK)
+		return LM_ENOMEM;
+	char buf[1 + LM_NUMBER_MAX + 1 + 20 + 16 + 256];
+	size_t budget = LM_SCALE_TEXTS_MAX;
+	for (size_t i = 0; i < inst->n_scales && w->scale_room <= sizeof(buf); i++) {
+		size_t n = lm__scorer_key_count(s, i);
+		if (!n || n > budget)
+			continue; /* written by put_fields() */
+		if (!(w->scale_text[i] = malloc(n * sizeof(*w->scale_text[i])))) {
+			lm_scorer_free(s);
+			return LM_ENOMEM;
+		}
+		budget -= n;
+		w->scale_text_n[i] = n;
+		for (size_t key = 0; key < n; key++) {
+			size_t answered;
+			const struct lm_fast_result *r = lm__scorer_key_result(s, i, key, &answered);
+			struct scale_text *t = &w->scale_text[i][key];
+			size_t len = (size_t)(put_fields(w, buf, i, r->status, r->score, answered, r->band) - buf);
+			memset(t->text, 0, sizeof(t->text));
+			if (len < sizeof(t->text))
+				memcpy(t->text, buf, len);
+			t->len = len < sizeof(t->text) ? (unsigned char)len : LM_TEXT_LONG;
+		}
+	}
+	lm_scorer_free(s);
+	return LM_OK;
+}
+
+/*
+ * One row. The scales' and rules' fields are written straight into the
+ * output buffer after one check for room: this runs once per respondent.
  * The scorer's results are read in place (internal.h), not through the
- * exported accessors.
+ * exported accessors; a scale's fields are copied whole when the scorer
+ * gives them a key (they are the same for every row with that key).
  */
 static void write_csv(lm_writer *w, const char *id, size_t id_len, const lm_scorer *scorer)
 {
@@ -102,25 +178,15 @@ static void write_csv(lm_writer *w, const char *id, size_t id_len, const lm_scor
 			lm__out_csv_text(o, w->keep_value[k].text, w->keep_value[k].len, ',');
 	}
 	for (size_t i = 0; i < inst->n_scales; i++) {
-		int status = lm__scorer_status(scorer, i);
-		double score = lm__scorer_score(scorer, i);
 		char *p = lm__out_room(o, w->scale_room);
-		*p++ = ',';
-		if (status != LM_SCORE_INSUFFICIENT && isfinite(score))
-			p = lm__put_number(p, score);
-		*p++ = ',';
-		p = lm__put_count(p, lm__scorer_answered(scorer, i));
-		memcpy(p, status_piece[status].text, sizeof(status_piece[status].text));
-		p += status_piece[status].len;
-		if (inst->scales[i].n_bands) {
-			long b = lm__scorer_band(scorer, i);
-			if (b >= 0 && (size_t)b < inst->scales[i].n_bands) {
-				const struct band_field *f = &w->band_field[w->band_first[i] + (size_t)b];
-				memcpy(p, f->text, f->len);
-				p += f->len;
-			} else {
-				*p++ = ',';
-			}
+		size_t key = lm__scorer_key(scorer, i);
+		const struct scale_text *t = key < w->scale_text_n[i] ? &w->scale_text[i][key] : NULL;
+		if (t && t->len != LM_TEXT_LONG) {
+			memcpy(p, t->text, sizeof(t->text)); /* scale_room is larger */
+			p += t->len;
+		} else {
+			p = put_fields(w, p, i, lm__scorer_status(scorer, i), lm__scorer_score(scorer, i),
+				       lm__scorer_answered(scorer, i), lm__scorer_band(scorer, i));
 		}
 		lm__out_commit_room(o, p);
 	}
@@ -141,7 +207,9 @@ static int prepare_csv(lm_writer *w)
 	const struct lm_instrument *inst = w->inst;
 	size_t nbands = 0, longest = 0;
 	w->band_first = malloc((inst->n_scales + 1) * sizeof(*w->band_first));
-	if (!w->band_first)
+	w->scale_text = calloc(inst->n_scales + 1, sizeof(*w->scale_text));
+	w->scale_text_n = calloc(inst->n_scales + 1, sizeof(*w->scale_text_n));
+	if (!w->band_first || !w->scale_text || !w->scale_text_n)
 		return LM_ENOMEM;
 	for (size_t i = 0; i < inst->n_scales; i++) {
 		w->band_first[i] = nbands;
@@ -167,7 +235,7 @@ static int prepare_csv(lm_writer *w)
 		}
 	/* ,SCORE,ANSWERED then the status piece (copied whole) and a band field. */
 	w->scale_room = 1 + LM_NUMBER_MAX + 1 + 20 + sizeof(status_piece[0].text) + (longest > 1 ? longest : 1);
-	return LM_OK;
+	return make_scale_texts(w);
 }
 
 static void free_csv(lm_writer *w)
@@ -176,6 +244,10 @@ static void free_csv(lm_writer *w)
 		free(w->band_field[k].text);
 	free(w->band_field);
 	free(w->band_first);
+	for (size_t i = 0; w->scale_text && i < w->inst->n_scales; i++)
+		free(w->scale_text[i]);
+	free(w->scale_text);
+	free(w->scale_text_n);
 }
 
 static void write_jsonl(lm_writer *w, unsigned long row, const char *id, size_t id_len, const lm_scorer *scorer)
@@ -349,7 +421,7 @@ static int finish(lm_writer *w, lm_error *err)
 
 int lm_writer_write(lm_writer *writer, unsigned long row, const char *id, size_t id_len, const lm_scorer *scorer)
 {
-	if (!writer || !scorer || !writer->out || writer->out->done || lm_scorer_instrument(scorer) != writer->inst ||
+	if (!writer || !scorer || !writer->out || writer->out->done || scorer->inst != writer->inst ||
 	    (!id && id_len))
 		return LM_EINVAL;
 	if (writer->out->write_errno)
