@@ -276,7 +276,8 @@ static int keep_rest(struct source *src, const char *s, size_t n)
 		src->rest = r;
 		src->rest_cap = n;
 	}
-	memmove(src->rest, s, n);
+	if (n)
+		memmove(src->rest, s, n);
 	src->rest_len = n;
 	return LM_OK;
 }
@@ -323,7 +324,8 @@ static int fill(struct source *src, struct part *p)
 	} else {
 		if (part_room(p, src->rest_len > want ? src->rest_len : want) != LM_OK)
 			return LM_ENOMEM;
-		memcpy(p->buf, src->rest, src->rest_len);
+		if (src->rest_len)
+			memcpy(p->buf, src->rest, src->rest_len);
 		n = src->rest_len;
 		src->rest_len = 0;
 		b = 0;
