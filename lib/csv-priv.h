@@ -16,6 +16,17 @@ long lm__csv_refill(lm_table *t, lm_error *err);
  * t->row_line its first line), 0 at end of input, or a negative status. */
 int lm__csv_read_record(lm_table *t, lm_error *err);
 
+/*
+ * Read the next record when every item cell in it is blank or one digit
+ * that its item takes, and nothing in it is quoted (csv-digits.c): sets
+ * what lm__csv_read_record() would, and each such cell's value in @p sc
+ * as lm__scorer_set_digit() does (the caller has cleared @p sc), adding
+ * their digit_inc words into *sum and counting them in *digits; *ascii
+ * is 1 when every other field is ASCII without a NUL byte. Returns 1, or 0
+ * (nothing read, @p sc clear) for lm__csv_read_record() to read it.
+ */
+int lm__csv_digits_record(lm_table *t, struct lm_scorer *sc, uint64_t *sum, size_t *digits, int *ascii);
+
 /* Fix t->pdelim from the header line (or t->delim when set): LM_OK, or
  * LM_EDATA when more than one candidate occurs outside quotes. */
 int lm__csv_detect_delimiter(lm_table *t, lm_error *err);

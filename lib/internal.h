@@ -241,6 +241,11 @@ static inline const struct lm_fast_result *lm__scorer_key_result(const struct lm
 }
 /* Use the general path even where the fast one applies (@p off nonzero), or not: for tests. */
 void lm__scorer_fast_off(struct lm_scorer *s, int off);
+/* Read every record with csv.c's lexer, never the fused reader of
+ * csv-digits.c (@p off nonzero), or not: for tests, which compare the two.
+ * lm__table_rows_fused() is how many rows the fused reader has read. */
+void lm__table_digits_off(lm_table *t, int off);
+unsigned long lm__table_rows_fused(const lm_table *t);
 
 /* Set a one-digit value d (0-9) of a valid item as lm_scorer_set() would,
  * when it is a response or a missing code: returns 1 then, else 0 (nothing set). */

@@ -502,6 +502,11 @@ static int keep_header(struct header *h)
 			return LM_ENOMEM;
 		t->nmap = nmap;
 	}
+	/* Runs of item columns side by side, read together by the fused reader. */
+	for (size_t a = nmap; a-- > 0;)
+		map[a].run = map[a].col + 1 == h->ncols ? 0
+			     : a + 1 < nmap && map[a + 1].col == map[a].col + 1 ? map[a + 1].run + 1
+										 : 1;
 	t->map_distinct = 1;
 	for (size_t a = 0; a < nmap; a++)
 		for (size_t b = a + 1; b < nmap; b++)

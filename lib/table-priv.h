@@ -28,6 +28,7 @@ enum table_state {
 struct colmap {
 	size_t col, item;
 	size_t digits; /* item * 10: where the item's one-digit values are in the scorer's digit tables */
+	size_t run;    /* item columns next to each other from here, none the last column (csv-digits.c) */
 	char *name; /* the column's name in the header */
 };
 
@@ -76,6 +77,8 @@ struct lm_table {
 	struct colmap *map; /* item columns, in column order */
 	size_t nmap;
 	int map_distinct;   /* no item has two columns (so that each cell's value adds once) */
+	int digits_off;     /* lm__table_digits_off(): never the fused reader (tests compare) */
+	unsigned long rows_fused; /* rows the fused reader read (csv-digits.c) */
 	size_t id_col;      /* LM_NO_INDEX when none */
 	size_t case_matches; /* item columns found only ignoring case (lm_table_case_matches()) */
 	char *id_name;      /* the id column in use */

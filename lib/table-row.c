@@ -341,6 +341,15 @@ int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 		return LM_EINVAL;
 	}
 	t->problem_len = 0;
+	/* Records of blank and one-digit item cells are read straight into the
+	 * scorer (csv-digits.c), which is cleared first for them. */
+	int digits_ok = !t->stats && !t->xlsx && !t->digits_off;
+	int fused = 0;
+	uint64_t fused_sum = 0;
+	size_t fused_digits = 0;
+	int fused_ascii = 0;
+	if (digits_ok)
+		lm__scorer_clear(scorer);
 	for (;;) {
 		if (t->next_stash < t->n_stash) {
 			/* A row read ahead while looking for a Qualtrics header. */
@@ -365,7 +374,10 @@ int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 			t->base = "";
 		} else {
 			t->ends = t->ends_store + 1; /* after a replay */
-			int r = lm__csv_read_record(t, err);
+			int r = digits_ok ? lm__csv_digits_record(t, scorer, &fused_sum, &fused_digits, &fused_ascii) : 0;
+			fused = r;
+			if (!r)
+				r = lm__csv_read_record(t, err);
 			if (r == 0) {
 				t->state = TABLE_END;
 				t->has_id = 0;
@@ -381,7 +393,7 @@ int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 		t->row++;
 		/* A row of nothing but delimiters (or an empty line) is what spreadsheets
 		 * leave below the data: no respondent, counted apart. */
-		if (t->stats || !blank_record(t))
+		if (t->stats || (fused && fused_digits) || !blank_record(t))
 			break;
 		t->rows_blank++;
 	}
@@ -409,8 +421,10 @@ int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 		free(owned);
 		return LM_EDATA;
 	}
-	int bad_text = t->id_col != LM_NO_INDEX ? check_text(t, t->id_col, t->id, t->id_len, err) : 0;
-	for (size_t e = 0; e < t->n_extra && bad_text != LM_ENOMEM; e++) {
+	/* Text that the fused reader found to be ASCII without NUL needs no check. */
+	int checked = fused && fused_ascii;
+	int bad_text = t->id_col != LM_NO_INDEX && !checked ? check_text(t, t->id_col, t->id, t->id_len, err) : 0;
+	for (size_t e = 0; e < t->n_extra && !checked && bad_text != LM_ENOMEM; e++) {
 		size_t len;
 		const char *s = field(t, t->extra[e].col, &len);
 		int r = check_text(t, t->extra[e].col, s, len, err);
@@ -419,6 +433,21 @@ int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 	}
 	if (bad_text == LM_ENOMEM)
 		return LM_ENOMEM;
+	if (fused) {
+		/* Every item cell is set already, and none is wrong. */
+		t->rows_fused++;
+		if (bad_text) {
+			t->rows_rejected++;
+			t->rejected_for[LM_REJECT_TEXT]++;
+			return LM_EDATA;
+		}
+		if (t->map_distinct && lm__scorer_summable(scorer)) {
+			lm__scorer_run_sum(scorer, fused_sum);
+			return 1;
+		}
+		int r = lm__scorer_run(scorer);
+		return r < 0 ? r : 1;
+	}
 	lm__scorer_clear(scorer);
 	int bad = 0;
 	const struct colmap *m = t->map, *mend = t->map + t->nmap;
@@ -467,6 +496,16 @@ int lm_table_next(lm_table *table, lm_scorer *scorer, lm_error *err)
 	}
 	int r = lm__scorer_run(scorer);
 	return r < 0 ? r : 1;
+}
+
+void lm__table_digits_off(lm_table *t, int off)
+{
+	t->digits_off = off;
+}
+
+unsigned long lm__table_rows_fused(const lm_table *t)
+{
+	return t->rows_fused;
 }
 
 unsigned long lm_table_row(const lm_table *table)

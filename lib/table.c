@@ -54,7 +54,7 @@ static void table_close(lm_table *t)
 	t->rec_blank = 0;
 	t->line = 1;
 	t->row_line = 0;
-	t->row = t->rows_read = t->rows_rejected = t->rows_blank = 0;
+	t->row = t->rows_read = t->rows_rejected = t->rows_blank = t->rows_fused = 0;
 	memset(t->rejected_for, 0, sizeof(t->rejected_for));
 	t->n_missing_hinted = 0;
 	t->case_matches = 0;
