@@ -78,6 +78,68 @@ static inline int all_digits(const unsigned char *p, size_t len, unsigned char d
 #endif
 }
 
+#define RUN_OTHER SIZE_MAX
+
+/*
+ * A run of @p n item cells (map entries from @p m) at @p p that all_digits()
+ * found to be one digit each: each value set and its word added to *total,
+ * the fields' ends (@p pos is p's offset in the record) stored. Returns the
+ * bytes read, or RUN_OTHER for a value that an item does not take. Apart,
+ * so that its loop keeps everything in registers.
+ */
+static __attribute__((noinline)) size_t full_run(const unsigned char *p, const struct colmap *m, size_t n,
+						 const uint32_t *digit_at, const uint64_t *digit_inc, uint32_t *at,
+						 int32_t *ends, int32_t pos, uint64_t *total)
+{
+	uint64_t sum = 0;
+	for (size_t j = 0; j < n; j++) {
+		size_t k = m[j].digits + p[2 * j] - (unsigned)'0';
+		uint32_t e = digit_at[k];
+		if (e == LM_DIGIT_OTHER)
+			return RUN_OTHER;
+		at[m[j].item] = e;
+		sum += digit_inc[k];
+		ends[j] = pos + (int32_t)(2 * j + 1);
+	}
+	*total += sum;
+	return 2 * n;
+}
+
+/*
+ * The same for a run that may hold blank cells, each just a delimiter (there
+ * are at least 2n bytes at @p p). Blank cells are counted off *nd, which the
+ * caller adds n to.
+ */
+static __attribute__((noinline)) size_t some_blank_run(const unsigned char *p, const struct colmap *m, size_t n,
+						       unsigned char d, const uint32_t *digit_at,
+						       const uint64_t *digit_inc, uint32_t *at, int32_t *ends,
+						       int32_t pos, uint64_t *total, size_t *nd)
+{
+	uint64_t sum = 0;
+	size_t i = 0, blank = 0;
+	for (size_t j = 0; j < n; j++) {
+		if (p[i] == d) {
+			ends[j] = pos + (int32_t)i++;
+			blank++;
+			continue;
+		}
+		unsigned v = (unsigned)p[i] - (unsigned)'0';
+		if (v >= 10 || p[i + 1] != d)
+			return RUN_OTHER;
+		size_t k = m[j].digits + v;
+		uint32_t e = digit_at[k];
+		if (e == LM_DIGIT_OTHER)
+			return RUN_OTHER;
+		at[m[j].item] = e;
+		sum += digit_inc[k];
+		ends[j] = pos + (int32_t)(i + 1);
+		i += 2;
+	}
+	*total += sum;
+	*nd -= blank;
+	return i;
+}
+
 /*
  * The length of the end of a field at @p j: the delimiter before the last
  * column, LF or CR LF after it; 0 when there is none there.
@@ -116,39 +178,16 @@ int lm__csv_digits_record(lm_table *t, struct lm_scorer *sc, uint64_t *sum, size
 		if (m < mend && m->col == c && m->run && i + 2 * m->run <= avail) {
 			/* Item cells side by side, each ended by the delimiter: at most two bytes each. */
 			size_t n = m->run;
-			const struct colmap *rend = m + n;
-			if (n >= 8 && all_digits(s + i, 2 * n, d)) {
-				for (; m < rend; m++, c++, i += 2) {
-					size_t k = m->digits + (unsigned)(s[i] - '0');
-					uint32_t e = digit_at[k];
-					if (e == LM_DIGIT_OTHER)
-						goto other;
-					at[m->item] = e;
-					total += digit_inc[k];
-					ends[c] = (int32_t)(i + 1);
-				}
-				nd += n;
-				continue;
-			}
-			for (; m < rend; m++, c++) {
-				unsigned char b = s[i];
-				if (b == d) {
-					ends[c] = (int32_t)i++; /* blank */
-					continue;
-				}
-				unsigned v = (unsigned)b - (unsigned)'0';
-				if (v >= 10 || s[i + 1] != d)
-					goto other;
-				size_t k = m->digits + v;
-				uint32_t e = digit_at[k];
-				if (e == LM_DIGIT_OTHER)
-					goto other;
-				at[m->item] = e;
-				total += digit_inc[k];
-				nd++;
-				ends[c] = (int32_t)(i + 1);
-				i += 2;
-			}
+			size_t next = n >= 8 && all_digits(s + i, 2 * n, d)
+					      ? full_run(s + i, m, n, digit_at, digit_inc, at, ends + c, (int32_t)i, &total)
+					      : some_blank_run(s + i, m, n, d, digit_at, digit_inc, at, ends + c, (int32_t)i,
+							       &total, &nd);
+			if (next == RUN_OTHER)
+				goto other;
+			nd += n;
+			m += n;
+			c += n;
+			i += next;
 			continue;
 		}
 		int last = c + 1 == ncols;

@@ -573,12 +573,13 @@ static inline size_t get_field(const uint64_t *acc, const struct lm_fast_field *
 	return (size_t)((acc[f->word] >> f->shift) & f->mask);
 }
 
-static void fast_results(lm_scorer *s, const uint64_t *acc);
-
-void lm__scorer_run_sum(lm_scorer *s, uint64_t sum)
+/* get_field() in the one-word fast path, where every field is in word 0. */
+static inline size_t get_field1(uint64_t w, const struct lm_fast_field *f)
 {
-	fast_results(s, &sum);
+	return (size_t)((w >> f->shift) & f->mask);
 }
+
+static void fast_results(lm_scorer *s, const uint64_t *acc);
 
 /* The fast path: the fields of every item's entry added up, the results read off (build_fast()). */
 static void run_fast(lm_scorer *s)
@@ -607,8 +608,9 @@ static void run_fast(lm_scorer *s)
 	fast_results(s, acc);
 }
 
-/* The results from the added-up fields @p acc. */
-static void fast_results(lm_scorer *s, const uint64_t *acc)
+/* The results from the added-up fields @p acc; @p one when the fast path has
+ * one word (a constant where it is inlined: its fields then need no word index). */
+static inline __attribute__((always_inline)) void fast_results_in(lm_scorer *s, const uint64_t *acc, const int one)
 {
 	const struct lm_instrument *inst = s->inst;
 	const struct lm_fast_scale *f = s->fast_scale;
@@ -619,9 +621,10 @@ static void fast_results(lm_scorer *s, const uint64_t *acc)
 	long *band_out = s->band;
 	size_t ns = inst->n_scales;
 	for (size_t i = 0; i < ns; i++, f++) {
-		size_t answered = get_field(acc, &f->answered), sum = get_field(acc, &f->sum);
+		size_t answered = one ? get_field1(acc[0], &f->answered) : get_field(acc, &f->answered);
+		size_t sum = one ? get_field1(acc[0], &f->sum) : get_field(acc, &f->sum);
 		answered_out[i] = answered;
-		coded_out[i] = get_field(acc, &f->coded);
+		coded_out[i] = one ? get_field1(acc[0], &f->coded) : get_field(acc, &f->coded);
 		struct lm_fast_result own;
 		const struct lm_fast_result *r = &own;
 		if (f->res) {
@@ -643,7 +646,8 @@ static void fast_results(lm_scorer *s, const uint64_t *acc)
 		int result = all ? LM_RULE_TRUE : LM_RULE_FALSE; /* as in lm__scorer_run() */
 		const struct lm_fast_cond *cend = c + rule->n_conds;
 		for (; c < cend; c++) {
-			size_t yes = get_field(acc, &c->yes), open = c->n - answered_out[c->scale];
+			size_t yes = one ? get_field1(acc[0], &c->yes) : get_field(acc, &c->yes);
+			size_t open = c->n - answered_out[c->scale];
 			int v = yes >= c->count ? LM_RULE_TRUE : yes + open < c->count ? LM_RULE_FALSE : LM_RULE_UNKNOWN;
 			if (v == (all ? LM_RULE_FALSE : LM_RULE_TRUE)) {
 				result = v;
@@ -655,6 +659,19 @@ static void fast_results(lm_scorer *s, const uint64_t *acc)
 		c = cend;
 		s->rule[r] = result;
 	}
+}
+
+void lm__scorer_run_sum(lm_scorer *s, uint64_t sum)
+{
+	fast_results_in(s, &sum, 1); /* only with one word (lm__scorer_summable()) */
+}
+
+static void fast_results(lm_scorer *s, const uint64_t *acc)
+{
+	if (s->fast_words == 1)
+		fast_results_in(s, acc, 1);
+	else
+		fast_results_in(s, acc, 0);
 }
 
 int lm__scorer_run(lm_scorer *s)

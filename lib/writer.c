@@ -28,6 +28,7 @@ struct lm_writer {
 	} *band_field;
 	size_t n_band_fields, *band_first;
 	size_t scale_room;
+	size_t row_room; /* all scales' fields, the rules' and the line break; 0 when too many for one room */
 	/* CSV: each scale's fields as put_fields() writes them, by the scorer's key
 	 * (lm__scorer_key()), scale_text_n[i] of them (0: none kept), copied whole.
 	 * Made when the writer is made and read only after: copies of the writer
@@ -177,8 +178,14 @@ static void write_csv(lm_writer *w, const char *id, size_t id_len, const lm_scor
 		if (w->keep_value[k].text)
 			lm__out_csv_text(o, w->keep_value[k].text, w->keep_value[k].len, ',');
 	}
+	/* One room for the rest of the row, or (for an instrument of very many scales) one per scale. */
+	size_t one = w->row_room;
+	char *p = lm__out_room(o, one ? one : w->scale_room);
 	for (size_t i = 0; i < inst->n_scales; i++) {
-		char *p = lm__out_room(o, w->scale_room);
+		if (!one && i) {
+			lm__out_commit_room(o, p);
+			p = lm__out_room(o, w->scale_room);
+		}
 		size_t key = lm__scorer_key(scorer, i);
 		const struct scale_text *t = key < w->scale_text_n[i] ? &w->scale_text[i][key] : NULL;
 		if (t && t->len != LM_TEXT_LONG) {
@@ -188,9 +195,11 @@ static void write_csv(lm_writer *w, const char *id, size_t id_len, const lm_scor
 			p = put_fields(w, p, i, lm__scorer_status(scorer, i), lm__scorer_score(scorer, i),
 				       lm__scorer_answered(scorer, i), lm__scorer_band(scorer, i));
 		}
-		lm__out_commit_room(o, p);
 	}
-	char *p = lm__out_room(o, inst->n_rules * 16 + 1);
+	if (!one) {
+		lm__out_commit_room(o, p);
+		p = lm__out_room(o, inst->n_rules * sizeof(rule_piece[0].text) + 1);
+	}
 	for (size_t i = 0; i < inst->n_rules; i++) {
 		int v = lm__scorer_rule(scorer, i);
 		const struct piece *r = &rule_piece[v == LM_RULE_TRUE ? 2 : v == LM_RULE_FALSE ? 1 : 0];
@@ -235,6 +244,9 @@ static int prepare_csv(lm_writer *w)
 		}
 	/* ,SCORE,ANSWERED then the status piece (copied whole) and a band field. */
 	w->scale_room = 1 + LM_NUMBER_MAX + 1 + 20 + sizeof(status_piece[0].text) + (longest > 1 ? longest : 1);
+	w->row_room = inst->n_scales * w->scale_room + inst->n_rules * sizeof(rule_piece[0].text) + 1;
+	if (w->row_room > LM_OUT_BUFSIZE / 4)
+		w->row_room = 0;
 	return make_scale_texts(w);
 }
 
