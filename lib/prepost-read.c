@@ -79,13 +79,17 @@ int lm__prepost_wave_init(lm_prepost *pp, struct wave *w, const char *name)
 {
 	size_t ns = pp->inst->n_scales;
 	w->name = name;
-	w->item_m = calloc(ns, sizeof(*w->item_m));
+	w->item_mean = calloc(ns, sizeof(*w->item_mean));
+	w->item_m2 = calloc(ns, sizeof(*w->item_m2));
 	w->total_m = calloc(ns, sizeof(*w->total_m));
-	if (!w->item_m || !w->total_m)
+	if (!w->item_mean || !w->item_m2 || !w->total_m)
 		return 0;
-	for (size_t s = 0; s < ns; s++)
-		if (!(w->item_m[s] = calloc(pp->inst->scales[s].n_items, sizeof(**w->item_m))))
+	for (size_t s = 0; s < ns; s++) {
+		size_t k = pp->inst->scales[s].n_items;
+		if (!(w->item_mean[s] = calloc(k ? k : 1, sizeof(double))) ||
+		    !(w->item_m2[s] = calloc(k ? k : 1, sizeof(double))))
 			return 0;
+	}
 	return 1;
 }
 
@@ -98,20 +102,41 @@ static inline void moments_add(struct lm_moments *m, double x)
 	m->m2 += d * (x - m->mean);
 }
 
+/*
+ * moments_add() of x[k] to the k-th of @p nk item moments whose count is now
+ * @p n: the same operations on each, so the same results. The items are
+ * independent, so the loop vectorises (the divisions were most of the time
+ * of reading a row beyond scoring it).
+ */
+static void items_add(double *restrict mean, double *restrict m2, const double *restrict x, size_t nk, double n)
+{
+	for (size_t k = 0; k < nk; k++) {
+		double d = x[k] - mean[k];
+		mean[k] += d / n;
+		m2[k] += d * (x[k] - mean[k]);
+	}
+}
+
 /* Alpha's running moments: the keyed items of a scale, when all are answered
  * (the scorer's keyed value of an answered item is lm__key() of its value). */
 void lm__prepost_add_alpha(const lm_prepost *pp, struct wave *w, const lm_scorer *sc)
 {
+	enum { CHUNK = 64 };
+	double x[CHUNK];
 	for (size_t s = 0; s < pp->inst->n_scales; s++) {
 		const struct lm_scale *scale = &pp->inst->scales[s];
-		if (lm__scorer_answered(sc, s) != scale->n_items)
+		size_t ni = scale->n_items;
+		if (lm__scorer_answered(sc, s) != ni)
 			continue;
-		double total = 0;
-		struct lm_moments *m = w->item_m[s];
-		for (size_t k = 0; k < scale->n_items; k++) {
-			double v = lm__scorer_keyed(sc, scale->items[k]);
-			moments_add(&m[k], v);
-			total += v;
+		/* The items' count, as moments_add() makes it for each. */
+		double n = (double)(w->total_m[s].n + 1), total = 0;
+		for (size_t k0 = 0; k0 < ni; k0 += CHUNK) {
+			size_t nk = ni - k0 < CHUNK ? ni - k0 : CHUNK;
+			for (size_t k = 0; k < nk; k++) {
+				x[k] = lm__scorer_keyed(sc, scale->items[k0 + k]);
+				total += x[k];
+			}
+			items_add(w->item_mean[s] + k0, w->item_m2[s] + k0, x, nk, n);
 		}
 		moments_add(&w->total_m[s], total);
 	}

@@ -33,7 +33,7 @@ static void put(struct summary *s, int which, double v, const char *why)
 	}
 }
 
-static double alpha(const struct lm_moments *items, size_t k, const struct lm_moments *total, const char **why)
+static double alpha(const double *item_m2, size_t k, const struct lm_moments *total, const char **why)
 {
 	if (k < 2) {
 		*why = "alpha needs at least 2 items";
@@ -52,9 +52,10 @@ static double alpha(const struct lm_moments *items, size_t k, const struct lm_mo
 		*why = OVERFLOW;
 		return NAN;
 	}
+	/* lm__moments_var() of each item, whose count is the total's. */
 	double sum_var = 0;
 	for (size_t i = 0; i < k; i++)
-		sum_var += lm__moments_var(&items[i]);
+		sum_var += item_m2[i] / (double)(total->n - 1);
 	*why = NULL;
 	return (double)k / (double)(k - 1) * (1 - sum_var / var_total);
 }
@@ -281,7 +282,7 @@ int lm__prepost_analyse(lm_prepost *pp, lm_error *err)
 		struct summary *all = summary_at(pp, s, 0);
 		for (int k = 0; k < 2; k++) {
 			const char *why;
-			double a = alpha(pp->w[k].item_m[s], scale->n_items, &pp->w[k].total_m[s], &why);
+			double a = alpha(pp->w[k].item_m2[s], scale->n_items, &pp->w[k].total_m[s], &why);
 			put(all, k ? LM_PREPOST_STAT_POST_ALPHA : LM_PREPOST_STAT_PRE_ALPHA, a, why);
 			put(all, k ? LM_PREPOST_STAT_POST_ALPHA_N : LM_PREPOST_STAT_PRE_ALPHA_N, (double)pp->w[k].total_m[s].n, NULL);
 		}

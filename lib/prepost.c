@@ -183,10 +183,14 @@ void lm__prepost_wave_free(struct wave *w, size_t n_scales)
 	free(w->band);
 	free(w->slots);
 	free(w->id_column);
-	if (w->item_m)
-		for (size_t s = 0; s < n_scales; s++)
-			free(w->item_m[s]);
-	free(w->item_m);
+	for (size_t s = 0; s < n_scales; s++) {
+		if (w->item_mean)
+			free(w->item_mean[s]);
+		if (w->item_m2)
+			free(w->item_m2[s]);
+	}
+	free(w->item_mean);
+	free(w->item_m2);
 	free(w->total_m);
 	memset(w, 0, sizeof(*w));
 }
