@@ -255,10 +255,13 @@ int lm__prepost_keep(lm_prepost *pp, struct wave *w, const char *id, size_t id_l
 		populate_rows(pp, w, r);
 	/* Each id is kept with its NUL, so that it reads as a string in place. */
 	size_t off = w->text.len;
-	lm__sb_add(&w->text, id, id_len);
-	lm__sb_add(&w->text, "", 1);
-	if (w->text.failed)
+	/* lm__sb_add() of the id, then of its NUL, in one reservation. */
+	if (id_len > SIZE_MAX - 1 || lm__sb_reserve(&w->text, id_len + 1) != 0)
 		return LM_ENOMEM;
+	memcpy(w->text.s + off, id, id_len);
+	w->text.s[off + id_len] = '\0';
+	w->text.s[off + id_len + 1] = '\0';
+	w->text.len = off + id_len + 1;
 	w->id[r] = off;
 	w->row[r] = (uint32_t)row;
 	w->line[r] = (uint32_t)line;
