@@ -33,7 +33,7 @@ static void put(struct summary *s, int which, double v, const char *why)
 	}
 }
 
-static double alpha(const struct lm_moments *items, size_t k, const struct lm_moments *total, const char **why)
+static double alpha(const double *item_m2, size_t k, const struct lm_moments *total, const char **why)
 {
 	if (k < 2) {
 		*why = "alpha needs at least 2 items";
@@ -52,9 +52,10 @@ static double alpha(const struct lm_moments *items, size_t k, const struct lm_mo
 		*why = OVERFLOW;
 		return NAN;
 	}
+	/* lm__moments_var() of each item, whose count is the total's. */
 	double sum_var = 0;
 	for (size_t i = 0; i < k; i++)
-		sum_var += lm__moments_var(&items[i]);
+		sum_var += item_m2[i] / (double)(total->n - 1);
 	*why = NULL;
 	return (double)k / (double)(k - 1) * (1 - sum_var / var_total);
 }
@@ -64,31 +65,45 @@ struct change_moments {
 	struct lm_moments pre, post, ch;
 };
 
-static void moments_add_pair(struct change_moments *c, double a, double b)
+/* lm__moments_add(), inlined: the same operations, so the same results. */
+static inline void moments_add(struct lm_moments *m, double x)
 {
-	lm__moments_add(&c->pre, a);
-	lm__moments_add(&c->post, b);
-	lm__moments_add(&c->ch, b - a);
+	m->n++;
+	double d = x - m->mean;
+	m->mean += d / (double)m->n;
+	m->m2 += d * (x - m->mean);
+}
+
+static inline void moments_add_pair(struct change_moments *c, double a, double b)
+{
+	moments_add(&c->pre, a);
+	moments_add(&c->post, b);
+	moments_add(&c->ch, b - a);
 }
 
 /*
- * Accumulate the moments of every group (m[0]: all pairs, m[g]: group g) on
- * scale s in one pass over the pairs, in pair order: the cost does not grow
- * with the number of groups. m has n_groups + 1 entries, zeroed.
+ * Accumulate the moments of every scale s and group (m[s * (n_groups + 1)]:
+ * all pairs, + g: group g) in one pass over the pairs, in pair order: the
+ * cost does not grow with the number of groups, and the scales' running
+ * means, each a chain of divisions from pair to pair, advance side by side
+ * instead of one after the other. m is zeroed.
  */
-static void change_moments(const lm_prepost *pp, size_t s, struct change_moments *m)
+static void change_moments(const lm_prepost *pp, struct change_moments *m)
 {
-	size_t ns = pp->inst->n_scales;
+	size_t ns = pp->inst->n_scales, stride = pp->groups.n + 1;
 	const unsigned *group = pp->groups.n ? pp->w[0].group : NULL;
 	for (size_t i = 0; i < pp->n_pairs; i++) {
-		double a = score_at(&pp->w[0], (size_t)pp->pre_row[i] * ns + s);
-		double b = score_at(&pp->w[1], (size_t)pp->post_row[i] * ns + s);
-		if (isnan(a) || isnan(b))
-			continue;
+		size_t pre = (size_t)pp->pre_row[i] * ns, post = (size_t)pp->post_row[i] * ns;
 		unsigned g = group ? group[pp->pre_row[i]] : 0;
-		moments_add_pair(&m[0], a, b);
-		if (g)
-			moments_add_pair(&m[g], a, b);
+		for (size_t s = 0; s < ns; s++) {
+			double a = score_at(&pp->w[0], pre + s), b = score_at(&pp->w[1], post + s);
+			if (isnan(a) || isnan(b))
+				continue;
+			struct change_moments *ms = &m[s * stride];
+			moments_add_pair(&ms[0], a, b);
+			if (g)
+				moments_add_pair(&ms[g], a, b);
+		}
 	}
 }
 
@@ -263,25 +278,24 @@ int lm__prepost_analyse(lm_prepost *pp, lm_error *err)
 	pp->rel_source = calloc(ns, sizeof(*pp->rel_source));
 	pp->cmp_v = malloc(ns * LM__N_COMPARE * sizeof(*pp->cmp_v));
 	pp->cmp_reason = malloc(ns * LM__N_COMPARE * sizeof(*pp->cmp_reason));
-	struct change_moments *m = malloc((ng + 1) * sizeof(*m));
+	struct change_moments *m = calloc(ns * (ng + 1), sizeof(*m));
 	if (!m || !pp->sdiff || !pp->sum || !pp->rel_source || !pp->cmp_v || !pp->cmp_reason) {
 		free(m);
 		return lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
 	}
+	change_moments(pp, m);
 	for (size_t s = 0; s < ns; s++) {
 		const struct lm_scale *scale = &pp->inst->scales[s];
-		memset(m, 0, (ng + 1) * sizeof(*m));
-		change_moments(pp, s, m);
 		for (size_t g = 0; g <= ng; g++) {
 			struct summary *sum = summary_at(pp, s, g);
 			for (int k = 0; k < LM__N_STATS; k++)
 				put(sum, k, NAN, g ? "computed for all pairs only" : "not computed");
-			change_stats(&m[g], sum);
+			change_stats(&m[s * (ng + 1) + g], sum);
 		}
 		struct summary *all = summary_at(pp, s, 0);
 		for (int k = 0; k < 2; k++) {
 			const char *why;
-			double a = alpha(pp->w[k].item_m[s], scale->n_items, &pp->w[k].total_m[s], &why);
+			double a = alpha(pp->w[k].item_m2[s], scale->n_items, &pp->w[k].total_m[s], &why);
 			put(all, k ? LM_PREPOST_STAT_POST_ALPHA : LM_PREPOST_STAT_PRE_ALPHA, a, why);
 			put(all, k ? LM_PREPOST_STAT_POST_ALPHA_N : LM_PREPOST_STAT_PRE_ALPHA_N, (double)pp->w[k].total_m[s].n, NULL);
 		}

@@ -6,6 +6,7 @@
  * in prepost-keys.h, shared with the report.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "output-priv.h"
@@ -467,10 +468,11 @@ static void put_field(struct lm_out *o, const char *text)
 	lm__out_commit_room(o, p + 1 + n);
 }
 
-/* One row per pair of @p pp (a two-wave run, or the view of a later wave named @p wave). */
-static void csv_rows(const lm_prepost *pp, struct lm_out *o, const char *wave);
+/* One row per pair of @p pp (a two-wave run, or the view of a later wave named @p wave).
+ * Returns LM_OK or LM_ENOMEM. */
+static int csv_rows(const lm_prepost *pp, struct lm_out *o, const char *wave);
 
-static void write_csv(const lm_prepost *pp, struct lm_out *o)
+static int write_csv(const lm_prepost *pp, struct lm_out *o)
 {
 	const struct lm_instrument *inst = pp->inst;
 	/* The columns are named as the JSON document's keys. */
@@ -493,22 +495,69 @@ static void write_csv(const lm_prepost *pp, struct lm_out *o)
 			lm__out_str(o, lm__prepost_pair_keys[c]);
 		}
 	lm__out_put(o, "\n", 1);
-	if (!pp->later) {
-		csv_rows(pp, o, NULL);
-		return;
-	}
+	if (!pp->later)
+		return csv_rows(pp, o, NULL);
 	/* With waves: the pairs of each later wave in turn, the wave named in its column. */
 	for (size_t k = 1; k < pp->n_waves; k++) {
 		lm_prepost v;
 		lm__prepost_view(pp, k, &v);
-		csv_rows(&v, o, pp->run_names[k]);
+		int rc = csv_rows(&v, o, pp->run_names[k]);
+		if (rc != LM_OK)
+			return rc;
 	}
+	return LM_OK;
 }
 
-static void csv_rows(const lm_prepost *pp, struct lm_out *o, const char *wave)
+/*
+ * ",CHANGE,RCI" of a pair as the rows write it: the RCI is CHANGE / S_diff,
+ * so both texts depend on the change alone (and the scale). Returns the end.
+ */
+static char *put_change(char *p, double d, double rci)
+{
+	*p++ = ',';
+	if (isfinite(d))
+		p = lm__put_number(p, d);
+	*p++ = ',';
+	if (isfinite(rci))
+		p = lm__put_number(p, rci);
+	return p;
+}
+
+/*
+ * The texts of put_change() for the whole changes -MEMO_HALF .. MEMO_HALF - 1
+ * of each scale, each made on first use. With whole scores (sums of item
+ * values) a scale has a few dozen changes for any number of pairs, and the
+ * RCI's shortest round-trip digits were most of the time of writing a row:
+ * a copy is the same bytes for a fraction of it.
+ */
+#define MEMO_HALF 256
+struct change_text {
+	unsigned char len; /* 0 until made */
+	char s[2 * (1 + LM_NUMBER_MAX)];
+};
+
+/* The memo entry of change @p d on scale @p s, or NULL when d is not a whole change in range. */
+static struct change_text *change_memo(struct change_text *memo, size_t s, double d)
+{
+	/* -0 (a change of two -0 scores, say) writes as 0 too, but is kept out
+	 * rather than relied on; NaN fails both comparisons. */
+	if (!memo || !(d >= -MEMO_HALF && d < MEMO_HALF) || (d == 0 && signbit(d)))
+		return NULL;
+	int k = (int)d;
+	if ((double)k != d)
+		return NULL;
+	return &memo[s * 2 * MEMO_HALF + (size_t)(k + MEMO_HALF)];
+}
+
+static int csv_rows(const lm_prepost *pp, struct lm_out *o, const char *wave)
 {
 	const struct lm_instrument *inst = pp->inst;
 	size_t ns = inst->n_scales;
+	if (!pp->n_pairs)
+		return LM_OK;
+	struct change_text *memo = calloc(ns * 2 * MEMO_HALF, sizeof(*memo));
+	if (!memo)
+		return LM_ENOMEM;
 	for (size_t i = 0; i < pp->n_pairs; i++) {
 		size_t pre = (size_t)pp->pre_row[i] * ns, post = (size_t)pp->post_row[i] * ns;
 		csv_text(o, pp->w[0].text.s + pp->w[0].id[pp->pre_row[i]]);
@@ -528,13 +577,25 @@ static void csv_rows(const lm_prepost *pp, struct lm_out *o, const char *wave)
 			const struct lm_scale *scale = &inst->scales[s];
 			double a = score_at(&pp->w[0], pre + s), b = score_at(&pp->w[1], post + s);
 			struct change c = change_of(scale, a, b, pp->sdiff[s]);
-			double v[4] = {a, b, b - a, c.rci};
 			/* Straight into the output buffer: this runs for every scale of every pair. */
 			char *p = lm__out_room(o, 4 * (1 + LM_NUMBER_MAX));
-			for (int k = 0; k < 4; k++) {
-				*p++ = ',';
-				if (isfinite(v[k]))
-					p = lm__put_number(p, v[k]);
+			*p++ = ',';
+			if (isfinite(a))
+				p = lm__put_number(p, a);
+			*p++ = ',';
+			if (isfinite(b))
+				p = lm__put_number(p, b);
+			/* The same expression as change_of()'s RCI, so the same double. */
+			double d = b - a;
+			struct change_text *m = change_memo(memo, s, d);
+			if (m) {
+				if (!m->len)
+					m->len = (unsigned char)(put_change(m->s, d, c.rci) - m->s);
+				/* The whole entry fits the room left: a fixed-size copy is cheaper. */
+				memcpy(p, m->s, sizeof(m->s));
+				p += m->len;
+			} else {
+				p = put_change(p, d, c.rci);
 			}
 			lm__out_commit_room(o, p);
 			/* The names are constants and band ids are ids (letters, digits, '_',
@@ -548,30 +609,31 @@ static void csv_rows(const lm_prepost *pp, struct lm_out *o, const char *wave)
 		}
 		lm__out_put_inline(o, "\n", 1);
 	}
+	free(memo);
+	return LM_OK;
 }
 
 /* Write, then commit, or (with @p set) stage for the set's commit. */
 static int write_to(const lm_prepost *pp, int format, struct lm_out *o, lm_outputs *set, lm_error *err)
 {
+	int rc = LM_OK;
 	if (format == LM_PREPOST_JSON)
 		write_json(pp, o);
 	else if (format == LM_PREPOST_CSV)
-		write_csv(pp, o);
+		rc = write_csv(pp, o) == LM_OK ? LM_OK : lm__error(err, LM_ENOMEM, NULL, 0, 0, "out of memory");
 	else if (format == LM_PREPOST_SUMMARY)
 		lm__prepost_write_summary(pp, o);
-	else {
-		/* Excel, SPSS, Stata: the respondent table made whole (prepost-sheet.c). */
-		int rc = lm__prepost_write_sheet(pp, format, o, err);
-		if (rc != LM_OK && !o->write_errno) {
-			lm__out_free(o);
-			if (set)
-				lm__outputs_fail(set);
-			return rc;
-		}
+	else /* Excel, SPSS, Stata: the respondent table made whole (prepost-sheet.c). */
+		rc = lm__prepost_write_sheet(pp, format, o, err);
+	if (rc != LM_OK && !o->write_errno) {
+		lm__out_free(o);
+		if (set)
+			lm__outputs_fail(set);
+		return rc;
 	}
 	if (set)
 		return lm__outputs_stage(set, o, err);
-	int rc = lm__out_commit(o, err);
+	rc = lm__out_commit(o, err);
 	lm__out_free(o);
 	return rc;
 }
