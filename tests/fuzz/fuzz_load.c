@@ -164,9 +164,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc = lm_instrument_load_buffer(&inst, (const char *)data, size, "fuzz.yaml", err);
 	size_t count = lm_error_count(err);
 	CHECK(count <= lm_error_capacity() && count <= lm_error_total(err));
+	size_t failures = 0;
 	for (size_t i = 0; i < count; i++) {
-		CHECK(lm_error_code(err, i) < 0);
+		/* LM_OK marks a warning (a definition that loads may carry some);
+		 * a load that succeeded carries nothing else. */
+		int code = lm_error_code(err, i);
+		CHECK(code <= 0 && (code == LM_OK || rc != LM_OK));
+		failures += code < 0;
 		CHECK(lm_error_message(err, i) != NULL && lm_error_text(err, i) != NULL);
+		if (code == LM_OK)
+			CHECK(strncmp(lm_error_message(err, i), "warning: ", 9) == 0);
 		(void)touch(lm_error_file(err, i));
 		(void)lm_error_line(err, i);
 		(void)lm_error_column(err, i);
@@ -179,6 +186,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		CHECK(inst == NULL);
 		CHECK(lm_error_total(err) > 0);
+		CHECK(failures > 0 || count < lm_error_total(err));
 	}
 	lm_error_free(err);
 	return 0;
