@@ -49,11 +49,10 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
 void lm__prepost_populate(void *p, size_t from, size_t to)
 {
 #if defined(MADV_POPULATE_WRITE)
-	static size_t page;
-	if (!page) {
-		long ps = sysconf(_SC_PAGESIZE);
-		page = ps > 0 ? (size_t)ps : 4096;
-	}
+	/* Asked each time: the two waves are read on two threads, and a cached
+	 * value would be shared between them (sysconf() only reads it). */
+	long ps = sysconf(_SC_PAGESIZE);
+	size_t page = ps > 0 ? (size_t)ps : 4096;
 	uintptr_t a = ((uintptr_t)p + from + page - 1) & ~(uintptr_t)(page - 1);
 	uintptr_t b = ((uintptr_t)p + to) & ~(uintptr_t)(page - 1);
 	if (p && b > a)
