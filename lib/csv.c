@@ -50,6 +50,7 @@ long lm__csv_refill(lm_table *t, lm_error *err)
 		ssize_t n = read(t->fd, rb + keep, LM_TABLE_READ_SIZE - keep);
 		if (n > 0) {
 			t->end = keep + (size_t)n;
+			t->bytes_in += (unsigned long long)n;
 			return (long)n;
 		}
 		if (n == 0) {

@@ -24,6 +24,13 @@ int lm__table_can_split(const lm_table *t)
 	       !t->pending_blank && (t->mem_mode || t->fd >= 0);
 }
 
+unsigned long long lm__table_consumed(const lm_table *t)
+{
+	if (t->mem_mode)
+		return t->pos;
+	return t->bytes_in - (t->end - t->pos);
+}
+
 int lm__table_part_new(const lm_table *t, lm_table **out)
 {
 	lm_table *p = calloc(1, sizeof(*p));

@@ -47,6 +47,7 @@ struct lm_table {
 	const char *buf;
 	size_t pos, end;
 	char *readbuf; /* LM_TABLE_READ_SIZE bytes, allocated on first fd open */
+	unsigned long long bytes_in; /* read from fd into readbuf in all (lm__table_consumed()) */
 
 	/* The current record. */
 	char *rec;           /* unescaped bytes of a record that took the slow path */
@@ -187,6 +188,8 @@ const char *lm__table_missing_hint(lm_table *t, const char *s, size_t len, char 
 /* Whether the rest of the open table can be read in parts: CSV text from a
  * descriptor or memory, with no row read ahead still to replay. */
 int lm__table_can_split(const lm_table *t);
+/* Bytes of the input read up to the current position (the next unread record). */
+unsigned long long lm__table_consumed(const lm_table *t);
 /* A table for parts of @p t's input: it shares @p t's header and settings
  * (which must not change while it lives). LM_OK or LM_ENOMEM. */
 int lm__table_part_new(const lm_table *t, lm_table **out);

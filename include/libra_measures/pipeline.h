@@ -39,8 +39,11 @@ extern "C" {
  *
  * Threads: with @p threads 1 everything is done on the calling thread. With
  * N > 1, N worker threads read, score and format parts of the input while
- * the calling thread reads the input and hands the parts on in order; 0
- * means one worker per processor online. Parts are used for CSV text (a
+ * the calling thread reads the input and hands the parts on in order. 0 is
+ * automatic: the first 8 MiB of the input are read on the calling thread
+ * (a smaller table is not worth handing over: on two CPUs, 4 MB took
+ * longer on two workers than alone), then one worker per processor online
+ * takes the rest. Parts are used for CSV text (a
  * file, a descriptor or memory) written as CSV or JSON Lines; anything else
  * (a workbook, an SPSS or Stata file, an Excel, SPSS or Stata writer) is
  * read on the calling thread whatever @p threads says.
@@ -49,7 +52,7 @@ extern "C" {
  * @param[in,out] table  open (lm_table_open_file() and its twins); at its end afterwards.
  * @param[in,out] writer for the table's instrument; its carried columns must be columns of the table.
  * @param[in,out] rejects NULL, or from lm_rejects_open_file() for @p table.
- * @param[in] threads    1 (the calling thread only), N > 1 worker threads, 0 one per processor.
+ * @param[in] threads    1 (the calling thread only), N > 1 worker threads, 0 automatic (above).
  * @param[out] insufficient NULL, or rows written with at least one scale LM_SCORE_INSUFFICIENT.
  * @param[in,out] err    receives every problem of the rows, and a reading failure.
  * @return LM_OK when the table was read to its end — or when an output failed

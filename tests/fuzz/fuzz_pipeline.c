@@ -4,7 +4,8 @@
  * file, every diagnostic and every count must be the same; a difference
  * aborts. Parts are made a few bytes long, so that their boundaries fall
  * everywhere the bytes allow: inside quotes, between CR and LF, in runs of
- * empty lines.
+ * empty lines. A third run has automatic threads (0) with its first half
+ * read on the calling thread, the rest in parts.
  *
  * Input: one option byte, then the table's bytes.
  *   bits 0-4  the part size in bytes, 1..32
@@ -26,6 +27,7 @@
 #include "libra_measures/libra_measures.h"
 
 extern size_t lm__pipeline_part_size;
+extern size_t lm__pipeline_alone;
 
 #define CHECK(cond)              \
 	do {                     \
@@ -130,13 +132,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1 || size > 64 * 1024)
 		return 0;
 	unsigned opt = data[0];
-	struct result one = {0}, parts = {0};
+	struct result one = {0}, parts = {0}, mixed = {0};
 	run(data + 1, size - 1, opt, 1, &one);
 	lm__pipeline_part_size = 1 + (opt & 31);
 	run(data + 1, size - 1, opt, 2, &parts);
+	/* Automatic threads: the first half read alone, then parts. */
+	lm__pipeline_alone = (size - 1) / 2;
+	run(data + 1, size - 1, opt, 0, &mixed);
+	lm__pipeline_alone = (size_t)8 << 20;
 	lm__pipeline_part_size = 256 * 1024;
 	CHECK(one.len == parts.len && memcmp(one.text, parts.text, one.len) == 0);
+	CHECK(one.len == mixed.len && memcmp(one.text, mixed.text, one.len) == 0);
 	free(one.text);
 	free(parts.text);
+	free(mixed.text);
 	return 0;
 }

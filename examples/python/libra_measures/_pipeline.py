@@ -65,8 +65,9 @@ def score_file_to(path: PathLike, instrument: InstrumentLike, output: PathLike, 
     The whole file is read, scored and written by the C library in one call
     (lm_score_table), with the interpreter lock released throughout, so other
     Python threads run meanwhile; no row passes through Python. THREADS is
-    the number of worker threads (0, the default: one per processor; 1: the
-    calling thread only); the output is the same whatever it is.
+    the number of worker threads (0, the default: the first 8 MiB on the
+    calling thread, then one per processor; 1: the calling thread only); the
+    output is the same whatever it is.
 
     FORMAT is 'csv', 'json' (JSON Lines), 'xlsx', 'sav' or 'dta'; by default
     OUTPUT's extension chooses (.xlsx, .sav, .dta, .json, .jsonl; else CSV).
