@@ -376,8 +376,9 @@ int cmd_score(int argc, char **argv)
 		return EXIT_USAGE;
 	if (threads_arg) {
 		double n = 0;
-		if (!parse_whole(threads_arg, 1, 64, &n))
-			return usage_error("--threads must be a whole number from 1 to 64, like 2, not", threads_arg);
+		if (!parse_whole(threads_arg, 0, 64, &n))
+			return usage_error("--threads must be a whole number from 0 (automatic) to 64, like 2, not",
+					   threads_arg);
 		threads = (unsigned)n;
 	}
 	if (id_column && id_column[0] == '\0')

@@ -88,7 +88,7 @@ static const struct help_option score_options[] = {
 			   "other rows to the output (exit status 3)"},
 	{"--threads N", "N threads score parts of a CSV table while the main one reads and\n"
 			"writes; 1 does it all on one thread. The output is the same either\n"
-			"way (default: one per CPU, once the first 8 MiB are read on one)"},
+			"way (default, 0: one per CPU, once the first 8 MiB are read on one)"},
 	{"-r, --responses V1,V2,...", "score one respondent: values in item order, numbers or\n"
 				      "response labels, empty for blank; prints a table"},
 	{NULL, NULL},
