@@ -199,13 +199,29 @@ struct lm_scorer {
 		size_t stride;
 	} *fast_scale;
 	struct lm_fast_cond {
-		struct lm_fast_field yes;
-		size_t scale, n, count; /* the condition's scale, its items, count_at_least */
+		struct lm_fast_field yes, answered; /* answered: the condition's scale's */
+		size_t n, count;                   /* the scale's items, count_at_least */
 	} *fast_cond;
 	/* [item * 10 + d]: with a one-word fast path, the word of digit_at's entry
 	 * (0 for LM_DIGIT_OTHER); all 0 otherwise. For lm__scorer_run_sum(). */
 	uint64_t *digit_inc;
+	/*
+	 * Lazy results: with a one-word fast path and a results table for every
+	 * scale (all_res), lm__scorer_run_sum() keeps the row's word and works out
+	 * only each scale's key and the rules; a scale's results are read from the
+	 * word and its key's entry in the table when asked for (lm__scorer_score()
+	 * and the others below). lazy says that the last run left them so; every
+	 * other run writes the arrays above.
+	 */
+	uint64_t word;
+	int lazy, all_res;
 };
+
+/* A field of a fast-path word. */
+static inline size_t lm__fast_get(uint64_t w, const struct lm_fast_field *f)
+{
+	return (size_t)((w >> f->shift) & f->mask);
+}
 
 /* Whether lm__scorer_run_sum() may be used: the fast path in one word. */
 static inline int lm__scorer_summable(const struct lm_scorer *s)
@@ -225,6 +241,11 @@ void lm__scorer_run_sum(struct lm_scorer *s, uint64_t sum);
 static inline size_t lm__scorer_key(const struct lm_scorer *s, size_t scale)
 {
 	return s->key[scale];
+}
+/* The results of scale @p scale when the last run left them lazy. */
+static inline const struct lm_fast_result *lm__scorer_lazy_result(const struct lm_scorer *s, size_t scale)
+{
+	return &s->fast_scale[scale].res[s->key[scale]];
 }
 /* How many keys scale @p scale can have (0 when it has none). */
 static inline size_t lm__scorer_key_count(const struct lm_scorer *s, size_t scale)
@@ -264,23 +285,23 @@ static inline int lm__scorer_set_digit(struct lm_scorer *s, size_t item, unsigne
  */
 static inline double lm__scorer_score(const struct lm_scorer *s, size_t scale)
 {
-	return s->score[scale];
+	return s->lazy ? lm__scorer_lazy_result(s, scale)->score : s->score[scale];
 }
 static inline size_t lm__scorer_answered(const struct lm_scorer *s, size_t scale)
 {
-	return s->answered[scale];
+	return s->lazy ? lm__fast_get(s->word, &s->fast_scale[scale].answered) : s->answered[scale];
 }
 static inline size_t lm__scorer_coded(const struct lm_scorer *s, size_t scale)
 {
-	return s->coded[scale];
+	return s->lazy ? lm__fast_get(s->word, &s->fast_scale[scale].coded) : s->coded[scale];
 }
 static inline int lm__scorer_status(const struct lm_scorer *s, size_t scale)
 {
-	return s->status[scale];
+	return s->lazy ? lm__scorer_lazy_result(s, scale)->status : s->status[scale];
 }
 static inline long lm__scorer_band(const struct lm_scorer *s, size_t scale)
 {
-	return s->band[scale];
+	return s->lazy ? lm__scorer_lazy_result(s, scale)->band : s->band[scale];
 }
 static inline int lm__scorer_rule(const struct lm_scorer *s, size_t rule)
 {

@@ -270,11 +270,15 @@ static int build_fast(lm_scorer *s)
 	for (size_t r = 0, c = 0; r < inst->n_rules; r++)
 		for (size_t k = 0; k < inst->rules[r].n_conds; k++, c++) {
 			const struct lm_condition *cond = &inst->rules[r].conds[k];
-			s->fast_cond[c] = (struct lm_fast_cond){s->fast_yes[c], cond->scale,
+			s->fast_cond[c] = (struct lm_fast_cond){s->fast_yes[c], s->fast_answered[cond->scale],
 								inst->scales[cond->scale].n_items, cond->count};
 		}
 	s->fast_tab = ft;
 	s->fast_words = nw;
+	s->all_res = nw == 1;
+	for (size_t j = 0; j < ns; j++)
+		if (s->res_first[j] == SIZE_MAX)
+			s->all_res = 0;
 	if (nw == 1)
 		for (size_t i = 0; i < ni; i++)
 			for (unsigned d = 0; d < 10; d++)
@@ -608,6 +612,33 @@ static void run_fast(lm_scorer *s)
 	fast_results(s, acc);
 }
 
+/* The rules from the added-up fields @p acc (@p one as in fast_results_in()). */
+static inline __attribute__((always_inline)) void fast_rules(lm_scorer *s, const uint64_t *acc, const int one)
+{
+	const struct lm_instrument *inst = s->inst;
+	const struct lm_fast_cond *c = s->fast_cond;
+	for (size_t r = 0; r < inst->n_rules; r++) {
+		const struct lm_rule *rule = &inst->rules[r];
+		int all = rule->combine == LM_COMBINE_ALL;
+		int result = all ? LM_RULE_TRUE : LM_RULE_FALSE; /* as in lm__scorer_run() */
+		const struct lm_fast_cond *cend = c + rule->n_conds;
+		for (; c < cend; c++) {
+			size_t yes = one ? get_field1(acc[0], &c->yes) : get_field(acc, &c->yes);
+			size_t answered = one ? get_field1(acc[0], &c->answered) : get_field(acc, &c->answered);
+			size_t open = c->n - answered;
+			int v = yes >= c->count ? LM_RULE_TRUE : yes + open < c->count ? LM_RULE_FALSE : LM_RULE_UNKNOWN;
+			if (v == (all ? LM_RULE_FALSE : LM_RULE_TRUE)) {
+				result = v;
+				break;
+			}
+			if (v == LM_RULE_UNKNOWN)
+				result = LM_RULE_UNKNOWN;
+		}
+		c = cend;
+		s->rule[r] = result;
+	}
+}
+
 /* The results from the added-up fields @p acc; @p one when the fast path has
  * one word (a constant where it is inlined: its fields then need no word index). */
 static inline __attribute__((always_inline)) void fast_results_in(lm_scorer *s, const uint64_t *acc, const int one)
@@ -639,30 +670,23 @@ static inline __attribute__((always_inline)) void fast_results_in(lm_scorer *s, 
 		status_out[i] = r->status;
 		band_out[i] = r->band;
 	}
-	const struct lm_fast_cond *c = s->fast_cond;
-	for (size_t r = 0; r < inst->n_rules; r++) {
-		const struct lm_rule *rule = &inst->rules[r];
-		int all = rule->combine == LM_COMBINE_ALL;
-		int result = all ? LM_RULE_TRUE : LM_RULE_FALSE; /* as in lm__scorer_run() */
-		const struct lm_fast_cond *cend = c + rule->n_conds;
-		for (; c < cend; c++) {
-			size_t yes = one ? get_field1(acc[0], &c->yes) : get_field(acc, &c->yes);
-			size_t open = c->n - answered_out[c->scale];
-			int v = yes >= c->count ? LM_RULE_TRUE : yes + open < c->count ? LM_RULE_FALSE : LM_RULE_UNKNOWN;
-			if (v == (all ? LM_RULE_FALSE : LM_RULE_TRUE)) {
-				result = v;
-				break;
-			}
-			if (v == LM_RULE_UNKNOWN)
-				result = LM_RULE_UNKNOWN;
-		}
-		c = cend;
-		s->rule[r] = result;
-	}
+	s->lazy = 0;
+	fast_rules(s, acc, one);
 }
 
 void lm__scorer_run_sum(lm_scorer *s, uint64_t sum)
 {
+	if (s->all_res) {
+		/* The scales' results stay in the word and the table (struct lm_scorer). */
+		const struct lm_fast_scale *f = s->fast_scale;
+		size_t *key_out = s->key, ns = s->inst->n_scales;
+		for (size_t i = 0; i < ns; i++, f++)
+			key_out[i] = get_field1(sum, &f->answered) * f->stride + get_field1(sum, &f->sum);
+		s->word = sum;
+		s->lazy = 1;
+		fast_rules(s, &sum, 1);
+		return;
+	}
 	fast_results_in(s, &sum, 1); /* only with one word (lm__scorer_summable()) */
 }
 
@@ -676,6 +700,7 @@ static void fast_results(lm_scorer *s, const uint64_t *acc)
 
 int lm__scorer_run(lm_scorer *s)
 {
+	s->lazy = 0;
 	if (s->fast_tab && !s->fast_off) {
 		run_fast(s);
 		return LM_OK;
@@ -752,6 +777,7 @@ int lm_scorer_score(lm_scorer *s, const double *values, size_t n, lm_error *err)
 	if (code != LM_OK) {
 		/* No results from a respondent with a bad value. */
 		lm_scorer_clear(s);
+		s->lazy = 0;
 		for (size_t i = 0; i < s->inst->n_scales; i++) {
 			s->score[i] = NAN;
 			s->status[i] = LM_SCORE_INSUFFICIENT;
@@ -778,27 +804,27 @@ double lm_scorer_value(const lm_scorer *s, size_t item)
 
 double lm_scorer_scale_score(const lm_scorer *s, size_t scale)
 {
-	return s && scale < s->inst->n_scales ? s->score[scale] : NAN;
+	return s && scale < s->inst->n_scales ? lm__scorer_score(s, scale) : NAN;
 }
 
 size_t lm_scorer_scale_answered(const lm_scorer *s, size_t scale)
 {
-	return s && scale < s->inst->n_scales ? s->answered[scale] : 0;
+	return s && scale < s->inst->n_scales ? lm__scorer_answered(s, scale) : 0;
 }
 
 size_t lm_scorer_scale_coded(const lm_scorer *s, size_t scale)
 {
-	return s && scale < s->inst->n_scales ? s->coded[scale] : 0;
+	return s && scale < s->inst->n_scales ? lm__scorer_coded(s, scale) : 0;
 }
 
 int lm_scorer_scale_status(const lm_scorer *s, size_t scale)
 {
-	return s && scale < s->inst->n_scales ? s->status[scale] : LM_INVALID_ENUM;
+	return s && scale < s->inst->n_scales ? lm__scorer_status(s, scale) : LM_INVALID_ENUM;
 }
 
 long lm_scorer_scale_band(const lm_scorer *s, size_t scale)
 {
-	return s && scale < s->inst->n_scales ? s->band[scale] : -1;
+	return s && scale < s->inst->n_scales ? lm__scorer_band(s, scale) : -1;
 }
 
 int lm_scorer_rule(const lm_scorer *s, size_t rule)
