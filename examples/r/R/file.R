@@ -11,6 +11,34 @@ one_string <- function(x, what, fn = "score_file_to") {
   x
 }
 
+# How the library reads a data file (as `libra score --prefix --map --map-file
+# --delimiter --missing --value-labels`), checked: the list that file.c's
+# apply_reading() takes. map: item = column pairs (a named character vector or
+# a data frame), or a mapping file's path.
+reading_options <- function(prefix, map, delimiter, missing, value_labels, fn) {
+  one_string(prefix, "prefix", fn)
+  if (!is.null(delimiter) && !(length(delimiter) == 1 && delimiter %in% c(",", ";", "\t")))
+    stop(sprintf("%s(): delimiter must be \",\", \";\" or \"\\t\"", fn))
+  if (!is.null(missing) && (!is.character(missing) || anyNA(missing)))
+    stop(sprintf("%s(): missing must be a character vector", fn))
+  map_file <- NULL
+  items <- columns <- character()
+  if (is.character(map) && length(map) == 1 && is.null(names(map))) {
+    map_file <- path.expand(map)
+  } else if (!is.null(map)) {
+    if (is.data.frame(map)) {
+      if (!all(c("item", "column") %in% names(map)))
+        stop(sprintf("%s(): map: a data frame with columns item and column is expected", fn))
+      map <- stats::setNames(as.character(map$column), as.character(map$item))
+    }
+    if (!is.character(map) || is.null(names(map)))
+      stop(sprintf("%s(): map: a named character vector (item = column), a data frame or a mapping file is expected", fn))
+    items <- names(map)
+    columns <- unname(map)
+  }
+  list(prefix, items, columns, map_file, delimiter, as.character(missing), isTRUE(value_labels))
+}
+
 score_file_to <- function(path, inst, output, rejects = NULL, keep = NULL, keep_all = FALSE, threads = 0L,
                           format = NULL, id = NULL, no_id = FALSE, prefix = NULL, map = NULL,
                           delimiter = NULL, missing = NULL, value_labels = FALSE) {
@@ -18,7 +46,6 @@ score_file_to <- function(path, inst, output, rejects = NULL, keep = NULL, keep_
   one_string(output, "output")
   one_string(rejects, "rejects")
   one_string(id, "id")
-  one_string(prefix, "prefix")
   inst <- instrument(inst)
   if (!is.null(keep) && (!is.character(keep) || anyNA(keep) || any(!nzchar(keep))))
     stop("score_file_to(): keep must be column names, none empty")
@@ -29,10 +56,6 @@ score_file_to <- function(path, inst, output, rejects = NULL, keep = NULL, keep_
   if (!is.numeric(threads) || length(threads) != 1 || is.na(threads) || threads != round(threads) ||
       threads < 0 || threads > 64)
     stop("score_file_to(): threads must be a whole number from 0 (one per processor) to 64")
-  if (!is.null(delimiter) && !(delimiter %in% c(",", ";", "\t")))
-    stop("score_file_to(): delimiter must be \",\", \";\" or \"\\t\"")
-  if (!is.null(missing) && (!is.character(missing) || anyNA(missing)))
-    stop("score_file_to(): missing must be a character vector")
   if (!is.null(rejects) && rejects == "-")
     stop("score_file_to(): rejects must name a file of its own")
   path <- path.expand(path)
@@ -44,24 +67,7 @@ score_file_to <- function(path, inst, output, rejects = NULL, keep = NULL, keep_
       stop("score_file_to(): format must be \"csv\", \"json\", \"xlsx\", \"sav\" or \"dta\"")
     writer_formats[[format]]
   }
-  # map: item = column pairs (a named character vector or a data frame), or a mapping file's path.
-  map_file <- NULL
-  items <- columns <- character()
-  if (is.character(map) && length(map) == 1 && is.null(names(map))) {
-    map_file <- path.expand(map)
-  } else if (!is.null(map)) {
-    if (is.data.frame(map)) {
-      if (!all(c("item", "column") %in% names(map)))
-        stop("score_file_to(): map: a data frame with columns item and column is expected")
-      map <- stats::setNames(as.character(map$column), as.character(map$item))
-    }
-    if (!is.character(map) || is.null(names(map)))
-      stop("score_file_to(): map: a named character vector (item = column), a data frame or a mapping file is expected")
-    items <- names(map)
-    columns <- unname(map)
-  }
-  opts <- list(id, isTRUE(no_id), prefix, items, columns, map_file, delimiter, as.character(missing),
-               isTRUE(value_labels))
+  opts <- list(id, isTRUE(no_id), reading_options(prefix, map, delimiter, missing, value_labels, "score_file_to"))
   res <- check_failure(.Call(lr_score_file, inst$ptr, path, output, as.integer(fmt), rejects,
                              as.character(keep), isTRUE(keep_all), as.integer(threads), opts))
   if (!is.null(res$problems))

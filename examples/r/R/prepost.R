@@ -1,6 +1,7 @@
 # Pre/post change from two data frames (or one long one), analysed by the C
 # library from memory: the items of each wave go through its batch reader,
-# the ids and groups as text.
+# the ids and groups as text. Given files, the library reads them itself, as
+# `libra prepost` does (prepost_files()).
 
 id_text <- function(x) {
   if (inherits(x, "haven_labelled")) x <- unclass(x)
@@ -13,7 +14,8 @@ prepost <- function(pre, post = NULL, inst, id = "id", group = NULL, wave = NULL
                     pre_value = "pre", post_value = "post",
                     on_duplicate = c("error", "exclude"), reliability = NULL, rci_sd = NULL,
                     prefix = NULL, map = NULL, value_labels = FALSE,
-                    waves = NULL, wave_column = NULL, cluster = NULL, reference_group = NULL, keep = NULL) {
+                    waves = NULL, wave_column = NULL, cluster = NULL, reference_group = NULL, keep = NULL,
+                    delimiter = NULL, missing = NULL) {
   on_duplicate <- match.arg(on_duplicate)
   inst <- instrument(inst)
   if (!is.null(wave_column)) {
@@ -21,8 +23,19 @@ prepost <- function(pre, post = NULL, inst, id = "id", group = NULL, wave = NULL
       stop("prepost(): give the wave column once, as wave_column (or wave)")
     wave <- wave_column
   }
+  files <- if (is.null(waves)) {
+    if (is_file(pre)) c(pre, if (is.null(post)) NULL else if (is_file(post)) post else
+      stop("prepost(): pre is a file, so post must be one too (or NULL, with wave, for one long file)"))
+  } else if (!is.null(post)) {
+    stop("prepost(): with waves, give the data as one list (one data frame or file per wave) or one long data frame or file")
+  } else wave_files(pre)
+  if (!is.null(files))
+    return(prepost_files(files, inst, waves, wave, pre_value, post_value, id, group, cluster, reference_group,
+                         on_duplicate, reliability, rci_sd, prefix, map, value_labels, keep, delimiter, missing))
+  if (!is.null(delimiter) || !is.null(missing))
+    stop("prepost(): delimiter and missing are for files; a data frame's blanks are NA")
   if (!is.null(waves) && length(keep))
-    stop("prepost(): keep is for two waves here; with waves, use libra prepost --keep or the C API")
+    stop("prepost(): keep with waves needs the waves as files (or libra prepost --keep)")
   if (!is.null(waves))
     return(prepost_waves(pre, post, inst, id, group, wave, waves, cluster, reference_group,
                          on_duplicate, reliability, rci_sd, prefix, map, value_labels))
@@ -91,23 +104,78 @@ prepost_result <- function(ptr, inst, sources, other_wave, more = list()) {
   summary <- as.data.frame(.Call(lr_prepost_summary, ptr), stringsAsFactors = FALSE)
   document <- jsonlite::fromJSON(check_failure(.Call(lr_prepost_output, ptr, 0L)), simplifyVector = FALSE)
   counts <- .Call(lr_prepost_counts, ptr)
-  counts[["other_wave"]] <- other_wave
+  if (!is.null(other_wave)) # rows of a long data frame left out in R; from files, the library's count
+    counts[["other_wave"]] <- other_wave
   more <- lapply(more, function(f) f(document))
   structure(c(list(respondents = respondents, summary = summary, document = document, counts = counts,
                    instrument = inst, sources = sources, ptr = ptr), more),
             class = "libra_prepost")
 }
 
-# A data frame, or the path of a CSV file read as text (the library parses the values).
-wave_data <- function(x, what) {
-  if (is.character(x) && length(x) == 1) {
-    if (!file.exists(x))
-      stop(sprintf("prepost(): %s: no such file \"%s\"", what, x))
-    x <- read.csv(x, colClasses = "character", check.names = FALSE, na.strings = "")
+is_file <- function(x) is.character(x) && length(x) == 1 && !is.na(x)
+
+# With waves: the paths when every wave is given as a file (a character vector
+# or a list of paths), NULL when every one is a data frame (or one long data frame).
+wave_files <- function(data) {
+  if (is.character(data) && !anyNA(data))
+    return(data)
+  if (is.list(data) && !is.data.frame(data) && length(data)) {
+    file <- vapply(data, is_file, NA)
+    if (all(file))
+      return(unlist(data, use.names = FALSE))
+    if (any(file))
+      stop("prepost(): give every wave as a file, or every wave as a data frame")
   }
-  if (!is.data.frame(x))
-    stop(sprintf("prepost(): %s must be a data frame (or tibble) or the path of a CSV file", what))
-  x
+  NULL
+}
+
+# Files, read by the library as `libra prepost` reads them (CSV, Excel, SPSS,
+# Stata): two files, one long file with wave, or, with waves, one file per
+# wave or one long file with wave_column. Every diagnostic names the file,
+# line and column.
+prepost_files <- function(files, inst, waves, wave, pre_value, post_value, id, group, cluster, reference_group,
+                          on_duplicate, reliability, rci_sd, prefix, map, value_labels, keep, delimiter, missing) {
+  fn <- "prepost"
+  for (x in list(list(id, "id"), list(group, "group"), list(cluster, "cluster"), list(wave, "wave")))
+    one_string(x[[1]], x[[2]], fn)
+  if (!is.null(keep) && (!is.character(keep) || anyNA(keep) || any(!nzchar(keep)) || anyDuplicated(keep)))
+    stop("prepost(): keep must be column names, none empty, each once")
+  if (!is.null(waves)) {
+    if (!is.character(waves) || length(waves) < 2 || anyNA(waves) || any(trimws(waves) != waves) ||
+        any(waves == "") || anyDuplicated(waves))
+      stop("prepost(): waves must name at least two waves, baseline first, each once, like c(\"base\", \"post\")")
+    if (is.null(wave) && length(files) != length(waves))
+      stop(sprintf("prepost(): %d waves named, but %d files given (or give one long file and wave_column)",
+                   length(waves), length(files)))
+    if (!is.null(wave) && length(files) != 1)
+      stop("prepost(): with wave_column, give one long file")
+    if (!is.null(reference_group) && is.null(group))
+      stop("prepost(): reference_group needs group (the column with each respondent's arm)")
+  } else {
+    if (!is.null(cluster) || !is.null(reference_group))
+      stop("prepost(): cluster and reference_group need waves = c(baseline, later waves...)")
+    if (length(files) == 1 && is.null(wave))
+      stop("prepost(): give post, or one long file with wave = its wave column")
+    if (length(files) == 2 && !is.null(wave))
+      stop("prepost(): wave is for one long file; two files are pre and post")
+    if (!is.null(wave) && (!is_file(pre_value) || !is_file(post_value) || pre_value == post_value))
+      stop("prepost(): pre_value and post_value must be two different strings")
+  }
+  files <- path.expand(files)
+  missing_files <- files[!file.exists(files)]
+  if (length(missing_files))
+    stop(sprintf("prepost(): no such file %s", paste0("\"", missing_files, "\"", collapse = ", ")))
+  opts <- list(group, if (on_duplicate == "error") 0L else 1L,
+               if (is.null(reliability)) NA_real_ else as.double(reliability),
+               if (is.null(rci_sd)) NA_real_ else as.double(rci_sd), cluster, reference_group, id, 2L)
+  ptr <- check_failure(.Call(lr_prepost_files, inst$ptr, files, if (is.null(waves)) NULL else as.character(waves),
+                             list(wave, as.character(pre_value), as.character(post_value)), opts,
+                             reading_options(prefix, map, delimiter, missing, value_labels, fn),
+                             as.character(keep)))
+  sources <- c(basename(files[1]), if (is.null(waves) && length(files) == 2) basename(files[2]) else NA)
+  if (is.null(waves))
+    return(prepost_result(ptr, inst, sources, NULL))
+  prepost_result(ptr, inst, sources, NULL, list(waves = function(d) waves, by_wave = tidy_waves, icc = tidy_icc))
 }
 
 prepost_waves <- function(data, post, inst, id, group, wave, waves, cluster, reference_group,
@@ -120,7 +188,9 @@ prepost_waves <- function(data, post, inst, id, group, wave, waves, cluster, ref
   if (!is.null(reference_group) && is.null(group))
     stop("prepost(): reference_group needs group (the column with each respondent's arm)")
   if (!is.null(wave)) {
-    long <- wave_data(data, "data")
+    long <- data
+    if (!is.data.frame(long))
+      stop("prepost(): with wave_column, data must be one long data frame (or the path of one long file)")
     if (!wave %in% names(long))
       stop(sprintf("prepost(): no column \"%s\" in the data", wave))
     w <- trimws(id_text(long[[wave]]))
@@ -131,7 +201,9 @@ prepost_waves <- function(data, post, inst, id, group, wave, waves, cluster, ref
       stop("prepost(): with waves, data must be a list of data frames (or files), one per wave, or a long data frame with wave_column")
     if (length(data) != length(waves))
       stop(sprintf("prepost(): %d waves named, but %d data sets given", length(waves), length(data)))
-    sets <- lapply(seq_along(waves), function(k) wave_data(data[[k]], waves[k]))
+    if (!all(vapply(data, is.data.frame, NA)))
+      stop("prepost(): with waves, give every wave as a data frame, or every wave as a file")
+    sets <- data
     other_wave <- 0
   }
   for (k in seq_along(sets)) {

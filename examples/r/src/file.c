@@ -1,5 +1,30 @@
-/* A file scored into a file through lm_score_table() (R/file.R). */
+/* A file scored into a file through lm_score_table() (R/file.R), and the reading options files share. */
 #include "glue.h"
+
+/* ---- reading options ---------------------------------------------------------------------- */
+
+int apply_reading(lm_table *t, SEXP reading, lm_error *err)
+{
+	const char *prefix = opt_str(VECTOR_ELT(reading, 0)), *map_file = opt_str(VECTOR_ELT(reading, 3));
+	const char *delim = opt_str(VECTOR_ELT(reading, 4));
+	SEXP map_items = VECTOR_ELT(reading, 1), map_columns = VECTOR_ELT(reading, 2), missing = VECTOR_ELT(reading, 5);
+	int labels = Rf_asLogical(VECTOR_ELT(reading, 6)) == TRUE;
+	int rc = LM_OK;
+	if (delim)
+		rc = lm_table_set_delimiter(t, delim[0]);
+	if (rc == LM_OK && prefix)
+		rc = lm_table_set_prefix(t, prefix);
+	for (R_xlen_t k = 0; rc == LM_OK && k < XLENGTH(map_items); k++)
+		rc = lm_table_map_column(t, Rf_translateCharUTF8(STRING_ELT(map_items, k)),
+					 Rf_translateCharUTF8(STRING_ELT(map_columns, k)), err);
+	if (rc == LM_OK && map_file)
+		rc = lm_table_read_map(t, map_file, err);
+	if (rc == LM_OK && labels)
+		rc = lm_table_set_value_labels(t, 1);
+	for (R_xlen_t k = 0; rc == LM_OK && k < XLENGTH(missing); k++)
+		rc = lm_table_add_missing(t, Rf_translateCharUTF8(STRING_ELT(missing, k)));
+	return rc;
+}
 
 /* ---- a file scored into a file (lm_score_table) ----------------------------------------- */
 
@@ -44,9 +69,8 @@ static int add_all_columns(lm_writer *w, const lm_table *t, lm_error *err)
 /*
  * As `libra score DATA -o OUTPUT [--rejects R] [--keep ...|--keep-all] [--threads N]`
  * (examples/libra/cmd-score.c): the same steps in the same order, so the same
- * bytes and the same diagnostics. @p opts: id, no_id, prefix, map_items,
- * map_columns, map_file, delimiter, missing, value_labels (R/file.R checks
- * them). Returns the counts, or a "libra_failure" (nothing written then).
+ * bytes and the same diagnostics. @p opts: id, no_id, and the reading
+ * options of apply_reading() (R/file.R checks them). Returns the counts, or a "libra_failure" (nothing written then).
  */
 SEXP lr_score_file(SEXP hp, SEXP data, SEXP output, SEXP format, SEXP rejects_path, SEXP keep, SEXP keep_all,
 		   SEXP threads, SEXP opts)
@@ -55,10 +79,8 @@ SEXP lr_score_file(SEXP hp, SEXP data, SEXP output, SEXP format, SEXP rejects_pa
 	const char *in = str_arg(data, "the data file's path");
 	const char *out = str_arg(output, "the output's path");
 	const char *rej_path = opt_str(rejects_path);
-	const char *id = opt_str(VECTOR_ELT(opts, 0)), *prefix = opt_str(VECTOR_ELT(opts, 2));
-	const char *map_file = opt_str(VECTOR_ELT(opts, 5)), *delim = opt_str(VECTOR_ELT(opts, 6));
-	SEXP map_items = VECTOR_ELT(opts, 3), map_columns = VECTOR_ELT(opts, 4), missing = VECTOR_ELT(opts, 7);
-	int no_id = Rf_asLogical(VECTOR_ELT(opts, 1)) == TRUE, labels = Rf_asLogical(VECTOR_ELT(opts, 8)) == TRUE;
+	const char *id = opt_str(VECTOR_ELT(opts, 0)), *map_file = opt_str(VECTOR_ELT(VECTOR_ELT(opts, 2), 3));
+	int no_id = Rf_asLogical(VECTOR_ELT(opts, 1)) == TRUE;
 	int all = Rf_asLogical(keep_all) == TRUE, fmt = Rf_asInteger(format);
 	unsigned nthreads = (unsigned)Rf_asInteger(threads);
 	lm_error *err;
@@ -97,19 +119,8 @@ SEXP lr_score_file(SEXP hp, SEXP data, SEXP output, SEXP format, SEXP rejects_pa
 		rc = lm_table_set_id_column(table, id);
 	if (rc == LM_OK && no_id)
 		rc = lm_table_set_no_id(table, 1);
-	if (rc == LM_OK && delim)
-		rc = lm_table_set_delimiter(table, delim[0]);
-	if (rc == LM_OK && prefix)
-		rc = lm_table_set_prefix(table, prefix);
-	for (R_xlen_t k = 0; rc == LM_OK && k < XLENGTH(map_items); k++)
-		rc = lm_table_map_column(table, Rf_translateCharUTF8(STRING_ELT(map_items, k)),
-					 Rf_translateCharUTF8(STRING_ELT(map_columns, k)), err);
-	if (rc == LM_OK && map_file)
-		rc = lm_table_read_map(table, map_file, err);
-	if (rc == LM_OK && labels)
-		rc = lm_table_set_value_labels(table, 1);
-	for (R_xlen_t k = 0; rc == LM_OK && k < XLENGTH(missing); k++)
-		rc = lm_table_add_missing(table, Rf_translateCharUTF8(STRING_ELT(missing, k)));
+	if (rc == LM_OK)
+		rc = apply_reading(table, VECTOR_ELT(opts, 2), err);
 	for (R_xlen_t k = 0; rc == LM_OK && k < XLENGTH(keep); k++) {
 		size_t h;
 		rc = lm_table_require_column(table, Rf_translateCharUTF8(STRING_ELT(keep, k)), &h);

@@ -62,6 +62,12 @@ attribute_hidden const char **text_array(SEXP v, R_xlen_t n, const char *what);
 attribute_hidden SEXP new_factor(R_xlen_t n, SEXP levels);
 attribute_hidden void factor_codes_done(SEXP v);
 
+/* ---- file.c: reading options, shared with prepost.c ---- */
+
+/* Apply R/file.R's reading_options() to an unopened table: @p reading is
+ * list(prefix, map_items, map_columns, map_file, delimiter, missing, value_labels). */
+attribute_hidden int apply_reading(lm_table *t, SEXP reading, lm_error *err);
+
 /* ---- the .Call entry points (init.c registers them) ---- */
 
 /* instrument.c */
@@ -75,6 +81,7 @@ SEXP lr_prepost(SEXP hp, SEXP pre_cols, SEXP pre_colnames, SEXP pre_ids, SEXP pr
 		SEXP post_cols, SEXP post_colnames, SEXP post_ids, SEXP post_name, SEXP opts);
 SEXP lr_prepost_waves(SEXP hp, SEXP cols, SEXP colnames, SEXP ids, SEXP groups, SEXP clusters, SEXP waves,
 		      SEXP opts);
+SEXP lr_prepost_files(SEXP hp, SEXP paths, SEXP waves, SEXP long_form, SEXP opts, SEXP reading, SEXP keep);
 SEXP lr_prepost_respondents(SEXP hp);
 SEXP lr_prepost_summary(SEXP hp);
 SEXP lr_prepost_counts(SEXP hp);

@@ -9,6 +9,7 @@ static const R_CallMethodDef calls[] = {
 	{"lr_score", (DL_FUNC)&lr_score, 6},
 	{"lr_prepost", (DL_FUNC)&lr_prepost, 11},
 	{"lr_prepost_waves", (DL_FUNC)&lr_prepost_waves, 8},
+	{"lr_prepost_files", (DL_FUNC)&lr_prepost_files, 7},
 	{"lr_prepost_respondents", (DL_FUNC)&lr_prepost_respondents, 1},
 	{"lr_prepost_summary", (DL_FUNC)&lr_prepost_summary, 1},
 	{"lr_prepost_counts", (DL_FUNC)&lr_prepost_counts, 1},

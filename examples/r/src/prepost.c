@@ -1,4 +1,4 @@
-/* Pre/post change and trial waves from data frames, and their results and report (R/prepost.R). */
+/* Pre/post change and trial waves from data frames or files, and their results and report (R/prepost.R). */
 #include "glue.h"
 
 #include <unistd.h> /* lseek, pread */
@@ -110,6 +110,80 @@ SEXP lr_prepost_waves(SEXP hp, SEXP cols, SEXP colnames, SEXP ids, SEXP groups, 
 	return out;
 }
 
+/*
+ * Pre/post change, or a trial's waves, read from files by the library as
+ * `libra prepost` reads them (CSV, Excel, SPSS, Stata; file, line and column
+ * in every diagnostic). @p paths: pre and post; one long file; or one file
+ * per wave. @p waves: the wave names, baseline first, or NULL for two
+ * waves. @p long_form: list(wave_column, pre_value, post_value), the column
+ * NULL when each wave is a file of its own. @p opts: lr_prepost_waves()'s,
+ * then the id column and the threads. @p reading: apply_reading()'s. @p keep:
+ * baseline columns carried into the respondents. R/prepost.R checks them.
+ */
+SEXP lr_prepost_files(SEXP hp, SEXP paths, SEXP waves, SEXP long_form, SEXP opts, SEXP reading, SEXP keep)
+{
+	const lm_instrument *inst = handle(hp, "lm_instrument");
+	R_xlen_t np = Rf_isString(paths) ? XLENGTH(paths) : 0, nw = Rf_isNull(waves) ? 0 : XLENGTH(waves);
+	if (np < 1 || np > (nw ? nw : 2) || (!Rf_isNull(waves) && (!Rf_isString(waves) || nw < 2)) ||
+	    !Rf_isString(keep))
+		Rf_error("libra.measures: the files of the waves expected");
+	const char **p = (const char **)R_alloc((size_t)np, sizeof(*p));
+	for (R_xlen_t k = 0; k < np; k++)
+		p[k] = str_arg(Rf_ScalarString(STRING_ELT(paths, k)), "each file's path");
+	const char **names = (const char **)R_alloc(nw ? (size_t)nw : 1, sizeof(*names));
+	for (R_xlen_t k = 0; k < nw; k++)
+		names[k] = Rf_translateCharUTF8(STRING_ELT(waves, k));
+	const char *column = opt_str(VECTOR_ELT(long_form, 0));
+	const char *pre_value = opt_str(VECTOR_ELT(long_form, 1)), *post_value = opt_str(VECTOR_ELT(long_form, 2));
+	const char *group = opt_str(VECTOR_ELT(opts, 0)), *cluster = opt_str(VECTOR_ELT(opts, 4));
+	const char *reference = opt_str(VECTOR_ELT(opts, 5)), *id = opt_str(VECTOR_ELT(opts, 6));
+	unsigned threads = (unsigned)Rf_asInteger(VECTOR_ELT(opts, 7));
+	lm_error *err;
+	SEXP eh = PROTECT(new_error(&err));
+	SEXP ph = PROTECT(holder("lm_prepost", fin_prepost));
+	SEXP th = PROTECT(holder("lm_table", fin_table));
+	lm_prepost *pp = NULL;
+	if (lm_prepost_new(&pp, inst) != LM_OK)
+		Rf_error("libra.measures: out of memory");
+	R_SetExternalPtrAddr(ph, pp);
+	int rc = nw ? lm_prepost_set_waves(pp, names, (size_t)nw) : LM_OK;
+	if (rc == LM_OK)
+		rc = configure_prepost(pp, opts, group != NULL);
+	if (rc == LM_OK && id)
+		rc = lm_prepost_set_id_column(pp, id);
+	if (rc == LM_OK && cluster)
+		rc = lm_prepost_set_cluster_column(pp, cluster);
+	if (rc == LM_OK && reference)
+		rc = lm_prepost_set_reference_group(pp, reference);
+	if (rc == LM_OK)
+		rc = lm_prepost_set_threads(pp, threads);
+	for (R_xlen_t k = 0; rc == LM_OK && k < XLENGTH(keep); k++)
+		rc = lm_prepost_keep_column(pp, Rf_translateCharUTF8(STRING_ELT(keep, k)));
+	/* Every wave is read with the same options, given once as a table's. */
+	lm_table *like = NULL;
+	if (rc == LM_OK && (rc = lm_table_new(&like, inst)) == LM_OK) {
+		R_SetExternalPtrAddr(th, like);
+		rc = apply_reading(like, reading, err);
+	}
+	if (rc == LM_OK)
+		rc = lm_prepost_set_table_options(pp, like);
+	if (rc == LM_OK) {
+		if (nw && column)
+			rc = lm_prepost_run_wave_long_file(pp, p[0], column, err);
+		else if (nw)
+			rc = lm_prepost_run_wave_files(pp, p, (size_t)np, err);
+		else if (column)
+			rc = lm_prepost_run_long_file(pp, p[0], column, pre_value, post_value, err);
+		else
+			rc = lm_prepost_run_files(pp, p[0], p[1], err);
+	}
+	fin_table(th);
+	SEXP out = rc == LM_OK ? ph : failure(rc, err);
+	UNPROTECT(3);
+	(void)eh;
+	return out;
+}
+
 /* The per-pair results, column by column, named as the library's CSV output names them. */
 SEXP lr_prepost_respondents(SEXP hp)
 {
@@ -117,7 +191,8 @@ SEXP lr_prepost_respondents(SEXP hp)
 	const lm_instrument *inst = lm_prepost_instrument(pp);
 	size_t n = lm_prepost_respondent_count(pp), ns = lm_instrument_scale_count(inst);
 	int grouped = lm_prepost_group_count(pp) > 0 || (n && lm_prepost_respondent_group(pp, 0));
-	size_t ncol = 1 + (size_t)grouped;
+	size_t nkept = lm_prepost_kept_count(pp); /* columns kept from files (lm_prepost_keep_column()) */
+	size_t ncol = 1 + (size_t)grouped + nkept;
 	for (size_t s = 0; s < ns; s++)
 		ncol += lm_scale_band_count(lm_instrument_scale(inst, s)) ? 8 : 6;
 	SEXP out = PROTECT(Rf_allocVector(VECSXP, (R_xlen_t)ncol));
@@ -135,6 +210,14 @@ SEXP lr_prepost_respondents(SEXP hp)
 			SET_STRING_ELT(g, (R_xlen_t)r, mkstr(lm_prepost_respondent_group(pp, r)));
 		SET_VECTOR_ELT(out, c, g);
 		SET_STRING_ELT(names, c++, Rf_mkChar("group"));
+		UNPROTECT(1);
+	}
+	for (size_t k = 0; k < nkept; k++) {
+		SEXP v = PROTECT(Rf_allocVector(STRSXP, (R_xlen_t)n));
+		for (size_t r = 0; r < n; r++)
+			SET_STRING_ELT(v, (R_xlen_t)r, mkstr(lm_prepost_respondent_kept(pp, r, k)));
+		SET_VECTOR_ELT(out, c, v);
+		SET_STRING_ELT(names, c++, mkstr(lm_prepost_kept_name(pp, k)));
 		UNPROTECT(1);
 	}
 	static const char *const cols[] = {"pre", "post", "change", "rci", "reliable", "category", "band_pre", "band_post"};

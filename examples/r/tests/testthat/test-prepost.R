@@ -98,3 +98,73 @@ test_that("reliable change, category and bands are factors over the library's le
   expect_identical(levels(r$total_band_post), bands)
   expect_false("intrusion_band_pre" %in% names(r))
 })
+
+test_that("files are read by the library and give what their data frames give", {
+  w <- waves()
+  a <- prepost(w$pre, w$post, "stss", group = "group")
+  b <- prepost(extdata("stss_pre.csv"), extdata("stss_post.csv"), "stss", group = "group")
+  expect_equal(b$respondents, a$respondents)
+  expect_equal(b$summary, a$summary)
+  expect_identical(b$sources, c("stss_pre.csv", "stss_post.csv"))
+  expect_equal(b$counts[["pairs"]], 40)
+  # One long file, its other rows counted by the library.
+  long <- rbind(cbind(time = "T1", w$pre), cbind(time = "T2", w$post),
+                cbind(time = "T9", w$post[1:3, ]))
+  f <- tempfile(fileext = ".csv")
+  on.exit(unlink(f))
+  write.csv(long, f, row.names = FALSE, na = "")
+  d <- prepost(f, inst = "stss", group = "group", wave = "time", pre_value = "T1", post_value = "T2")
+  expect_equal(d$respondents, a$respondents)
+  expect_equal(d$counts[["other_wave"]], 3)
+  expect_error(prepost(f, inst = "stss", wave = "time", pre_value = "T1", post_value = "T1"), "two different")
+})
+
+test_that("keep with files is the library's --keep, with waves too", {
+  w <- waves()
+  w$pre$team <- paste0("T", seq_len(nrow(w$pre)) %% 3)
+  f <- tempfile(fileext = ".csv")
+  on.exit(unlink(f))
+  write.csv(w$pre, f, row.names = FALSE, na = "")
+  a <- prepost(w$pre, w$post, "stss", group = "group", keep = "team")
+  b <- prepost(f, extdata("stss_post.csv"), "stss", group = "group", keep = "team")
+  expect_identical(names(b$respondents)[1:3], c("id", "group", "team"))
+  expect_identical(b$respondents$team, a$respondents$team)
+  c3 <- prepost(list(f, extdata("stss_post.csv")), inst = "stss", waves = c("pre", "post"), group = "group",
+                keep = "team")
+  expect_identical(c3$respondents$team, a$respondents$team)
+  expect_error(prepost(f, extdata("stss_post.csv"), "stss", keep = "nope"), "nope", class = "libra_error")
+})
+
+test_that("a bad value in a file is reported with its file, line and column, and every problem at once", {
+  pre <- readLines(extdata("stss_pre.csv"))
+  head <- strsplit(pre[1], ",")[[1]]
+  cells <- strsplit(pre[3], ",", fixed = TRUE)[[1]]
+  col <- which(head == "stss_4")
+  cells[col] <- "9"
+  pre[3] <- paste(cells, collapse = ",")
+  cells <- strsplit(pre[6], ",", fixed = TRUE)[[1]]
+  cells[col] <- "x"
+  pre[6] <- paste(cells, collapse = ",")
+  f <- tempfile(fileext = ".csv")
+  on.exit(unlink(f))
+  writeLines(pre, f)
+  e <- tryCatch(prepost(f, extdata("stss_post.csv"), "stss"), libra_data_error = function(e) e)
+  expect_s3_class(e, "libra_data_error")
+  expect_equal(e$total, 2)
+  expect_equal(e$diagnostics$line, c(3, 6))
+  expect_equal(e$diagnostics$column, c(col, col))
+  expect_true(all(e$diagnostics$file == f))
+})
+
+test_that("file arguments are checked", {
+  w <- waves()
+  expect_error(prepost(extdata("stss_pre.csv"), w$post, "stss"), "post must be one too")
+  expect_error(prepost(extdata("stss_pre.csv"), inst = "stss"), "give post")
+  expect_error(prepost(c(extdata("stss_pre.csv"), "no/such.csv"), inst = "stss", waves = c("a", "b")),
+               "no such file")
+  expect_error(prepost(list(extdata("stss_pre.csv"), w$post), inst = "stss", waves = c("a", "b")),
+               "every wave as a file")
+  expect_error(prepost(w$pre, w$post, "stss", delimiter = ";"), "are for files")
+  expect_error(prepost(extdata("stss_pre.csv"), extdata("stss_post.csv"), "stss", delimiter = "|"),
+               "delimiter must be")
+})
