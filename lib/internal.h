@@ -196,7 +196,7 @@ struct lm_scorer {
 	struct lm_fast_scale {
 		struct lm_fast_field sum, answered, coded;
 		const struct lm_fast_result *res; /* NULL: no table */
-		size_t stride;
+		size_t stride, min_answered;      /* min_answered: the scale's (fewer: insufficient) */
 	} *fast_scale;
 	struct lm_fast_cond {
 		struct lm_fast_field yes, answered; /* answered: the condition's scale's */
@@ -215,6 +215,7 @@ struct lm_scorer {
 	 */
 	uint64_t word;
 	int lazy, all_res;
+	int lazy_insufficient; /* lazy: some scale has fewer answered items than its minimum */
 };
 
 /* A field of a fast-path word. */
@@ -302,6 +303,16 @@ static inline int lm__scorer_status(const struct lm_scorer *s, size_t scale)
 static inline long lm__scorer_band(const struct lm_scorer *s, size_t scale)
 {
 	return s->lazy ? lm__scorer_lazy_result(s, scale)->band : s->band[scale];
+}
+/* Whether some scale of the last run is LM_SCORE_INSUFFICIENT. */
+static inline int lm__scorer_any_insufficient(const struct lm_scorer *s)
+{
+	if (s->lazy)
+		return s->lazy_insufficient;
+	for (size_t k = 0; k < s->inst->n_scales; k++)
+		if (s->status[k] == LM_SCORE_INSUFFICIENT)
+			return 1;
+	return 0;
 }
 static inline int lm__scorer_rule(const struct lm_scorer *s, size_t rule)
 {

@@ -62,12 +62,7 @@ static int one_row(struct run *r, lm_table *t, lm_scorer *s, lm_error *err)
 	}
 	if (rc < 0)
 		return rc;
-	const struct lm_instrument *inst = t->inst;
-	for (size_t k = 0; k < inst->n_scales; k++)
-		if (lm__scorer_status(s, k) == LM_SCORE_INSUFFICIENT) {
-			r->insufficient++;
-			break;
-		}
+	r->insufficient += (unsigned long)lm__scorer_any_insufficient(s);
 	for (size_t k = 0; k < r->n_carry; k++) {
 		size_t len = 0;
 		const char *v = lm_table_field(t, r->carry[k], &len);

@@ -266,7 +266,8 @@ static int build_fast(lm_scorer *s)
 	for (size_t j = 0; j < ns; j++)
 		s->fast_scale[j] = (struct lm_fast_scale){
 			s->fast_sum[j], s->fast_answered[j], s->fast_coded[j],
-			s->res_first[j] != SIZE_MAX ? s->res_tab + s->res_first[j] : NULL, s->res_stride[j]};
+			s->res_first[j] != SIZE_MAX ? s->res_tab + s->res_first[j] : NULL, s->res_stride[j],
+			inst->scales[j].min_answered};
 	for (size_t r = 0, c = 0; r < inst->n_rules; r++)
 		for (size_t k = 0; k < inst->rules[r].n_conds; k++, c++) {
 			const struct lm_condition *cond = &inst->rules[r].conds[k];
@@ -680,8 +681,13 @@ void lm__scorer_run_sum(lm_scorer *s, uint64_t sum)
 		/* The scales' results stay in the word and the table (struct lm_scorer). */
 		const struct lm_fast_scale *f = s->fast_scale;
 		size_t *key_out = s->key, ns = s->inst->n_scales;
-		for (size_t i = 0; i < ns; i++, f++)
-			key_out[i] = get_field1(sum, &f->answered) * f->stride + get_field1(sum, &f->sum);
+		int insufficient = 0; /* as scale_result() decides it */
+		for (size_t i = 0; i < ns; i++, f++) {
+			size_t answered = get_field1(sum, &f->answered);
+			key_out[i] = answered * f->stride + get_field1(sum, &f->sum);
+			insufficient |= answered < f->min_answered;
+		}
+		s->lazy_insufficient = insufficient;
 		s->word = sum;
 		s->lazy = 1;
 		fast_rules(s, &sum, 1);
