@@ -219,8 +219,8 @@ LM_EXPORT LM_NODISCARD int lm_prepost_set_rci_sd(lm_prepost *pp, double sd);
 LM_EXPORT LM_NODISCARD int lm_prepost_set_delimiter(lm_prepost *pp, char delimiter);
 /**
  * Read both waves with the reading options of @p like, an unopened table of
- * the same instrument: its delimiter, prefix, column mappings and missing
- * tokens (copied; @p like may be freed afterwards). NULL removes them. The
+ * the same instrument: its delimiter, prefix, column mappings, missing
+ * tokens, value labels and sheet (copied; @p like may be freed afterwards). NULL removes them. The
  * id column stays this analysis's own (lm_prepost_set_id_column()).
  */
 LM_EXPORT LM_NODISCARD int lm_prepost_set_table_options(lm_prepost *pp, const lm_table *like);

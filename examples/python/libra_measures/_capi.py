@@ -292,6 +292,7 @@ PROTOTYPES = {
     'lm_prepost_set_reliability': (c_int, [_pp, c_double]),
     'lm_prepost_set_rci_sd': (c_int, [_pp, c_double]),
     'lm_prepost_set_delimiter': (c_int, [_pp, c_char]),
+    'lm_prepost_set_table_options': (c_int, [_pp, P(lm_table)]),
     'lm_prepost_set_threads': (c_int, [_pp, c_uint]),
     'lm_prepost_run_files': (c_int, [_pp, c_char_p, c_char_p, _err]),
     'lm_prepost_run_long_file': (c_int, [_pp, c_char_p, c_char_p, c_char_p, c_char_p, _err]),

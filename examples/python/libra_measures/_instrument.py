@@ -147,7 +147,8 @@ class Instrument(_Owned):
 
     def prepost(self, pre, post=None, *, id_column='id', group_column=None, on_duplicate='error',
                 reliability=None, rci_sd=None, delimiter=None, wave_column=None, pre_value=None, post_value=None,
-                threads=1, waves=None, cluster_column=None, reference_group=None, keep=(), keep_all=False):
+                threads=1, waves=None, cluster_column=None, reference_group=None, keep=(), keep_all=False,
+                prefix=None, mapping=None, map_file=None, missing=(), value_labels=False):
         """Pre/post change analysis of two CSV files (PRE, POST), or of one long
         table (PRE) whose WAVE_COLUMN holds PRE_VALUE or POST_VALUE. Returns a
         PrePost; raises LibraError with every problem in the data (and the row
@@ -163,7 +164,12 @@ class Instrument(_Owned):
         KEEP names columns of the baseline table to carry, as text, into the
         respondent table (PrePostResult.respondents, write(format='csv',
         'xlsx', 'sav' or 'dta')); KEEP_ALL carries every column but the id
-        and group (lm_prepost_keep_column(), lm_prepost_set_keep_all())."""
+        and group (lm_prepost_keep_column(), lm_prepost_set_keep_all()).
+
+        Every file is read with the reading options of score_file_to() and
+        ``libra prepost``: DELIMITER, PREFIX, MAPPING (item id -> column, as
+        ``--map``), MAP_FILE, MISSING and VALUE_LABELS
+        (lm_prepost_set_table_options())."""
         if waves is not None:
             waves = [str(w) for w in waves]
             if post is not None or pre_value is not None or post_value is not None:
@@ -221,6 +227,17 @@ class Instrument(_Owned):
                 if rc != 0:
                     raise ValueError('%s: %s' % (what, _str(_lib.lm_strerror(rc))))
             with _Errors() as err:
+                if prefix or mapping or map_file is not None or missing or value_labels:
+                    from ._table import _configure_table, _new_table  # _table imports this module
+                    like = _new_table(self)
+                    try:
+                        _configure_table(like, err, prefix=prefix, mapping=mapping, map_file=map_file,
+                                         missing=missing, value_labels=value_labels)
+                        rc = _lib.lm_prepost_set_table_options(p, like)
+                    finally:
+                        _lib.lm_table_free(like)
+                    if rc != 0:
+                        raise err.error(rc)
                 if waves is not None and wave_column is None:
                     paths = (c_char_p * len(waves))(*(_path(f) for f in pre))
                     rc = _lib.lm_prepost_run_wave_files(p, paths, len(waves), err._ptr)

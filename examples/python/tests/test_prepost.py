@@ -168,6 +168,34 @@ class PrePostEqualsCli(unittest.TestCase):
             self.compare(pp, json.loads(text))
             self.assertEqual(pp.counts['other_wave'], 3)
 
+    def test_reading_options(self):
+        # Qualtrics-like files: items as Q5_<n>, one renamed, blanks written as -99.
+        with tempfile.TemporaryDirectory() as tmp:
+            files = []
+            for src in (PRE, POST):
+                with open(src) as f:
+                    lines = f.read().splitlines()
+                head = ['first' if c == 'stss_1' else c.replace('stss_', 'Q5_') for c in lines[0].split(',')]
+                rows = [','.join(c if c else '-99' for c in line.split(',')) for line in lines[1:]]
+                path = os.path.join(tmp, os.path.basename(src))
+                with open(path, 'w') as f:
+                    f.write('\n'.join([','.join(head)] + rows) + '\n')
+                files.append(path)
+            self.run_both('stss', files, ['--prefix', 'Q5_', '--map', 'stss_1=first', '--missing', '-99',
+                                          '--group-column', 'group'],
+                          prefix='Q5_', mapping={'stss_1': 'first'}, missing=['-99'], group_column='group')
+            with lm.Instrument.builtin('stss') as stss, \
+                    stss.prepost(*files, prefix='Q5_', mapping={'stss_1': 'first'}, missing='-99') as ours, \
+                    stss.prepost(PRE, POST) as plain:
+                for sid in plain.scales:
+                    self.assertEqual(ours.scales[sid].stats, plain.scales[sid].stats, sid)
+                with self.assertRaises(lm.DataError) as caught:  # without the options: columns absent
+                    stss.prepost(*files)
+                self.assertIn('stss_1', str(caught.exception))
+                with self.assertRaises(lm.DataError) as caught:  # -99 is no response of an STSS item
+                    stss.prepost(*files, prefix='Q5_', mapping={'stss_1': 'first'})
+                self.assertIn('-99', str(caught.exception))
+
     def test_results_outlive_close(self):
         with lm.Instrument.builtin('stss') as stss:
             pp = stss.prepost(PRE, POST)
