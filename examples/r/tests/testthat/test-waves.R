@@ -97,9 +97,17 @@ test_that("files, data frames and one long data frame give the same analysis", {
   d <- prepost(long, inst = inst, waves = WAVES, wave_column = "time", group = "arm", cluster = "unit",
                reference_group = "booster")
   expect_equal(a$by_wave, b$by_wave)
+  # The long data frame as one long file, read by the library.
+  f <- tempfile(fileext = ".csv")
+  on.exit(unlink(f))
+  write.csv(long, f, row.names = FALSE, na = "")
+  e <- prepost(f, inst = inst, waves = WAVES, wave_column = "time", group = "arm", cluster = "unit",
+               reference_group = "booster")
   sorted <- function(x) { x <- x[order(x$scale, x$group), ]; rownames(x) <- NULL; x }
   expect_equal(sorted(a$by_wave$post$ancova), sorted(d$by_wave$post$ancova))
   expect_equal(a$icc, d$icc)
+  expect_equal(e$by_wave, d$by_wave)
+  expect_equal(e$icc, d$icc)
   expect_output(print(a), "adjusted effect vs booster")
 })
 
