@@ -573,15 +573,10 @@ int lm_scorer_run(lm_scorer *s)
 	return s ? lm__scorer_run(s) : LM_EINVAL;
 }
 
+/* A field of the fast path's words @p acc (lm__fast_get() where there is one word: no index). */
 static inline size_t get_field(const uint64_t *acc, const struct lm_fast_field *f)
 {
-	return (size_t)((acc[f->word] >> f->shift) & f->mask);
-}
-
-/* get_field() in the one-word fast path, where every field is in word 0. */
-static inline size_t get_field1(uint64_t w, const struct lm_fast_field *f)
-{
-	return (size_t)((w >> f->shift) & f->mask);
+	return lm__fast_get(acc[f->word], f);
 }
 
 static void fast_results(lm_scorer *s, const uint64_t *acc);
@@ -624,8 +619,8 @@ static inline __attribute__((always_inline)) void fast_rules(lm_scorer *s, const
 		int result = all ? LM_RULE_TRUE : LM_RULE_FALSE; /* as in lm__scorer_run() */
 		const struct lm_fast_cond *cend = c + rule->n_conds;
 		for (; c < cend; c++) {
-			size_t yes = one ? get_field1(acc[0], &c->yes) : get_field(acc, &c->yes);
-			size_t answered = one ? get_field1(acc[0], &c->answered) : get_field(acc, &c->answered);
+			size_t yes = one ? lm__fast_get(acc[0], &c->yes) : get_field(acc, &c->yes);
+			size_t answered = one ? lm__fast_get(acc[0], &c->answered) : get_field(acc, &c->answered);
 			size_t open = c->n - answered;
 			int v = yes >= c->count ? LM_RULE_TRUE : yes + open < c->count ? LM_RULE_FALSE : LM_RULE_UNKNOWN;
 			if (v == (all ? LM_RULE_FALSE : LM_RULE_TRUE)) {
@@ -653,10 +648,10 @@ static inline __attribute__((always_inline)) void fast_results_in(lm_scorer *s, 
 	long *band_out = s->band;
 	size_t ns = inst->n_scales;
 	for (size_t i = 0; i < ns; i++, f++) {
-		size_t answered = one ? get_field1(acc[0], &f->answered) : get_field(acc, &f->answered);
-		size_t sum = one ? get_field1(acc[0], &f->sum) : get_field(acc, &f->sum);
+		size_t answered = one ? lm__fast_get(acc[0], &f->answered) : get_field(acc, &f->answered);
+		size_t sum = one ? lm__fast_get(acc[0], &f->sum) : get_field(acc, &f->sum);
 		answered_out[i] = answered;
-		coded_out[i] = one ? get_field1(acc[0], &f->coded) : get_field(acc, &f->coded);
+		coded_out[i] = one ? lm__fast_get(acc[0], &f->coded) : get_field(acc, &f->coded);
 		struct lm_fast_result own;
 		const struct lm_fast_result *r = &own;
 		if (f->res) {
@@ -683,8 +678,8 @@ void lm__scorer_run_sum(lm_scorer *s, uint64_t sum)
 		size_t *key_out = s->key, ns = s->inst->n_scales;
 		int insufficient = 0; /* as scale_result() decides it */
 		for (size_t i = 0; i < ns; i++, f++) {
-			size_t answered = get_field1(sum, &f->answered);
-			key_out[i] = answered * f->stride + get_field1(sum, &f->sum);
+			size_t answered = lm__fast_get(sum, &f->answered);
+			key_out[i] = answered * f->stride + lm__fast_get(sum, &f->sum);
 			insufficient |= answered < f->min_answered;
 		}
 		s->lazy_insufficient = insufficient;
