@@ -127,3 +127,12 @@ const char *opt_str(SEXP s)
 	return Rf_isString(s) && XLENGTH(s) == 1 && STRING_ELT(s, 0) != NA_STRING ? Rf_translateCharUTF8(STRING_ELT(s, 0))
 										   : NULL;
 }
+
+SEXP strings(size_t n, const char *(*get)(const void *, size_t), const void *obj)
+{
+	SEXP v = PROTECT(Rf_allocVector(STRSXP, (R_xlen_t)n));
+	for (size_t i = 0; i < n; i++)
+		SET_STRING_ELT(v, (R_xlen_t)i, mkstr(get(obj, i)));
+	UNPROTECT(1);
+	return v;
+}

@@ -45,6 +45,8 @@ attribute_hidden SEXP new_error(lm_error **err);
 attribute_hidden SEXP mkstr(const char *s);
 /* The diagnostics as a "libra_failure" list (R/conditions.R). */
 attribute_hidden SEXP failure(int code, const lm_error *err);
+/* A character vector of get(obj, i) for i < n (NULL: NA). */
+attribute_hidden SEXP strings(size_t n, const char *(*get)(const void *, size_t), const void *obj);
 /* One string argument (UTF-8), or an R error naming @p what. */
 attribute_hidden const char *str_arg(SEXP s, const char *what);
 /* One string, or NULL for anything else. */

@@ -16,15 +16,6 @@ SEXP lr_load(SEXP spec)
 	return out;
 }
 
-static SEXP strings(size_t n, const char *(*get)(const void *, size_t), const void *obj)
-{
-	SEXP v = PROTECT(Rf_allocVector(STRSXP, (R_xlen_t)n));
-	for (size_t i = 0; i < n; i++)
-		SET_STRING_ELT(v, (R_xlen_t)i, mkstr(get(obj, i)));
-	UNPROTECT(1);
-	return v;
-}
-
 static const char *item_id_at(const void *inst, size_t i) { return lm_item_id(lm_instrument_item(inst, i)); }
 static const char *item_label_at(const void *inst, size_t i) { return lm_item_label(lm_instrument_item(inst, i)); }
 static const char *note_at(const void *inst, size_t i) { return lm_instrument_note(inst, i); }

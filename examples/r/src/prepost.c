@@ -184,6 +184,9 @@ SEXP lr_prepost_files(SEXP hp, SEXP paths, SEXP waves, SEXP long_form, SEXP opts
 	return out;
 }
 
+static const char *respondent_id_at(const void *pp, size_t r) { return lm_prepost_respondent_id(pp, r); }
+static const char *respondent_group_at(const void *pp, size_t r) { return lm_prepost_respondent_group(pp, r); }
+
 /* The per-pair results, column by column, named as the library's CSV output names them. */
 SEXP lr_prepost_respondents(SEXP hp)
 {
@@ -198,19 +201,11 @@ SEXP lr_prepost_respondents(SEXP hp)
 	SEXP out = PROTECT(Rf_allocVector(VECSXP, (R_xlen_t)ncol));
 	SEXP names = PROTECT(Rf_allocVector(STRSXP, (R_xlen_t)ncol));
 	size_t c = 0;
-	SEXP ids = PROTECT(Rf_allocVector(STRSXP, (R_xlen_t)n));
-	for (size_t r = 0; r < n; r++)
-		SET_STRING_ELT(ids, (R_xlen_t)r, mkstr(lm_prepost_respondent_id(pp, r)));
-	SET_VECTOR_ELT(out, c, ids);
+	SET_VECTOR_ELT(out, c, strings(n, respondent_id_at, pp));
 	SET_STRING_ELT(names, c++, Rf_mkChar("id"));
-	UNPROTECT(1);
 	if (grouped) {
-		SEXP g = PROTECT(Rf_allocVector(STRSXP, (R_xlen_t)n));
-		for (size_t r = 0; r < n; r++)
-			SET_STRING_ELT(g, (R_xlen_t)r, mkstr(lm_prepost_respondent_group(pp, r)));
-		SET_VECTOR_ELT(out, c, g);
+		SET_VECTOR_ELT(out, c, strings(n, respondent_group_at, pp));
 		SET_STRING_ELT(names, c++, Rf_mkChar("group"));
-		UNPROTECT(1);
 	}
 	for (size_t k = 0; k < nkept; k++) {
 		SEXP v = PROTECT(Rf_allocVector(STRSXP, (R_xlen_t)n));
