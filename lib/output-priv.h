@@ -30,6 +30,7 @@ struct lm_out {
 	size_t reg_path_size;
 	int tmp_slot;   /* its slot in the registry of named temporaries, or -1 */
 	int anonymous;  /* fd is an O_TMPFILE file: no name until it is linked at publish */
+	int lock_fd;    /* a duplicate of fd kept from its close to the rename, holding its lock */
 	int prepared;   /* flushed and made durable: only publishing is left */
 	int published;  /* in place (or written to its descriptor) */
 	int fd;         /* the temporary or spool file */

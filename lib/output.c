@@ -16,7 +16,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <dirent.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -331,6 +333,7 @@ static struct lm_out *out_new(void)
 	o->fd = -1;
 	o->out_fd = -1;
 	o->dirfd = -1;
+	o->lock_fd = -1;
 	o->tmp_slot = -1;
 	return o;
 }
@@ -342,6 +345,10 @@ static void drop_temp_name(struct lm_out *o)
 	if (o->named) {
 		unlinkat(o->dirfd, o->tmp_name, 0);
 		o->named = 0;
+	}
+	if (o->lock_fd >= 0) {
+		close(o->lock_fd);
+		o->lock_fd = -1;
 	}
 	if (o->tmp_slot >= 0) {
 		lm__temp_unregister(o->tmp_slot);
@@ -383,6 +390,70 @@ void lm__out_free(struct lm_out *o)
 	free(o->tmp_name);
 	free(o->reg_path);
 	free(o);
+}
+
+/*
+ * Temporary files are locked (flock) by the process writing them, from the
+ * moment they exist to their rename, so that a name found unlocked was left by
+ * a process that died: see remove_stale_temps(). Best effort: where the
+ * filesystem has no such locks, nothing is ever found unlocked, and nothing
+ * is removed.
+ */
+static void hold_temp(int fd)
+{
+	(void)flock(fd, LOCK_EX | LOCK_NB);
+}
+
+static int is_temp_suffix(const char *s)
+{
+	for (int k = 0; k < 6; k++)
+		if (!((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= 'A' && s[k] <= 'Z') || (s[k] >= '0' && s[k] <= '9')))
+			return 0;
+	return s[6] == '\0';
+}
+
+/*
+ * Remove the temporary files of this target ("." BASE ".tmp-" and six letters
+ * or digits) that a killed run left, before this run writes its own. On Linux
+ * a temporary file has a name only between two system calls of the publish
+ * (linkat, then renameat): SIGKILL, a crash or a power cut between them
+ * leaves the finished file under that name. Elsewhere, or without O_TMPFILE,
+ * it has a name all along. Only a regular file of this user that no process
+ * holds locked is removed, and only if the name still leads to the file that
+ * was checked; links, directories and anything another run is writing are
+ * left alone. Best effort — a directory that cannot be listed is skipped —
+ * except for want of memory (LM_ENOMEM).
+ */
+static int remove_stale_temps(const struct lm_out *o)
+{
+	int fd = openat(o->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOMEM ? LM_ENOMEM : LM_OK;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		int e = errno;
+		close(fd);
+		return e == ENOMEM ? LM_ENOMEM : LM_OK;
+	}
+	size_t base_len = strlen(o->base);
+	const struct dirent *e;
+	while ((e = readdir(d))) {
+		const char *name = e->d_name;
+		if (name[0] != '.' || strncmp(name + 1, o->base, base_len) != 0 ||
+		    strncmp(name + 1 + base_len, ".tmp-", 5) != 0 || !is_temp_suffix(name + base_len + 6))
+			continue;
+		int t = openat(o->dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		if (t < 0)
+			continue;
+		struct stat st, now;
+		if (fstat(t, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+		    flock(t, LOCK_EX | LOCK_NB) == 0 && fstatat(o->dirfd, name, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    now.st_dev == st.st_dev && now.st_ino == st.st_ino)
+			(void)unlinkat(o->dirfd, name, 0);
+		close(t);
+	}
+	closedir(d);
+	return LM_OK;
 }
 
 /* A fresh "DIR/.BASE.tmp-XXXXXX" name in o->tmp_name (allocated at open) and
@@ -428,8 +499,10 @@ static int name_temp(struct lm_out *o, int fd)
 			/* Not mkstemp(): it creates files with mode 0600, and the output
 			 * should get the mode a plain create would (0666 less the umask). */
 			r = openat(o->dirfd, o->tmp_name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-			if (r >= 0)
+			if (r >= 0) {
 				o->fd = r;
+				hold_temp(r);
+			}
 		} else {
 #ifdef __linux__
 			/* Without privilege, an O_TMPFILE file is linked through /proc;
@@ -491,6 +564,7 @@ static int create_temp(struct lm_out *o, lm_error *err)
 			if (access(proc, F_OK) == 0 || geteuid() == 0) {
 				o->fd = fd;
 				o->anonymous = 1;
+				hold_temp(fd);
 				return LM_OK;
 			}
 			close(fd); /* it could not be linked later */
@@ -663,7 +737,7 @@ int lm__out_open_file(struct lm_out **out, const char *path, lm_error *err)
 		lm__out_free(o);
 		return r;
 	}
-	if ((r = create_temp(o, err)) != LM_OK) {
+	if ((r = remove_stale_temps(o)) != LM_OK || (r = create_temp(o, err)) != LM_OK) {
 		lm__out_free(o);
 		return r;
 	}
@@ -820,6 +894,9 @@ int lm__out_publish(struct lm_out *const *outs, size_t n, lm_error *err)
 			drop_temp_name(o);
 			o->done = o->published = 1;
 		}
+		/* Its lock outlives this close until the rename (a duplicate). */
+		if (!o->done)
+			o->lock_fd = fcntl(o->fd, F_DUPFD_CLOEXEC, 0);
 		if (close(o->fd) != 0)
 			o->fd = -1, rc = out_fail(o, errno, "cannot write", err);
 		else

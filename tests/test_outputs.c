@@ -487,6 +487,84 @@ static void test_signal_cleanup(void **state)
 	assert_int_equal(dir_entries(fx->dir, &temps), 0);
 }
 
+static int exists(const char *dir, const char *name)
+{
+	char p[256];
+	struct stat st;
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	return lstat(p, &st) == 0;
+}
+
+/*
+ * A temporary file a killed run left (SIGKILL, which no handler sees, or a
+ * crash) is removed by the next output opened on the same target — but only an
+ * unlocked regular file under exactly such a name: never the one a live
+ * writer holds, nor a link, a directory, or another target's.
+ */
+static void test_stale_temporaries(void **state)
+{
+	struct fx *fx = *state;
+	char a[128], p[256];
+	int temps;
+	snprintf(a, sizeof(a), "%s/a.csv", fx->dir);
+
+	/* A run killed with its named temporary open. */
+	lm__out_no_tmpfile = 1;
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		lm_writer *w;
+		if (open_one(fx, a, &w) != LM_OK)
+			_exit(1);
+		raise(SIGKILL);
+		_exit(2);
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(dir_entries(fx->dir, &temps), 1);
+	assert_int_equal(temps, 1);
+
+	/* Names that are not this target's temporaries, or not files. */
+	static const char *const kept[] = {".a.csv.tmp-abcde", ".a.csv.tmp-abcdefg", ".b.csv.tmp-abcdef",
+					   ".a.csv.tmp-ab_def", "a.csv.tmp-abcdef"};
+	for (size_t k = 0; k < sizeof(kept) / sizeof(*kept); k++) {
+		snprintf(p, sizeof(p), "%s/%s", fx->dir, kept[k]);
+		put_file(p, "not ours\n");
+	}
+	snprintf(p, sizeof(p), "%s/.a.csv.tmp-Link12", fx->dir);
+	assert_int_equal(symlink("a.csv", p), 0);
+	snprintf(p, sizeof(p), "%s/.a.csv.tmp-Dir123", fx->dir);
+	assert_int_equal(mkdir(p, 0700), 0);
+
+	/* The next writer to the same target removes the killed run's file,
+	 * and only that, when it opens: it lives on under a name of its own. */
+	lm_writer *live, *w;
+	assert_int_equal(open_one(fx, a, &live), LM_OK);
+	assert_int_equal(dir_entries(fx->dir, &temps), 8);
+	assert_int_equal(temps, 8);
+
+	/* Another writer to it leaves the live one's file alone. */
+	lm__out_no_tmpfile = 0;
+	assert_int_equal(open_one(fx, a, &w), LM_OK);
+	assert_int_equal(lm_writer_commit(w, fx->err), LM_OK);
+	lm_writer_free(w);
+	assert_string_equal(slurp(a), expected);
+	assert_int_equal(dir_entries(fx->dir, &temps), 9);
+	assert_int_equal(temps, 8);
+	for (size_t k = 0; k < sizeof(kept) / sizeof(*kept); k++)
+		assert_true(exists(fx->dir, kept[k]));
+	assert_true(exists(fx->dir, ".a.csv.tmp-Link12"));
+	assert_true(exists(fx->dir, ".a.csv.tmp-Dir123"));
+
+	/* The live writer still commits. */
+	assert_int_equal(lm_writer_commit(live, fx->err), LM_OK);
+	lm_writer_free(live);
+	assert_string_equal(slurp(a), expected);
+	assert_int_equal(dir_entries(fx->dir, &temps), 8);
+	assert_int_equal(temps, 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -500,6 +578,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stage_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_temporaries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_signal_cleanup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stale_temporaries, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -129,6 +129,12 @@ LM_EXPORT size_t lm_outputs_staged(const lm_outputs *set);
  * (or on a filesystem without O_TMPFILE) they do, and a handler for SIGINT,
  * SIGTERM and SIGHUP that calls this leaves nothing behind. SIGKILL cannot
  * be caught. At most 64 names are kept; beyond that some are not removed.
+ *
+ * What a killed process leaves (".NAME.tmp-" and six letters or digits,
+ * beside the target) is removed when the next output to the same target is
+ * opened, in any process: each process holds a lock (flock) on its
+ * temporary files until they are renamed, and only unlocked regular files
+ * of the same user are removed.
  * @since 0.3
  */
 LM_EXPORT void lm_outputs_remove_temporaries(void);

@@ -12,6 +12,14 @@
 # the output itself in part. Nor does a killed run leave a temporary file:
 # on Linux they have no name before the commit (O_TMPFILE); elsewhere libra
 # removes them on the signals it can catch (SIGTERM is tried too).
+#
+# The one exception is the instant of the commit itself: the finished file is
+# given its hidden name (linkat) and renamed over the output (renameat), two
+# system calls that no process can make one. A SIGKILL between them, which no
+# handler sees, leaves the finished, durable file under its hidden name; the
+# next run to the same output removes it. So a leftover after a SIGKILL passes
+# only if it is that: one file, byte for byte the finished output, beside the
+# old output, and gone after the next run.
 set -u
 libra=$1
 dir=$(mktemp -d "${TMPDIR:-/tmp}/libra-kill.XXXXXX")
@@ -40,7 +48,7 @@ check() { # NAME OUT SIGNAL COMMAND...: the command writes $dir/OUT
 	shift 3
 	printf 'old output\n' >"$dir/old"
 	"$@" -o "$dir/full" || { echo "FAIL $name: the unkilled run failed"; failed=1; return; }
-	local kills=0 old=0 new=0
+	local kills=0 old=0 new=0 window=0
 	for delay in 0.001 0.002 0.005 0.01 0.02 0.03 0.05 0.08 0.12 0.17 0.25 0.35 0.5 0.8 1.2; do
 		rm -f "$dir/$out" "$dir"/.$out.tmp-*
 		cp "$dir/old" "$dir/$out"
@@ -49,8 +57,21 @@ check() { # NAME OUT SIGNAL COMMAND...: the command writes $dir/OUT
 		[ $status = 124 ] || [ $status = 137 ] && kills=$((kills + 1))
 		left=$(cd "$dir" && ls -A | grep -F ".$out.tmp-")
 		if [ -n "$left" ]; then
-			echo "FAIL $name: after a $sig at ${delay}s (exit $status) a temporary file was left: $left"
-			failed=1
+			if [ "$sig" = KILL ] && [ "$(printf '%s\n' "$left" | wc -l)" = 1 ] &&
+				cmp -s "$dir/$left" "$dir/full" && cmp -s "$dir/$out" "$dir/old"; then
+				# Killed between naming and renaming: the next run cleans up.
+				window=$((window + 1))
+				"$@" -o "$dir/$out" || { echo "FAIL $name: the run after the kill failed"; failed=1; }
+				if [ -e "$dir/$left" ]; then
+					echo "FAIL $name: the temporary file $left left by a KILL at ${delay}s was not removed by the next run"
+					failed=1
+				fi
+				cmp -s "$dir/$out" "$dir/full" || { echo "FAIL $name: the run after the kill wrote another output"; failed=1; }
+				cp "$dir/old" "$dir/$out" # so that the tally below counts this kill
+			else
+				echo "FAIL $name: after a $sig at ${delay}s (exit $status) a temporary file was left: $left"
+				failed=1
+			fi
 		fi
 		if cmp -s "$dir/$out" "$dir/old"; then
 			old=$((old + 1))
@@ -66,7 +87,8 @@ check() { # NAME OUT SIGNAL COMMAND...: the command writes $dir/OUT
 		failed=1
 		return
 	fi
-	echo "ok - $name: $kills runs killed; output old after $old, new after $new"
+	echo "ok - $name: $kills runs killed; output old after $old, new after $new;" \
+		"killed between naming and renaming (finished file left, removed by the next run): $window"
 }
 
 # (Standard error off: bash reports each killed job there.)
