@@ -15,7 +15,7 @@ prepost <- function(pre, post = NULL, inst, id = "id", group = NULL, wave = NULL
                     on_duplicate = c("error", "exclude"), reliability = NULL, rci_sd = NULL,
                     prefix = NULL, map = NULL, value_labels = FALSE,
                     waves = NULL, wave_column = NULL, cluster = NULL, reference_group = NULL, keep = NULL,
-                    delimiter = NULL, missing = NULL) {
+                    delimiter = NULL, missing = NULL, threads = 2L) {
   on_duplicate <- match.arg(on_duplicate)
   inst <- instrument(inst)
   if (!is.null(wave_column)) {
@@ -31,9 +31,12 @@ prepost <- function(pre, post = NULL, inst, id = "id", group = NULL, wave = NULL
   } else wave_files(pre)
   if (!is.null(files))
     return(prepost_files(files, inst, waves, wave, pre_value, post_value, id, group, cluster, reference_group,
-                         on_duplicate, reliability, rci_sd, prefix, map, value_labels, keep, delimiter, missing))
+                         on_duplicate, reliability, rci_sd, prefix, map, value_labels, keep, delimiter, missing,
+                         threads))
   if (!is.null(delimiter) || !is.null(missing))
     stop("prepost(): delimiter and missing are for files; a data frame's blanks are NA")
+  if (!missing(threads))
+    stop("prepost(): threads is for files; data frames are already in memory")
   if (!is.null(waves) && length(keep))
     stop("prepost(): keep with waves needs the waves as files (or libra prepost --keep)")
   if (!is.null(waves))
@@ -134,12 +137,16 @@ wave_files <- function(data) {
 # wave or one long file with wave_column. Every diagnostic names the file,
 # line and column.
 prepost_files <- function(files, inst, waves, wave, pre_value, post_value, id, group, cluster, reference_group,
-                          on_duplicate, reliability, rci_sd, prefix, map, value_labels, keep, delimiter, missing) {
+                          on_duplicate, reliability, rci_sd, prefix, map, value_labels, keep, delimiter, missing,
+                          threads) {
   fn <- "prepost"
   for (x in list(list(id, "id"), list(group, "group"), list(cluster, "cluster"), list(wave, "wave")))
     one_string(x[[1]], x[[2]], fn)
   if (!is.null(keep) && (!is.character(keep) || anyNA(keep) || any(!nzchar(keep)) || anyDuplicated(keep)))
     stop("prepost(): keep must be column names, none empty, each once")
+  if (!is.numeric(threads) || length(threads) != 1 || is.na(threads) || threads != round(threads) ||
+      threads < 1 || threads > 1024)
+    stop("prepost(): threads must be a whole number from 1 to 1024")
   if (!is.null(waves)) {
     if (!is.character(waves) || length(waves) < 2 || anyNA(waves) || any(trimws(waves) != waves) ||
         any(waves == "") || anyDuplicated(waves))
@@ -167,7 +174,7 @@ prepost_files <- function(files, inst, waves, wave, pre_value, post_value, id, g
     stop(sprintf("prepost(): no such file %s", paste0("\"", missing_files, "\"", collapse = ", ")))
   opts <- list(group, if (on_duplicate == "error") 0L else 1L,
                if (is.null(reliability)) NA_real_ else as.double(reliability),
-               if (is.null(rci_sd)) NA_real_ else as.double(rci_sd), cluster, reference_group, id, 2L)
+               if (is.null(rci_sd)) NA_real_ else as.double(rci_sd), cluster, reference_group, id, as.integer(threads))
   ptr <- check_failure(.Call(lr_prepost_files, inst$ptr, files, if (is.null(waves)) NULL else as.character(waves),
                              list(wave, as.character(pre_value), as.character(post_value)), opts,
                              reading_options(prefix, map, delimiter, missing, value_labels, fn),

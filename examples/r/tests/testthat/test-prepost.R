@@ -156,6 +156,33 @@ test_that("a bad value in a file is reported with its file, line and column, and
   expect_true(all(e$diagnostics$file == f))
 })
 
+test_that("threads = 1 reads the files one after the other, with the same results and messages", {
+  one <- prepost(extdata("stss_pre.csv"), extdata("stss_post.csv"), "stss", group = "group", threads = 1)
+  two <- prepost(extdata("stss_pre.csv"), extdata("stss_post.csv"), "stss", group = "group", threads = 2)
+  expect_identical(one$respondents, two$respondents)
+  expect_identical(one$summary, two$summary)
+  expect_identical(one$counts, two$counts)
+  # A bad value in each file: the pre file's messages first, either way.
+  bad <- function(name, line) {
+    x <- readLines(extdata(name))
+    cells <- strsplit(x[line], ",", fixed = TRUE)[[1]]
+    cells[which(strsplit(x[1], ",")[[1]] == "stss_2")] <- "7"
+    x[line] <- paste(cells, collapse = ",")
+    f <- tempfile(fileext = ".csv")
+    writeLines(x, f)
+    f
+  }
+  pre <- bad("stss_pre.csv", 4)
+  post <- bad("stss_post.csv", 2)
+  on.exit(unlink(c(pre, post)))
+  caught <- function(threads)
+    tryCatch(prepost(pre, post, "stss", threads = threads), libra_data_error = function(e) e$diagnostics)
+  d1 <- caught(1)
+  expect_identical(d1$file, c(pre, post))
+  expect_equal(d1$line, c(4, 2))
+  expect_identical(caught(2), d1)
+})
+
 test_that("file arguments are checked", {
   w <- waves()
   expect_error(prepost(extdata("stss_pre.csv"), w$post, "stss"), "post must be one too")
@@ -167,4 +194,8 @@ test_that("file arguments are checked", {
   expect_error(prepost(w$pre, w$post, "stss", delimiter = ";"), "are for files")
   expect_error(prepost(extdata("stss_pre.csv"), extdata("stss_post.csv"), "stss", delimiter = "|"),
                "delimiter must be")
+  for (t in list(0, 1.5, NA, "2", c(1, 2)))
+    expect_error(prepost(extdata("stss_pre.csv"), extdata("stss_post.csv"), "stss", threads = t),
+                 "threads must be")
+  expect_error(prepost(w$pre, w$post, "stss", threads = 1), "threads is for files")
 })
