@@ -461,29 +461,41 @@ static void handler(int sig)
 	raise(sig);
 }
 
+/*
+ * A child process opens a writer to @p path under a named temporary (the
+ * fallback), checks that it exists, and is killed by @p sig — through
+ * handler() when @p handled. Returns once it has died of that signal.
+ */
+static void killed_writer(struct fx *fx, const char *path, int sig, int handled)
+{
+	int temps;
+	lm__out_no_tmpfile = 1;
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		lm_writer *w;
+		if (handled)
+			signal(sig, handler);
+		if (open_one(fx, path, &w) != LM_OK)
+			_exit(1);
+		if (dir_entries(fx->dir, &temps) != 1 || temps != 1)
+			_exit(2);
+		raise(sig);
+		_exit(3);
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), sig);
+}
+
 static void test_signal_cleanup(void **state)
 {
 	struct fx *fx = *state;
 	char a[128];
 	int temps;
 	snprintf(a, sizeof(a), "%s/a.csv", fx->dir);
-	lm__out_no_tmpfile = 1;
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		lm_writer *w;
-		signal(SIGTERM, handler);
-		if (lm_writer_open_file(&w, fx->inst, LM_WRITER_CSV, a, NULL) != LM_OK)
-			_exit(1);
-		if (dir_entries(fx->dir, &temps) != 1 || temps != 1)
-			_exit(2);
-		raise(SIGTERM);
-		_exit(3);
-	}
-	int status;
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFSIGNALED(status));
-	assert_int_equal(WTERMSIG(status), SIGTERM);
+	killed_writer(fx, a, SIGTERM, 1);
 	assert_int_equal(dir_entries(fx->dir, &temps), 0);
 }
 
@@ -509,19 +521,7 @@ static void test_stale_temporaries(void **state)
 	snprintf(a, sizeof(a), "%s/a.csv", fx->dir);
 
 	/* A run killed with its named temporary open. */
-	lm__out_no_tmpfile = 1;
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		lm_writer *w;
-		if (open_one(fx, a, &w) != LM_OK)
-			_exit(1);
-		raise(SIGKILL);
-		_exit(2);
-	}
-	int status;
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFSIGNALED(status));
+	killed_writer(fx, a, SIGKILL, 0);
 	assert_int_equal(dir_entries(fx->dir, &temps), 1);
 	assert_int_equal(temps, 1);
 
