@@ -9,6 +9,7 @@
 /* realpath() is XSI; O_TMPFILE and AT_EMPTY_PATH are Linux's. */
 #define _GNU_SOURCE
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -16,7 +17,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <dirent.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -404,12 +404,17 @@ static void hold_temp(int fd)
 	(void)flock(fd, LOCK_EX | LOCK_NB);
 }
 
+/* A temporary file's name ends in TEMP_SUFFIX_LEN characters of temp_chars. */
+#define TEMP_SUFFIX_LEN 6
+static const char temp_chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+/* Whether @p s is such an ending, and nothing more. */
 static int is_temp_suffix(const char *s)
 {
-	for (int k = 0; k < 6; k++)
-		if (!((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= 'A' && s[k] <= 'Z') || (s[k] >= '0' && s[k] <= '9')))
+	for (int k = 0; k < TEMP_SUFFIX_LEN; k++)
+		if (!s[k] || !strchr(temp_chars, s[k]))
 			return 0;
-	return s[6] == '\0';
+	return s[TEMP_SUFFIX_LEN] == '\0';
 }
 
 /*
@@ -460,15 +465,14 @@ static int remove_stale_temps(const struct lm_out *o)
  * o->reg_path, the same as a path for the registry. */
 static void next_temp_name(struct lm_out *o, uint64_t *x)
 {
-	static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-	char suffix[7];
-	for (int k = 0; k < 6; k++) {
+	char suffix[TEMP_SUFFIX_LEN + 1];
+	for (int k = 0; k < TEMP_SUFFIX_LEN; k++) {
 		*x ^= *x << 13; /* xorshift64 */
 		*x ^= *x >> 7;
 		*x ^= *x << 17;
-		suffix[k] = alnum[*x % (sizeof(alnum) - 1)];
+		suffix[k] = temp_chars[*x % (sizeof(temp_chars) - 1)];
 	}
-	suffix[6] = '\0';
+	suffix[TEMP_SUFFIX_LEN] = '\0';
 	snprintf(o->tmp_name, o->tmp_name_size, ".%s.tmp-%s", o->base, suffix);
 	snprintf(o->reg_path, o->reg_path_size, "%s/%s", o->dir, o->tmp_name);
 }
