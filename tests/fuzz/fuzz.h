@@ -9,7 +9,20 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A property every input must keep. When it fails, the file, line and
+ * condition go to standard error before the abort, so that a crash seen
+ * only in a CI log says which property broke. */
+#define CHECK(cond)                                                                                  \
+	do {                                                                                         \
+		if (!(cond)) {                                                                       \
+			fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond);     \
+			abort();                                                                     \
+		}                                                                                    \
+	} while (0)
 
 #endif

@@ -27,12 +27,6 @@
 
 #include "libra_measures/libra_measures.h"
 
-#define CHECK(cond)              \
-	do {                     \
-		if (!(cond))     \
-			abort(); \
-	} while (0)
-
 #define MAX_ROWS 32
 #define MAX_ITEMS 64
 

@@ -13,12 +13,6 @@
 
 #include "libra_measures/libra_measures.h"
 
-#define CHECK(cond)                 \
-	do {                        \
-		if (!(cond))        \
-			abort();    \
-	} while (0)
-
 /* Touch every byte of a string, so that a dangling or unterminated one is
  * caught by the sanitizers. */
 static size_t touch(const char *s)

@@ -29,12 +29,6 @@
 extern size_t lm__pipeline_part_size;
 extern size_t lm__pipeline_alone;
 
-#define CHECK(cond)              \
-	do {                     \
-		if (!(cond))     \
-			abort(); \
-	} while (0)
-
 static lm_instrument *instrument(int stss)
 {
 	static lm_instrument *cache[2];
@@ -127,6 +121,22 @@ static void run(const uint8_t *data, size_t size, unsigned opt, unsigned threads
 	lm_error_free(err);
 }
 
+/* @p b must equal @p a, the run on one thread; if not, where they part goes
+ * to standard error before the abort. */
+static void same(const struct result *a, const struct result *b, const char *how)
+{
+	size_t n = a->len < b->len ? a->len : b->len, at = 0;
+	while (at < n && a->text[at] == b->text[at])
+		at++;
+	if (at == n && a->len == b->len)
+		return;
+	size_t from = at > 80 ? at - 80 : 0;
+	fprintf(stderr, "the run %s differs from the run on one thread at byte %zu\n", how, at);
+	fprintf(stderr, "one thread: [%.*s]\n", (int)((a->len - from) < 240 ? a->len - from : 240), a->text + from);
+	fprintf(stderr, "%s: [%.*s]\n", how, (int)((b->len - from) < 240 ? b->len - from : 240), b->text + from);
+	abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1 || size > 64 * 1024)
@@ -141,8 +151,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	run(data + 1, size - 1, opt, 0, &mixed);
 	lm__pipeline_alone = (size_t)8 << 20;
 	lm__pipeline_part_size = 256 * 1024;
-	CHECK(one.len == parts.len && memcmp(one.text, parts.text, one.len) == 0);
-	CHECK(one.len == mixed.len && memcmp(one.text, mixed.text, one.len) == 0);
+	same(&one, &parts, "in parts on 2 threads");
+	same(&one, &mixed, "with automatic threads");
 	free(one.text);
 	free(parts.text);
 	free(mixed.text);

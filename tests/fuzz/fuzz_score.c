@@ -24,12 +24,6 @@
 
 #include "libra_measures/libra_measures.h"
 
-#define CHECK(cond)                 \
-	do {                        \
-		if (!(cond))        \
-			abort();    \
-	} while (0)
-
 struct in {
 	const uint8_t *p;
 	size_t n;

@@ -22,12 +22,6 @@
 #include "../helpers.h"
 #include "libra_measures/libra_measures.h"
 
-#define CHECK(cond)                 \
-	do {                        \
-		if (!(cond))        \
-			abort();    \
-	} while (0)
-
 static const char wsc_yaml[] =
 	"format: 1\n"
 	"id: wsc\n"

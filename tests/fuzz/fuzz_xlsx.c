@@ -29,12 +29,6 @@
 #include "libra_measures/libra_measures.h"
 #include "../helpers.h"
 
-#define CHECK(cond)                 \
-	do {                        \
-		if (!(cond))        \
-			abort();    \
-	} while (0)
-
 static const char content_types[] =
 	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
 	"<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>";

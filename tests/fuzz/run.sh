@@ -10,7 +10,8 @@
 # one after the other, from a scratch copy of its seed corpus and kept crash
 # inputs (the committed corpus is never modified). Prints per target the
 # seconds run, executions, coverage and whether it crashed; exits 1 when any
-# target crashed (the crash input's path is printed), 2 on a usage error.
+# target crashed (the crash input's path, the input itself as base64 and the
+# failed check or sanitizer report are printed), 2 on a usage error.
 #
 # The scratch directory is $FUZZ_WORK if set (kept), else a temporary one,
 # removed unless a target crashed. Extra libFuzzer flags: $FUZZ_FLAGS.
@@ -75,9 +76,17 @@ for t in "${targets[@]}"; do
 		echo "$t: ${elapsed} s, ${execs:-?} executions, ${cov:-no coverage line}: CRASH (exit $rc)"
 		for a in $artifacts; do
 			echo "  input: $a"
+			# The input itself, so that a crash seen only in a CI log can be
+			# replayed: base64 -d > file; build/tests/fuzz/replay-T file.
+			echo "  input as base64 ($(stat -c %s "$a") bytes):"
+			head -c 16384 "$a" | base64 -w 76 | sed 's/^/    /'
 		done
 		echo "  log: $dir/log"
-		grep -m 3 -E 'ERROR: |SUMMARY: |runtime error' "$dir/log" | sed 's/^/  /'
+		# The report and what came just before it (a failed check of the
+		# target or of a sanitizer prints its reason there), without the
+		# fuzzer's progress lines.
+		grep -v -E '^#[0-9]+[[:space:]]+(NEW|REDUCE|pulse|INITED|RELOAD)' "$dir/log" |
+			grep -m 1 -B 12 -A 12 -E 'ERROR: |runtime error' | sed 's/^/  /'
 	fi
 done
 
