@@ -40,6 +40,20 @@ static lm_instrument *instrument(int stss)
 	return cache[stss];
 }
 
+/* An output's commit must succeed whatever the bytes: if it does not (a full
+ * disk, say), why goes to standard error before the abort. */
+static void committed(int rc, lm_error *why, const char *what)
+{
+	if (rc == LM_OK) {
+		lm_error_free(why);
+		return;
+	}
+	fprintf(stderr, "%s failed (%d)\n", what, rc);
+	for (size_t i = 0; i < lm_error_count(why); i++)
+		fprintf(stderr, "  %s\n", lm_error_text(why, i));
+	abort();
+}
+
 struct result {
 	char *text; /* counts, diagnostics, output and rejects */
 	size_t len;
@@ -99,10 +113,13 @@ static void run(const uint8_t *data, size_t size, unsigned opt, unsigned threads
 			 lm_table_row(t), lm_table_rows_rejected_for(t, 0), lm_table_rows_rejected_for(t, 1),
 			 lm_table_rows_rejected_for(t, 2), lm_table_rows_rejected_for(t, 3));
 		add(r, buf);
-		CHECK(lm_writer_commit(w, NULL) == LM_OK);
+		lm_error *why = NULL;
+		CHECK(lm_error_new(&why) == LM_OK);
+		committed(lm_writer_commit(w, why), why, "the output's commit");
 		take(r, out);
 		if (have_rejects) {
-			CHECK(lm_rejects_commit(rj, NULL) == LM_OK);
+			CHECK(lm_error_new(&why) == LM_OK);
+			committed(lm_rejects_commit(rj, why), why, "the rejects file's commit");
 			int rej = open(path, O_RDONLY);
 			CHECK(rej >= 0);
 			take(r, rej);
