@@ -34,7 +34,6 @@ struct lm_out {
 	int prepared;   /* flushed and made durable: only publishing is left */
 	int published;  /* in place (or written to its descriptor) */
 	int fd;         /* the temporary or spool file */
-	FILE *spool;    /* the tmpfile() behind fd, descriptor mode */
 	int out_fd;     /* descriptor mode: where commit copies to */
 	int own_out_fd; /* out_fd was opened here (a device or FIFO target) and is closed here */
 	char *buf;
@@ -86,8 +85,16 @@ static inline void lm__out_str_inline(struct lm_out *o, const char *s)
 
 /* Output to PATH through a temporary file beside it. */
 int lm__out_open_file(struct lm_out **out, const char *path, lm_error *err);
-/* Output to FD (not closed) through an anonymous spool file. */
+/* Output to FD (not closed) through an anonymous spool file in lm__temp_dir(). */
 int lm__out_open_fd(struct lm_out **out, int fd, lm_error *err);
+
+/* Where scratch files go: $TMPDIR when it is set and not empty, else /tmp. */
+const char *lm__temp_dir(void);
+/* An anonymous scratch file (mode 0600, read and write, close-on-exec) in
+ * @p dir, which has no name (O_TMPFILE) or has one only until the call returns:
+ * closing it frees its space and leaves nothing behind. A descriptor, or -1
+ * with errno set. */
+int lm__scratch_open(const char *dir);
 
 /* Output kept in memory (a worker's part of an output, lm_score_table()):
  * never committed; lm__out_move() hands it on. */

@@ -359,12 +359,8 @@ static void drop_temp_name(struct lm_out *o)
 /* Drop the output: close and remove the temporary file. */
 static void out_discard(struct lm_out *o)
 {
-	if (o->spool) {
-		fclose(o->spool);
-		o->spool = NULL;
-	} else if (o->fd >= 0) {
+	if (o->fd >= 0)
 		close(o->fd);
-	}
 	o->fd = -1;
 	drop_temp_name(o);
 	o->done = 1;
@@ -775,6 +771,15 @@ int lm__out_move(struct lm_out *src, struct lm_out *dst)
 	return LM_OK;
 }
 
+/* The output as messages name it: its path, or its descriptor. */
+static const char *out_name(const struct lm_out *o, char name[64])
+{
+	if (o->path)
+		return o->path;
+	snprintf(name, 64, "<file descriptor %d>", o->out_fd);
+	return name;
+}
+
 int lm__out_open_fd(struct lm_out **out, int fd, lm_error *err)
 {
 	if (!out)
@@ -786,22 +791,54 @@ int lm__out_open_fd(struct lm_out **out, int fd, lm_error *err)
 	if (!o)
 		return LM_ENOMEM;
 	o->out_fd = fd;
-	if (!(o->spool = tmpfile())) {
+	const char *dir = lm__temp_dir();
+	if ((o->fd = lm__scratch_open(dir)) < 0) {
 		int e = errno;
+		char name[64];
+		int rc = e == ENOMEM ? LM_ENOMEM
+				     : lm__error(err, LM_EIO, out_name(o, name), 0, 0,
+						 "cannot create a temporary file in %s (the directory TMPDIR names, "
+						 "else /tmp): %s",
+						 dir, strerror(e));
 		lm__out_free(o);
-		return lm__error(err, LM_EIO, NULL, 0, 0, "cannot create a temporary file: %s", strerror(e));
+		return rc;
 	}
-	o->fd = fileno(o->spool);
 	*out = o;
 	return LM_OK;
 }
 
-static const char *out_name(const struct lm_out *o, char name[64])
+const char *lm__temp_dir(void)
 {
-	if (o->path)
-		return o->path;
-	snprintf(name, 64, "<file descriptor %d>", o->out_fd);
-	return name;
+	const char *dir = getenv("TMPDIR");
+	return dir && *dir ? dir : "/tmp";
+}
+
+int lm__scratch_open(const char *dir)
+{
+#if defined(O_TMPFILE) && defined(__linux__)
+	if (!lm__out_no_tmpfile) {
+		int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			return fd;
+		/* A filesystem or kernel without it: a named file, removed at once. */
+	}
+#endif
+	size_t size = strlen(dir) + sizeof("/.libra-spool-XXXXXX");
+	char *path = malloc(size);
+	if (!path) {
+		errno = ENOMEM;
+		return -1;
+	}
+	snprintf(path, size, "%s/.libra-spool-XXXXXX", dir);
+	int fd = mkostemp(path, O_CLOEXEC);
+	if (fd >= 0 && unlink(path) != 0) {
+		int e = errno;
+		close(fd);
+		fd = -1;
+		errno = e;
+	}
+	free(path);
+	return fd;
 }
 
 static int out_fail(struct lm_out *o, int e, const char *what, lm_error *err)

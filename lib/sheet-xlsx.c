@@ -151,9 +151,7 @@ int lm__sheet_write_xlsx(const struct lm_sheet *s, struct lm_out *o, const char 
 	if (bad)
 		return bad;
 
-	const char *dir = getenv("TMPDIR");
-	if (!dir || !*dir)
-		dir = "/tmp";
+	const char *dir = lm__temp_dir();
 	size_t size = strlen(dir) + sizeof("/libra-xlsx-XXXXXX");
 	char *path = malloc(size);
 	if (!path)

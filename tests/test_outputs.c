@@ -453,6 +453,78 @@ static void test_temporaries(void **state)
 	assert_int_equal(temps, 0);
 }
 
+/* How many of this process's descriptors lead into @p dir (/proc/self/fd); -1 without /proc. */
+static int fds_into(const char *dir)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	char link[300], target[512];
+	size_t n = strlen(dir);
+	int count = 0;
+	if (!d)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		snprintf(link, sizeof(link), "/proc/self/fd/%s", e->d_name);
+		ssize_t len = readlink(link, target, sizeof(target) - 1);
+		if (len > 0) {
+			target[len] = '\0';
+			count += strncmp(target, dir, n) == 0 && target[n] == '/';
+		}
+	}
+	closedir(d);
+	return count;
+}
+
+/*
+ * Output to a descriptor is spooled in the directory TMPDIR names (else
+ * /tmp), which may be the only place with room for it, in a file that never
+ * shows there: an O_TMPFILE one, or a named one removed at once. A TMPDIR
+ * that cannot hold it is said by name.
+ */
+static void test_spool_in_tmpdir(void **state)
+{
+	struct fx *fx = *state;
+	const char *was = getenv("TMPDIR");
+	char *saved = was ? strdup(was) : NULL;
+	char out[128], spool[128], missing[128];
+	snprintf(out, sizeof(out), "%s/out.csv", fx->dir);
+	snprintf(spool, sizeof(spool), "%s/spool", fx->dir);
+	snprintf(missing, sizeof(missing), "%s/no-such-dir", fx->dir);
+	assert_int_equal(mkdir(spool, 0700), 0);
+	assert_int_equal(setenv("TMPDIR", spool, 1), 0);
+	for (int named = 0; named < 2; named++) {
+		lm__out_no_tmpfile = named;
+		int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		lm_writer *w;
+		assert_true(fd >= 0);
+		assert_int_equal(lm_writer_open_fd(&w, fx->inst, LM_WRITER_CSV, fd, fx->err), LM_OK);
+		int open_before = fds_into(spool);
+		if (open_before >= 0)
+			assert_int_equal(open_before, 1);
+		assert_int_equal(dir_entries(spool, NULL), 0);
+		assert_int_equal(lm_writer_write(w, 1, "r1", 2, fx->s), LM_OK);
+		assert_int_equal(lm_writer_commit(w, fx->err), LM_OK);
+		lm_writer_free(w);
+		assert_int_equal(close(fd), 0);
+		assert_string_equal(slurp(out), expected);
+		if (open_before >= 0)
+			assert_int_equal(fds_into(spool), 0);
+		assert_int_equal(dir_entries(spool, NULL), 0);
+	}
+	assert_int_equal(setenv("TMPDIR", missing, 1), 0);
+	lm_writer *w = (lm_writer *)fx; /* must be set to NULL */
+	assert_int_equal(lm_writer_open_fd(&w, fx->inst, LM_WRITER_CSV, STDOUT_FILENO, fx->err), LM_EIO);
+	assert_null(w);
+	assert_int_equal(lm_error_count(fx->err), 1);
+	assert_non_null(strstr(lm_error_text(fx->err, 0), missing));
+	assert_non_null(strstr(lm_error_text(fx->err, 0), strerror(ENOENT)));
+	if (saved)
+		setenv("TMPDIR", saved, 1);
+	else
+		unsetenv("TMPDIR");
+	free(saved);
+}
+
 /* A process killed by a signal its handler catches leaves no named temporary. */
 static void handler(int sig)
 {
@@ -577,6 +649,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_full_device, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stage_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_temporaries, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_spool_in_tmpdir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_signal_cleanup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_temporaries, setup, teardown),
 	};

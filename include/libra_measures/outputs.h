@@ -5,7 +5,8 @@
  * Every output (a score writer, a rejects file, a pre/post result or summary,
  * a report) is written to a temporary file beside its target — on Linux an
  * O_TMPFILE file, which has no name, so a run killed before its commit leaves
- * nothing behind — or, for a descriptor, to an anonymous spool file. A commit
+ * nothing behind — or, for a descriptor, to an anonymous spool file in the
+ * directory TMPDIR names (else /tmp). A commit
  * has two phases:
  *
  *  1. prepare (lm_writer_stage(), lm_rejects_stage(), lm_prepost_stage_file()

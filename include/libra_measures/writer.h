@@ -107,7 +107,12 @@ LM_EXPORT LM_NODISCARD int lm_writer_open_file(lm_writer **out, const lm_instrum
 /**
  * Start writing to the open descriptor @p fd (not closed by the writer).
  * Records are held in an anonymous temporary file and copied to @p fd by
- * lm_writer_commit(), so a failed run writes nothing there either.
+ * lm_writer_commit(), so a failed run writes nothing there either. That file
+ * is made in the directory the environment variable TMPDIR names (when set and
+ * not empty), else in /tmp; it never has a name there for longer than its
+ * creation, and its space is freed when the writer is freed.
+ * @return LM_OK; LM_EIO (with a diagnostic naming the directory) when the
+ *         file cannot be made there; LM_ENOMEM; LM_EINVAL.
  * @since 0.1
  */
 LM_EXPORT LM_NODISCARD int lm_writer_open_fd(lm_writer **out, const lm_instrument *inst, int format, int fd,

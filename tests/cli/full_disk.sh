@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Outputs where the filesystem says no (TAP): a run whose -o cannot be
 # written whole — a file size limit (everywhere), a full filesystem (a small
-# tmpfs, mounted when run as root) — writes none of its outputs, leaves the
-# old ones and no temporary file, and says why, however many rows were
-# rejected. And -o through symbolic links: a dangling link is refused and
+# tmpfs, mounted when run as root), or whose standard output cannot be
+# spooled in a full TMPDIR — writes none of its outputs, leaves the old ones
+# and no temporary file, and says why, however many rows were rejected. And -o through symbolic links: a dangling link is refused and
 # kept; a link planted by another user in a sticky world-writable directory
 # is not followed (root, to give the link away).
 #
@@ -60,8 +60,30 @@ if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=64k tmpfs "$small" 2>/dev/null; 
 	printf 'old' >"$small/out.csv"
 	"$libra" score stss "$dir/data.csv" -o "$small/out.csv" --rejects "$dir/rejects.csv" 2>"$dir/stderr"
 	check "a full filesystem: neither output written, ENOSPC said" "$small" $? "$dir/stderr" "No space left on device"
+	# Standard output is spooled where TMPDIR says: a full one fails the run
+	# with neither output written and ENOSPC said; with TMPDIR empty, /tmp is used.
+	TMPDIR=$small "$libra" score stss "$dir/data.csv" --rejects "$dir/rejects.csv" >"$dir/stdout" 2>"$dir/stderr"
+	status=$?
+	if [ $status = 1 ] && [ ! -s "$dir/stdout" ] && [ ! -e "$dir/rejects.csv" ] &&
+		grep -q 'No space left on device' "$dir/stderr" && [ "$(ls -A "$small")" = out.csv ]; then
+		ok "standard output spooled in a full TMPDIR: neither output written, ENOSPC said, nothing left there"
+	else
+		not_ok "standard output spooled in a full TMPDIR: exit $status, $(wc -c <"$dir/stdout") bytes out, left: $(ls -A "$small" | tr '\n' ' ')"
+		sed 's/^/# /' "$dir/stderr" | tail -3
+	fi
+	rm -f "$dir/rejects.csv"
+	TMPDIR= "$libra" score stss "$dir/data.csv" --rejects "$dir/rejects.csv" >"$dir/stdout" 2>/dev/null
+	status=$?
+	if [ $status = 3 ] && [ "$(wc -l <"$dir/stdout")" = 2001 ] && [ "$(wc -l <"$dir/rejects.csv")" = 118 ]; then
+		ok "standard output spooled in /tmp when TMPDIR is empty: 2,000 rows and 117 rejects written"
+	else
+		not_ok "standard output with TMPDIR empty: exit $status, $(wc -l <"$dir/stdout") lines"
+	fi
+	rm -f "$dir/rejects.csv"
 else
 	skip "a full filesystem" "needs root and tmpfs to mount a small filesystem"
+	skip "standard output spooled in a full TMPDIR" "needs root and tmpfs to mount a small filesystem"
+	skip "standard output spooled in /tmp when TMPDIR is empty" "needs root and tmpfs to mount a small filesystem"
 fi
 
 # A dangling link: refused, and still a link.

@@ -21,6 +21,9 @@
 #   stdout_to                 optional: a device standard output goes to instead (e.g. /dev/full, to see
 #                             that lost output fails the run); the case is skipped where it does not exist
 #   expected_no_output        optional (empty): @OUT@ must stay empty — no output, no temporary file left
+#   not_under_wrapper         optional: why the case cannot run under LM_CLI_WRAPPER (valgrind); it is
+#                             skipped there (e.g. a TMPDIR that does not exist, where valgrind itself
+#                             cannot start)
 # Before comparing, the absolute paths of CASE_DIR and @OUT@ in the output are
 # written back as @DATA@ and @OUT@, so expected files do not depend on the checkout.
 set -u
@@ -58,6 +61,11 @@ if [ -f "$case_dir/env" ]; then
 		line=${line//@OUT@/"$out_dir"}
 		[ -n "$line" ] && run_env+=("$line")
 	done <"$case_dir/env"
+fi
+
+if [ -n "${LM_CLI_WRAPPER-}" ] && [ -f "$case_dir/not_under_wrapper" ]; then
+	printf 'skip %s under %s: %s\n' "$name" "${LM_CLI_WRAPPER%% *}" "$(tr '\n' ' ' <"$case_dir/not_under_wrapper")"
+	exit 77
 fi
 
 stdout_to=$out_dir.stdout
