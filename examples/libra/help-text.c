@@ -75,7 +75,9 @@ static const struct help_option analysis_options[] = {
 
 static const struct help_option score_options[] = {
 	{"-o, --output OUT", "write to OUT, atomically (default: standard output); nothing is\n"
-			     "written if any row is rejected, unless --rejects is given"},
+			     "written if any row is rejected, unless --rejects is given.\n"
+			     "Standard output is held in a file in TMPDIR (else /tmp) until\n"
+			     "the run is done: as large as the output"},
 	{"-f, --format FORMAT", "csv (default), json (JSON Lines), xlsx (Excel), sav (SPSS) or\n"
 				"dta (Stata); also chosen by -o's extension"},
 	{"--keep NAME,...", "copy these input columns into the output, as they are"},
