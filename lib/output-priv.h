@@ -85,6 +85,15 @@ static inline void lm__out_str_inline(struct lm_out *o, const char *s)
 
 /* Output to PATH through a temporary file beside it. */
 int lm__out_open_file(struct lm_out **out, const char *path, lm_error *err);
+/* Where the output of @p path goes (output-target.c): @p path itself, or,
+ * through a symbolic link, the file it points to (*real, allocated); *st is
+ * the target's status (st_mode 0 when it does not exist). LM_OK, or LM_EIO
+ * with a diagnostic when it may not be written, LM_ENOMEM. */
+struct stat;
+int lm__out_resolve_target(const char *path, char **real, struct stat *st, lm_error *err);
+/* The directory part of @p path ("." when there is none); NULL for want of memory. */
+char *lm__out_dir_of(const char *path);
+
 /* Output to FD (not closed) through an anonymous spool file in lm__temp_dir(). */
 int lm__out_open_fd(struct lm_out **out, int fd, lm_error *err);
 
